@@ -1,0 +1,65 @@
+/**
+ * What the reconciler reports. A finding names the check that failed, the exact subject (a user, a
+ * deposit, a withdrawal, a coin, a ledger transaction) and the two amounts or values that disagree,
+ * so an operator can act on it without re-running anything.
+ */
+export const CHECKS = [
+  'user-ledger-sum',
+  'user-bucket-sum',
+  'balance-after-continuity',
+  'locked-vs-escrow-and-bids',
+  'platform-account-sum',
+  'transaction-balanced',
+  'ledger-zero-sum',
+  'deposit-credited-once',
+  'withdrawal-finalized-once',
+  'hot-wallet-coin-unspent',
+  'chain-covers-liabilities',
+] as const;
+
+export type CheckName = (typeof CHECKS)[number];
+
+export type SubjectType = 'user' | 'platform-account' | 'ledger-transaction' | 'ledger' | 'deposit' | 'withdrawal' | 'coin' | 'chain';
+
+export interface Finding {
+  check: CheckName;
+  subjectType: SubjectType;
+  subjectId: string;
+  /** What the rule says the value must be (koinu amounts as integer strings). */
+  expected: string;
+  actual: string;
+  detail: string;
+}
+
+export interface CheckSummary {
+  check: CheckName;
+  findings: number;
+  /** Rows (users, entries, deposits, coins...) the check looked at. */
+  examined: number;
+  seconds: number;
+}
+
+export interface ReconciliationReport {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  clean: boolean;
+  totals: { findings: number; examined: number };
+  checks: CheckSummary[];
+  /** The first findings in full (the rest are in the findings table and the discrepancy events). */
+  findings: Finding[];
+  truncatedFindings: number;
+}
+
+export const REPORT_FINDINGS_LIMIT = 1_000;
+
+export function finding(
+  check: CheckName,
+  subjectType: SubjectType,
+  subjectId: string,
+  expected: bigint | string,
+  actual: bigint | string,
+  detail: string,
+): Finding {
+  return { check, subjectType, subjectId, expected: String(expected), actual: String(actual), detail };
+}
