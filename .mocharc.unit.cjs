@@ -1,8 +1,15 @@
-// Unit tier: pure code, no network. Files named *.unit.spec.ts anywhere in the workspaces.
+// Unit tier: pure code, no network. Files named *.unit.spec.ts anywhere in the workspaces; spec files
+// named on the command line run alone (`npx mocha --config .mocharc.unit.cjs path/to/x.unit.spec.ts`).
+const { tierSpecs } = require('./scripts/mocha-spec.cjs');
+
 module.exports = {
   'node-option': ['import=tsx'],
   extension: ['ts'],
-  spec: ['packages/*/test/**/*.unit.spec.ts', 'services/*/test/**/*.unit.spec.ts', 'tools/*/test/**/*.unit.spec.ts'],
+  spec: tierSpecs([
+    'packages/*/test/**/*.unit.spec.ts',
+    'services/*/test/**/*.unit.spec.ts',
+    'tools/*/test/**/*.unit.spec.ts',
+  ]),
   timeout: 20000,
   reporter: 'spec',
 };

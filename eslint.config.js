@@ -1,9 +1,10 @@
-// One lint gate for the monorepo: typescript-eslint's type-checked rules on every TypeScript file.
+// One lint gate for the monorepo: typescript-eslint's type-checked rules on every TypeScript file, and
+// ESLint's recommended rules on the few CommonJS config files (mocha's), which no tsconfig covers.
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.stack/**', '**/dist/**', 'eslint.config.js', '.mocharc.*.cjs'] },
+  { ignores: ['node_modules/**', '.stack/**', '**/dist/**', 'eslint.config.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -14,7 +15,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Money is bigint koinu; never parse floats.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'parseFloat', message: 'Money is bigint koinu; never parse floats.' },
+      ],
     },
   },
   {
@@ -23,5 +27,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
+  },
+  {
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );
