@@ -44,7 +44,8 @@ export type RpcValue = null | boolean | string | LosslessNumber | RpcValue[] | {
 
 /** Converts a Core amount (DOGE, up to 8 decimals) to koinu without passing through a float. */
 export function koinuFromRpcAmount(value: RpcValue | undefined): bigint {
-  if (!isLosslessNumber(value)) throw new RpcTransportError(`expected an amount, got ${JSON.stringify(value)}`, 'amount');
+  if (!isLosslessNumber(value))
+    throw new RpcTransportError(`expected an amount, got ${JSON.stringify(value)}`, 'amount');
   const text = value.toString();
   if (text.startsWith('-')) throw new RpcTransportError(`negative amount ${text}`, 'amount');
   return parseDoge(text, { allowZero: true });
@@ -56,7 +57,8 @@ export function integerFromRpc(value: RpcValue | undefined): number {
     throw new RpcTransportError(`expected an integer, got ${JSON.stringify(value)}`, 'integer');
   }
   const number = Number(value.toString());
-  if (!Number.isSafeInteger(number)) throw new RpcTransportError(`integer out of range: ${value.toString()}`, 'integer');
+  if (!Number.isSafeInteger(number))
+    throw new RpcTransportError(`integer out of range: ${value.toString()}`, 'integer');
   return number;
 }
 
@@ -99,7 +101,10 @@ export class DogecoinRpcClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new RpcTransportError(`node unreachable: ${error instanceof Error ? error.message : String(error)}`, method);
+      throw new RpcTransportError(
+        `node unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        method,
+      );
     }
     const text = await response.text();
     if (response.status === 401 || response.status === 403) {
@@ -112,7 +117,10 @@ export class DogecoinRpcClient {
       throw new RpcTransportError(`malformed reply (HTTP ${response.status}): not JSON`, method);
     }
     if (!isRpcObject(body) || !('result' in body) || !('error' in body)) {
-      throw new RpcTransportError(`malformed reply (HTTP ${response.status}): not a JSON-RPC response`, method);
+      throw new RpcTransportError(
+        `malformed reply (HTTP ${response.status}): not a JSON-RPC response`,
+        method,
+      );
     }
     const error = body.error;
     if (error !== null && error !== undefined) {

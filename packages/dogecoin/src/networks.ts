@@ -1,7 +1,11 @@
 /**
  * Dogecoin's network parameters in the shape bitcoinjs-lib and bip32 expect, taken from Dogecoin
- * Core 1.14's src/chainparams.cpp (base58Prefixes). Dogecoin has no SegWit, so bech32 is a
- * placeholder that no code path uses.
+ * Core 1.14's src/chainparams.cpp (base58Prefixes; checked against dogecoin/dogecoin at commit
+ * d0902798850371b6b7b632141dc5e4227c92171f, the 1.14 branch). Dogecoin has no SegWit, so bech32 is
+ * a placeholder that no code path uses.
+ *
+ * Beware of the 1.21 development branch: there regtest copies testnet's prefixes (0x71/0xc4/0xf1).
+ * Every released 1.14.x node, which is what we run, uses 0x6f/0xc4/0xef on regtest, as below.
  */
 import type { Network } from 'bitcoinjs-lib';
 
@@ -42,4 +46,10 @@ export const networks: Record<NetworkName, Network> = { mainnet, testnet, regtes
 
 export function networkByName(name: NetworkName): Network {
   return networks[name];
+}
+
+export const NETWORK_NAMES: readonly NetworkName[] = ['mainnet', 'testnet', 'regtest'];
+
+export function isNetworkName(text: string): text is NetworkName {
+  return (NETWORK_NAMES as readonly string[]).includes(text);
 }

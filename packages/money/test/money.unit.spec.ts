@@ -2,7 +2,14 @@
 // and every kind of bad input is refused with its own code instead of being rounded or guessed.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { formatDoge, koinuFromDecimalColumn, MAX_AMOUNT_KOINU, MoneyError, parseDoge, parseKoinu } from '../src/index.js';
+import {
+  formatDoge,
+  koinuFromDecimalColumn,
+  MAX_AMOUNT_KOINU,
+  MoneyError,
+  parseDoge,
+  parseKoinu,
+} from '../src/index.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
