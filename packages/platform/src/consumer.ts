@@ -1,0 +1,290 @@
+// The idempotent consumer. For each message, in partition order: decode it (bytes that can never
+// decode go to the DLQ at once), then in ONE database transaction record its event id in the inbox
+// and run the handler, so the effect and the "already applied" mark commit together. The offset is
+// committed only after that transaction, so a crash anywhere means redelivery, and redelivery (or a
+// kcat replay) finds the inbox row and changes nothing.
+//
+// Failures are told apart: an unreachable database or registry is waited out without limit (it is
+// nobody's message's fault); a handler that keeps throwing gets CONSUMER_MAX_ATTEMPTS tries with
+// backoff, then its message goes to the DLQ and the partition moves on.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { UndecodableMessageError, type EventCodec } from './codec.js';
+import { isTransientDatabaseError } from './db.js';
+import { sendToDeadLetter } from './dlq.js';
+import type { EventMessage } from './envelope.js';
+import { createIdempotentProducer } from './kafka.js';
+import { withLogContext } from './logger.js';
+import type { PlatformMetrics } from './metrics.js';
+import { INBOX_TABLE } from './migrations.js';
+
+export const CONSUMER_MAX_ATTEMPTS = 5;
+export const CONSUMER_RETRY_INITIAL_BACKOFF_MS = 200;
+export const CONSUMER_RETRY_MAX_BACKOFF_MS = 10_000;
+/** Kafka's defaults for a service; tests pass shorter ones through `consumerConfig`. */
+export const CONSUMER_DEFAULT_CONFIG = {
+  sessionTimeout: 30_000,
+  rebalanceTimeout: 60_000,
+  heartbeatInterval: 3_000,
+  maxWaitTimeInMs: 500,
+  maxBytesPerPartition: 1_048_576,
+  allowAutoTopicCreation: false,
+  retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000 },
+} as const satisfies Omit<ConsumerConfig, 'groupId'>;
+
+export interface HandlerContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: IHeaders | undefined;
+  /** 1 on the first try; a handler may log differently on a retry. */
+  attempt: number;
+  /** Already carries correlationId and eventId through the log context. */
+  logger: Logger;
+}
+
+/** Runs inside the inbox transaction; it may write state and enqueue outbox events with `trx`. */
+export type EventHandler<Payload = unknown> = (
+  trx: Knex.Transaction,
+  event: EventMessage<Payload>,
+  context: HandlerContext,
+) => Promise<void>;
+
+export interface IdempotentConsumerOptions {
+  kafka: Kafka;
+  knex: Knex;
+  codec: EventCodec;
+  logger: Logger;
+  metrics: PlatformMetrics;
+  groupId: string;
+  /** The inbox's consumer_name and the dlq-consumer header; the group id unless given. */
+  consumerName?: string;
+  /** One handler per topic; the consumer subscribes to exactly these topics. */
+  handlers: Record<string, EventHandler<never>>;
+  maxAttempts?: number;
+  retryInitialBackoffMs?: number;
+  /** New groups start at the beginning: an event produced before the first deploy still counts. */
+  fromBeginning?: boolean;
+  /** Partitions processed in parallel; messages of one partition are always one at a time. */
+  partitionsConsumedConcurrently?: number;
+  consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /** Called when kafkajs gives up on the consumer for good; runService passes its crash(). */
+  onFatalError?: (error: Error) => void;
+}
+
+type Outcome = 'processed' | 'duplicate' | 'dead-lettered';
+
+class StopRequested extends Error {
+  constructor() {
+    super('Consumer is stopping; the message will be redelivered');
+    this.name = 'StopRequested';
+  }
+}
+
+export class IdempotentConsumer {
+  private readonly consumer: Consumer;
+  private readonly dlqProducer: Producer;
+  private readonly logger: Logger;
+  private readonly name: string;
+  private readonly maxAttempts: number;
+  private readonly initialBackoffMs: number;
+  private readonly stopping = new AbortController();
+  private joined = false;
+  private fatalError: Error | undefined;
+
+  constructor(private readonly options: IdempotentConsumerOptions) {
+    this.name = options.consumerName ?? options.groupId;
+    this.maxAttempts = options.maxAttempts ?? CONSUMER_MAX_ATTEMPTS;
+    this.initialBackoffMs = options.retryInitialBackoffMs ?? CONSUMER_RETRY_INITIAL_BACKOFF_MS;
+    this.logger = options.logger.child({ component: 'consumer', consumer: this.name });
+    this.consumer = options.kafka.consumer({
+      ...CONSUMER_DEFAULT_CONFIG,
+      ...options.consumerConfig,
+      groupId: options.groupId,
+    });
+    this.dlqProducer = createIdempotentProducer(options.kafka);
+    const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    this.consumer.on(STOP, () => {
+      this.joined = false;
+    });
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.joined = false;
+      if (payload.restart) return;
+      this.fatalError = payload.error;
+      this.logger.fatal({ err: payload.error }, 'Consumer crashed and will not restart');
+      options.onFatalError?.(payload.error);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.dlqProducer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: Object.keys(this.options.handlers),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachMessage: (payload) => this.handleMessage(payload),
+    });
+    this.logger.info({ topics: Object.keys(this.options.handlers) }, 'Consumer started');
+  }
+
+  /** For /readyz: rejects unless the consumer is in its group and has not died. */
+  async readinessCheck(): Promise<void> {
+    if (this.fatalError) throw new Error(`consumer ${this.name} crashed: ${this.fatalError.message}`);
+    if (!this.joined) throw new Error(`consumer ${this.name} has not joined its group`);
+    return Promise.resolve();
+  }
+
+  /** Stops fetching, waits for the message in flight (its retries are cut short), then disconnects. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.consumer.disconnect();
+    await this.dlqProducer.disconnect();
+    this.logger.info('Consumer stopped');
+  }
+
+  private async handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const { metrics } = this.options;
+    const stopTimer = metrics.handlerDuration.startTimer({ consumer: this.name, topic });
+    const deadLetter = async (reason: string, kind: string): Promise<Outcome> => {
+      this.logger.error({ topic, partition, offset: message.offset, reason }, 'Message sent to the DLQ');
+      await sendToDeadLetter(this.dlqProducer, {
+        topic,
+        partition,
+        message,
+        reason,
+        consumerName: this.name,
+      });
+      metrics.consumerDeadLettered.inc({ consumer: this.name, topic, reason: kind });
+      return 'dead-lettered';
+    };
+
+    let outcome: Outcome;
+    const event = await this.decode(message.value, heartbeat);
+    if (event instanceof UndecodableMessageError) {
+      outcome = await deadLetter(`undecodable: ${event.message}`, 'undecodable');
+    } else {
+      const { envelope } = event;
+      outcome = await withLogContext(
+        {
+          correlationId: envelope.correlationId,
+          eventId: envelope.eventId,
+          causationId: envelope.causationId ?? undefined,
+          topic,
+        },
+        async () => {
+          const failure = await this.apply(topic, partition, message, event, heartbeat);
+          return typeof failure === 'string' ? failure : deadLetter(failure.reason, 'handler-failed');
+        },
+      );
+    }
+
+    // Only now, with the effect (or the dead letter) durable, may the group move past this message.
+    await this.consumer.commitOffsets([
+      { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+    ]);
+    if (outcome === 'processed') metrics.consumerProcessed.inc({ consumer: this.name, topic });
+    if (outcome === 'duplicate') metrics.consumerDuplicates.inc({ consumer: this.name, topic });
+    stopTimer({ outcome });
+  }
+
+  /** Returns the event, or the UndecodableMessageError that sends it to the DLQ; waits out registry outages. */
+  private async decode(
+    value: Buffer | null,
+    heartbeat: () => Promise<void>,
+  ): Promise<EventMessage | UndecodableMessageError> {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await this.options.codec.decode(value);
+      } catch (error) {
+        if (error instanceof UndecodableMessageError) return error;
+        this.logger.warn({ err: error }, 'Schema registry unavailable while decoding; waiting');
+        await this.pause(this.backoffMs(failures), heartbeat);
+      }
+    }
+  }
+
+  /** Inbox + handler in one transaction; returns the outcome, or why the message must be dead-lettered. */
+  private async apply(
+    topic: string,
+    partition: number,
+    message: EachMessagePayload['message'],
+    event: EventMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome | { reason: string }> {
+    const handler = this.options.handlers[topic] as EventHandler | undefined;
+    if (!handler) return { reason: `no handler for topic ${topic}` };
+    let attempt = 1;
+    for (let transientFailures = 0; ;) {
+      try {
+        const applied = await this.options.knex.transaction(async (trx) => {
+          const inserted = await trx(INBOX_TABLE)
+            .insert({
+              consumer_name: this.name,
+              event_id: event.envelope.eventId,
+              topic,
+              partition,
+              offset: message.offset,
+            })
+            .onConflict(['consumer_name', 'event_id'])
+            .ignore()
+            .returning('event_id');
+          if (inserted.length === 0) return false;
+          await handler(trx, event, {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            headers: message.headers,
+            attempt,
+            logger: this.logger,
+          });
+          return true;
+        });
+        return applied ? 'processed' : 'duplicate';
+      } catch (error) {
+        if (isTransientDatabaseError(error)) {
+          this.logger.warn({ err: error }, 'Database unavailable while handling; waiting');
+          await this.pause(this.backoffMs(transientFailures++), heartbeat);
+          continue;
+        }
+        if (attempt >= this.maxAttempts) {
+          return { reason: `handler failed after ${attempt} attempts: ${describe(error)}` };
+        }
+        this.logger.warn({ err: error, attempt }, 'Handler failed; retrying');
+        await this.pause(this.backoffMs(attempt - 1), heartbeat);
+        attempt++;
+      }
+    }
+  }
+
+  private backoffMs(failures: number): number {
+    return Math.min(this.initialBackoffMs * 2 ** failures, CONSUMER_RETRY_MAX_BACKOFF_MS);
+  }
+
+  /** Sleeps between tries, keeping the group membership alive, and gives up at once on stop(). */
+  private async pause(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    if (this.stopping.signal.aborted) throw new StopRequested();
+    try {
+      await sleep(ms, undefined, { signal: this.stopping.signal });
+    } catch {
+      throw new StopRequested();
+    }
+    await heartbeat();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,71 @@
+// kafkajs clients with every limit explicit and their logs routed into the service's pino logger.
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerConfig } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export const KAFKA_CONNECTION_TIMEOUT_MS = 3_000;
+export const KAFKA_REQUEST_TIMEOUT_MS = 30_000;
+export const KAFKA_CLIENT_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000 } as const;
+
+/**
+ * The producer of the outbox relay and the DLQ. Idempotent with acks=all and one request in flight,
+ * so a retried send is neither duplicated nor reordered by the broker. Retries are bounded on
+ * purpose (kafkajs warns about it): when Kafka stays down, send must fail so the relay rolls back,
+ * releases its row locks and tries again later, instead of hanging inside a database transaction.
+ * The Java-compatible murmur2 partitioner keeps a key on the partition other clients (kcat with
+ * -X partitioner=murmur2_random, Java consumers' tooling) would pick.
+ */
+export const IDEMPOTENT_PRODUCER_CONFIG: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5_000 },
+};
+
+/** acks=all: a send resolves only once every in-sync replica has the record. */
+export const ACKS_ALL = -1;
+export const PRODUCE_TIMEOUT_MS = 30_000;
+
+export interface KafkaOptions {
+  clientId: string;
+  brokers: string[];
+  logger: Logger;
+}
+
+export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeout: KAFKA_REQUEST_TIMEOUT_MS,
+    retry: { ...KAFKA_CLIENT_RETRY },
+    logLevel: logLevel.INFO,
+    logCreator: kafkaLogCreator(logger.child({ component: 'kafkajs' })),
+  });
+}
+
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer(IDEMPOTENT_PRODUCER_CONFIG);
+}
+
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry): void => {
+      const { message, ...extra } = log;
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error(extra, message);
+          break;
+        case logLevel.WARN:
+          logger.warn(extra, message);
+          break;
+        case logLevel.INFO:
+          logger.info(extra, message);
+          break;
+        case logLevel.DEBUG:
+        case logLevel.NOTHING:
+          logger.debug(extra, message);
+          break;
+      }
+    };
+}

@@ -1,0 +1,87 @@
+// Proves that a service cannot boot on a bad environment without being told which variable is wrong,
+// that the shared variables get the defaults of CONVENTIONS.md, and that secrets never reach the message.
+import { expect } from 'chai';
+import { z } from 'zod';
+import { ConfigError, loadConfig, serviceConfigShape } from '../src/index.js';
+
+function configErrorOf(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  const orderShape = (env: Record<string, string | undefined>) => z.object(serviceConfigShape('order', env));
+
+  it('fills the CONVENTIONS defaults for a service', () => {
+    const config = loadConfig(orderShape({}), {});
+    expect(config).to.deep.equal({
+      SERVICE_NAME: 'order',
+      LOG_LEVEL: 'info',
+      HTTP_PORT: 7102,
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
+      DATABASE_URL: 'postgres://dbay_order@127.0.0.1:5432/dbay',
+      DB_SCHEMA: 'order',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+  });
+
+  it('derives the role, schema and database of a dashed service name from PGHOST, PGPORT and DBAY_DB_NAME', () => {
+    const env = { PGHOST: 'db.internal', PGPORT: '6543', DBAY_DB_NAME: 'dbay_ci' };
+    const config = loadConfig(z.object(serviceConfigShape('deposit-watcher', env)), env);
+    expect(config.DATABASE_URL).to.equal('postgres://dbay_deposit_watcher@db.internal:6543/dbay_ci');
+    expect(config.DB_SCHEMA).to.equal('deposit_watcher');
+    expect(config.HTTP_PORT).to.equal(7103);
+  });
+
+  it('parses overrides: ports as numbers, broker lists as arrays', () => {
+    const env = { HTTP_PORT: '8000', KAFKA_BROKERS: 'k1:9092, k2:9093' };
+    const config = loadConfig(orderShape(env), env);
+    expect(config.HTTP_PORT).to.equal(8000);
+    expect(config.KAFKA_BROKERS).to.deep.equal(['k1:9092', 'k2:9093']);
+  });
+
+  it('names the variable of each bad value, and only those', () => {
+    const env = {
+      HTTP_PORT: 'eighty',
+      KAFKA_BROKERS: 'localhost',
+      LOG_LEVEL: 'loud',
+      REDIS_URL: 'redis://ok:6379',
+    };
+    const error = configErrorOf(() => loadConfig(orderShape(env), env));
+    expect(error.variables).to.have.members(['HTTP_PORT', 'KAFKA_BROKERS', 'LOG_LEVEL']);
+    expect(error.message)
+      .to.match(/HTTP_PORT/)
+      .and.match(/KAFKA_BROKERS/)
+      .and.match(/LOG_LEVEL/);
+    expect(error.message).not.to.match(/REDIS_URL/);
+  });
+
+  it('names a missing required variable, treating an empty string as missing', () => {
+    const schema = z.object({
+      ACCOUNT_XPUB: z.string().min(1),
+      HTTP_PORT: z.coerce.number().int().default(1),
+    });
+    const error = configErrorOf(() => loadConfig(schema, { ACCOUNT_XPUB: '' }));
+    expect(error.variables).to.deep.equal(['ACCOUNT_XPUB']);
+  });
+
+  it('refuses out-of-range ports', () => {
+    for (const port of ['0', '65536', '80.5', '-1']) {
+      const env = { HTTP_PORT: port };
+      expect(configErrorOf(() => loadConfig(orderShape(env), env)).variables).to.deep.equal(['HTTP_PORT']);
+    }
+  });
+
+  it('never echoes the offending value, which may be a secret', () => {
+    const env = { DATABASE_URL: 'mysql://dbay:hunter2@db/dbay' };
+    const error = configErrorOf(() => loadConfig(orderShape(env), env));
+    expect(error.variables).to.deep.equal(['DATABASE_URL']);
+    expect(error.message).not.to.include('hunter2');
+  });
+});

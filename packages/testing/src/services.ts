@@ -1,0 +1,95 @@
+/**
+ * Control of the stack's service processes for tests: stop, kill, start and restart one service through
+ * scripts/stack.sh, which keeps the pid file and records each process's exit code in
+ * .stack/pids/<name>.exit.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, stackEndpoints, type ServiceName } from './stack-env.js';
+import { waitFor } from './wait-for.js';
+
+const run = promisify(execFile);
+const STACK_SCRIPT = path.join(REPO_ROOT, 'scripts', 'stack.sh');
+/** Generous: a restart waits for the service's /healthz on a loaded two-core machine. */
+const STACK_COMMAND_TIMEOUT_MS = 180_000;
+const EXIT_TIMEOUT_MS = 60_000;
+
+/** True when services/<name>/src/main.ts exists, i.e. the stack runs this service. */
+export function serviceExists(name: ServiceName): boolean {
+  return existsSync(path.join(REPO_ROOT, 'services', name, 'src', 'main.ts'));
+}
+
+function readNumber(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const value = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  return Number.isNaN(value) ? undefined : value;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of the running service process, or undefined when it is not running. */
+export function servicePid(name: ServiceName): number | undefined {
+  const pid = readNumber(path.join(stackEndpoints().pidDir, `${name}.pid`));
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
+}
+
+/** The exit code of the service's last process (128 + signal number when a signal ended it). */
+export function lastExitCode(name: ServiceName): number | undefined {
+  return readNumber(path.join(stackEndpoints().pidDir, `${name}.exit`));
+}
+
+async function stackCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+  await run('bash', [STACK_SCRIPT, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    timeout: STACK_COMMAND_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Sends `signal` to the service process and waits until it has exited; resolves with its exit code.
+ * SIGTERM is the graceful path; SIGKILL simulates a crash.
+ */
+export async function killService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+  const pid = servicePid(name);
+  if (pid === undefined) throw new Error(`${name} is not running`);
+  process.kill(pid, signal);
+  await waitFor(() => !isAlive(pid), {
+    timeoutMs: EXIT_TIMEOUT_MS,
+    description: `${name} (pid ${pid}) to exit`,
+  });
+  // The launcher writes the exit code a moment after the process is gone.
+  await waitFor(() => lastExitCode(name) !== undefined, {
+    timeoutMs: 5_000,
+    description: `the exit code of ${name}`,
+  });
+  return lastExitCode(name)!;
+}
+
+/** Stops the service with SIGTERM (SIGKILL only after the stack's stop timeout); resolves with its exit code. */
+export async function stopService(name: ServiceName): Promise<number | undefined> {
+  await stackCommand(['stop-service', name]);
+  return lastExitCode(name);
+}
+
+/**
+ * Starts the service if it is not running and waits for its /healthz. `env` adds or overrides variables
+ * of the new process (the service's stack.env.sh hook still runs).
+ */
+export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  await stackCommand(['start-service', name], env);
+}
+
+/** Stops (SIGTERM) and starts the service, waiting for its /healthz. */
+export async function restartService(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  await stackCommand(['restart-service', name], env);
+}
