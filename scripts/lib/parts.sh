@@ -1,0 +1,304 @@
+# shellcheck shell=bash
+# The parts of the local stack: how each starts, how it is probed, how it stops. Every *_up function leaves
+# a part that is already running alone (after checking that it is healthy).
+
+# ---------------------------------------------------------------- PostgreSQL and Redis (the machine's own)
+
+postgres_probe() { pg_isready -q -h "$PGHOST" -p "$PGPORT"; }
+
+postgres_up() {
+  postgres_probe && return 0
+  step "starting PostgreSQL"
+  local version
+  version="$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n1)"
+  [[ -n "$version" ]] || die "PostgreSQL is not answering on $PGHOST:$PGPORT and no local cluster is installed"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start ||
+    die "PostgreSQL did not start; see /var/log/postgresql/postgresql-$version-main.log"
+  local deadline=$((SECONDS + 30))
+  until postgres_probe; do
+    ((SECONDS < deadline)) || die "PostgreSQL is not ready; see /var/log/postgresql/postgresql-$version-main.log"
+    sleep 0.5
+  done
+}
+
+redis_probe() { [[ "$(redis-cli -u "$REDIS_URL" ping 2>/dev/null)" == PONG ]]; }
+
+redis_up() {
+  redis_probe && return 0
+  step "starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log >/dev/null || die "Redis did not start; see /var/log/redis/ci.log"
+  local deadline=$((SECONDS + 15))
+  until redis_probe; do
+    ((SECONDS < deadline)) || die "Redis is not answering on $REDIS_URL; see /var/log/redis/ci.log"
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- the database, its schemas and roles
+
+psql_admin() {
+  PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" \
+    -U "$DBAY_DB_ADMIN_USER" "$@"
+}
+
+database_exists() { [[ "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" == 1 ]]; }
+
+ensure_login_role() {
+  psql_admin -d postgres -c "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$1') THEN CREATE ROLE \"$1\" LOGIN; END IF;
+    END \$\$;"
+}
+
+ensure_database() {
+  database_exists "$1" || psql_admin -d postgres -c "CREATE DATABASE \"$1\" OWNER \"$2\""
+}
+
+# A new Kafka cluster (fresh .stack/kafka/data) starts with empty topics, so the databases whose rows
+# point into Kafka (outboxes, inboxes, the registry's schema ids) are recreated with it.
+drop_databases_of_old_cluster() {
+  local db
+  for db in "$DBAY_DB_NAME" "$SCHEMA_REGISTRY_DB_NAME"; do
+    if database_exists "$db"; then
+      say "    new Kafka cluster: recreating database $db"
+      psql_admin -d postgres -c "DROP DATABASE \"$db\" WITH (FORCE)"
+    fi
+  done
+}
+
+# One schema and one login role per service; each role owns its schema and nothing else; the reconciler
+# reads every other schema, now and in future tables, and writes none. Idempotent.
+database_setup() {
+  local svc role schema
+  ensure_login_role "$SCHEMA_REGISTRY_DB_ROLE"
+  ensure_database "$SCHEMA_REGISTRY_DB_NAME" "$SCHEMA_REGISTRY_DB_ROLE"
+  for svc in "${STACK_SERVICES[@]}"; do ensure_login_role "$(service_role "$svc")"; done
+  ensure_database "$DBAY_DB_NAME" "$DBAY_DB_ADMIN_USER"
+
+  local sql="
+    REVOKE ALL ON DATABASE \"$DBAY_DB_NAME\" FROM PUBLIC;
+    REVOKE ALL ON SCHEMA public FROM PUBLIC;"
+  for svc in "${STACK_SERVICES[@]}"; do
+    role="$(service_role "$svc")"
+    schema="$(service_schema "$svc")"
+    sql+="
+    GRANT CONNECT, TEMPORARY ON DATABASE \"$DBAY_DB_NAME\" TO \"$role\";
+    CREATE SCHEMA IF NOT EXISTS \"$schema\" AUTHORIZATION \"$role\";
+    ALTER SCHEMA \"$schema\" OWNER TO \"$role\";
+    REVOKE ALL ON SCHEMA \"$schema\" FROM PUBLIC;
+    ALTER ROLE \"$role\" IN DATABASE \"$DBAY_DB_NAME\" SET search_path = \"$schema\";"
+  done
+  local reader
+  reader="$(service_role reconciler)"
+  for svc in "${STACK_SERVICES[@]}"; do
+    [[ "$svc" == reconciler ]] && continue
+    role="$(service_role "$svc")"
+    schema="$(service_schema "$svc")"
+    sql+="
+    GRANT USAGE ON SCHEMA \"$schema\" TO \"$reader\";
+    GRANT SELECT ON ALL TABLES IN SCHEMA \"$schema\" TO \"$reader\";
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"$role\" IN SCHEMA \"$schema\" GRANT SELECT ON TABLES TO \"$reader\";"
+  done
+  psql_admin -d "$DBAY_DB_NAME" -c "$sql" || die "setting up database $DBAY_DB_NAME failed"
+}
+
+run_migrations() {
+  (cd "$REPO_ROOT" && node --import tsx scripts/migrate.ts) || die "migrations failed (see the output above)"
+}
+
+# ---------------------------------------------------------------- Kafka (KRaft, broker + controller)
+
+kafka_probe() { kcat -b "$KAFKA_BROKERS" -L -m 3 -J 2>/dev/null | grep -q '"brokers":\[{'; }
+
+kafka_write_config() {
+  local host="${KAFKA_BROKERS%:*}"
+  mkdir -p "$KAFKA_DIR/data"
+  cat >"$KAFKA_DIR/server.properties" <<EOF
+# Written by scripts/stack.sh on every start; edit the script, not this file.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$host:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$host:$KAFKA_PORT,CONTROLLER://$host:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$host:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+# Topics exist only as declared in schemas/*.topic.json (or created by a test on purpose).
+auto.create.topics.enable=false
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+share.coordinator.state.topic.replication.factor=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+log.retention.hours=168
+EOF
+  cat >"$KAFKA_DIR/log4j.properties" <<'EOF'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.state.change.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+log4j.logger.kafka.log.LogCleaner=WARN
+log4j.logger.org.apache.kafka.storage.internals.log=WARN
+log4j.logger.kafka.log=WARN
+EOF
+}
+
+# The java command line of the broker and of its tools (StorageTool, ConsumerGroupCommand, ...).
+kafka_java() {
+  # shellcheck disable=SC2206 # the heap options are a list of words on purpose
+  KAFKA_JAVA=(java $KAFKA_HEAP_OPTS $JVM_LEAN_OPTS -Djava.awt.headless=true
+    -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/libs/*")
+}
+
+# Starts Kafka if it is not running (without waiting for it). A data dir that was never formatted means a
+# new cluster: it is formatted, and the databases that refer to the old cluster's data are dropped first.
+kafka_up() {
+  running_pid kafka >/dev/null && return 0
+  ensure_port_free kafka "$KAFKA_PORT"
+  ensure_port_free kafka "$KAFKA_CONTROLLER_PORT"
+  kafka_write_config
+  if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    drop_databases_of_old_cluster
+    kafka_java
+    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$KAFKA_DIR/server.properties" \
+      >>"$(log_file kafka)" 2>&1 || die "formatting the Kafka data dir failed; see $(log_file kafka)"
+  fi
+  step "starting Kafka on $KAFKA_BROKERS"
+  kafka_java
+  launch kafka "$KAFKA_DIR" -- "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties"
+}
+
+# ---------------------------------------------------------------- Apicurio Registry (Confluent API)
+
+registry_probe() { http_ok "http://127.0.0.1:$SCHEMA_REGISTRY_PORT/health/ready"; }
+
+# Starts the registry if it is not running (without waiting for it); its database must exist.
+registry_up() {
+  running_pid schema-registry >/dev/null && return 0
+  ensure_port_free schema-registry "$SCHEMA_REGISTRY_PORT"
+  step "starting Apicurio Registry $APICURIO_VERSION on port $SCHEMA_REGISTRY_PORT"
+  # shellcheck disable=SC2086 # the heap options are a list of words on purpose
+  launch schema-registry "$APICURIO_DIR" -- java $SCHEMA_REGISTRY_HEAP_OPTS $JVM_LEAN_OPTS \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$SCHEMA_REGISTRY_PORT" \
+    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=postgresql \
+    -Dapicurio.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$SCHEMA_REGISTRY_DB_NAME" \
+    -Dapicurio.datasource.username="$SCHEMA_REGISTRY_DB_ROLE" -Dapicurio.datasource.password=trust \
+    -Dapicurio.datasource.jdbc.initial-size=2 -Dapicurio.datasource.jdbc.min-size=2 \
+    -Dapicurio.datasource.jdbc.max-size=10 \
+    -Dapicurio.rest.deletion.artifact.enabled=true -Dapicurio.rest.deletion.artifact-version.enabled=true \
+    -Dapicurio.rest.deletion.group.enabled=true -Dquarkus.http.access-log.enabled=false \
+    -jar "$APICURIO_JAR"
+}
+
+# ---------------------------------------------------------------- topics and schemas
+
+provision_topics_and_schemas() {
+  (cd "$REPO_ROOT" && node --import tsx scripts/provision.ts) || die "provisioning topics and schemas failed (see above)"
+}
+
+# ---------------------------------------------------------------- the Dogecoin regtest node simulator
+
+REGTEST_MAIN="tools/regtest-node/src/main.ts"
+
+ensure_secret() {
+  local file="$STACK_SECRETS_DIR/$1"
+  if [[ ! -s "$file" ]]; then
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+  fi
+}
+
+load_rpc_password() {
+  if [[ -z "${DOGECOIN_RPC_PASSWORD:-}" ]]; then
+    ensure_secret dogecoin-rpc-password
+    DOGECOIN_RPC_PASSWORD="$(<"$DOGECOIN_RPC_PASSWORD_FILE")"
+  fi
+  export DOGECOIN_RPC_PASSWORD
+}
+
+chain_probe() {
+  curl -fsS --max-time 3 -u "$DOGECOIN_RPC_USER:$DOGECOIN_RPC_PASSWORD" -H 'content-type: text/plain' \
+    --data-binary '{"jsonrpc":"1.0","id":"stack","method":"getblockcount","params":[]}' "$DOGECOIN_RPC_URL" |
+    grep -q '"result"'
+}
+
+chain_up() {
+  [[ -f "$REPO_ROOT/$REGTEST_MAIN" ]] || return 0
+  if running_pid regtest-node >/dev/null; then
+    wait_healthy regtest-node chain_probe
+    return 0
+  fi
+  ensure_port_free regtest-node "$DOGECOIN_RPC_PORT"
+  step "starting the Dogecoin regtest node simulator on $DOGECOIN_RPC_URL"
+  mkdir -p "$SIM_DATA_DIR"
+  (
+    export DOGECOIN_RPC_PORT SIM_DATA_DIR
+    launch regtest-node "$REPO_ROOT" -- node --import tsx "$REGTEST_MAIN"
+  ) || exit 1
+  wait_healthy regtest-node chain_probe
+}
+
+# ---------------------------------------------------------------- the services
+
+service_main() { echo "services/$1/src/main.ts"; }
+service_exists() { [[ -f "$REPO_ROOT/$(service_main "$1")" ]]; }
+service_probe() { http_ok "http://127.0.0.1:$(service_port "$1")/healthz"; }
+
+# Starts one service (not waiting for it). Its environment is the convention's plus whatever its optional
+# services/<name>/stack.env.sh hook exports; the hook runs in the service's own subshell.
+service_start() {
+  local name="$1" hook="$REPO_ROOT/services/$1/stack.env.sh"
+  ensure_port_free "$name" "$(service_port "$name")"
+  (
+    export SERVICE_NAME="$name"
+    export HTTP_PORT
+    HTTP_PORT="$(service_port "$name")"
+    export DATABASE_URL
+    DATABASE_URL="$(service_database_url "$name")"
+    export DB_SCHEMA
+    DB_SCHEMA="$(service_schema "$name")"
+    export KAFKA_BROKERS SCHEMA_REGISTRY_URL REDIS_URL DOGECOIN_RPC_URL DOGECOIN_RPC_USER \
+      DOGECOIN_RPC_PASSWORD DOGECOIN_NETWORK LOG_LEVEL STACK_DIR STACK_SECRETS_DIR REPO_ROOT
+    if [[ -f "$hook" ]]; then
+      # shellcheck disable=SC1090
+      source "$hook" >>"$(log_file "$name")" 2>&1 || die "$name: its hook $hook failed; see $(log_file "$name")"
+    fi
+    launch "$name" "$REPO_ROOT" -- node --import tsx "$(service_main "$name")"
+  ) || exit 1
+}
+
+services_up() {
+  local name started=()
+  for name in "${STACK_SERVICES[@]}"; do
+    service_exists "$name" || continue
+    if running_pid "$name" >/dev/null; then
+      started+=("$name")
+      continue
+    fi
+    step "starting $name on port $(service_port "$name")"
+    service_start "$name"
+    started+=("$name")
+  done
+  for name in "${started[@]}"; do
+    wait_healthy "$name" service_probe "$name"
+  done
+}
+
+service_restart() {
+  local name="$1"
+  service_exists "$name" || die "no such service: $name ($(service_main "$name") does not exist)"
+  stop_part "$name"
+  service_start "$name"
+  wait_healthy "$name" service_probe "$name"
+}

@@ -1,0 +1,90 @@
+/**
+ * Runs every service's knex migrations (services/<name>/migrations) against the local stack's database,
+ * connected as that service's own login role so the role owns the tables it creates. Called by
+ * `scripts/stack.sh up`; safe to run again (knex applies only what is new).
+ *
+ * Settings: PGHOST, PGPORT, DBAY_DB_NAME (defaults of docs/CONVENTIONS.md). Optional argument: the names of
+ * the services to migrate (default: all that have migration files).
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knex from 'knex';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MIGRATION_FILE = /\.(ts|js|mjs|cjs)$/;
+const MIGRATION_TIMEOUT_MS = 60_000;
+
+interface ServiceMigrations {
+  service: string;
+  schema: string;
+  role: string;
+  directory: string;
+}
+
+async function servicesWithMigrations(only: string[]): Promise<ServiceMigrations[]> {
+  const servicesDir = path.join(repoRoot, 'services');
+  const names = (await readdir(servicesDir, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .filter((name) => only.length === 0 || only.includes(name))
+    .sort();
+  const found: ServiceMigrations[] = [];
+  for (const service of names) {
+    const directory = path.join(servicesDir, service, 'migrations');
+    const files = await readdir(directory).catch(() => [] as string[]);
+    if (!files.some((file) => MIGRATION_FILE.test(file) && !file.endsWith('.d.ts'))) continue;
+    const schema = service.replaceAll('-', '_');
+    found.push({ service, schema, role: `dbay_${schema}`, directory });
+  }
+  return found;
+}
+
+async function migrate(target: ServiceMigrations): Promise<string[]> {
+  const db = knex({
+    client: 'pg',
+    connection: {
+      host: process.env.PGHOST ?? '127.0.0.1',
+      port: Number(process.env.PGPORT ?? '5432'),
+      database: process.env.DBAY_DB_NAME ?? 'dbay',
+      user: target.role,
+      statement_timeout: MIGRATION_TIMEOUT_MS,
+    },
+    searchPath: [target.schema],
+    pool: { min: 0, max: 1 },
+  });
+  try {
+    const [, applied] = (await db.migrate.latest({
+      directory: target.directory,
+      schemaName: target.schema,
+      tableName: 'knex_migrations',
+      loadExtensions: ['.ts', '.js', '.mjs', '.cjs'],
+    })) as [number, string[]];
+    return applied;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const targets = await servicesWithMigrations(process.argv.slice(2));
+  // Every service is tried, so one broken migration does not hide the state of the others.
+  for (const target of targets) {
+    try {
+      const applied = await migrate(target);
+      const what = applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`;
+      console.log(
+        `    migrations of ${target.service} (schema ${target.schema}, role ${target.role}): ${what}`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(
+        `migrations of ${target.service} failed (${path.relative(repoRoot, target.directory)}): ${message}`,
+      );
+      process.exitCode = 1;
+    }
+  }
+  if (targets.length === 0) console.log('    no service has migrations yet');
+}
+
+await main();
