@@ -1,0 +1,112 @@
+/**
+ * Read models for the HTTP API: plain SELECTs without locks (a balance read is a snapshot; every
+ * change goes through the executor). Every query takes the owner's user id, so a user's request can
+ * only ever read rows of that user.
+ */
+import type { Knex } from 'knex';
+import { koinuFromDecimalColumn } from '@dbay/money';
+import type { Deposit, Escrow, Wallet, Withdrawal } from '../domain/index.js';
+import {
+  depositFromRow,
+  escrowFromRow,
+  walletFromRow,
+  withdrawalFromRow,
+  type DepositRow,
+  type EscrowRow,
+  type WalletRow,
+  type WithdrawalRow,
+} from './rows.js';
+
+export interface LedgerEntryView {
+  seq: string;
+  entryId: string;
+  transactionId: string;
+  entryType: string;
+  bucket: string;
+  debitKoinu: bigint;
+  creditKoinu: bigint;
+  balanceAfterKoinu: bigint;
+  referenceType: string;
+  referenceId: string;
+  createdAt: string;
+}
+
+interface LedgerRow {
+  seq: string;
+  id: string;
+  transaction_id: string;
+  entry_type: string;
+  bucket: string;
+  debit: string;
+  credit: string;
+  balance_after: string;
+  reference_type: string;
+  reference_id: string;
+  created_at: Date;
+}
+
+export class WalletQueries {
+  constructor(private readonly knex: Knex) {}
+
+  async wallet(userId: string): Promise<Wallet | undefined> {
+    const row = await this.knex<WalletRow>('wallet_balances')
+      .select('user_id', 'available', 'locked', 'pending', 'version')
+      .where({ user_id: userId })
+      .first();
+    return row ? walletFromRow(row) : undefined;
+  }
+
+  /** Newest first; `beforeSeq` is the cursor from the previous page. */
+  async ledger(userId: string, limit: number, beforeSeq: string | undefined): Promise<LedgerEntryView[]> {
+    const found = (
+      await this.knex.raw<{ rows: LedgerRow[] }>(
+        `SELECT seq, id, transaction_id, entry_type, bucket, debit, credit, balance_after, reference_type,
+                reference_id, created_at
+           FROM ledger_entries WHERE user_id = ? AND (?::bigint IS NULL OR seq < ?::bigint)
+          ORDER BY seq DESC LIMIT ?`,
+        [userId, beforeSeq ?? null, beforeSeq ?? null, limit],
+      )
+    ).rows;
+    return found.map((row) => ({
+      seq: row.seq,
+      entryId: row.id,
+      transactionId: row.transaction_id,
+      entryType: row.entry_type,
+      bucket: row.bucket,
+      debitKoinu: koinuFromDecimalColumn(row.debit),
+      creditKoinu: koinuFromDecimalColumn(row.credit),
+      balanceAfterKoinu: koinuFromDecimalColumn(row.balance_after),
+      referenceType: row.reference_type,
+      referenceId: row.reference_id,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  async withdrawal(userId: string, withdrawalId: string): Promise<Withdrawal | undefined> {
+    const row = await this.knex<WithdrawalRow>('withdrawal_requests')
+      .where({ id: withdrawalId, user_id: userId })
+      .first();
+    return row ? withdrawalFromRow(row) : undefined;
+  }
+
+  async withdrawals(userId: string, limit: number): Promise<Withdrawal[]> {
+    const found = await this.knex<WithdrawalRow>('withdrawal_requests')
+      .where({ user_id: userId })
+      .orderBy('requested_at', 'desc')
+      .limit(limit);
+    return found.map(withdrawalFromRow);
+  }
+
+  async deposits(userId: string, limit: number): Promise<Deposit[]> {
+    const found = await this.knex<DepositRow>('deposits')
+      .where({ user_id: userId })
+      .orderBy('detected_at', 'desc')
+      .limit(limit);
+    return found.map(depositFromRow);
+  }
+
+  async escrow(orderId: string): Promise<Escrow | undefined> {
+    const row = await this.knex<EscrowRow>('escrow').where({ order_id: orderId }).first();
+    return row ? escrowFromRow(row) : undefined;
+  }
+}

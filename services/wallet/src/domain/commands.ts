@@ -1,0 +1,240 @@
+import type { PlatformAccountCode } from './types.js';
+
+/**
+ * The wallet's commands, each a plain value. HTTP handlers and Kafka handlers both build these and
+ * hand them to the same executor; the domain decides them in src/domain/decide.ts.
+ */
+
+export type Command =
+  | PayOrder
+  | ReleaseEscrow
+  | RefundEscrow
+  | DisputeEscrow
+  | ResolveDispute
+  | LockBid
+  | UnlockBid
+  | ConvertBid
+  | RequestWithdrawal
+  | FinalizeWithdrawal
+  | FailWithdrawal
+  | RecordIncomingDeposit
+  | UpdateDepositConfirmations
+  | CreditDeposit
+  | ReverseDeposit;
+
+export type CommandType = Command['type'];
+
+/** Buy it now: buyer available -> locked, escrow LOCKED. */
+export interface PayOrder {
+  type: 'PayOrder';
+  orderId: string;
+  buyerId: string;
+  sellerId: string;
+  amountKoinu: bigint;
+  feeKoinu: bigint;
+}
+
+/** Buyer locked -= amount, seller available += amount - fee, fee to MARKETPLACE_FEES. */
+export interface ReleaseEscrow {
+  type: 'ReleaseEscrow';
+  orderId: string;
+}
+
+/** Buyer locked -> available. */
+export interface RefundEscrow {
+  type: 'RefundEscrow';
+  orderId: string;
+}
+
+/** Freezes a LOCKED escrow: nothing releases or refunds it until ResolveDispute. */
+export interface DisputeEscrow {
+  type: 'DisputeEscrow';
+  orderId: string;
+  reason: string;
+}
+
+export interface ResolveDispute {
+  type: 'ResolveDispute';
+  orderId: string;
+  outcome: 'RELEASE' | 'REFUND';
+}
+
+/** First bid: available -> locked. A higher bid by the same user raises the lock by the difference. */
+export interface LockBid {
+  type: 'LockBid';
+  auctionId: string;
+  userId: string;
+  amountKoinu: bigint;
+}
+
+/** Outbid or cancelled: locked -> available. */
+export interface UnlockBid {
+  type: 'UnlockBid';
+  auctionId: string;
+  userId: string;
+}
+
+/**
+ * Auction won: the winner's lock becomes the escrow of the new order. amountKoinu is the price,
+ * which may be below the lock (the rest returns to available).
+ */
+export interface ConvertBid {
+  type: 'ConvertBid';
+  auctionId: string;
+  userId: string;
+  orderId: string;
+  sellerId: string;
+  amountKoinu: bigint;
+  feeKoinu: bigint;
+}
+
+/** available -> pending (amount + the flat network fee). The id is chosen by the entry point. */
+export interface RequestWithdrawal {
+  type: 'RequestWithdrawal';
+  withdrawalId: string;
+  userId: string;
+  destinationAddress: string;
+  amountKoinu: bigint;
+}
+
+/** withdrawal.confirmed: pending leaves the platform; the fee goes to NETWORK_FEES. */
+export interface FinalizeWithdrawal {
+  type: 'FinalizeWithdrawal';
+  withdrawalId: string;
+  userId: string;
+  txid: string;
+  blockHash: string;
+  blockHeight: number;
+  confirmations: number;
+  minerFeeShareKoinu: bigint;
+}
+
+/** withdrawal.failed: pending -> available. */
+export interface FailWithdrawal {
+  type: 'FailWithdrawal';
+  withdrawalId: string;
+  userId: string;
+  reasonCode: string;
+  reason: string;
+}
+
+export interface RecordIncomingDeposit {
+  type: 'RecordIncomingDeposit';
+  userId: string;
+  address: string;
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+  confirmations: number;
+  blockHash: string | null;
+  blockHeight: number | null;
+}
+
+export interface UpdateDepositConfirmations {
+  type: 'UpdateDepositConfirmations';
+  userId: string;
+  txid: string;
+  vout: number;
+  confirmations: number;
+  blockHash: string | null;
+  blockHeight: number | null;
+}
+
+/** deposit.confirmed: credit available exactly once per txid:vout. */
+export interface CreditDeposit {
+  type: 'CreditDeposit';
+  userId: string;
+  address: string;
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+  confirmations: number;
+  blockHash: string | null;
+  blockHeight: number | null;
+  /** occurredAt of the deposit.confirmed event (compared with a reversal's, see decideCreditDeposit). */
+  eventOccurredAt: string;
+}
+
+export interface ReverseDeposit {
+  type: 'ReverseDeposit';
+  userId: string;
+  address: string;
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+  wasConfirmed: boolean;
+  reason: string;
+  eventOccurredAt: string;
+}
+
+/** What a command reads, so the executor can load and row-lock it before deciding. */
+export interface CommandFootprint {
+  /** User wallets named by the command itself (more may come from loaded aggregates). */
+  userIds: string[];
+  escrowOrderIds: string[];
+  bidLocks: { auctionId: string; userId: string }[];
+  withdrawalIds: string[];
+  deposits: { txid: string; vout: number }[];
+  /** Platform accounts the command may post to; locked after the user wallets. */
+  platformAccounts: PlatformAccountCode[];
+}
+
+export function footprintOf(command: Command): CommandFootprint {
+  const none: CommandFootprint = {
+    userIds: [],
+    escrowOrderIds: [],
+    bidLocks: [],
+    withdrawalIds: [],
+    deposits: [],
+    platformAccounts: [],
+  };
+  switch (command.type) {
+    case 'PayOrder':
+      return { ...none, userIds: [command.buyerId, command.sellerId], escrowOrderIds: [command.orderId] };
+    case 'ReleaseEscrow':
+    case 'ResolveDispute':
+      return { ...none, escrowOrderIds: [command.orderId], platformAccounts: ['MARKETPLACE_FEES'] };
+    case 'RefundEscrow':
+    case 'DisputeEscrow':
+      return { ...none, escrowOrderIds: [command.orderId] };
+    case 'LockBid':
+    case 'UnlockBid':
+      return {
+        ...none,
+        userIds: [command.userId],
+        bidLocks: [{ auctionId: command.auctionId, userId: command.userId }],
+      };
+    case 'ConvertBid':
+      return {
+        ...none,
+        userIds: [command.userId, command.sellerId],
+        bidLocks: [{ auctionId: command.auctionId, userId: command.userId }],
+        escrowOrderIds: [command.orderId],
+      };
+    case 'RequestWithdrawal':
+    case 'FailWithdrawal':
+      return { ...none, userIds: [command.userId], withdrawalIds: [command.withdrawalId] };
+    case 'FinalizeWithdrawal':
+      return {
+        ...none,
+        userIds: [command.userId],
+        withdrawalIds: [command.withdrawalId],
+        platformAccounts: ['CHAIN_CLEARING', 'NETWORK_FEES'],
+      };
+    case 'RecordIncomingDeposit':
+    case 'UpdateDepositConfirmations':
+    case 'ReverseDeposit':
+      return { ...none, userIds: [command.userId], deposits: [{ txid: command.txid, vout: command.vout }] };
+    case 'CreditDeposit':
+      return {
+        ...none,
+        userIds: [command.userId],
+        deposits: [{ txid: command.txid, vout: command.vout }],
+        platformAccounts: ['CHAIN_CLEARING'],
+      };
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The user API under /v1. Every route takes the user id from the verified token and from nowhere
+ * else, so a user can only ever read or move their own money.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CommandExecutor } from '../../adapters/command-executor.js';
+import { DepositAddressUnavailableError, type DepositAddresses } from '../../adapters/deposit-addresses.js';
+import type { WalletQueries } from '../../adapters/queries.js';
+import type { TokenVerifier } from '../../adapters/tokens.js';
+import { walletError } from './error-table.js';
+import {
+  presentBalance,
+  presentDeposit,
+  presentDepositAddress,
+  presentLedgerEntry,
+  presentWithdrawal,
+  presentWithdrawalView,
+} from './present.js';
+import {
+  authenticate,
+  correlationOf,
+  dogeAmount,
+  idempotencyKeyOf,
+  parseBody,
+  principalOf,
+  respondWithCommand,
+  scopeOf,
+  userIdOf,
+  uuid,
+} from './request.js';
+
+const PAGE_MAX = 100;
+const PAGE_DEFAULT = 50;
+/** Confirmations after which the deposit watcher reports a deposit confirmed (CONVENTIONS.md). */
+export const DEPOSIT_CONFIRMATIONS = 6;
+
+const pageQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT),
+    before: z
+      .string()
+      .regex(/^\d{1,18}$/, 'must be a cursor from a previous page')
+      .optional(),
+  })
+  .strict();
+
+const withdrawalBody = z.object({ destinationAddress: z.string().max(100), amount: dogeAmount }).strict();
+const withdrawalIdParam = z.object({ withdrawalId: uuid }).strict();
+
+export interface UserRoutesDeps {
+  executor: CommandExecutor;
+  queries: WalletQueries;
+  depositAddresses: DepositAddresses;
+  verifier: TokenVerifier;
+}
+
+export function userRoutes({ executor, queries, depositAddresses, verifier }: UserRoutesDeps): Router {
+  const router = Router();
+  router.use(authenticate(verifier, 'user'));
+
+  router.get('/balance', async (_req, res) => {
+    const userId = userIdOf(res);
+    const wallet = await queries.wallet(userId);
+    if (!wallet)
+      throw walletError('WALLET_NOT_FOUND', 'you have no wallet yet: request a deposit address first');
+    res.json(presentBalance(wallet));
+  });
+
+  router.get('/ledger', async (req, res) => {
+    const userId = userIdOf(res);
+    const { limit, before } = parseBody(pageQuery, req.query);
+    const entries = await queries.ledger(userId, limit, before);
+    const last = entries.at(-1);
+    res.json({
+      entries: entries.map(presentLedgerEntry),
+      nextCursor: entries.length === limit && last ? last.seq : null,
+    });
+  });
+
+  router.post('/withdrawals', async (req, res) => {
+    const userId = userIdOf(res);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const body = parseBody(withdrawalBody, req.body);
+    await respondWithCommand(
+      executor,
+      {
+        command: {
+          type: 'RequestWithdrawal',
+          withdrawalId: randomUUID(),
+          userId,
+          destinationAddress: body.destinationAddress,
+          amountKoinu: body.amount,
+        },
+        scope: scopeOf(principalOf(res)),
+        idempotencyKey,
+        correlationId: correlationOf(res),
+        causationId: null,
+      },
+      res,
+      201,
+      (result) => {
+        if (result.kind !== 'withdrawal')
+          throw new Error(`unexpected ${result.kind} result for a withdrawal`);
+        return presentWithdrawalView(result.withdrawal);
+      },
+    );
+  });
+
+  router.get('/withdrawals', async (req, res) => {
+    const userId = userIdOf(res);
+    const { limit } = parseBody(pageQuery.pick({ limit: true }), req.query);
+    res.json({ withdrawals: (await queries.withdrawals(userId, limit)).map(presentWithdrawal) });
+  });
+
+  router.get('/withdrawals/:withdrawalId', async (req, res) => {
+    const userId = userIdOf(res);
+    const { withdrawalId } = parseBody(withdrawalIdParam, req.params);
+    const withdrawal = await queries.withdrawal(userId, withdrawalId);
+    // Another user's withdrawal is "not found" too: its existence is not this user's business.
+    if (!withdrawal)
+      throw walletError('WALLET_WITHDRAWAL_NOT_FOUND', `you have no withdrawal ${withdrawalId}`);
+    res.json(presentWithdrawal(withdrawal));
+  });
+
+  router.get('/deposits', async (req, res) => {
+    const userId = userIdOf(res);
+    const { limit } = parseBody(pageQuery.pick({ limit: true }), req.query);
+    const deposits = await queries.deposits(userId, limit);
+    res.json({ requiredConfirmations: DEPOSIT_CONFIRMATIONS, deposits: deposits.map(presentDeposit) });
+  });
+
+  router.get('/deposit-address', async (_req, res) => {
+    const userId = userIdOf(res);
+    const address = await depositAddresses.find(userId);
+    if (!address)
+      throw walletError(
+        'WALLET_DEPOSIT_ADDRESS_NOT_ASSIGNED',
+        'no deposit address yet: POST /v1/deposit-address',
+      );
+    res.json(presentDepositAddress(address));
+  });
+
+  router.post('/deposit-address', async (req, res) => {
+    const userId = userIdOf(res);
+    idempotencyKeyOf(req);
+    parseBody(z.object({}).strict(), req.body);
+    try {
+      // Naturally idempotent: one address per user, whatever the key. The key is still required so
+      // every POST of the API follows one rule.
+      const { address, created } = await depositAddresses.assign(userId, correlationOf(res));
+      // Always 200, so a repeated POST answers exactly like the first one.
+      void created;
+      res.status(200).json(presentDepositAddress(address));
+    } catch (error) {
+      if (error instanceof DepositAddressUnavailableError)
+        throw walletError('WALLET_DEPOSIT_ADDRESSES_UNCONFIGURED', error.message);
+      throw error;
+    }
+  });
+
+  return router;
+}

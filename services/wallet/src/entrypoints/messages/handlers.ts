@@ -1,0 +1,187 @@
+/**
+ * Kafka entry points: the same domain commands as the HTTP API, as idempotent handlers. The platform's
+ * IdempotentConsumer records each event id in the inbox in the same transaction as the effect, so
+ * redelivery and replays change nothing; the command's own idempotency key (the producer's
+ * `idempotencyKey` on command topics, the event id otherwise) guards it a second time and lets an
+ * HTTP call and a Kafka message with the same key from the same service be one command.
+ *
+ * Failures on command topics are answers, not errors: the domain's failure events (escrow.lock-failed,
+ * bid.command-failed, ...) are already in the outbox. A malformed payload, a reused key or a rejected
+ * deposit/withdrawal event is a contract violation: the handler throws and the message ends in the DLQ.
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { EventHandler, EventMessage } from '@dbay/platform';
+import type { Command } from '../../domain/index.js';
+import type { CommandExecutor } from '../../adapters/command-executor.js';
+import { internalCommandSchemas } from '../http/internal-routes.js';
+import { koinuAmount, koinuFee, uuid } from '../http/request.js';
+
+/** A message the wallet will never be able to apply; the consumer dead-letters it with this reason. */
+export class UnprocessableEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnprocessableEventError';
+  }
+}
+
+const txid = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+  .transform((value) => value.toLowerCase());
+const vout = z.number().int().min(0);
+const count = z.number().int().min(0);
+const nullableHeight = z.number().int().min(0).nullable();
+const text = z.string().max(2_000);
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/);
+
+/** Command topics the order service produces: their payload is the internal API body plus a key. */
+const COMMAND_TOPICS = {
+  'escrow.lock-requested': 'pay-order',
+  'escrow.release-requested': 'release-escrow',
+  'escrow.refund-requested': 'refund-escrow',
+  'escrow.dispute-requested': 'dispute-escrow',
+  'escrow.dispute-resolution-requested': 'resolve-dispute',
+  'bid.lock-requested': 'bid-lock',
+  'bid.unlock-requested': 'bid-unlock',
+  'bid.convert-requested': 'bid-convert',
+} as const satisfies Record<string, keyof typeof internalCommandSchemas>;
+
+type EventParser = (payload: unknown, event: EventMessage) => Command;
+
+/** Payload parsers of the events other services emit; fields per CONVENTIONS.md (extra fields ignored). */
+const EVENT_TOPICS: Record<string, EventParser> = {
+  'deposit.detected': (payload) => {
+    const p = z
+      .object({
+        userId: uuid,
+        address: text,
+        txid,
+        vout,
+        amountKoinu: koinuAmount,
+        confirmations: count,
+        blockHash: text.nullable(),
+        blockHeight: nullableHeight,
+      })
+      .parse(payload);
+    return { type: 'RecordIncomingDeposit', ...p };
+  },
+  'deposit.confirmations-changed': (payload) => {
+    const p = z
+      .object({
+        userId: uuid,
+        txid,
+        vout,
+        confirmations: count,
+        blockHash: text.nullable(),
+        blockHeight: nullableHeight,
+      })
+      .parse(payload);
+    return { type: 'UpdateDepositConfirmations', ...p };
+  },
+  'deposit.confirmed': (payload, event) => {
+    const p = z
+      .object({
+        userId: uuid,
+        address: text,
+        txid,
+        vout,
+        amountKoinu: koinuAmount,
+        confirmations: count,
+        blockHash: text.nullable(),
+        blockHeight: nullableHeight,
+      })
+      .parse(payload);
+    return { type: 'CreditDeposit', ...p, eventOccurredAt: event.envelope.occurredAt };
+  },
+  'deposit.reversed': (payload, event) => {
+    const p = z
+      .object({
+        userId: uuid,
+        address: text,
+        txid,
+        vout,
+        amountKoinu: koinuAmount,
+        wasConfirmed: z.boolean(),
+        reason: text,
+      })
+      .parse(payload);
+    return { type: 'ReverseDeposit', ...p, eventOccurredAt: event.envelope.occurredAt };
+  },
+  'withdrawal.confirmed': (payload) => {
+    const p = z
+      .object({
+        withdrawalId: uuid,
+        userId: uuid,
+        txid,
+        blockHash: text,
+        blockHeight: count,
+        confirmations: count,
+        minerFeeShareKoinu: koinuFee,
+      })
+      .parse(payload);
+    return { type: 'FinalizeWithdrawal', ...p };
+  },
+  'withdrawal.failed': (payload) => {
+    const p = z.object({ withdrawalId: uuid, userId: uuid, reasonCode: text, reason: text }).parse(payload);
+    return { type: 'FailWithdrawal', ...p };
+  },
+};
+
+export const CONSUMED_TOPICS = [...Object.keys(COMMAND_TOPICS), ...Object.keys(EVENT_TOPICS)];
+
+function parseOrDeadLetter<T>(topic: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const detail =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : String(error);
+    throw new UnprocessableEventError(`${topic} payload is invalid: ${detail}`);
+  }
+}
+
+async function run(
+  executor: CommandExecutor,
+  trx: Knex.Transaction,
+  event: EventMessage,
+  command: Command,
+  key: string,
+  rejectionIsAnAnswer: boolean,
+): Promise<void> {
+  const outcome = await executor.executeInTransaction(trx, {
+    command,
+    scope: `service:${event.envelope.producer}`,
+    idempotencyKey: key,
+    correlationId: event.envelope.correlationId,
+    causationId: event.envelope.eventId,
+  });
+  if (outcome.kind === 'key-reused') throw new UnprocessableEventError(outcome.message);
+  if (outcome.kind === 'rejected' && !rejectionIsAnAnswer) {
+    throw new UnprocessableEventError(
+      `${event.envelope.eventType} rejected: ${outcome.error.code}: ${outcome.error.message}`,
+    );
+  }
+}
+
+export function walletHandlers(executor: CommandExecutor): Record<string, EventHandler<never>> {
+  const handlers: Record<string, EventHandler<unknown>> = {};
+  for (const [topic, route] of Object.entries(COMMAND_TOPICS)) {
+    const schema = internalCommandSchemas[route] as unknown as z.ZodType<Command>;
+    handlers[topic] = async (trx, event) => {
+      const payload = event.payload as Record<string, unknown>;
+      const key = parseOrDeadLetter(topic, () => idempotencyKey.parse(payload.idempotencyKey));
+      const { idempotencyKey: _key, ...body } = payload;
+      const command = parseOrDeadLetter(topic, () => schema.parse(body));
+      await run(executor, trx, event, command, key, true);
+    };
+  }
+  for (const [topic, parse] of Object.entries(EVENT_TOPICS)) {
+    handlers[topic] = async (trx, event) => {
+      const command = parseOrDeadLetter(topic, () => parse(event.payload, event));
+      await run(executor, trx, event, command, `event:${event.envelope.eventId}`, false);
+    };
+  }
+  return handlers as Record<string, EventHandler<never>>;
+}

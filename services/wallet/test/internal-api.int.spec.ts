@@ -1,0 +1,450 @@
+// Proves the internal API of the running wallet (service tokens only) moves money exactly as the
+// seed's flows say: pay-order locks the buyer's funds in escrow; release pays the seller minus the fee
+// and the fee to the platform; refund returns the funds; a disputed escrow moves only through its
+// resolution; bids lock, raise, unlock and convert into escrow; a wrong state is a coded 409 and a
+// bad amount a coded 400, and neither changes anything. Every answer replays under its key.
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { koinuFromDecimalColumn } from '@dbay/money';
+import {
+  DOGE,
+  api,
+  balanceOf,
+  expectReconciled,
+  fund,
+  moneySnapshot,
+  serviceToken,
+  testExecutor,
+  type ApiResponse,
+  type TestExecutor,
+} from './support/stack.js';
+
+function expectError(response: ApiResponse, status: number, code: string): void {
+  expect(response.status, response.text).to.equal(status);
+  expect(response.body.error?.code, response.text).to.equal(code);
+}
+
+/** What a reference (an order or an auction) moved, per user bucket or platform account, in koinu. */
+async function movedBy(knex: Knex, referenceId: string): Promise<Record<string, bigint>> {
+  const rows = await knex('ledger_entries').where({ reference_id: referenceId }).select<
+    {
+      user_id: string | null;
+      bucket: string;
+      platform_account: string | null;
+      debit: string;
+      credit: string;
+    }[]
+  >('user_id', 'bucket', 'platform_account', 'debit', 'credit');
+  const moved: Record<string, bigint> = {};
+  for (const row of rows) {
+    const account = row.platform_account ?? `${row.user_id}:${row.bucket}`;
+    moved[account] =
+      (moved[account] ?? 0n) + koinuFromDecimalColumn(row.credit) - koinuFromDecimalColumn(row.debit);
+  }
+  return Object.fromEntries(Object.entries(moved).filter(([, value]) => value !== 0n));
+}
+
+describe('wallet internal API (running service)', function () {
+  this.timeout(60_000);
+  let funder: TestExecutor;
+  let token: string;
+  const buyer = randomUUID();
+  const seller = randomUUID();
+
+  before(async () => {
+    funder = testExecutor({ poolMax: 2 });
+    await fund(funder.executor, buyer, 1_000n * DOGE);
+    token = await serviceToken('order');
+  });
+  after(async () => {
+    await expectReconciled(funder.knex, [buyer, seller]);
+    await funder.close();
+  });
+
+  const post = (route: string, body: unknown, idempotencyKey: string = randomUUID()) =>
+    api('POST', `/internal/${route}`, { token, idempotencyKey, body });
+  const payOrder = (orderId: string, amount = 10n * DOGE, fee = DOGE) =>
+    post('pay-order', {
+      orderId,
+      buyerId: buyer,
+      sellerId: seller,
+      amountKoinu: amount.toString(),
+      feeKoinu: fee.toString(),
+    });
+  const unchanged = async <T>(action: () => Promise<T>): Promise<T> => {
+    const before = await moneySnapshot(funder.knex, [buyer, seller]);
+    const result = await action();
+    expect(await moneySnapshot(funder.knex, [buyer, seller])).to.deep.equal(before);
+    return result;
+  };
+  const escrowStatus = async (orderId: string) =>
+    (
+      (await api('GET', `/internal/escrows/${orderId}`, { token })).body.escrow as
+        { status: string } | undefined
+    )?.status;
+
+  describe('who may call', () => {
+    it('only the services in INTERNAL_CALLERS: the signer is refused with 403', async () => {
+      const signer = await serviceToken('signer');
+      expectError(
+        await unchanged(() =>
+          api('POST', '/internal/pay-order', {
+            token: signer,
+            idempotencyKey: randomUUID(),
+            body: {
+              orderId: randomUUID(),
+              buyerId: buyer,
+              sellerId: seller,
+              amountKoinu: '1',
+              feeKoinu: '0',
+            },
+          }),
+        ),
+        403,
+        'WALLET_FORBIDDEN',
+      );
+    });
+
+    it('no token: 401; an expired service token: 401 WALLET_TOKEN_EXPIRED', async () => {
+      expectError(await api('GET', `/internal/wallets/${buyer}/balance`), 401, 'WALLET_UNAUTHENTICATED');
+      const expired = await serviceToken('order', { expiresIn: Math.floor(Date.now() / 1000) - 60 });
+      expectError(
+        await api('GET', `/internal/wallets/${buyer}/balance`, { token: expired }),
+        401,
+        'WALLET_TOKEN_EXPIRED',
+      );
+    });
+  });
+
+  describe('buy it now: pay, release, refund', () => {
+    it('pay-order moves available to locked and creates a LOCKED escrow; a replay answers the same', async () => {
+      const orderId = randomUUID();
+      const key = randomUUID();
+      const before = (await balanceOf(funder.knex, buyer))!;
+      const first = await post(
+        'pay-order',
+        {
+          orderId,
+          buyerId: buyer,
+          sellerId: seller,
+          amountKoinu: String(10n * DOGE),
+          feeKoinu: String(DOGE),
+        },
+        key,
+      );
+      expect(first.status, first.text).to.equal(201);
+      expect(first.body.escrow).to.include({
+        orderId,
+        buyerId: buyer,
+        sellerId: seller,
+        amountKoinu: String(10n * DOGE),
+        status: 'LOCKED',
+      });
+      const replay = await post(
+        'pay-order',
+        {
+          orderId,
+          buyerId: buyer,
+          sellerId: seller,
+          amountKoinu: String(10n * DOGE),
+          feeKoinu: String(DOGE),
+        },
+        key,
+      );
+      expect([replay.status, replay.body]).to.deep.equal([201, first.body]);
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: before.available - 10n * DOGE,
+        locked: before.locked + 10n * DOGE,
+        version: before.version + 1,
+      });
+      const reused = await unchanged(() =>
+        post(
+          'pay-order',
+          {
+            orderId,
+            buyerId: buyer,
+            sellerId: seller,
+            amountKoinu: String(11n * DOGE),
+            feeKoinu: String(DOGE),
+          },
+          key,
+        ),
+      );
+      expectError(reused, 409, 'WALLET_IDEMPOTENCY_KEY_REUSED');
+      // The same order under a new key is a second payment of an order that already has its escrow.
+      expectError(await unchanged(() => payOrder(orderId)), 409, 'WALLET_ESCROW_ALREADY_EXISTS');
+    });
+
+    it('release: buyer locked -amount, seller available +amount-fee, fee to MARKETPLACE_FEES', async () => {
+      const orderId = randomUUID();
+      expect((await payOrder(orderId, 10n * DOGE, 75_000_000n)).status).to.equal(201);
+      const released = await post('release-escrow', { orderId });
+      expect(released.status, released.text).to.equal(200);
+      expect(released.body.escrow).to.include({ status: 'RELEASED' });
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -10n * DOGE,
+        [`${seller}:AVAILABLE`]: 10n * DOGE - 75_000_000n,
+        MARKETPLACE_FEES: 75_000_000n,
+      });
+      expect(await escrowStatus(orderId)).to.equal('RELEASED');
+      // Released once: releasing or refunding it again is a wrong state.
+      expectError(
+        await unchanged(() => post('release-escrow', { orderId })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+      expectError(
+        await unchanged(() => post('refund-escrow', { orderId })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+    });
+
+    it('refund returns locked to available; releasing a refunded escrow is 409 and changes nothing', async () => {
+      const orderId = randomUUID();
+      expect((await payOrder(orderId)).status).to.equal(201);
+      const refunded = await post('refund-escrow', { orderId });
+      expect(refunded.status, refunded.text).to.equal(200);
+      expect(refunded.body.escrow).to.include({ status: 'REFUNDED' });
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({});
+      expectError(
+        await unchanged(() => post('release-escrow', { orderId })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+      expectError(
+        await unchanged(() => post('dispute-escrow', { orderId, reason: 'late' })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+      expect(await escrowStatus(orderId)).to.equal('REFUNDED');
+    });
+
+    it('an unknown order: 404; a buyer without a wallet: 404; more than available: 422; nothing changes', async () => {
+      expectError(
+        await unchanged(() => post('release-escrow', { orderId: randomUUID() })),
+        404,
+        'WALLET_ESCROW_NOT_FOUND',
+      );
+      expectError(
+        await unchanged(() =>
+          post('pay-order', {
+            orderId: randomUUID(),
+            buyerId: randomUUID(),
+            sellerId: seller,
+            amountKoinu: '100',
+            feeKoinu: '0',
+          }),
+        ),
+        404,
+        'WALLET_NOT_FOUND',
+      );
+      const available = (await balanceOf(funder.knex, buyer))!.available;
+      expectError(
+        await unchanged(() => payOrder(randomUUID(), available + 1n, 0n)),
+        422,
+        'WALLET_INSUFFICIENT_FUNDS',
+      );
+    });
+  });
+
+  describe('disputes', () => {
+    it('a DISPUTED escrow cannot be released or refunded; resolving to RELEASE pays the seller', async () => {
+      const orderId = randomUUID();
+      expect((await payOrder(orderId, 20n * DOGE, 2n * DOGE)).status).to.equal(201);
+      const disputed = await post('dispute-escrow', { orderId, reason: 'item not as described' });
+      expect(disputed.status, disputed.text).to.equal(200);
+      expect(disputed.body.escrow).to.include({ status: 'DISPUTED' });
+      expectError(await unchanged(() => post('release-escrow', { orderId })), 409, 'WALLET_ESCROW_DISPUTED');
+      expectError(await unchanged(() => post('refund-escrow', { orderId })), 409, 'WALLET_ESCROW_DISPUTED');
+      expectError(
+        await unchanged(() => post('dispute-escrow', { orderId, reason: 'again' })),
+        409,
+        'WALLET_ESCROW_DISPUTED',
+      );
+      expectError(
+        await unchanged(() => post('resolve-dispute', { orderId, outcome: 'SPLIT' })),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+      const resolved = await post('resolve-dispute', { orderId, outcome: 'RELEASE' });
+      expect(resolved.status, resolved.text).to.equal(200);
+      expect(resolved.body.escrow).to.include({ status: 'RELEASED' });
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -20n * DOGE,
+        [`${seller}:AVAILABLE`]: 18n * DOGE,
+        MARKETPLACE_FEES: 2n * DOGE,
+      });
+      expectError(
+        await unchanged(() => post('resolve-dispute', { orderId, outcome: 'REFUND' })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+    });
+
+    it('resolving to REFUND gives the buyer the money back; a LOCKED escrow has no dispute to resolve', async () => {
+      const orderId = randomUUID();
+      expect((await payOrder(orderId)).status).to.equal(201);
+      expectError(
+        await unchanged(() => post('resolve-dispute', { orderId, outcome: 'REFUND' })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+      expect((await post('dispute-escrow', { orderId, reason: 'never arrived' })).status).to.equal(200);
+      const before = (await balanceOf(funder.knex, buyer))!;
+      const resolved = await post('resolve-dispute', { orderId, outcome: 'REFUND' });
+      expect(resolved.body.escrow).to.include({ status: 'REFUNDED' });
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: before.available + 10n * DOGE,
+        locked: before.locked - 10n * DOGE,
+      });
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({});
+    });
+  });
+
+  describe('auction bids', () => {
+    it('lock, raise by the difference, refuse a lower bid, unlock; then lock again and convert to escrow', async () => {
+      const auctionId = randomUUID();
+      const bid = (amount: bigint) =>
+        post('bid-lock', { auctionId, userId: buyer, amountKoinu: amount.toString() });
+      const start = (await balanceOf(funder.knex, buyer))!;
+
+      const first = await bid(5n * DOGE);
+      expect(first.status, first.text).to.equal(200);
+      expect(first.body.bidLock).to.include({ amountKoinu: String(5n * DOGE), status: 'ACTIVE' });
+      const raised = await bid(8n * DOGE);
+      expect(raised.body.bidLock).to.include({ amountKoinu: String(8n * DOGE) });
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: start.available - 8n * DOGE,
+        locked: start.locked + 8n * DOGE,
+      });
+      expectError(await unchanged(() => bid(7n * DOGE)), 409, 'WALLET_BID_NOT_HIGHER');
+      expectError(await unchanged(() => bid(8n * DOGE)), 409, 'WALLET_BID_NOT_HIGHER');
+      expectError(await unchanged(() => bid(start.available + 1n)), 422, 'WALLET_INSUFFICIENT_FUNDS');
+
+      const unlocked = await post('bid-unlock', { auctionId, userId: buyer });
+      expect(unlocked.body.bidLock).to.include({ status: 'RELEASED' });
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: start.available,
+        locked: start.locked,
+      });
+      expectError(
+        await unchanged(() => post('bid-unlock', { auctionId, userId: buyer })),
+        409,
+        'WALLET_BID_LOCK_WRONG_STATE',
+      );
+      expectError(
+        await unchanged(() => post('bid-unlock', { auctionId: randomUUID(), userId: buyer })),
+        404,
+        'WALLET_BID_LOCK_NOT_FOUND',
+      );
+
+      // Outbid and back in: the auction closes with this user winning at 6 DOGE (0.5 DOGE fee).
+      expect((await bid(10n * DOGE)).status).to.equal(200);
+      const orderId = randomUUID();
+      const convert = (amount: bigint, order = orderId) =>
+        post('bid-convert', {
+          auctionId,
+          userId: buyer,
+          orderId: order,
+          sellerId: seller,
+          amountKoinu: amount.toString(),
+          feeKoinu: String(DOGE / 2n),
+        });
+      expectError(await unchanged(() => convert(11n * DOGE)), 422, 'WALLET_BID_AMOUNT_EXCEEDS_LOCK');
+      const converted = await convert(6n * DOGE);
+      expect(converted.status, converted.text).to.equal(200);
+      expect(converted.body.bidLock).to.include({ status: 'CONVERTED', orderId });
+      expect(converted.body.escrow).to.include({ orderId, amountKoinu: String(6n * DOGE), status: 'LOCKED' });
+      // The 4 DOGE locked above the price went back to available.
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: start.available - 6n * DOGE,
+        locked: start.locked + 6n * DOGE,
+      });
+      expectError(
+        await unchanged(() => convert(6n * DOGE, randomUUID())),
+        409,
+        'WALLET_BID_LOCK_WRONG_STATE',
+      );
+      expectError(await unchanged(() => bid(20n * DOGE)), 409, 'WALLET_BID_LOCK_WRONG_STATE');
+
+      // From here the buy-it-now release flow follows.
+      expect((await post('release-escrow', { orderId })).status).to.equal(200);
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:LOCKED`]: -6n * DOGE,
+        [`${seller}:AVAILABLE`]: 6n * DOGE - DOGE / 2n,
+        MARKETPLACE_FEES: DOGE / 2n,
+      });
+    });
+  });
+
+  describe('bad input: a coded 400 and nothing changes', () => {
+    const amounts: [string, unknown][] = [
+      ['a DOGE decimal instead of koinu', '1.5'],
+      ['negative', '-5'],
+      ['zero', '0'],
+      ['an exponent', '1e8'],
+      ['a JSON number', 100000000],
+      ['absurdly large', '1'.repeat(30)],
+      ['over the 10 billion DOGE limit', '1000000000000000001'],
+      ['missing', undefined],
+    ];
+    for (const [name, amountKoinu] of amounts) {
+      it(`amountKoinu ${name}, on pay-order and bid-lock: 400 WALLET_AMOUNT_INVALID`, async () => {
+        expectError(
+          await unchanged(() =>
+            post('pay-order', {
+              orderId: randomUUID(),
+              buyerId: buyer,
+              sellerId: seller,
+              amountKoinu,
+              feeKoinu: '0',
+            }),
+          ),
+          400,
+          'WALLET_AMOUNT_INVALID',
+        );
+        expectError(
+          await unchanged(() => post('bid-lock', { auctionId: randomUUID(), userId: buyer, amountKoinu })),
+          400,
+          'WALLET_AMOUNT_INVALID',
+        );
+      });
+    }
+
+    it('a negative fee, a fee above the amount, buyer = seller, a non-UUID id, an unknown field: 400', async () => {
+      const order = { orderId: randomUUID(), buyerId: buyer, sellerId: seller, amountKoinu: '1000' };
+      expectError(
+        await unchanged(() => post('pay-order', { ...order, feeKoinu: '-1' })),
+        400,
+        'WALLET_AMOUNT_INVALID',
+      );
+      expectError(
+        await unchanged(() => post('pay-order', { ...order, feeKoinu: '1001' })),
+        400,
+        'WALLET_FEE_EXCEEDS_AMOUNT',
+      );
+      expectError(
+        await unchanged(() => post('pay-order', { ...order, sellerId: buyer, feeKoinu: '0' })),
+        400,
+        'WALLET_SAME_BUYER_AND_SELLER',
+      );
+      expectError(
+        await unchanged(() => post('pay-order', { ...order, orderId: 'order-1', feeKoinu: '0' })),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+      expectError(
+        await unchanged(() => post('pay-order', { ...order, feeKoinu: '0', currency: 'DOGE' })),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+      expectError(
+        await api('GET', '/internal/escrows/not-a-uuid', { token }),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+    });
+  });
+});

@@ -1,0 +1,173 @@
+// Proves, over random command sequences from many users (fast-check), that the pure domain keeps the
+// ledger's books: per user SUM(credit) - SUM(debit) = available + locked + pending, each bucket
+// reconciles on its own, every account together sums to zero, and nothing goes negative.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  applyDecision,
+  BUCKETS,
+  decide,
+  type Book,
+  type Command,
+  type LedgerEntryDraft,
+} from '../src/domain/index.js';
+import { DOGE, REGTEST_ADDRESS, bookWith, context } from './fixtures.js';
+
+export const USERS = [
+  '00000000-0000-4000-8000-000000000001',
+  '00000000-0000-4000-8000-000000000002',
+  '00000000-0000-4000-8000-000000000003',
+];
+const ORDERS = [
+  '10000000-0000-4000-8000-000000000001',
+  '10000000-0000-4000-8000-000000000002',
+  '10000000-0000-4000-8000-000000000003',
+];
+const AUCTIONS = ['20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002'];
+const WITHDRAWALS = ['30000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002'];
+const TXIDS = ['aa'.repeat(32), 'bb'.repeat(32)];
+
+const user = fc.constantFrom(...USERS);
+const order = fc.constantFrom(...ORDERS);
+const auction = fc.constantFrom(...AUCTIONS);
+const withdrawal = fc.constantFrom(...WITHDRAWALS);
+const amount = fc.bigInt({ min: 1n, max: 20n * DOGE });
+
+/** Any command the wallet takes, with ids drawn from small pools so commands collide on purpose. */
+export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({
+    type: fc.constant('PayOrder' as const),
+    orderId: order,
+    buyerId: user,
+    sellerId: user,
+    amountKoinu: amount,
+    feeKoinu: fc.bigInt({ min: 0n, max: DOGE }),
+  }),
+  fc.record({ type: fc.constant('ReleaseEscrow' as const), orderId: order }),
+  fc.record({ type: fc.constant('RefundEscrow' as const), orderId: order }),
+  fc.record({ type: fc.constant('DisputeEscrow' as const), orderId: order, reason: fc.constant('dispute') }),
+  fc.record({
+    type: fc.constant('ResolveDispute' as const),
+    orderId: order,
+    outcome: fc.constantFrom('RELEASE' as const, 'REFUND' as const),
+  }),
+  fc.record({ type: fc.constant('LockBid' as const), auctionId: auction, userId: user, amountKoinu: amount }),
+  fc.record({ type: fc.constant('UnlockBid' as const), auctionId: auction, userId: user }),
+  fc.record({
+    type: fc.constant('ConvertBid' as const),
+    auctionId: auction,
+    userId: user,
+    orderId: order,
+    sellerId: user,
+    amountKoinu: amount,
+    feeKoinu: fc.bigInt({ min: 0n, max: DOGE }),
+  }),
+  fc.record({
+    type: fc.constant('RequestWithdrawal' as const),
+    withdrawalId: withdrawal,
+    userId: user,
+    destinationAddress: fc.constant(REGTEST_ADDRESS),
+    amountKoinu: amount,
+  }),
+  fc.record({
+    type: fc.constant('FinalizeWithdrawal' as const),
+    withdrawalId: withdrawal,
+    userId: user,
+    txid: fc.constant('cc'.repeat(32)),
+    blockHash: fc.constant('dd'.repeat(32)),
+    blockHeight: fc.constant(100),
+    confirmations: fc.constant(6),
+    minerFeeShareKoinu: fc.bigInt({ min: 0n, max: DOGE / 100n }),
+  }),
+  fc.record({
+    type: fc.constant('FailWithdrawal' as const),
+    withdrawalId: withdrawal,
+    userId: user,
+    reasonCode: fc.constant('FAILED'),
+    reason: fc.constant('test'),
+  }),
+  fc.record({
+    type: fc.constant('RecordIncomingDeposit' as const),
+    userId: user,
+    address: fc.constant(REGTEST_ADDRESS),
+    txid: fc.constantFrom(...TXIDS),
+    vout: fc.nat(2),
+    amountKoinu: fc.constant(5n * DOGE),
+    confirmations: fc.nat(5),
+    blockHash: fc.constant(null),
+    blockHeight: fc.constant(null),
+  }),
+  fc.record({
+    type: fc.constant('CreditDeposit' as const),
+    userId: user,
+    address: fc.constant(REGTEST_ADDRESS),
+    txid: fc.constantFrom(...TXIDS),
+    vout: fc.nat(2),
+    amountKoinu: fc.constant(5n * DOGE),
+    confirmations: fc.constant(6),
+    blockHash: fc.constant(null),
+    blockHeight: fc.constant(null),
+    eventOccurredAt: fc.constant('2026-11-24T12:00:00Z'),
+  }),
+  fc.record({
+    type: fc.constant('ReverseDeposit' as const),
+    userId: user,
+    address: fc.constant(REGTEST_ADDRESS),
+    txid: fc.constantFrom(...TXIDS),
+    vout: fc.nat(2),
+    amountKoinu: fc.constant(5n * DOGE),
+    wasConfirmed: fc.boolean(),
+    reason: fc.constant('reorg'),
+    eventOccurredAt: fc.constant('2026-11-24T12:00:01Z'),
+  }),
+);
+
+/** Checks the reconciliation invariants of a book against the entries that produced it. */
+export function expectReconciled(book: Book, entries: LedgerEntryDraft[]): void {
+  for (const wallet of book.wallets.values()) {
+    const mine = entries.filter((e) => e.userId === wallet.userId);
+    const net = (bucket?: string) =>
+      mine
+        .filter((e) => bucket === undefined || e.bucket === bucket)
+        .reduce((sum, e) => sum + e.creditKoinu - e.debitKoinu, 0n);
+    expect(net(), `user ${wallet.userId} total`).to.equal(
+      wallet.availableKoinu + wallet.lockedKoinu + wallet.pendingKoinu,
+    );
+    expect(net('AVAILABLE')).to.equal(wallet.availableKoinu);
+    expect(net('LOCKED')).to.equal(wallet.lockedKoinu);
+    expect(net('PENDING')).to.equal(wallet.pendingKoinu);
+    for (const bucket of BUCKETS) expect(net(bucket) >= 0n, `${bucket} of ${wallet.userId}`).to.equal(true);
+  }
+  const all = entries.reduce((sum, e) => sum + e.creditKoinu - e.debitKoinu, 0n);
+  expect(all, 'all accounts sum to zero').to.equal(0n);
+  // Escrowed and bid-locked money is exactly what the users' locked buckets hold.
+  const escrowed = [...book.escrows.values()]
+    .filter((e) => e.status === 'LOCKED' || e.status === 'DISPUTED')
+    .reduce((s, e) => s + e.amountKoinu, 0n);
+  const bidLocked = [...book.bidLocks.values()]
+    .filter((b) => b.status === 'ACTIVE')
+    .reduce((s, b) => s + b.amountKoinu, 0n);
+  const locked = [...book.wallets.values()].reduce((s, w) => s + w.lockedKoinu, 0n);
+  expect(locked).to.equal(escrowed + bidLocked);
+  const pendingWithdrawals = [...book.withdrawals.values()]
+    .filter((w) => w.status === 'REQUESTED')
+    .reduce((s, w) => s + w.amountKoinu + w.networkFeeKoinu, 0n);
+  expect([...book.wallets.values()].reduce((s, w) => s + w.pendingKoinu, 0n)).to.equal(pendingWithdrawals);
+}
+
+describe('ledger invariants over random command sequences (pure domain)', () => {
+  it('keep every user, bucket and the whole book reconciled', () => {
+    fc.assert(
+      fc.property(fc.array(commandArbitrary, { minLength: 1, maxLength: 80 }), (commands) => {
+        const book = bookWith({});
+        const entries: LedgerEntryDraft[] = [];
+        for (const command of commands) {
+          const decision = decide(book, command, context());
+          if (decision.ok) entries.push(...applyDecision(book, decision).entries);
+        }
+        expectReconciled(book, entries);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

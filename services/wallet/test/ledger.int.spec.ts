@@ -1,0 +1,260 @@
+// Proves the wallet's money core on the real Postgres and Redis, through the same executor the
+// service runs: exactly-N under 200 concurrent pay-orders (with Redis up, down, and with locks that
+// expire mid-transaction), one effect per idempotency key, per-command results inside one group
+// commit, reconciliation after random command sequences, and an append-only ledger.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Knex } from 'knex';
+import { commandArbitrary } from './ledger-properties.unit.spec.js';
+import type { Command, PayOrder } from '../src/domain/index.js';
+import type { CommandOutcome } from '../src/adapters/command-executor.js';
+import type { WalletLocks } from '../src/adapters/wallet-locks.js';
+import {
+  DOGE,
+  balanceOf,
+  expectReconciled,
+  fund,
+  request,
+  testExecutor,
+  walletKnex,
+  type TestExecutor,
+} from './support/stack.js';
+
+const ORDER_PRICE = 3n * DOGE;
+
+function payOrder(buyerId: string): PayOrder {
+  return {
+    type: 'PayOrder',
+    orderId: randomUUID(),
+    buyerId,
+    sellerId: randomUUID(),
+    amountKoinu: ORDER_PRICE,
+    feeKoinu: DOGE / 10n,
+  };
+}
+
+/** Funds a fresh buyer for exactly `affordable` orders (plus change), then fires `total` at once. */
+async function exactlyN(
+  funder: TestExecutor,
+  runners: TestExecutor[],
+  total: number,
+  affordable: number,
+): Promise<{ buyer: string; outcomes: CommandOutcome[] }> {
+  const buyer = randomUUID();
+  await fund(funder.executor, buyer, ORDER_PRICE * BigInt(affordable) + ORDER_PRICE - 1n);
+  const outcomes = await Promise.all(
+    Array.from({ length: total }, (_, index) =>
+      runners[index % runners.length]!.executor.execute(request(payOrder(buyer))),
+    ),
+  );
+  const accepted = outcomes.filter((o) => o.kind === 'accepted').length;
+  const refused = outcomes.filter(
+    (o) => o.kind === 'rejected' && o.error.code === 'WALLET_INSUFFICIENT_FUNDS',
+  ).length;
+  expect([accepted, refused]).to.deep.equal([affordable, total - affordable]);
+  const balance = await balanceOf(funder.knex, buyer);
+  expect(balance).to.include({
+    available: ORDER_PRICE - 1n,
+    locked: ORDER_PRICE * BigInt(affordable),
+    pending: 0n,
+  });
+  expect(balance!.version).to.equal(affordable + 1);
+  await expectReconciled(funder.knex, [buyer]);
+  return { buyer, outcomes };
+}
+
+describe('wallet ledger on the real database', function () {
+  this.timeout(120_000);
+  let main: TestExecutor;
+
+  before(() => {
+    main = testExecutor();
+  });
+  after(async () => {
+    await main.close();
+  });
+
+  it('200 concurrent pay-orders on a wallet that affords 37: exactly 37 succeed', async () => {
+    await exactlyN(main, [main], 200, 37);
+  });
+
+  it('with Redis unreachable, proceeds on row locks alone and stays exact', async () => {
+    const noRedis = testExecutor({ redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      await exactlyN(main, [noRedis], 200, 50);
+    } finally {
+      await noRedis.close();
+    }
+  });
+
+  it('with locks that expire mid-transaction, two executors (two pools) racing stay exact', async () => {
+    // Each lock is really taken (20 ms TTL) and then outlived before the transaction starts, as after a
+    // long GC pause: both executors "hold" the same wallet at once and only row locks and versions remain.
+    const LOCK_TTL_MS = 20;
+    const outlive = (locks: WalletLocks): WalletLocks => ({
+      acquire: async (resources) => {
+        const outcome = await locks.acquire(resources);
+        await sleep(LOCK_TTL_MS + 5);
+        return outcome;
+      },
+      close: () => locks.close(),
+    });
+    const a = testExecutor({ lock: { lockTtlMs: LOCK_TTL_MS }, wrapLocks: outlive, maxBatchSize: 7 });
+    const b = testExecutor({ lock: { lockTtlMs: LOCK_TTL_MS }, wrapLocks: outlive, maxBatchSize: 11 });
+    try {
+      await exactlyN(main, [a, b], 200, 61);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('one idempotency key sent 50 times at once: one effect, 50 identical answers', async () => {
+    const buyer = randomUUID();
+    await fund(main.executor, buyer, 10n * DOGE);
+    const command = payOrder(buyer);
+    const key = randomUUID();
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, () => main.executor.execute(request(command, 'service:order', key))),
+    );
+    const answers = new Set(outcomes.map((o) => JSON.stringify(o.kind === 'accepted' ? o.result : o)));
+    expect(answers.size).to.equal(1);
+    expect(outcomes.filter((o) => o.kind === 'accepted' && !o.replayed)).to.have.length(1);
+    expect(await balanceOf(main.knex, buyer)).to.include({ available: 7n * DOGE, locked: 3n * DOGE });
+    const reused = await main.executor.execute(
+      request({ ...command, amountKoinu: DOGE }, 'service:order', key),
+    );
+    expect(reused.kind).to.equal('key-reused');
+    // Another caller's key space is its own: the same key from another service is a new command.
+    const other = await main.executor.execute(request(payOrder(buyer), 'service:another', key));
+    expect(other.kind).to.equal('accepted');
+  });
+
+  it('gives every command of one group commit its own answer', async () => {
+    const rich = randomUUID();
+    const poor = randomUUID();
+    await fund(main.executor, rich, 100n * DOGE);
+    await fund(main.executor, poor, DOGE);
+    const orderId = randomUUID();
+    const commands: Command[] = [
+      payOrder(rich),
+      payOrder(poor),
+      { type: 'ReleaseEscrow', orderId: randomUUID() },
+      { ...payOrder(rich), orderId },
+      { ...payOrder(rich), orderId },
+      { type: 'ReleaseEscrow', orderId },
+      { type: 'ReleaseEscrow', orderId },
+    ];
+    const outcomes = await Promise.all(commands.map((command) => main.executor.execute(request(command))));
+    expect(outcomes.map((o) => (o.kind === 'rejected' ? o.error.code : o.kind))).to.deep.equal([
+      'accepted',
+      'WALLET_INSUFFICIENT_FUNDS',
+      'WALLET_ESCROW_NOT_FOUND',
+      'accepted',
+      'WALLET_ESCROW_ALREADY_EXISTS',
+      'accepted',
+      'WALLET_ESCROW_WRONG_STATE',
+    ]);
+    await expectReconciled(main.knex, [rich, poor]);
+  });
+
+  it('keeps the books after random command sequences from many users (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArbitrary, { minLength: 5, maxLength: 40 }), async (commands) => {
+        // Fresh ids per run, so runs (and other tests) never share a wallet, order or deposit.
+        const rename = new Map<string, string>();
+        const fresh = (id: string) => {
+          if (!rename.has(id))
+            rename.set(
+              id,
+              /^[0-9a-f]{64}$/.test(id) ? randomUUID().replaceAll('-', '').repeat(2) : randomUUID(),
+            );
+          return rename.get(id)!;
+        };
+        const renamed = commands.map(
+          (command) =>
+            Object.fromEntries(
+              Object.entries(command).map(([key, value]) => [
+                key,
+                typeof value === 'string' && /(Id|^txid)$/.test(key) ? fresh(value) : value,
+              ]),
+            ) as unknown as Command,
+        );
+        const users = [
+          ...new Set(
+            renamed.flatMap((c) =>
+              ['userId', 'buyerId', 'sellerId'].flatMap((k) => {
+                const id = (c as unknown as Record<string, string | undefined>)[k];
+                return id === undefined ? [] : [id];
+              }),
+            ),
+          ),
+        ];
+        for (const userId of users) await fund(main.executor, userId, 30n * DOGE);
+        // Half in one concurrent burst (group-committed together), half one by one.
+        const half = Math.floor(renamed.length / 2);
+        await Promise.all(renamed.slice(0, half).map((command) => main.executor.execute(request(command))));
+        for (const command of renamed.slice(half)) await main.executor.execute(request(command));
+        await expectReconciled(main.knex, users);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  describe('ledger_entries is append-only for the service role', () => {
+    let knex: Knex;
+    before(() => {
+      knex = walletKnex(1);
+    });
+    after(async () => {
+      await knex.destroy();
+    });
+
+    for (const statement of [
+      'UPDATE ledger_entries SET credit = credit + 1 WHERE seq = (SELECT MAX(seq) FROM ledger_entries)',
+      'DELETE FROM ledger_entries WHERE seq = (SELECT MAX(seq) FROM ledger_entries)',
+      'TRUNCATE ledger_entries',
+    ]) {
+      it(`refuses: ${statement.split(' ').slice(0, 2).join(' ')}`, async () => {
+        const before = await knex.raw<{ rows: unknown[] }>(
+          'SELECT COUNT(*) AS n, SUM(credit) AS c FROM ledger_entries',
+        );
+        let failure: unknown;
+        try {
+          await knex.raw(statement);
+        } catch (error) {
+          failure = error;
+        }
+        expect(String(failure)).to.match(/permission denied|append-only/);
+        const after = await knex.raw<{ rows: unknown[] }>(
+          'SELECT COUNT(*) AS n, SUM(credit) AS c FROM ledger_entries',
+        );
+        expect(after.rows).to.deep.equal(before.rows);
+      });
+    }
+
+    it('even after the owner grants itself UPDATE back, the trigger still refuses', async () => {
+      await knex
+        .transaction(async (trx) => {
+          await trx.raw('GRANT UPDATE, DELETE ON ledger_entries TO CURRENT_USER');
+          let failure: unknown;
+          try {
+            await trx.raw(
+              'UPDATE ledger_entries SET credit = credit WHERE seq = (SELECT MAX(seq) FROM ledger_entries)',
+            );
+          } catch (error) {
+            failure = error;
+          }
+          expect(String(failure)).to.match(/append-only/);
+          // The failed statement aborted the transaction, which takes the GRANT with it.
+        })
+        .catch(() => undefined);
+      const still = await knex.raw<{ rows: { allowed: boolean }[] }>(
+        'SELECT has_table_privilege(current_user, ?, ?) AS allowed',
+        ['wallet.ledger_entries', 'UPDATE'],
+      );
+      expect(still.rows[0]!.allowed).to.equal(false);
+    });
+  });
+});
