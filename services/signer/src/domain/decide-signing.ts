@@ -1,0 +1,416 @@
+/**
+ * The signer's policy, applied to the exact bytes it is asked to sign: decode the PSBT, prove
+ * every input is ours, prove the outputs are exactly what the withdrawals ask for plus our own
+ * change, bound the fee and the amounts, and only then sign. Pure: no clock, no I/O; the signing
+ * log's facts (what was signed before, the last 24 hours' outflow) come in as data.
+ */
+import { createHash } from 'node:crypto';
+import { Psbt, Transaction, type PsbtTxOutput } from 'bitcoinjs-lib';
+import {
+  HARD_DUST_LIMIT_KOINU,
+  isSoftDust,
+  SOFT_DUST_LIMIT_KOINU,
+  outputScriptForAddress,
+  p2pkhOutputScript,
+  sameBytes,
+  validateAddress,
+  verifyEcdsaSignature,
+} from '@dbay/dogecoin';
+import type { AccountKeys, OwnKeyPath } from './account-keys.js';
+import { refusal, type SigningRefusal } from './refusal.js';
+import type { SigningRequest, WithdrawalToPay } from './signing-request.js';
+import { STANDARD_TRANSACTION_VERSIONS, type SigningPolicy } from './signing-policy.js';
+
+/** What the signing log knows that bears on this request. */
+export interface SigningHistory {
+  /** Earlier signings that paid any of this request's withdrawal ids. */
+  previousSignings: PreviousSigning[];
+  /** Outflow (withdrawals plus fees) signed in the last 24 hours. */
+  outflowLast24hKoinu: bigint;
+}
+
+/** A transaction the signer produced, as the signing log stores it and the answer carries it. */
+export interface SignedTransaction {
+  /** SHA-256 of the unsigned transaction the PSBT carried: what "the same transaction" means. */
+  unsignedTransactionHash: string;
+  txid: string;
+  rawTransactionHex: string;
+  feeKoinu: bigint;
+  /** Withdrawals plus fee: what leaves the hot wallet. */
+  outflowKoinu: bigint;
+  sizeBytes: number;
+  changeOutputIndex: number | null;
+  withdrawals: WithdrawalToPay[];
+}
+
+export interface PreviousSigning extends SignedTransaction {
+  requestId: string;
+}
+
+export type SigningDecision =
+  | { kind: 'signed'; transaction: SignedTransaction }
+  | { kind: 'replayed'; transaction: PreviousSigning }
+  | { kind: 'refused'; refusal: SigningRefusal };
+
+class Refused extends Error {
+  constructor(readonly refusal: SigningRefusal) {
+    super(refusal.reason);
+  }
+}
+
+function fail(code: SigningRefusal['code'], reason: string): never {
+  throw new Refused(refusal(code, reason));
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** Transaction ids are shown byte-reversed, as every explorer and RPC shows them. */
+function txidOf(hash: Uint8Array): string {
+  return hex(Uint8Array.from(hash).reverse());
+}
+
+export function unsignedTransactionHash(psbt: Psbt): string {
+  return createHash('sha256').update(psbt.data.getTransaction()).digest('hex');
+}
+
+function decodePsbt(request: SigningRequest, keys: AccountKeys, policy: SigningPolicy): Psbt {
+  try {
+    // bitcoinjs-lib's own fee-rate guard starts at our per-byte maximum (its check is
+    // "rate >= maximumFeeRate", hence the +1); signAndExtract adjusts it to the exact bound.
+    return Psbt.fromBase64(request.psbtBase64, {
+      network: keys.network,
+      maximumFeeRate: Number(policy.maxFeeRateKoinuPerByte) + 1,
+    });
+  } catch {
+    return fail('SIGNER_MALFORMED_REQUEST', 'psbtBase64 is not a valid PSBT');
+  }
+}
+
+function checkTransactionShape(psbt: Psbt, request: SigningRequest): void {
+  if (!STANDARD_TRANSACTION_VERSIONS.includes(psbt.version)) {
+    fail('SIGNER_MALFORMED_REQUEST', `transaction version ${psbt.version} is not standard`);
+  }
+  // A locktime could make the one transaction a withdrawal may ever get unbroadcastable for a while;
+  // the signer has no chain view to judge it, so it signs only final transactions.
+  if (psbt.locktime !== 0) fail('SIGNER_MALFORMED_REQUEST', 'locktime must be 0');
+  if (psbt.inputCount !== request.inputDerivationPaths.length) {
+    fail(
+      'SIGNER_MALFORMED_REQUEST',
+      `the PSBT has ${psbt.inputCount} inputs but ${request.inputDerivationPaths.length} input derivation paths were given`,
+    );
+  }
+  if (psbt.txOutputs.length === 0) fail('SIGNER_MALFORMED_REQUEST', 'the transaction has no outputs');
+}
+
+interface OwnInput {
+  path: OwnKeyPath;
+  valueKoinu: bigint;
+}
+
+/** Proves each input spends a P2PKH output of our key at the stated path; returns the input values. */
+function checkInputs(psbt: Psbt, request: SigningRequest, keys: AccountKeys): OwnInput[] {
+  const outpoints = new Set<string>();
+  return psbt.data.inputs.map((input, index) => {
+    const txInput = psbt.txInputs[index]!;
+    const outpoint = `${txidOf(txInput.hash)}:${txInput.index}`;
+    if (outpoints.has(outpoint)) fail('SIGNER_MALFORMED_REQUEST', `input ${index} spends ${outpoint} twice`);
+    outpoints.add(outpoint);
+
+    if (input.partialSig?.length || input.finalScriptSig || input.finalScriptWitness) {
+      fail('SIGNER_MALFORMED_REQUEST', `input ${index} is already signed`);
+    }
+    if (input.witnessUtxo || input.redeemScript || input.witnessScript) {
+      fail(
+        'SIGNER_MALFORMED_REQUEST',
+        `input ${index} carries SegWit or P2SH data; only legacy P2PKH inputs are signed`,
+      );
+    }
+    if (input.sighashType !== undefined && input.sighashType !== Transaction.SIGHASH_ALL) {
+      fail(
+        'SIGNER_MALFORMED_REQUEST',
+        `input ${index} asks for sighash type ${input.sighashType}; only SIGHASH_ALL is signed`,
+      );
+    }
+    if (!input.nonWitnessUtxo)
+      fail('SIGNER_MALFORMED_REQUEST', `input ${index} lacks nonWitnessUtxo (the full previous transaction)`);
+
+    let previous: Transaction;
+    try {
+      previous = Transaction.fromBuffer(input.nonWitnessUtxo);
+    } catch {
+      return fail('SIGNER_MALFORMED_REQUEST', `input ${index}'s nonWitnessUtxo is not a transaction`);
+    }
+    if (!sameBytes(previous.getHash(), txInput.hash)) {
+      fail(
+        'SIGNER_PREVOUT_MISMATCH',
+        `input ${index}'s nonWitnessUtxo is not transaction ${txidOf(txInput.hash)}`,
+      );
+    }
+    const spent = previous.outs[txInput.index];
+    if (!spent)
+      fail('SIGNER_PREVOUT_MISMATCH', `transaction ${txidOf(txInput.hash)} has no output ${txInput.index}`);
+
+    const statedPath = request.inputDerivationPaths[index]!;
+    const path = keys.ownPath(statedPath);
+    if (!path)
+      fail('SIGNER_INPUT_NOT_OURS', `input ${index}'s path ${statedPath} is not a path of our account`);
+    if (!sameBytes(spent.script, p2pkhOutputScript(keys.publicKeyAt(path)))) {
+      fail(
+        'SIGNER_INPUT_NOT_OURS',
+        `input ${index} (${outpoint}) is not a P2PKH output of our key at ${statedPath}`,
+      );
+    }
+    return { path, valueKoinu: spent.value };
+  });
+}
+
+/**
+ * Matches every withdrawal to one output paying exactly its amount to its destination; what is
+ * left may only be one output paying our own change key. Returns the change output's index.
+ */
+function checkOutputs(psbt: Psbt, request: SigningRequest, keys: AccountKeys): number | null {
+  const outputs: PsbtTxOutput[] = psbt.txOutputs;
+  const unmatched = new Set(outputs.keys());
+  for (const withdrawal of request.withdrawals) {
+    const destination = validateAddress(withdrawal.destinationAddress, keys.network);
+    if (!destination.ok) {
+      fail(
+        'SIGNER_MALFORMED_REQUEST',
+        `withdrawal ${withdrawal.withdrawalId}: destination ${destination.code}: ${destination.reason}`,
+      );
+    }
+    const script = outputScriptForAddress(withdrawal.destinationAddress, keys.network);
+    const match = [...unmatched].find((index) => {
+      const output = outputs[index]!;
+      return output.value === withdrawal.amountKoinu && sameBytes(output.script, script);
+    });
+    if (match === undefined) {
+      fail(
+        'SIGNER_OUTPUT_MISMATCH',
+        `no output pays exactly ${withdrawal.amountKoinu} koinu to ${withdrawal.destinationAddress} (withdrawal ${withdrawal.withdrawalId})`,
+      );
+    }
+    unmatched.delete(match);
+  }
+
+  for (const [index, output] of outputs.entries()) {
+    if (output.value < HARD_DUST_LIMIT_KOINU) {
+      fail(
+        'SIGNER_DUST_OUTPUT',
+        `output ${index} pays ${output.value} koinu, below the dust limit of ${HARD_DUST_LIMIT_KOINU}`,
+      );
+    }
+  }
+
+  const leftovers = [...unmatched];
+  if (leftovers.length === 0) return null;
+  if (leftovers.length > 1) {
+    fail(
+      'SIGNER_OUTPUT_MISMATCH',
+      `outputs ${leftovers.join(', ')} pay nothing that was requested; at most one change output is allowed`,
+    );
+  }
+  const changeIndex = leftovers[0]!;
+  if (request.changeDerivationPath === null) {
+    fail(
+      'SIGNER_OUTPUT_MISMATCH',
+      `output ${changeIndex} pays nothing that was requested and no change path was given`,
+    );
+  }
+  const changePath = keys.ownPath(request.changeDerivationPath);
+  if (!changePath || changePath.chain !== 'change') {
+    // Change to a receive path would land on a user's deposit address and be credited as a deposit.
+    fail(
+      'SIGNER_FOREIGN_CHANGE',
+      `change path ${request.changeDerivationPath} is not on our account's change chain m/44'/3'/0'/1`,
+    );
+  }
+  if (!sameBytes(outputs[changeIndex]!.script, p2pkhOutputScript(keys.publicKeyAt(changePath)))) {
+    fail(
+      'SIGNER_FOREIGN_CHANGE',
+      `output ${changeIndex} does not pay our change key at ${request.changeDerivationPath}`,
+    );
+  }
+  return changeIndex;
+}
+
+function checkCaps(
+  request: SigningRequest,
+  outflowKoinu: bigint,
+  history: SigningHistory,
+  policy: SigningPolicy,
+): void {
+  for (const withdrawal of request.withdrawals) {
+    if (withdrawal.amountKoinu > policy.maxWithdrawalKoinu) {
+      fail(
+        'SIGNER_CAP_EXCEEDED',
+        `withdrawal ${withdrawal.withdrawalId} of ${withdrawal.amountKoinu} koinu exceeds the per-withdrawal cap of ${policy.maxWithdrawalKoinu}`,
+      );
+    }
+  }
+  if (history.outflowLast24hKoinu + outflowKoinu > policy.dailyCapKoinu) {
+    fail(
+      'SIGNER_CAP_EXCEEDED',
+      `signing ${outflowKoinu} koinu would bring the last 24 hours' outflow to ${history.outflowLast24hKoinu + outflowKoinu}, above the daily cap of ${policy.dailyCapKoinu}`,
+    );
+  }
+}
+
+/**
+ * The largest fee policy allows for a signed transaction of `sizeBytes`: the per-byte maximum, plus
+ * Dogecoin's soft-dust surcharge (wallets add the soft dust limit to the fee for every output below
+ * it, and the saga prices its transactions that way), capped by the absolute maximum.
+ */
+export function maximumFeeFor(
+  sizeBytes: number,
+  outputValues: readonly bigint[],
+  policy: SigningPolicy,
+): bigint {
+  const softDustOutputs = BigInt(outputValues.filter((value) => isSoftDust(value)).length);
+  const bySize = policy.maxFeeRateKoinuPerByte * BigInt(sizeBytes) + softDustOutputs * SOFT_DUST_LIMIT_KOINU;
+  return bySize < policy.maxFeeKoinu ? bySize : policy.maxFeeKoinu;
+}
+
+function checkFee(
+  feeKoinu: bigint,
+  sizeBytes: number,
+  outputValues: readonly bigint[],
+  policy: SigningPolicy,
+): void {
+  const maximum = maximumFeeFor(sizeBytes, outputValues, policy);
+  if (feeKoinu > maximum) {
+    fail(
+      'SIGNER_FEE_TOO_HIGH',
+      `fee of ${feeKoinu} koinu for ${sizeBytes} bytes exceeds the allowed ${maximum} (${policy.maxFeeRateKoinuPerByte} koinu per byte, at most ${policy.maxFeeKoinu})`,
+    );
+  }
+  const minimum = policy.minFeeRateKoinuPerByte * BigInt(sizeBytes);
+  if (feeKoinu < minimum) {
+    fail(
+      'SIGNER_FEE_TOO_LOW',
+      `fee of ${feeKoinu} koinu for ${sizeBytes} bytes is below the relay minimum of ${minimum}`,
+    );
+  }
+}
+
+function sameWithdrawalSet(left: readonly WithdrawalToPay[], right: readonly WithdrawalToPay[]): boolean {
+  const key = (withdrawals: readonly WithdrawalToPay[]): string =>
+    withdrawals
+      .map((w) => `${w.withdrawalId}\u0000${w.destinationAddress}\u0000${w.amountKoinu}`)
+      .sort()
+      .join('\u0001');
+  return key(left) === key(right);
+}
+
+/**
+ * A withdrawal id is signed at most once. The same request again (same unsigned transaction, same
+ * withdrawals) gets the stored answer; anything else touching a signed withdrawal is refused.
+ */
+function checkHistory(
+  request: SigningRequest,
+  unsignedHash: string,
+  history: SigningHistory,
+): PreviousSigning | undefined {
+  if (history.previousSignings.length === 0) return undefined;
+  const [previous] = history.previousSignings;
+  if (
+    history.previousSignings.length === 1 &&
+    previous!.unsignedTransactionHash === unsignedHash &&
+    sameWithdrawalSet(previous!.withdrawals, request.withdrawals)
+  ) {
+    return previous;
+  }
+  const signedIds = history.previousSignings.flatMap((signing) =>
+    signing.withdrawals.map((w) => w.withdrawalId),
+  );
+  const clashing = request.withdrawals.map((w) => w.withdrawalId).filter((id) => signedIds.includes(id));
+  return fail(
+    'SIGNER_WITHDRAWAL_ALREADY_SIGNED',
+    `withdrawal ${clashing.join(', ')} was already signed in transaction ${history.previousSignings.map((s) => s.txid).join(', ')}`,
+  );
+}
+
+/**
+ * Signs every input, asserts the signatures verify, checks the fee on the exact signed size, and
+ * extracts the transaction with bitcoinjs-lib's maximumFeeRate set to that same bound, so the
+ * library refuses independently whatever our check would refuse.
+ */
+function signAndExtract(
+  psbt: Psbt,
+  inputs: OwnInput[],
+  keys: AccountKeys,
+  feeKoinu: bigint,
+  policy: SigningPolicy,
+): Transaction {
+  inputs.forEach((input, index) => psbt.signInput(index, keys.signerAt(input.path)));
+  // A signature that does not verify is a bug, not a refusal: stop loudly.
+  if (!psbt.validateSignaturesOfAllInputs(verifyEcdsaSignature)) {
+    throw new Error('signer produced a signature that does not verify');
+  }
+  psbt.finalizeAllInputs();
+  const sizeBytes = psbt.extractTransaction(true).byteLength();
+  const outputValues = psbt.txOutputs.map((output) => output.value);
+  checkFee(feeKoinu, sizeBytes, outputValues, policy);
+  const maximumRate = maximumFeeFor(sizeBytes, outputValues, policy) / BigInt(sizeBytes);
+  psbt.setMaximumFeeRate(Number(maximumRate) + 1);
+  try {
+    return psbt.extractTransaction();
+  } catch (error) {
+    return fail('SIGNER_FEE_TOO_HIGH', error instanceof Error ? error.message : 'fee rate above the maximum');
+  }
+}
+
+export function decideSigning(
+  request: SigningRequest,
+  keys: AccountKeys,
+  history: SigningHistory,
+  policy: SigningPolicy,
+): SigningDecision {
+  try {
+    const psbt = decodePsbt(request, keys, policy);
+    const unsignedHash = unsignedTransactionHash(psbt);
+    const replay = checkHistory(request, unsignedHash, history);
+    if (replay) return { kind: 'replayed', transaction: replay };
+
+    checkTransactionShape(psbt, request);
+    const inputs = checkInputs(psbt, request, keys);
+    const changeOutputIndex = checkOutputs(psbt, request, keys);
+
+    const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
+    const outputTotal = psbt.txOutputs.reduce((sum, output) => sum + output.value, 0n);
+    const feeKoinu = inputTotal - outputTotal;
+    if (feeKoinu < 0n)
+      fail('SIGNER_MALFORMED_REQUEST', `outputs (${outputTotal} koinu) exceed inputs (${inputTotal} koinu)`);
+    if (feeKoinu > policy.maxFeeKoinu)
+      fail('SIGNER_FEE_TOO_HIGH', `fee of ${feeKoinu} koinu exceeds the maximum of ${policy.maxFeeKoinu}`);
+    const withdrawnKoinu = request.withdrawals.reduce((sum, w) => sum + w.amountKoinu, 0n);
+    const outflowKoinu = withdrawnKoinu + feeKoinu;
+    checkCaps(request, outflowKoinu, history, policy);
+
+    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy);
+    const sizeBytes = transaction.byteLength();
+    // Money is conserved: what went in is what comes out plus the fee.
+    const signedOutputTotal = transaction.outs.reduce((sum, output) => sum + output.value, 0n);
+    if (signedOutputTotal + feeKoinu !== inputTotal)
+      throw new Error('signed transaction does not conserve value');
+
+    return {
+      kind: 'signed',
+      transaction: {
+        unsignedTransactionHash: unsignedHash,
+        txid: transaction.getId(),
+        rawTransactionHex: transaction.toHex(),
+        feeKoinu,
+        outflowKoinu,
+        sizeBytes,
+        changeOutputIndex,
+        withdrawals: request.withdrawals,
+      },
+    };
+  } catch (error) {
+    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
+    throw error;
+  }
+}

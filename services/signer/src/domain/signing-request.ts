@@ -1,0 +1,90 @@
+/**
+ * The signing request as the domain sees it, and its parsing from the wire payload
+ * (withdrawal.signing-requested). Parsing is strict: anything unexpected is a
+ * SIGNER_MALFORMED_REQUEST refusal, never a guess.
+ */
+import { z } from 'zod';
+import { parseKoinu, MoneyError } from '@dbay/money';
+import { refusal, type SigningRefusal } from './refusal.js';
+
+export interface WithdrawalToPay {
+  withdrawalId: string;
+  destinationAddress: string;
+  amountKoinu: bigint;
+}
+
+export interface SigningRequest {
+  requestId: string;
+  psbtBase64: string;
+  /** One BIP44 path per PSBT input, in input order. */
+  inputDerivationPaths: string[];
+  /** The change output's path (m/44'/3'/0'/1/N), or null when the transaction has no change. */
+  changeDerivationPath: string | null;
+  withdrawals: WithdrawalToPay[];
+}
+
+/** Named limits on what one request may carry. */
+export const MAX_WITHDRAWALS_PER_REQUEST = 100;
+export const MAX_INPUTS_PER_REQUEST = 500;
+/** A PSBT with 500 inputs, each carrying a full previous transaction, stays well below 2 MB. */
+export const MAX_PSBT_BASE64_LENGTH = 2_000_000;
+const MAX_ID_LENGTH = 200;
+
+const wirePayload = z.object({
+  requestId: z.string().min(1).max(MAX_ID_LENGTH),
+  psbtBase64: z.string().min(1).max(MAX_PSBT_BASE64_LENGTH),
+  inputDerivationPaths: z.array(z.string().max(64)).min(1).max(MAX_INPUTS_PER_REQUEST),
+  changeDerivationPath: z.string().max(64).nullable(),
+  withdrawals: z
+    .array(
+      z.object({
+        withdrawalId: z.string().min(1).max(MAX_ID_LENGTH),
+        destinationAddress: z.string().min(1).max(100),
+        amountKoinu: z.string(),
+      }),
+    )
+    .min(1)
+    .max(MAX_WITHDRAWALS_PER_REQUEST),
+});
+
+export type ParsedSigningRequest =
+  { ok: true; request: SigningRequest } | { ok: false; refusal: SigningRefusal };
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'payload does not match the schema';
+  return `${issue.path.join('.') || 'payload'}: ${issue.message}`;
+}
+
+export function parseSigningRequest(payload: unknown): ParsedSigningRequest {
+  const parsed = wirePayload.safeParse(payload);
+  if (!parsed.success) {
+    return { ok: false, refusal: refusal('SIGNER_MALFORMED_REQUEST', describeIssue(parsed.error)) };
+  }
+  const withdrawals: WithdrawalToPay[] = [];
+  const seenIds = new Set<string>();
+  for (const withdrawal of parsed.data.withdrawals) {
+    if (seenIds.has(withdrawal.withdrawalId)) {
+      return {
+        ok: false,
+        refusal: refusal('SIGNER_MALFORMED_REQUEST', `withdrawal ${withdrawal.withdrawalId} is listed twice`),
+      };
+    }
+    seenIds.add(withdrawal.withdrawalId);
+    let amountKoinu: bigint;
+    try {
+      amountKoinu = parseKoinu(withdrawal.amountKoinu);
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+      return {
+        ok: false,
+        refusal: refusal(
+          'SIGNER_MALFORMED_REQUEST',
+          `withdrawal ${withdrawal.withdrawalId}: ${error.message}`,
+        ),
+      };
+    }
+    withdrawals.push({ ...withdrawal, amountKoinu });
+  }
+  return { ok: true, request: { ...parsed.data, withdrawals } };
+}

@@ -1,0 +1,254 @@
+// Proves, against the running stack (real Kafka, schema registry, Postgres and the signer process
+// that `npm run stack:up` started with its own key file), that a signing request published on
+// withdrawal.signing-requested is answered on withdrawal.signed through the signer's outbox, with a
+// transaction whose signatures verify against the stack wallet's xpub; that the same request sent
+// again is answered identically without a new signature in the log; that an exact redelivery of the
+// same event is absorbed by the inbox; that violations are answered on withdrawal.signing-refused;
+// and that the signer's log file holds none of the stack wallet's secrets.
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import knexFactory, { type Knex } from 'knex';
+import { Psbt, Transaction, script as bscript } from 'bitcoinjs-lib';
+import {
+  accountNodeFromSeed,
+  addressPath,
+  deriveChild,
+  ECPair,
+  parseAccountXpub,
+  regtest,
+} from '@dbay/dogecoin';
+import { buildEnvelope, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
+import { decryptSeed, readKeyFile } from '../src/adapters/secrets/key-file.js';
+import type { SigningRequest } from '../src/domain/signing-request.js';
+import { TOPICS } from '../src/topics.js';
+import { buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
+import { eventually, required, stackEnv } from './support/stack.js';
+
+const ANSWER_TIMEOUT_MS = 30_000;
+/** How long an exact redelivery gets to (wrongly) produce a second answer before we call it absorbed. */
+const QUIET_PERIOD_MS = 4_000;
+
+type Answer = EventMessage<Record<string, unknown>> & { topic: string };
+
+function wirePayload(request: SigningRequest): Record<string, unknown> {
+  return {
+    ...request,
+    withdrawals: request.withdrawals.map((w) => ({ ...w, amountKoinu: w.amountKoinu.toString() })),
+  };
+}
+
+function signaturesVerify(request: SigningRequest, rawTransactionHex: string): boolean {
+  const signed = Transaction.fromHex(rawTransactionHex);
+  const psbt = Psbt.fromBase64(request.psbtBase64, { network: regtest });
+  signed.ins.forEach((input, index) => {
+    const [signature, pubkey] = bscript.decompile(input.script) as [Uint8Array, Uint8Array];
+    psbt.updateInput(index, { partialSig: [{ pubkey, signature }] });
+  });
+  return psbt.validateSignaturesOfAllInputs((pubkey, hash, signature) =>
+    ECPair.fromPublicKey(pubkey).verify(hash, signature),
+  );
+}
+
+describe('signer over real Kafka (integration)', function () {
+  this.timeout(120_000);
+  const env = stackEnv();
+  const secretsDir = required(env, 'STACK_SECRETS_DIR');
+  const account = parseAccountXpub(readFileSync(join(secretsDir, 'account-xpub.txt'), 'utf8'), regtest);
+  const codec = new EventCodec(createSchemaRegistry(required(env, 'SCHEMA_REGISTRY_URL')));
+  const kafka = new Kafka({
+    clientId: `signer-int-${randomUUID()}`,
+    brokers: required(env, 'KAFKA_BROKERS').split(','),
+    logLevel: logLevel.WARN,
+  });
+  const answers: Answer[] = [];
+  let producer: Producer;
+  let consumer: Consumer;
+  let db: Knex;
+  // A fresh index per run keeps this run's keys, and so its unsigned transactions, apart from earlier runs'.
+  const index = Math.floor(Math.random() * 1_000_000);
+
+  const send = async (event: EventMessage, key: string) => {
+    await producer.send({
+      topic: TOPICS.signingRequested,
+      messages: [{ key, value: await codec.encode(TOPICS.signingRequested, event) }],
+    });
+  };
+  const requestEvent = (request: SigningRequest): EventMessage => ({
+    envelope: buildEnvelope({
+      eventType: TOPICS.signingRequested,
+      correlationId: randomUUID(),
+      producer: 'withdrawal-saga',
+    }),
+    payload: wirePayload(request),
+  });
+  const answersTo = (requestId: string) => answers.filter((answer) => answer.payload.requestId === requestId);
+  const answerTo = (requestId: string, count = 1) =>
+    eventually(
+      async () =>
+        Promise.resolve(answersTo(requestId).length >= count ? answersTo(requestId)[count - 1] : undefined),
+      ANSWER_TIMEOUT_MS,
+      `answer ${count} to ${requestId}`,
+    );
+
+  before(async () => {
+    db = knexFactory({
+      client: 'pg',
+      connection: required(env, 'SIGNER_DATABASE_URL'),
+      searchPath: ['signer'],
+      pool: { min: 0, max: 2 },
+    });
+    producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    consumer = kafka.consumer({ groupId: `signer-int-${randomUUID()}`, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [TOPICS.signed, TOPICS.signingRefused], fromBeginning: false });
+    let joined!: () => void;
+    const hasJoined = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        answers.push({
+          ...((await codec.decode(message.value)) as EventMessage<Record<string, unknown>>),
+          topic,
+        });
+      },
+    });
+    await hasJoined;
+  });
+
+  after(async () => {
+    await consumer?.disconnect();
+    await producer?.disconnect();
+    await db?.destroy();
+  });
+
+  const request = buildRequest({
+    account,
+    requestId: `int-${randomUUID()}`,
+    inputs: [{ path: addressPath('receive', index), valueKoinu: 10n * DOGE }],
+    withdrawals: [
+      {
+        withdrawalId: `w-${randomUUID()}`,
+        destinationAddress: foreignAddress('receive', 0),
+        amountKoinu: 1n * DOGE,
+      },
+    ],
+    change: { path: addressPath('change', index), valueKoinu: 9n * DOGE - 226_000n },
+  });
+  const withdrawalId = request.withdrawals[0]!.withdrawalId;
+  const first = requestEvent(request);
+  let signedAnswer: Answer;
+
+  it('answers a signing request on withdrawal.signed, via the outbox, with signatures that verify', async () => {
+    await send(first, request.requestId);
+    signedAnswer = await answerTo(request.requestId);
+    expect(signedAnswer.topic).to.equal(TOPICS.signed);
+    expect(signedAnswer.envelope).to.include({
+      eventType: TOPICS.signed,
+      producer: 'signer',
+      causationId: first.envelope.eventId,
+      correlationId: first.envelope.correlationId,
+    });
+    expect(signedAnswer.payload.withdrawalIds).to.deep.equal([withdrawalId]);
+    expect(signedAnswer.payload.feeKoinu).to.equal('226000');
+    const raw = signedAnswer.payload.rawTransactionHex as string;
+    expect(Transaction.fromHex(raw).getId()).to.equal(signedAnswer.payload.txid);
+    expect(signaturesVerify(request, raw)).to.equal(true);
+
+    const outbox = await db('outbox')
+      .where({ event_id: signedAnswer.envelope.eventId })
+      .first<{ sent_at: Date | null; topic: string }>();
+    expect(outbox).to.include({ topic: TOPICS.signed });
+    expect(outbox?.sent_at).to.be.instanceOf(Date);
+    const logged = await db('signed_withdrawals')
+      .join('signings', 'signings.id', 'signed_withdrawals.signing_id')
+      .where({ withdrawal_id: withdrawalId })
+      .select('txid');
+    expect(logged).to.deep.equal([{ txid: signedAnswer.payload.txid }]);
+  });
+
+  it('answers the same request sent again identically, signing nothing new', async () => {
+    const again = requestEvent(request);
+    await send(again, request.requestId);
+    const second = await answerTo(request.requestId, 2);
+    expect(second.topic).to.equal(TOPICS.signed);
+    expect(second.payload).to.deep.equal(signedAnswer.payload);
+    expect(second.envelope.causationId).to.equal(again.envelope.eventId);
+    const signings = await db('signings')
+      .where({ txid: signedAnswer.payload.txid as string })
+      .count<{ count: string }[]>({ count: '*' });
+    expect(signings[0]!.count).to.equal('1');
+  });
+
+  it('absorbs an exact redelivery of the same event in the inbox: no answer, no signature', async () => {
+    await send(first, request.requestId);
+    await new Promise((resolve) => setTimeout(resolve, QUIET_PERIOD_MS));
+    expect(answersTo(request.requestId)).to.have.length(2);
+    const inbox = await db('inbox')
+      .where({ event_id: first.envelope.eventId })
+      .count<{ count: string }[]>({ count: '*' });
+    expect(inbox[0]!.count).to.equal('1');
+  });
+
+  it('refuses a different transaction for the signed withdrawal id', async () => {
+    const other = buildRequest({
+      account,
+      requestId: `int-${randomUUID()}`,
+      inputs: [{ path: addressPath('receive', index + 1), valueKoinu: 10n * DOGE }],
+      withdrawals: request.withdrawals,
+      change: { path: addressPath('change', index + 1), valueKoinu: 9n * DOGE - 226_000n },
+    });
+    await send(requestEvent(other), other.requestId);
+    const refused = await answerTo(other.requestId);
+    expect(refused.topic).to.equal(TOPICS.signingRefused);
+    expect(refused.payload).to.include({ reasonCode: 'SIGNER_WITHDRAWAL_ALREADY_SIGNED' });
+    expect(refused.payload.withdrawalIds).to.deep.equal([withdrawalId]);
+  });
+
+  it('refuses a tampered amount and records the refusal', async () => {
+    const tampered = buildRequest({
+      account,
+      requestId: `int-${randomUUID()}`,
+      inputs: [{ path: addressPath('receive', index + 2), valueKoinu: 10n * DOGE }],
+      withdrawals: [
+        {
+          withdrawalId: `w-${randomUUID()}`,
+          destinationAddress: foreignAddress('receive', 1),
+          amountKoinu: 1n * DOGE,
+        },
+      ],
+      change: { path: addressPath('change', index + 2), valueKoinu: 9n * DOGE - 226_000n },
+      tamperOutput: (outputs) => {
+        outputs[0]!.value += 1000n;
+        outputs[1]!.value -= 1000n;
+      },
+    });
+    await send(requestEvent(tampered), tampered.requestId);
+    const refused = await answerTo(tampered.requestId);
+    expect(refused.payload).to.include({ reasonCode: 'SIGNER_OUTPUT_MISMATCH' });
+    const rows = await db('refusals').where({ request_id: tampered.requestId }).select('code');
+    expect(rows).to.deep.equal([{ code: 'SIGNER_OUTPUT_MISMATCH' }]);
+  });
+
+  it("never writes the stack wallet's seed, keys or passphrase to the signer's log", () => {
+    const passphrase = readFileSync(join(secretsDir, 'signer-key-passphrase'), 'utf8').trim();
+    const seed = decryptSeed(readKeyFile(join(secretsDir, 'signer-wallet.key.json')), passphrase);
+    const node = accountNodeFromSeed(seed, regtest);
+    const child = deriveChild(node, 'receive', index);
+    const secrets = [
+      passphrase,
+      Buffer.from(seed).toString('hex'),
+      Buffer.from(seed).toString('base64'),
+      node.toBase58(),
+      Buffer.from(node.privateKey!).toString('hex'),
+      Buffer.from(child.privateKey!).toString('hex'),
+      child.toWIF(),
+    ];
+    const log = readFileSync(join(required(env, 'STACK_LOG_DIR'), 'signer.log'), 'utf8');
+    expect(log).to.contain(request.requestId);
+    for (const secret of secrets) expect(log.includes(secret), 'a secret is in signer.log').to.equal(false);
+  });
+});
