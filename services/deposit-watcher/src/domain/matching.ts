@@ -1,0 +1,76 @@
+/**
+ * Which outputs pay a watched address. Deposit addresses are legacy P2PKH (m/44'/3'/0'/0/N), so an
+ * output is a deposit only when its script is exactly OP_DUP OP_HASH160 <20 bytes> OP_EQUALVERIFY
+ * OP_CHECKSIG and the 20-byte hash belongs to a watched address. Everything else is skipped without
+ * failing: coinbase P2PK outputs (Core 1.14 shows them with the key's P2PKH address, but our signer
+ * could not spend them as P2PKH), OP_RETURN, P2SH, multisig and nonstandard scripts. Zero-value
+ * outputs carry no money and are skipped too.
+ */
+import type { ChainTransaction } from './chain.js';
+
+export interface WatchedAddress {
+  address: string;
+  /** HASH160 of the public key, 40 lower-case hex digits: what a P2PKH script pays. */
+  pubkeyHash: string;
+  userId: string;
+  derivationPath: string;
+}
+
+/** A P2PKH output with a positive value: a payment that could be a deposit. */
+export interface P2pkhPayment {
+  txid: string;
+  vout: number;
+  pubkeyHash: string;
+  amountKoinu: bigint;
+}
+
+export interface MatchedPayment extends P2pkhPayment {
+  watched: WatchedAddress;
+}
+
+const P2PKH_SCRIPT_HEX = /^76a914([0-9a-f]{40})88ac$/;
+/** A P2PKH script is 25 bytes: 50 hex digits. Checking the length first keeps the scan cheap. */
+const P2PKH_SCRIPT_HEX_LENGTH = 50;
+
+/** The public key hash a P2PKH script pays, or undefined for any other script. */
+export function p2pkhHashOfScriptHex(scriptHex: string): string | undefined {
+  if (scriptHex.length !== P2PKH_SCRIPT_HEX_LENGTH) return undefined;
+  return P2PKH_SCRIPT_HEX.exec(scriptHex)?.[1];
+}
+
+/** Every positive-value P2PKH output of the transactions, in block order. */
+export function p2pkhPayments(transactions: readonly ChainTransaction[]): P2pkhPayment[] {
+  const payments: P2pkhPayment[] = [];
+  for (const transaction of transactions) {
+    for (const output of transaction.outputs) {
+      if (output.valueKoinu <= 0n) continue;
+      const pubkeyHash = p2pkhHashOfScriptHex(output.scriptPubKeyHex);
+      if (pubkeyHash === undefined) continue;
+      payments.push({
+        txid: transaction.txid,
+        vout: output.vout,
+        pubkeyHash,
+        amountKoinu: output.valueKoinu,
+      });
+    }
+  }
+  return payments;
+}
+
+/** The distinct public key hashes paid, for one lookup of the watched addresses. */
+export function distinctPubkeyHashes(payments: readonly P2pkhPayment[]): string[] {
+  return [...new Set(payments.map((payment) => payment.pubkeyHash))];
+}
+
+/** The payments to watched addresses; payments to unknown addresses are ignored. */
+export function matchPayments(
+  payments: readonly P2pkhPayment[],
+  watchedByPubkeyHash: ReadonlyMap<string, WatchedAddress>,
+): MatchedPayment[] {
+  const matched: MatchedPayment[] = [];
+  for (const payment of payments) {
+    const watched = watchedByPubkeyHash.get(payment.pubkeyHash);
+    if (watched !== undefined) matched.push({ ...payment, watched });
+  }
+  return matched;
+}

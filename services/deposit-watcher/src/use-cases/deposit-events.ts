@@ -1,0 +1,57 @@
+/**
+ * Applies domain decisions inside a scan transaction: saves the deposit and enqueues its events in
+ * the outbox, both in `trx`, so an event exists exactly when its state change committed.
+ */
+import type { Knex } from 'knex';
+import { enqueueEvent } from '@dbay/platform';
+import { saveDeposit, type StoredDeposit } from '../adapters/db/deposits.js';
+import type { Decision, Deposit } from '../domain/deposit.js';
+import type { DepositEvent } from '../domain/events.js';
+
+/** Collects what a transaction enqueued, for metrics and logs once it has committed. */
+export class CommittedEvents {
+  readonly events: DepositEvent[] = [];
+
+  countByType(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const event of this.events) counts[event.type] = (counts[event.type] ?? 0) + 1;
+    return counts;
+  }
+}
+
+function sameState(left: Deposit, right: Deposit): boolean {
+  return (
+    left.status === right.status &&
+    left.block?.hash === right.block?.hash &&
+    left.confirmations === right.confirmations &&
+    left.missingPolls === right.missingPolls &&
+    left.leftChain === right.leftChain
+  );
+}
+
+export async function applyDecision(
+  trx: Knex.Transaction,
+  previous: StoredDeposit | undefined,
+  decision: Decision,
+  correlationId: string,
+  now: Date,
+  collected: CommittedEvents,
+): Promise<StoredDeposit> {
+  const stored: StoredDeposit = {
+    ...decision.deposit,
+    correlationId: previous?.correlationId ?? correlationId,
+  };
+  if (previous === undefined || !sameState(previous, stored) || decision.events.length > 0) {
+    await saveDeposit(trx, previous, stored, now);
+  }
+  for (const event of decision.events) {
+    await enqueueEvent(trx, {
+      topic: event.type,
+      key: stored.userId,
+      payload: event.payload as unknown as Record<string, unknown>,
+      correlationId: stored.correlationId,
+    });
+    collected.events.push(event);
+  }
+  return stored;
+}

@@ -1,0 +1,150 @@
+// Proves the scanner against a real regtest simulator and a real PostgreSQL: a deposit is detected
+// once (mempool, then block), reported at each confirmation, confirmed exactly at the 6th with the
+// raw transaction, several outputs to several users in one transaction each become a deposit,
+// payments to unknown addresses and the coinbase's P2PK/OP_RETURN outputs are ignored, and every
+// event is in the outbox in the transaction that changed the state.
+import { expect } from 'chai';
+import { Transaction } from 'bitcoinjs-lib';
+import {
+  assignAddress,
+  buildWatcher,
+  createTestDatabase,
+  outboxEvents,
+  pollUntilCaughtUp,
+  startTestSimulator,
+  type TestDatabase,
+  type TestSimulator,
+} from '../support/harness.js';
+import { newRegtestAddress } from '../support/addresses.js';
+
+describe('deposit watcher scan (simulator + PostgreSQL)', function () {
+  this.timeout(60_000);
+  let simulator: TestSimulator;
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    simulator = await startTestSimulator();
+    database = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await database.drop();
+    await simulator.stop();
+  });
+
+  it('detects in the mempool, counts confirmations, and confirms once at the 6th', async () => {
+    const watcher = await buildWatcher(database.knex, simulator.url);
+    const user = newRegtestAddress();
+    await assignAddress(database.knex, { userId: 'user-1', address: user.address, addressIndex: 1 });
+    await pollUntilCaughtUp(watcher);
+
+    const { txid, hex } = await simulator.control.fund([{ address: user.address, amount: '123.45678901' }]);
+    await pollUntilCaughtUp(watcher);
+    const vout = Transaction.fromHex(hex).outs.findIndex((out) =>
+      Buffer.from(out.script).toString('hex').includes(user.pubkeyHash),
+    );
+    let events = await outboxEvents(database.knex);
+    expect(events).to.deep.equal([
+      {
+        topic: 'deposit.detected',
+        key: 'user-1',
+        payload: {
+          userId: 'user-1',
+          address: user.address,
+          txid,
+          vout,
+          amountKoinu: '12345678901',
+          confirmations: 0,
+          blockHash: null,
+          blockHeight: null,
+        },
+      },
+    ]);
+
+    const [minedIn] = await simulator.control.mine(1);
+    await pollUntilCaughtUp(watcher);
+    await simulator.control.mine(4);
+    await pollUntilCaughtUp(watcher);
+    events = await outboxEvents(database.knex);
+    expect(events.map((event) => [event.topic, event.payload.confirmations])).to.deep.equal([
+      ['deposit.detected', 0],
+      ['deposit.confirmations-changed', 1],
+      ['deposit.confirmations-changed', 2],
+      ['deposit.confirmations-changed', 3],
+      ['deposit.confirmations-changed', 4],
+      ['deposit.confirmations-changed', 5],
+    ]);
+    expect(
+      events.some((event) => event.topic === 'deposit.confirmed'),
+      'not confirmed at 5',
+    ).to.equal(false);
+
+    await simulator.control.mine(1);
+    await pollUntilCaughtUp(watcher);
+    await simulator.control.mine(3);
+    await pollUntilCaughtUp(watcher);
+    events = await outboxEvents(database.knex);
+    const confirmed = events.filter((event) => event.topic === 'deposit.confirmed');
+    expect(confirmed).to.have.length(1);
+    const status = await simulator.control.status();
+    expect(confirmed[0]!.payload).to.deep.equal({
+      userId: 'user-1',
+      address: user.address,
+      derivationPath: "m/44'/3'/0'/0/1",
+      txid,
+      vout,
+      amountKoinu: '12345678901',
+      blockHash: minedIn,
+      blockHeight: status.height - 8,
+      confirmations: 6,
+      rawTransactionHex: hex,
+    });
+    expect(events).to.have.length(7);
+  });
+
+  it('credits two outputs to two users and two outputs to one user separately, and ignores strangers', async () => {
+    const watcher = await buildWatcher(database.knex, simulator.url);
+    const alice = newRegtestAddress();
+    const bob = newRegtestAddress();
+    const stranger = newRegtestAddress();
+    await assignAddress(database.knex, { userId: 'alice', address: alice.address, addressIndex: 10 });
+    await assignAddress(database.knex, { userId: 'bob', address: bob.address, addressIndex: 11 });
+    await pollUntilCaughtUp(watcher);
+
+    const first = await simulator.control.fund([
+      { address: alice.address, amount: '10' },
+      { address: bob.address, amount: '20' },
+      { address: stranger.address, amount: '30' },
+    ]);
+    const second = await simulator.control.fund([
+      { address: bob.address, amount: '1.5' },
+      { address: bob.address, amount: '2.5' },
+    ]);
+    await simulator.control.mine(6);
+    await pollUntilCaughtUp(watcher);
+
+    const confirmed = (await outboxEvents(database.knex)).filter(
+      (event) => event.topic === 'deposit.confirmed',
+    );
+    const summary = confirmed
+      .map(
+        (event) =>
+          `${String(event.payload.userId)} ${String(event.payload.amountKoinu)} ${event.payload.txid === first.txid ? 'first' : 'second'}`,
+      )
+      .sort();
+    expect(summary).to.deep.equal([
+      'alice 1000000000 first',
+      'bob 150000000 second',
+      'bob 2000000000 first',
+      'bob 250000000 second',
+    ]);
+    const outpoints = new Set(
+      confirmed.map((event) => `${String(event.payload.txid)}:${String(event.payload.vout)}`),
+    );
+    expect(outpoints.size).to.equal(4);
+    expect(second.txid).to.not.equal(first.txid);
+    const detected = (await outboxEvents(database.knex)).filter(
+      (event) => event.topic === 'deposit.detected',
+    );
+    expect(detected).to.have.length(4);
+  });
+});
