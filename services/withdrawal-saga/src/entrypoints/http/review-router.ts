@@ -1,0 +1,116 @@
+/**
+ * The internal review API (service-authenticated): list withdrawals by status (HELD by default),
+ * show one with its steps, approve or reject a held one, and show the hot wallet's coins. Thin: parse,
+ * call the use case, map coded errors to statuses in one table.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { HttpError } from '@dbay/platform';
+import { WITHDRAWAL_STATUSES } from '../../domain/withdrawal.js';
+import {
+  findWithdrawal,
+  hotWalletSummary,
+  listWithdrawals,
+  stepsOf,
+  countByStatus,
+  type Withdrawal,
+} from '../../adapters/saga-repository.js';
+import { reviewWithdrawal, type ReviewResult } from '../../use-cases/review.js';
+import type { SagaContext } from '../../use-cases/ports.js';
+
+const LIST_LIMIT_MAX = 500;
+
+const ERROR_STATUS: Record<Extract<ReviewResult, { ok: false }>['code'], number> = {
+  WITHDRAWAL_NOT_FOUND: 404,
+  WITHDRAWAL_NOT_UNDER_REVIEW: 409,
+};
+
+const listQuery = z.object({
+  status: z
+    .string()
+    .default('HELD,COOLING_DOWN')
+    .transform((text) => text.split(','))
+    .pipe(z.array(z.enum(WITHDRAWAL_STATUSES)).min(1)),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(100),
+});
+
+const reviewBody = z.object({ note: z.string().max(1000).nullable().default(null) });
+
+export function view(withdrawal: Withdrawal) {
+  return {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    destinationAddress: withdrawal.destinationAddress,
+    amountKoinu: withdrawal.amountKoinu.toString(),
+    networkFeeKoinu: withdrawal.networkFeeKoinu.toString(),
+    status: withdrawal.status,
+    requestedAt: withdrawal.requestedAt.toISOString(),
+    statusChangedAt: withdrawal.statusChangedAt.toISOString(),
+    fraudOutcome: withdrawal.fraudOutcome,
+    fraudReasons: withdrawal.fraudReasons,
+    releaseAt: withdrawal.releaseAt?.toISOString() ?? null,
+    reviewedBy: withdrawal.reviewedBy,
+    reviewNote: withdrawal.reviewNote,
+    batchId: withdrawal.batchId,
+    minerFeeShareKoinu: withdrawal.minerFeeShareKoinu?.toString() ?? null,
+    failureCode: withdrawal.failureCode,
+    failureReason: withdrawal.failureReason,
+  };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new HttpError(
+      400,
+      'REQUEST_INVALID',
+      result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  return result.data;
+}
+
+function idOf(req: Request): string {
+  const id = req.params.withdrawalId;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 100)
+    throw new HttpError(400, 'REQUEST_INVALID', 'bad withdrawal id');
+  return id;
+}
+
+export function reviewRouter(ctx: SagaContext): Router {
+  const router = Router();
+
+  router.get('/internal/withdrawals', async (req, res) => {
+    const query = parse(listQuery, req.query);
+    const withdrawals = await listWithdrawals(ctx.db, query.status, query.limit);
+    res.json({ withdrawals: withdrawals.map(view), countsByStatus: await countByStatus(ctx.db) });
+  });
+
+  router.get('/internal/withdrawals/:withdrawalId', async (req, res) => {
+    const withdrawal = await findWithdrawal(ctx.db, idOf(req));
+    if (!withdrawal) throw new HttpError(404, 'WITHDRAWAL_NOT_FOUND', 'no such withdrawal');
+    res.json({ withdrawal: view(withdrawal), steps: await stepsOf(ctx.db, withdrawal.withdrawalId) });
+  });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/internal/withdrawals/:withdrawalId/${decision}`, async (req, res) => {
+      const body = parse(reviewBody, req.body ?? {});
+      const reviewer = String(res.locals.caller);
+      const result = await reviewWithdrawal(ctx, idOf(req), { decision, note: body.note }, reviewer);
+      if (!result.ok) throw new HttpError(ERROR_STATUS[result.code], result.code, result.message);
+      res.json({ withdrawal: view(result.withdrawal) });
+    });
+  }
+
+  router.get('/internal/hot-wallet', async (_req, res) => {
+    const summary = await hotWalletSummary(ctx.db);
+    res.json({
+      coins: summary.map((row) => ({
+        status: row.status,
+        count: row.count,
+        totalKoinu: row.totalKoinu.toString(),
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,117 @@
+/**
+ * The events the saga produces, one builder each, so every payload matches its schema in schemas/.
+ * Amounts are integer koinu strings (CONVENTIONS.md); Kafka key = withdrawal id.
+ */
+import type { FraudReason } from '../domain/fraud.js';
+import type { OutgoingEvent } from './ports.js';
+import type { Withdrawal } from '../adapters/saga-repository.js';
+
+export const TOPICS = {
+  requested: 'withdrawal.requested',
+  approved: 'withdrawal.approved',
+  held: 'withdrawal.held',
+  broadcast: 'withdrawal.broadcast',
+  confirmed: 'withdrawal.confirmed',
+  failed: 'withdrawal.failed',
+  signingRequested: 'withdrawal.signing-requested',
+  signed: 'withdrawal.signed',
+  signingRefused: 'withdrawal.signing-refused',
+  depositConfirmed: 'deposit.confirmed',
+  depositReversed: 'deposit.reversed',
+} as const;
+
+type Cause = { causationId: string | null };
+
+function forWithdrawal(
+  topic: string,
+  withdrawal: Withdrawal,
+  cause: Cause,
+  payload: Record<string, unknown>,
+): OutgoingEvent {
+  return {
+    topic,
+    key: withdrawal.withdrawalId,
+    correlationId: withdrawal.correlationId,
+    causationId: cause.causationId,
+    payload,
+  };
+}
+
+export function approvedEvent(
+  withdrawal: Withdrawal,
+  approvedBy: 'FRAUD_RULES' | 'COOL_DOWN_ELAPSED' | 'REVIEWER',
+  reviewer: string | null,
+  at: Date,
+  cause: Cause,
+) {
+  return forWithdrawal(TOPICS.approved, withdrawal, cause, {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    approvedBy,
+    reviewer,
+    approvedAt: at.toISOString(),
+  });
+}
+
+export function heldEvent(
+  withdrawal: Withdrawal,
+  holdKind: 'REVIEW' | 'COOL_DOWN',
+  reasons: FraudReason[],
+  releaseAt: Date | null,
+  cause: Cause,
+) {
+  return forWithdrawal(TOPICS.held, withdrawal, cause, {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    holdKind,
+    reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
+    releaseAt: releaseAt?.toISOString() ?? null,
+  });
+}
+
+export function failedEvent(withdrawal: Withdrawal, reasonCode: string, reason: string, cause: Cause) {
+  return forWithdrawal(TOPICS.failed, withdrawal, cause, {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    reasonCode,
+    reason,
+  });
+}
+
+export function broadcastEvent(
+  withdrawal: Withdrawal,
+  txid: string,
+  batchId: string,
+  withdrawalsInTransaction: number,
+  at: Date,
+  cause: Cause,
+) {
+  return forWithdrawal(TOPICS.broadcast, withdrawal, cause, {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    txid,
+    batchId,
+    withdrawalsInTransaction,
+    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+    broadcastAt: at.toISOString(),
+  });
+}
+
+export function confirmedEvent(
+  withdrawal: Withdrawal,
+  txid: string,
+  blockHash: string,
+  blockHeight: number,
+  confirmations: number,
+  cause: Cause,
+) {
+  return forWithdrawal(TOPICS.confirmed, withdrawal, cause, {
+    withdrawalId: withdrawal.withdrawalId,
+    userId: withdrawal.userId,
+    txid,
+    blockHash,
+    blockHeight,
+    confirmations,
+    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * The hot wallet's coins come from confirmed deposits (each carries its full funding transaction,
+ * which legacy P2PKH signing needs) and from the saga's own change. A deposit is checked against
+ * its raw transaction before it is trusted as spendable. A reversed deposit leaves the set; if it was
+ * reserved by a batch still waiting for its signature, that batch is cancelled and its withdrawals
+ * are re-batched from other coins.
+ */
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { Transaction } from 'bitcoinjs-lib';
+import { parseKoinu } from '@dbay/money';
+import { parseAddressPath } from '@dbay/dogecoin';
+import {
+  addCoin,
+  findBatch,
+  findCoin,
+  reverseCoin,
+  savePreviousTransaction,
+} from '../adapters/saga-repository.js';
+import { scriptHexForAddress } from '../adapters/psbt.js';
+import { MalformedEventError } from './request-withdrawal.js';
+import { cancelUnsignedBatch } from './signing-answers.js';
+import type { SagaContext } from './ports.js';
+
+const confirmedPayload = z.looseObject({
+  address: z.string(),
+  derivationPath: z.string(),
+  txid: z.string().regex(/^[0-9a-f]{64}$/),
+  vout: z.number().int().min(0),
+  amountKoinu: z.string(),
+  rawTransactionHex: z.string().regex(/^([0-9a-f]{2})+$/),
+});
+
+const reversedPayload = z.looseObject({
+  txid: z.string().regex(/^[0-9a-f]{64}$/),
+  vout: z.number().int().min(0),
+  wasConfirmed: z.boolean(),
+  reason: z.string(),
+});
+
+export async function receiveConfirmedDeposit(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  payload: unknown,
+  eventId: string,
+): Promise<void> {
+  const parsed = confirmedPayload.safeParse(payload);
+  if (!parsed.success)
+    throw new MalformedEventError(`deposit.confirmed: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+  const deposit = parsed.data;
+  const amountKoinu = parseKoinu(deposit.amountKoinu);
+  parseAddressPath(deposit.derivationPath);
+  let tx: Transaction;
+  try {
+    tx = Transaction.fromHex(deposit.rawTransactionHex);
+  } catch {
+    throw new MalformedEventError(`deposit.confirmed ${deposit.txid}: raw transaction does not parse`);
+  }
+  const output = tx.outs[deposit.vout];
+  if (
+    tx.getId() !== deposit.txid ||
+    !output ||
+    output.value !== amountKoinu ||
+    Buffer.from(output.script).toString('hex') !== scriptHexForAddress(deposit.address, ctx.network)
+  ) {
+    throw new MalformedEventError(
+      `deposit.confirmed ${deposit.txid}:${deposit.vout}: raw transaction does not match the event`,
+    );
+  }
+  await savePreviousTransaction(trx, deposit.txid, deposit.rawTransactionHex);
+  const added = await addCoin(trx, {
+    txid: deposit.txid,
+    vout: deposit.vout,
+    amountKoinu,
+    address: deposit.address,
+    derivationPath: deposit.derivationPath,
+    source: 'DEPOSIT',
+    status: 'AVAILABLE',
+    sourceEventId: eventId,
+  });
+  if (added)
+    ctx.logger.info(
+      { txid: deposit.txid, vout: deposit.vout, amountKoinu: amountKoinu.toString() },
+      'hot wallet coin added',
+    );
+}
+
+export async function receiveReversedDeposit(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  payload: unknown,
+): Promise<void> {
+  const parsed = reversedPayload.safeParse(payload);
+  if (!parsed.success)
+    throw new MalformedEventError(`deposit.reversed: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+  const { txid, vout, reason } = parsed.data;
+  const coin = await findCoin(trx, txid, vout);
+  if (!coin || coin.status === 'REVERSED') return;
+  if (coin.status === 'RESERVED' && coin.batchId) {
+    const batch = await findBatch(trx, coin.batchId, true);
+    if (batch?.status === 'AWAITING_SIGNATURE') {
+      await cancelUnsignedBatch(ctx, trx, batch, `deposit ${txid}:${vout} was reversed (${reason})`);
+    } else {
+      // Already signed: the stored transaction can no longer confirm; the tracker will see its input
+      // gone and fail it through the drop check. Nothing to undo here but the coin itself.
+      ctx.logger.error(
+        { txid, vout, batchId: coin.batchId, batchStatus: batch?.status },
+        'a reversed deposit is spent by a signed withdrawal transaction',
+      );
+    }
+  }
+  if (coin.status === 'SPENT') {
+    ctx.logger.error(
+      { txid, vout, batchId: coin.batchId },
+      'a reversed deposit was already spent by a withdrawal transaction',
+    );
+    return;
+  }
+  await reverseCoin(trx, txid, vout);
+  ctx.logger.warn({ txid, vout, reason }, 'hot wallet coin removed: deposit reversed');
+}

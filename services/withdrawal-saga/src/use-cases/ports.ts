@@ -1,0 +1,56 @@
+/**
+ * What the use cases need from the outside world, as narrow interfaces: the composition root binds
+ * them to the platform's outbox, the node's RPC and the clock. Tests of the use cases can therefore
+ * run against the real database without Kafka or a node.
+ */
+import type { Knex } from 'knex';
+import type { Network } from 'bitcoinjs-lib';
+import type { BIP32Interface } from 'bip32';
+import type { Logger } from 'pino';
+import type { FraudPolicy } from '../domain/fraud.js';
+import type { BatchPolicy } from '../domain/batch-plan.js';
+import type { ChainSighting } from '../domain/broadcast.js';
+
+export interface OutgoingEvent {
+  topic: string;
+  key: string;
+  payload: Record<string, unknown>;
+  correlationId: string;
+  causationId: string | null;
+}
+
+/** Writes an event to the outbox inside `trx`; it is published only if `trx` commits. */
+export type Publish = (trx: Knex.Transaction, event: OutgoingEvent) => Promise<void>;
+
+export interface Chain {
+  sendRawTransaction(rawHex: string): Promise<string>;
+  findTransaction(txid: string): Promise<ChainSighting | undefined>;
+  isUnspent(txid: string, vout: number): Promise<boolean>;
+}
+
+/** Deterministic crash points for the crash-recovery tests; a no-op unless SAGA_CRASH_AT names one. */
+export type CrashPoint = 'after-store-before-broadcast' | 'after-broadcast-before-record';
+
+export interface SagaPolicy {
+  fraud: FraudPolicy;
+  batch: BatchPolicy;
+  /** withdrawal.confirmed is emitted at this depth (6). */
+  requiredConfirmations: number;
+  /** Change becomes spendable at this depth. */
+  changeMinConfirmations: number;
+  /** Consecutive checks that must see a transaction gone with an input spent elsewhere before it fails. */
+  dropConfirmationChecks: number;
+}
+
+export interface SagaContext {
+  db: Knex;
+  publish: Publish;
+  chain: Chain;
+  network: Network;
+  accountKey: BIP32Interface;
+  policy: SagaPolicy;
+  now: () => Date;
+  crash: (point: CrashPoint) => void;
+  logger: Logger;
+  newId: () => string;
+}
