@@ -19,7 +19,10 @@ export function reconcilerConfigSchema(env: Environment = process.env) {
       DEPOSIT_WATCHER_SCHEMA: configPieces.schemaName.default('deposit_watcher'),
       WITHDRAWAL_SAGA_SCHEMA: configPieces.schemaName.default('withdrawal_saga'),
       /** Off for a ledger-only run (no node reachable): the two chain checks are then skipped and reported so. */
-      CHAIN_CHECKS: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+      CHAIN_CHECKS: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((value) => value === 'true'),
       DOGECOIN_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:18332'),
       DOGECOIN_RPC_USER: z.string().min(1).default('dbay'),
       DOGECOIN_RPC_PASSWORD: z.string().optional(),
@@ -34,10 +37,13 @@ export function reconcilerConfigSchema(env: Environment = process.env) {
       /** A Prometheus Pushgateway for the one-shot run's metrics (a CronJob pod is gone before a scrape). */
       PUSHGATEWAY_URL: z.url().optional(),
     })
-    .refine((config) => !config.CHAIN_CHECKS || config.DOGECOIN_RPC_PASSWORD || config.DOGECOIN_RPC_PASSWORD_FILE, {
-      message: 'set DOGECOIN_RPC_PASSWORD or DOGECOIN_RPC_PASSWORD_FILE, or CHAIN_CHECKS=false',
-      path: ['DOGECOIN_RPC_PASSWORD'],
-    });
+    .refine(
+      (config) => !config.CHAIN_CHECKS || config.DOGECOIN_RPC_PASSWORD || config.DOGECOIN_RPC_PASSWORD_FILE,
+      {
+        message: 'set DOGECOIN_RPC_PASSWORD or DOGECOIN_RPC_PASSWORD_FILE, or CHAIN_CHECKS=false',
+        path: ['DOGECOIN_RPC_PASSWORD'],
+      },
+    );
 }
 
 export type ReconcilerConfig = z.output<ReturnType<typeof reconcilerConfigSchema>>;

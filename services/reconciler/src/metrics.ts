@@ -21,10 +21,27 @@ export function createReconcilerMetrics(registry: Registry): ReconcilerMetrics {
     labelNames: ['check'],
     registers,
   });
-  const clean = new Gauge({ name: 'dbay_reconciliation_last_run_clean', help: '1 when the last run found nothing.', registers });
-  const duration = new Gauge({ name: 'dbay_reconciliation_duration_seconds', help: 'Duration of the last run.', registers });
-  const lastRun = new Gauge({ name: 'dbay_reconciliation_last_run_timestamp_seconds', help: 'When the last run finished.', registers });
-  const runs = new Counter({ name: 'dbay_reconciliation_runs_total', help: 'Runs by outcome.', labelNames: ['outcome'], registers });
+  const clean = new Gauge({
+    name: 'dbay_reconciliation_last_run_clean',
+    help: '1 when the last run found nothing.',
+    registers,
+  });
+  const duration = new Gauge({
+    name: 'dbay_reconciliation_duration_seconds',
+    help: 'Duration of the last run.',
+    registers,
+  });
+  const lastRun = new Gauge({
+    name: 'dbay_reconciliation_last_run_timestamp_seconds',
+    help: 'When the last run finished.',
+    registers,
+  });
+  const runs = new Counter({
+    name: 'dbay_reconciliation_runs_total',
+    help: 'Runs by outcome.',
+    labelNames: ['outcome'],
+    registers,
+  });
   return {
     observe(report, seconds) {
       for (const check of report.checks) {

@@ -5,7 +5,15 @@
  */
 import type { Logger } from 'pino';
 import type { DogecoinRpcClient } from '@dbay/chain-rpc';
-import { CHECKS, finding, REPORT_FINDINGS_LIMIT, type CheckName, type CheckSummary, type Finding, type ReconciliationReport } from './domain/findings.js';
+import {
+  CHECKS,
+  finding,
+  REPORT_FINDINGS_LIMIT,
+  type CheckName,
+  type CheckSummary,
+  type Finding,
+  type ReconciliationReport,
+} from './domain/findings.js';
 import { checkChainCoverage, checkLocked, checkUserLedger } from './domain/rules.js';
 import type { CrossServiceSource, WalletSource } from './adapters/sources.js';
 import type { FindingSink } from './adapters/finding-sink.js';
@@ -75,7 +83,11 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
       for (const wallet of chunk.wallets) {
         const found = [
           ...checkUserLedger(wallet, chunk.nets.get(wallet.userId) ?? {}),
-          ...checkLocked(wallet, chunk.openEscrow.get(wallet.userId) ?? 0n, chunk.activeBids.get(wallet.userId) ?? 0n),
+          ...checkLocked(
+            wallet,
+            chunk.openEscrow.get(wallet.userId) ?? 0n,
+            chunk.activeBids.get(wallet.userId) ?? 0n,
+          ),
         ];
         for (const item of found) await recorder.report(item);
       }
@@ -108,28 +120,62 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
     for (const account of accounts) {
       if (account.net !== account.balance) {
         await recorder.report(
-          finding('platform-account-sum', 'platform-account', account.code, account.net, account.balance, 'ledger net vs balance column'),
+          finding(
+            'platform-account-sum',
+            'platform-account',
+            account.code,
+            account.net,
+            account.balance,
+            'ledger net vs balance column',
+          ),
         );
       }
     }
     recorder.summary('transaction-balanced').examined = Number(totals.entries);
     for await (const unbalanced of deps.wallet.unbalancedTransactions()) {
       await recorder.report(
-        finding('transaction-balanced', 'ledger-transaction', unbalanced.transactionId, 0n, unbalanced.net, 'credits minus debits of one ledger transaction'),
+        finding(
+          'transaction-balanced',
+          'ledger-transaction',
+          unbalanced.transactionId,
+          0n,
+          unbalanced.net,
+          'credits minus debits of one ledger transaction',
+        ),
       );
     }
     recorder.summary('ledger-zero-sum').examined = 1;
     if (totals.balances !== 0n) {
-      await recorder.report(finding('ledger-zero-sum', 'ledger', 'balances', 0n, totals.balances, 'sum of every user bucket and platform account'));
+      await recorder.report(
+        finding(
+          'ledger-zero-sum',
+          'ledger',
+          'balances',
+          0n,
+          totals.balances,
+          'sum of every user bucket and platform account',
+        ),
+      );
     }
     if (totals.entriesNet !== 0n) {
-      await recorder.report(finding('ledger-zero-sum', 'ledger', 'entries', 0n, totals.entriesNet, 'sum of credits minus debits of every entry'));
+      await recorder.report(
+        finding(
+          'ledger-zero-sum',
+          'ledger',
+          'entries',
+          0n,
+          totals.entriesNet,
+          'sum of credits minus debits of every entry',
+        ),
+      );
     }
   });
 
+  const compared = await deps.crossService.crossServiceCounts(deps.graceSeconds);
+  recorder.summary('deposit-credited-once').examined = compared.deposits;
+  recorder.summary('withdrawal-finalized-once').examined = compared.withdrawals;
   await recorder.timed(['deposit-credited-once'], async () => {
     for await (const mismatch of deps.crossService.depositMismatches(deps.graceSeconds)) {
-      recorder.summary('deposit-credited-once').examined += 1;
       const detail =
         mismatch.watcherAmount === null
           ? `credited ${mismatch.credits} time(s) to ${mismatch.creditedUserIds ?? '?'} without a confirmed deposit`
@@ -167,18 +213,37 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
     await recorder.timed(['hot-wallet-coin-unspent', 'chain-covers-liabilities'], async () => {
       let holdings = 0n;
       let inFlight: Array<Promise<void>> = [];
-      const examine = async (coin: { txid: string; vout: number; amountKoinu: bigint; status: string }): Promise<void> => {
+      const examine = async (coin: {
+        txid: string;
+        vout: number;
+        amountKoinu: bigint;
+        status: string;
+      }): Promise<void> => {
         const out = await chain.getTxOut(coin.txid, coin.vout, true);
         recorder.summary('hot-wallet-coin-unspent').examined += 1;
         if (out === null) {
           await recorder.report(
-            finding('hot-wallet-coin-unspent', 'coin', `${coin.txid}:${coin.vout}`, coin.amountKoinu, 0n, `saga holds it as ${coin.status}; the node says it is spent or unknown`),
+            finding(
+              'hot-wallet-coin-unspent',
+              'coin',
+              `${coin.txid}:${coin.vout}`,
+              coin.amountKoinu,
+              0n,
+              `saga holds it as ${coin.status}; the node says it is spent or unknown`,
+            ),
           );
         } else {
           holdings += out.valueKoinu;
           if (out.valueKoinu !== coin.amountKoinu) {
             await recorder.report(
-              finding('hot-wallet-coin-unspent', 'coin', `${coin.txid}:${coin.vout}`, coin.amountKoinu, out.valueKoinu, 'amount the saga holds vs value on chain'),
+              finding(
+                'hot-wallet-coin-unspent',
+                'coin',
+                `${coin.txid}:${coin.vout}`,
+                coin.amountKoinu,
+                out.valueKoinu,
+                'amount the saga holds vs value on chain',
+              ),
             );
           }
         }
@@ -193,7 +258,8 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
       await Promise.all(inFlight);
       const pendingOut = await deps.crossService.inFlightWithdrawalsKoinu();
       recorder.summary('chain-covers-liabilities').examined = 1;
-      for (const item of checkChainCoverage(holdings, totals.userLiabilities, pendingOut)) await recorder.report(item);
+      for (const item of checkChainCoverage(holdings, totals.userLiabilities, pendingOut))
+        await recorder.report(item);
     });
   }
 
@@ -207,7 +273,10 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
       findings: recorder.total,
       examined: recorder.summaries.reduce((sum, summary) => sum + summary.examined, 0),
     },
-    checks: recorder.summaries.map((summary) => ({ ...summary, seconds: Math.round(summary.seconds * 1000) / 1000 })),
+    checks: recorder.summaries.map((summary) => ({
+      ...summary,
+      seconds: Math.round(summary.seconds * 1000) / 1000,
+    })),
     findings: recorder.kept,
     truncatedFindings: Math.max(0, recorder.total - recorder.kept.length),
   };

@@ -27,7 +27,11 @@ export async function runReconciliation(
     withdrawalSaga: config.WITHDRAWAL_SAGA_SCHEMA,
   };
   const chain = config.CHAIN_CHECKS
-    ? new DogecoinRpcClient({ url: config.DOGECOIN_RPC_URL, user: config.DOGECOIN_RPC_USER, password: rpcPassword(config) })
+    ? new DogecoinRpcClient({
+        url: config.DOGECOIN_RPC_URL,
+        user: config.DOGECOIN_RPC_USER,
+        password: rpcPassword(config),
+      })
     : null;
   await knex('runs').insert({ run_id: runId, started_at: new Date(), status: 'RUNNING' });
   const runLogger = logger.child({ runId });
@@ -55,7 +59,10 @@ export async function runReconciliation(
         report: JSON.stringify({ ...report, findings: report.findings.slice(0, 100) }),
       });
     metrics.observe(report, seconds);
-    runLogger.info({ findings: report.totals.findings, seconds }, report.clean ? 'Reconciliation clean' : 'Reconciliation found discrepancies');
+    runLogger.info(
+      { findings: report.totals.findings, seconds },
+      report.clean ? 'Reconciliation clean' : 'Reconciliation found discrepancies',
+    );
     return report;
   } catch (error) {
     metrics.failed();

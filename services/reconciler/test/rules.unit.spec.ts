@@ -12,12 +12,18 @@ const wallet = (available: bigint, locked: bigint, pending: bigint): WalletBalan
 
 describe('reconciliation rules', () => {
   it('accepts a wallet whose buckets equal the ledger nets', () => {
-    expect(checkUserLedger(wallet(700n, 200n, 100n), { AVAILABLE: 700n, LOCKED: 200n, PENDING: 100n })).to.deep.equal([]);
+    expect(
+      checkUserLedger(wallet(700n, 200n, 100n), { AVAILABLE: 700n, LOCKED: 200n, PENDING: 100n }),
+    ).to.deep.equal([]);
     expect(checkUserLedger(wallet(0n, 0n, 0n), {})).to.deep.equal([]);
   });
 
   it('reports a tampered balance with the seed rule and the bucket that moved', () => {
-    const findings = checkUserLedger(wallet(900n, 200n, 100n), { AVAILABLE: 700n, LOCKED: 200n, PENDING: 100n });
+    const findings = checkUserLedger(wallet(900n, 200n, 100n), {
+      AVAILABLE: 700n,
+      LOCKED: 200n,
+      PENDING: 100n,
+    });
     expect(findings.map((f) => [f.check, f.expected, f.actual])).to.deep.equal([
       ['user-ledger-sum', '1000', '1200'],
       ['user-bucket-sum', '700', '900'],
@@ -26,7 +32,11 @@ describe('reconciliation rules', () => {
   });
 
   it('catches money moved between buckets without a ledger entry, which the total alone would miss', () => {
-    const findings = checkUserLedger(wallet(600n, 300n, 100n), { AVAILABLE: 700n, LOCKED: 200n, PENDING: 100n });
+    const findings = checkUserLedger(wallet(600n, 300n, 100n), {
+      AVAILABLE: 700n,
+      LOCKED: 200n,
+      PENDING: 100n,
+    });
     expect(findings.map((f) => f.check)).to.deep.equal(['user-bucket-sum', 'user-bucket-sum']);
   });
 

@@ -14,7 +14,18 @@ export interface SchemaNames {
   withdrawalSaga: string;
 }
 
-const money = (value: string | null | undefined): bigint => (value == null ? 0n : koinuFromDecimalColumn(value));
+const money = (value: string | null | undefined): bigint =>
+  value == null ? 0n : koinuFromDecimalColumn(value);
+
+/** The rows of a raw query, typed by the caller (pg returns numerics and bigints as strings). */
+async function select<Row>(
+  knex: Knex,
+  sql: string,
+  bindings: readonly Knex.RawBinding[] = [],
+): Promise<Row[]> {
+  const result = await knex.raw<{ rows: Row[] }>(sql, bindings);
+  return result.rows;
+}
 
 export interface UserChunk {
   wallets: WalletBalance[];
@@ -46,13 +57,13 @@ export class WalletSource {
     const w = this.schemas.wallet;
     let after: string | null = null;
     for (;;) {
-      const rows: Array<{ user_id: string; available: string; locked: string; pending: string }> = (
-        await this.knex.raw(
-          `SELECT user_id, available, locked, pending FROM ${w}.wallet_balances
-           ${after === null ? '' : 'WHERE user_id > ?'} ORDER BY user_id LIMIT ?`,
-          after === null ? [chunkSize] : [after, chunkSize],
-        )
-      ).rows;
+      type BalanceRow = { user_id: string; available: string; locked: string; pending: string };
+      const rows: BalanceRow[] = await select<BalanceRow>(
+        this.knex,
+        `SELECT user_id, available, locked, pending FROM ${w}.wallet_balances
+         ${after === null ? '' : 'WHERE user_id > ?'} ORDER BY user_id LIMIT ?`,
+        after === null ? [chunkSize] : [after, chunkSize],
+      );
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.user_id;
       const ids = rows.map((row) => row.user_id);
@@ -62,31 +73,34 @@ export class WalletSource {
         lockedKoinu: money(row.locked),
         pendingKoinu: money(row.pending),
       }));
+      type Total = { user_id: string; total: string };
       const [netRows, escrowRows, bidRows] = await Promise.all([
-        this.knex.raw(
+        select<{ user_id: string; bucket: Bucket; net: string }>(
+          this.knex,
           `SELECT user_id, bucket, SUM(credit) - SUM(debit) AS net FROM ${w}.ledger_entries
            WHERE user_id = ANY(?::uuid[]) GROUP BY user_id, bucket`,
           [ids],
         ),
-        this.knex.raw(
+        select<Total>(
+          this.knex,
           `SELECT buyer_id AS user_id, SUM(amount) AS total FROM ${w}.escrow
            WHERE buyer_id = ANY(?::uuid[]) AND status IN ('LOCKED', 'DISPUTED') GROUP BY buyer_id`,
           [ids],
         ),
-        this.knex.raw(
+        select<Total>(
+          this.knex,
           `SELECT user_id, SUM(amount) AS total FROM ${w}.bid_locks
            WHERE user_id = ANY(?::uuid[]) AND status = 'ACTIVE' GROUP BY user_id`,
           [ids],
         ),
       ]);
       const nets = new Map<string, BucketNets>();
-      for (const row of netRows.rows as Array<{ user_id: string; bucket: Bucket; net: string }>) {
+      for (const row of netRows) {
         const entry = nets.get(row.user_id) ?? {};
         entry[row.bucket] = money(row.net);
         nets.set(row.user_id, entry);
       }
-      const totals = (result: { rows: Array<{ user_id: string; total: string }> }) =>
-        new Map(result.rows.map((row) => [row.user_id, money(row.total)]));
+      const totals = (rows: Total[]) => new Map(rows.map((row) => [row.user_id, money(row.total)]));
       yield { wallets, nets, openEscrow: totals(escrowRows), activeBids: totals(bidRows) };
     }
   }
@@ -123,12 +137,13 @@ export class WalletSource {
   /** Each platform account's balance column against the net of its entries. */
   async platformAccounts(): Promise<Array<{ code: string; balance: bigint; net: bigint }>> {
     const w = this.schemas.wallet;
-    const { rows } = await this.knex.raw(
+    const rows = await select<{ code: string; balance: string; net: string }>(
+      this.knex,
       `SELECT p.code, p.balance, COALESCE(SUM(e.credit) - SUM(e.debit), 0) AS net
        FROM ${w}.platform_accounts p LEFT JOIN ${w}.ledger_entries e ON e.platform_account = p.code
        GROUP BY p.code, p.balance ORDER BY p.code`,
     );
-    return (rows as Array<{ code: string; balance: string; net: string }>).map((row) => ({
+    return rows.map((row) => ({
       code: row.code,
       balance: money(row.balance),
       net: money(row.net),
@@ -139,21 +154,30 @@ export class WalletSource {
   async *unbalancedTransactions(): AsyncGenerator<{ transactionId: string; net: bigint }> {
     const sql = `SELECT transaction_id, SUM(credit) - SUM(debit) AS net FROM ${this.schemas.wallet}.ledger_entries
                  GROUP BY transaction_id HAVING SUM(credit) <> SUM(debit) ORDER BY transaction_id`;
-    for await (const row of this.knex.raw(sql).stream() as AsyncIterable<{ transaction_id: string; net: string }>) {
+    for await (const row of this.knex.raw(sql).stream() as AsyncIterable<{
+      transaction_id: string;
+      net: string;
+    }>) {
       yield { transactionId: row.transaction_id, net: money(row.net) };
     }
   }
 
   /** Whole-book totals: every account's balance and every entry's net must each sum to zero. */
-  async bookTotals(): Promise<{ balances: bigint; entriesNet: bigint; entries: bigint; userLiabilities: bigint }> {
+  async bookTotals(): Promise<{
+    balances: bigint;
+    entriesNet: bigint;
+    entries: bigint;
+    userLiabilities: bigint;
+  }> {
     const w = this.schemas.wallet;
-    const { rows } = await this.knex.raw(
+    const [row] = await select<{ users: string; platform: string; entries_net: string; entries: string }>(
+      this.knex,
       `SELECT (SELECT COALESCE(SUM(available + locked + pending), 0) FROM ${w}.wallet_balances) AS users,
               (SELECT COALESCE(SUM(balance), 0) FROM ${w}.platform_accounts) AS platform,
               (SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM ${w}.ledger_entries) AS entries_net,
               (SELECT COUNT(*) FROM ${w}.ledger_entries) AS entries`,
     );
-    const row = rows[0] as { users: string; platform: string; entries_net: string; entries: string };
+    if (!row) throw new Error('the book totals query returned no row');
     return {
       balances: money(row.users) + money(row.platform),
       entriesNet: money(row.entries_net),
@@ -206,22 +230,26 @@ export class CrossServiceSource {
         FROM ${d}.deposits WHERE status = 'confirmed'),
       credits AS (
         SELECT reference_id AS deposit_key, COUNT(*) AS credits, SUM(credit) AS amount,
-               string_agg(DISTINCT user_id::text, ',') AS user_ids
+               MIN(user_id::text) AS first_user, MAX(user_id::text) AS last_user
         FROM ${w}.ledger_entries
         WHERE entry_type = 'DEPOSIT' AND user_id IS NOT NULL AND reference_type = 'tx'
         GROUP BY reference_id)
       SELECT COALESCE(confirmed.deposit_key, credits.deposit_key) AS deposit_key,
              confirmed.user_id AS watcher_user_id, confirmed.amount_koinu AS watcher_amount,
-             credits.user_ids, COALESCE(credits.credits, 0) AS credits, COALESCE(credits.amount, 0) AS credited_amount
+             CASE WHEN credits.first_user = credits.last_user THEN credits.first_user
+                  ELSE credits.first_user || ',' || credits.last_user END AS user_ids,
+             COALESCE(credits.credits, 0) AS credits, COALESCE(credits.amount, 0) AS credited_amount
       FROM confirmed FULL OUTER JOIN credits ON credits.deposit_key = confirmed.deposit_key
       WHERE (confirmed.deposit_key IS NULL
              OR credits.deposit_key IS NULL
              OR credits.credits <> 1
              OR credits.amount * 100000000 <> confirmed.amount_koinu
-             OR credits.user_ids <> confirmed.user_id)
+             OR credits.first_user <> confirmed.user_id OR credits.last_user <> confirmed.user_id)
         AND (confirmed.confirmed_at IS NULL OR confirmed.confirmed_at < now() - make_interval(secs => ?))
       ORDER BY 1`;
-    const stream = this.knex.raw(sql, [graceSeconds]).stream() as AsyncIterable<Record<string, string | null>>;
+    const stream = this.knex.raw(sql, [graceSeconds]).stream() as AsyncIterable<
+      Record<string, string | null>
+    >;
     for await (const row of stream) {
       yield {
         depositKey: row.deposit_key!,
@@ -232,6 +260,20 @@ export class CrossServiceSource {
         creditedAmount: money(row.credited_amount),
       };
     }
+  }
+
+  /** How many confirmed deposits and withdrawals (past the grace period) the cross-service checks compare. */
+  async crossServiceCounts(graceSeconds: number): Promise<{ deposits: number; withdrawals: number }> {
+    const { depositWatcher: d, withdrawalSaga: s } = this.schemas;
+    const [row] = await select<{ deposits: string; withdrawals: string }>(
+      this.knex,
+      `SELECT (SELECT COUNT(*) FROM ${d}.deposits
+                WHERE status = 'confirmed' AND confirmed_at < now() - make_interval(secs => ?)) AS deposits,
+              (SELECT COUNT(*) FROM ${s}.withdrawals
+                WHERE status = 'CONFIRMED' AND status_changed_at < now() - make_interval(secs => ?)) AS withdrawals`,
+      [graceSeconds, graceSeconds],
+    );
+    return { deposits: Number(row?.deposits ?? 0), withdrawals: Number(row?.withdrawals ?? 0) };
   }
 
   /**
@@ -259,7 +301,9 @@ export class CrossServiceSource {
       WHERE confirmed.withdrawal_id IS NULL OR finalized.withdrawal_id IS NULL
          OR finalized.finalizations <> 1 OR finalized.status <> 'FINALIZED'
       ORDER BY 1`;
-    const stream = this.knex.raw(sql, [graceSeconds]).stream() as AsyncIterable<Record<string, string | null>>;
+    const stream = this.knex.raw(sql, [graceSeconds]).stream() as AsyncIterable<
+      Record<string, string | null>
+    >;
     for await (const row of stream) {
       yield {
         withdrawalId: row.withdrawal_id!,
@@ -283,7 +327,12 @@ export class CrossServiceSource {
          OR (c.status = 'RESERVED' AND b.status IN ('AWAITING_SIGNATURE', 'SIGNED'))
       ORDER BY c.txid, c.vout`;
     for await (const row of this.knex.raw(sql).stream() as AsyncIterable<Record<string, string>>) {
-      yield { txid: row.txid!, vout: Number(row.vout), amountKoinu: BigInt(row.amount_koinu!), status: row.status! };
+      yield {
+        txid: row.txid!,
+        vout: Number(row.vout),
+        amountKoinu: BigInt(row.amount_koinu!),
+        status: row.status!,
+      };
     }
   }
 
@@ -293,11 +342,12 @@ export class CrossServiceSource {
    */
   async inFlightWithdrawalsKoinu(): Promise<bigint> {
     const { wallet: w, withdrawalSaga: s } = this.schemas;
-    const { rows } = await this.knex.raw(
+    const rows = await select<{ total: string }>(
+      this.knex,
       `SELECT COALESCE(SUM(r.amount + r.network_fee), 0) AS total
        FROM ${w}.withdrawal_requests r JOIN ${s}.withdrawals sw ON sw.withdrawal_id = r.id::text
        WHERE r.status = 'REQUESTED' AND sw.status IN ('BROADCAST', 'CONFIRMED')`,
     );
-    return money((rows[0] as { total: string }).total);
+    return money(rows[0]?.total);
   }
 }

@@ -19,7 +19,8 @@ export const CHECKS = [
 
 export type CheckName = (typeof CHECKS)[number];
 
-export type SubjectType = 'user' | 'platform-account' | 'ledger-transaction' | 'ledger' | 'deposit' | 'withdrawal' | 'coin' | 'chain';
+export type SubjectType =
+  'user' | 'platform-account' | 'ledger-transaction' | 'ledger' | 'deposit' | 'withdrawal' | 'coin' | 'chain';
 
 export interface Finding {
   check: CheckName;

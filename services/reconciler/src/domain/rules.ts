@@ -42,14 +42,30 @@ export function checkUserLedger(wallet: WalletBalance, nets: BucketNets): Findin
   const ledgerTotal = BUCKETS.reduce((sum, bucket) => sum + (nets[bucket] ?? 0n), 0n);
   if (ledgerTotal !== total) {
     findings.push(
-      finding('user-ledger-sum', 'user', wallet.userId, ledgerTotal, total, 'SUM(credit) - SUM(debit) of the ledger vs available + locked + pending'),
+      finding(
+        'user-ledger-sum',
+        'user',
+        wallet.userId,
+        ledgerTotal,
+        total,
+        'SUM(credit) - SUM(debit) of the ledger vs available + locked + pending',
+      ),
     );
   }
   for (const bucket of BUCKETS) {
     const net = nets[bucket] ?? 0n;
     const balance = balanceOf(wallet, bucket);
     if (net !== balance) {
-      findings.push(finding('user-bucket-sum', 'user', wallet.userId, net, balance, `${bucket}: ledger net vs balance column`));
+      findings.push(
+        finding(
+          'user-bucket-sum',
+          'user',
+          wallet.userId,
+          net,
+          balance,
+          `${bucket}: ledger net vs balance column`,
+        ),
+      );
     }
   }
   return findings;
@@ -78,7 +94,11 @@ export function checkLocked(wallet: WalletBalance, escrowKoinu: bigint, activeBi
  * Liabilities the chain must cover: everything users hold, less withdrawals whose coins have already
  * left the hot wallet (broadcast) while the wallet still shows them as pending until they confirm.
  */
-export function checkChainCoverage(holdingsKoinu: bigint, userLiabilitiesKoinu: bigint, inFlightKoinu: bigint): Finding[] {
+export function checkChainCoverage(
+  holdingsKoinu: bigint,
+  userLiabilitiesKoinu: bigint,
+  inFlightKoinu: bigint,
+): Finding[] {
   const required = userLiabilitiesKoinu - inFlightKoinu;
   if (holdingsKoinu >= required) return [];
   return [

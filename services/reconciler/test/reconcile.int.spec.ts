@@ -1,0 +1,542 @@
+/**
+ * The reconciler against a real book: deposits on the simulator's chain, purchases, a release, a bid
+ * and a withdrawal that really left on chain, all through the wallet's own executor, with the
+ * watcher's and the saga's records of the same money. A clean book passes every check; each
+ * corruption of issue 7, injected directly in the database or on the chain, is reported with the
+ * exact subject and amounts, and the exit code says so.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { hash160 } from '@dbay/dogecoin';
+import {
+  Chain,
+  DOGE,
+  NETWORK_FEE_KOINU,
+  ThrowawayDatabase,
+  WalletDriver,
+  fundKey,
+  newKey,
+  runReconciler,
+  spend,
+  stack,
+  type HeldCoin,
+  type ReconcileRun,
+} from './support/book.js';
+
+/** A ledger_entries row as pg returns it (numerics and bigints as strings). */
+interface LedgerRow {
+  id: string;
+  seq: string;
+  transaction_id: string;
+  user_id: string | null;
+  platform_account: string | null;
+  bucket: string;
+  entry_type: string;
+  debit: string;
+  credit: string;
+  balance_after: string;
+  reference_type: string;
+  reference_id: string;
+  idempotency_key: string;
+  created_at: Date;
+}
+
+const HOUR_AGO = new Date(Date.now() - 3_600_000);
+const ALL_CHECKS = [
+  'user-ledger-sum',
+  'user-bucket-sum',
+  'balance-after-continuity',
+  'locked-vs-escrow-and-bids',
+  'platform-account-sum',
+  'transaction-balanced',
+  'ledger-zero-sum',
+  'deposit-credited-once',
+  'withdrawal-finalized-once',
+  'hot-wallet-coin-unspent',
+  'chain-covers-liabilities',
+];
+
+describe('reconciler on a real book (throwaway database, simulator, Kafka)', function () {
+  this.timeout(240_000);
+
+  const chain = new Chain();
+  let db: ThrowawayDatabase;
+  let wallet: WalletDriver;
+  const users = { alice: randomUUID(), bob: randomUUID(), carol: randomUUID(), dave: randomUUID() };
+  const coins = new Map<string, HeldCoin>();
+  const openOrder = randomUUID();
+  let withdrawalId: string;
+
+  async function recordDeposit(
+    userId: string,
+    coin: HeldCoin,
+    blockHash: string,
+    blockHeight: number,
+    index: number,
+  ): Promise<void> {
+    const key = Buffer.from(coin.key.publicKey);
+    const derivationPath = `m/44'/3'/0'/0/${index}`;
+    await db.admin('deposit_watcher.watched_addresses').insert({
+      address: coin.address,
+      pubkey_hash: Buffer.from(hash160(key)).toString('hex'),
+      user_id: userId,
+      derivation_path: derivationPath,
+      address_index: index,
+      assigned_at: HOUR_AGO,
+      assigned_event_id: randomUUID(),
+    });
+    await db.admin('deposit_watcher.deposits').insert({
+      txid: coin.txid,
+      vout: coin.vout,
+      user_id: userId,
+      address: coin.address,
+      derivation_path: derivationPath,
+      amount_koinu: coin.amountKoinu.toString(),
+      status: 'confirmed',
+      block_hash: blockHash,
+      block_height: blockHeight,
+      confirmations: 6,
+      raw_transaction_hex: coin.rawTransactionHex,
+      correlation_id: randomUUID(),
+      detected_at: HOUR_AGO,
+      confirmed_at: HOUR_AGO,
+      updated_at: HOUR_AGO,
+    });
+    await db.admin('withdrawal_saga.coins').insert({
+      txid: coin.txid,
+      vout: coin.vout,
+      amount_koinu: coin.amountKoinu.toString(),
+      address: coin.address,
+      derivation_path: derivationPath,
+      source: 'DEPOSIT',
+      status: 'AVAILABLE',
+    });
+    await wallet.execute({
+      type: 'CreditDeposit',
+      userId,
+      address: coin.address,
+      txid: coin.txid,
+      vout: coin.vout,
+      amountKoinu: coin.amountKoinu,
+      confirmations: 6,
+      blockHash,
+      blockHeight,
+      eventOccurredAt: HOUR_AGO.toISOString(),
+    });
+  }
+
+  before(async function () {
+    db = await ThrowawayDatabase.create();
+    wallet = new WalletDriver(db);
+
+    // Deposits: real coins on the chain, paying keys we hold, seen by the watcher, held by the saga.
+    const amounts: Array<[keyof typeof users, bigint]> = [
+      ['alice', 100n * DOGE],
+      ['bob', 50n * DOGE],
+      ['carol', 20n * DOGE],
+      ['dave', 10n * DOGE],
+    ];
+    for (const [name, amount] of amounts) coins.set(name, await fundKey(chain, amount));
+    const [depositBlock] = (await chain.control<{ blockHashes: string[] }>('mine', { blocks: 6 }))
+      .blockHashes;
+    const depositHeight = (await chain.rpc.getBlockCount()) - 5;
+    let index = 0;
+    for (const [name] of amounts)
+      await recordDeposit(users[name], coins.get(name)!, depositBlock!, depositHeight, index++);
+
+    // Purchases: one released (fee to the marketplace), one still in escrow; one live bid.
+    const released = randomUUID();
+    await wallet.execute({
+      type: 'PayOrder',
+      orderId: released,
+      buyerId: users.alice,
+      sellerId: users.bob,
+      amountKoinu: 30n * DOGE,
+      feeKoinu: DOGE,
+    });
+    await wallet.execute({ type: 'ReleaseEscrow', orderId: released });
+    await wallet.execute({
+      type: 'PayOrder',
+      orderId: openOrder,
+      buyerId: users.alice,
+      sellerId: users.carol,
+      amountKoinu: 10n * DOGE,
+      feeKoinu: DOGE / 2n,
+    });
+    await wallet.execute({
+      type: 'LockBid',
+      auctionId: randomUUID(),
+      userId: users.bob,
+      amountKoinu: 5n * DOGE,
+    });
+
+    // A withdrawal that really left: carol's coin pays 5 DOGE out, 14 back as change, 1 DOGE to the miner.
+    withdrawalId = randomUUID();
+    const destination = newKey();
+    const change = newKey();
+    await wallet.execute({
+      type: 'RequestWithdrawal',
+      withdrawalId,
+      userId: users.carol,
+      destinationAddress: destination.address,
+      amountKoinu: 5n * DOGE,
+    });
+    const carolCoin = coins.get('carol')!;
+    const txid = await spend(chain, carolCoin, [
+      { address: destination.address, valueKoinu: 5n * DOGE },
+      { address: change.address, valueKoinu: 14n * DOGE },
+    ]);
+    const [withdrawalBlock] = (await chain.control<{ blockHashes: string[] }>('mine', { blocks: 6 }))
+      .blockHashes;
+    const withdrawalHeight = (await chain.rpc.getBlockCount()) - 5;
+    const batchId = randomUUID();
+    await db.admin('withdrawal_saga.batches').insert({
+      batch_id: batchId,
+      status: 'CONFIRMED',
+      psbt_base64: 'cHNidP8=',
+      inputs: JSON.stringify([{ txid: carolCoin.txid, vout: carolCoin.vout }]),
+      outputs: JSON.stringify([
+        { withdrawalId, address: destination.address, amountKoinu: (5n * DOGE).toString() },
+      ]),
+      fee_koinu: DOGE.toString(),
+      estimated_size_bytes: 226,
+      change_index: 1,
+      change_derivation_path: "m/44'/3'/0'/1/0",
+      change_koinu: (14n * DOGE).toString(),
+      raw_tx_hex: '00',
+      txid,
+      confirmations: 6,
+      block_hash: withdrawalBlock,
+      block_height: withdrawalHeight,
+      correlation_id: randomUUID(),
+    });
+    await db
+      .admin('withdrawal_saga.coins')
+      .where({ txid: carolCoin.txid, vout: carolCoin.vout })
+      .update({ status: 'SPENT', batch_id: batchId });
+    await db.admin('withdrawal_saga.coins').insert({
+      txid,
+      vout: 1,
+      amount_koinu: (14n * DOGE).toString(),
+      address: change.address,
+      derivation_path: "m/44'/3'/0'/1/0",
+      source: 'CHANGE',
+      status: 'AVAILABLE',
+      created_by_batch_id: batchId,
+    });
+    await db.admin('withdrawal_saga.withdrawals').insert({
+      withdrawal_id: withdrawalId,
+      user_id: users.carol,
+      destination_address: destination.address,
+      destination_script_hex: '',
+      amount_koinu: (5n * DOGE).toString(),
+      network_fee_koinu: NETWORK_FEE_KOINU.toString(),
+      requested_at: HOUR_AGO,
+      status: 'CONFIRMED',
+      status_changed_at: HOUR_AGO,
+      fraud_outcome: 'APPROVE',
+      fraud_reasons: JSON.stringify([]),
+      batch_id: batchId,
+      miner_fee_share_koinu: DOGE.toString(),
+      correlation_id: randomUUID(),
+      requested_event_id: randomUUID(),
+    });
+    await wallet.execute({
+      type: 'FinalizeWithdrawal',
+      withdrawalId,
+      userId: users.carol,
+      txid,
+      blockHash: withdrawalBlock!,
+      blockHeight: withdrawalHeight,
+      confirmations: 6,
+      minerFeeShareKoinu: DOGE,
+    });
+  });
+
+  after(async function () {
+    await wallet?.close();
+    await db?.drop();
+  });
+
+  /** Runs `fn` as the superuser with triggers off (the append-only guard), as an attacker with DB access would. */
+  async function behindTheWallet(sql: string, bindings: readonly unknown[] = []): Promise<void> {
+    await db.admin.transaction(async (trx) => {
+      await trx.raw('SET LOCAL session_replication_role = replica');
+      await trx.raw(sql, bindings as never);
+    });
+  }
+
+  const findingsOf = (run: ReconcileRun, check: string) =>
+    run.report.findings.filter((found) => found.check === check);
+
+  it('passes every check on the clean book, and exits 0', async function () {
+    const run = await runReconciler(db);
+    expect(run.report.findings, run.stderr).to.deep.equal([]);
+    expect(run.report.clean).to.equal(true);
+    expect(run.exitCode).to.equal(0);
+    expect(run.report.checks.map((check) => check.check)).to.have.members(ALL_CHECKS);
+    const examined = Object.fromEntries(run.report.checks.map((check) => [check.check, check.examined]));
+    expect(examined['user-ledger-sum']).to.equal(4);
+    expect(examined['deposit-credited-once']).to.equal(4);
+    expect(examined['withdrawal-finalized-once']).to.equal(1);
+    // alice's, bob's and dave's deposits plus carol's change are unspent; carol's deposit was spent by the withdrawal.
+    expect(examined['hot-wallet-coin-unspent']).to.equal(4);
+  });
+
+  it('finds a tampered balance: the exact user, the ledger net and the balance column', async function () {
+    await db.admin.raw('UPDATE wallet.wallet_balances SET available = available + 7.5 WHERE user_id = ?', [
+      users.dave,
+    ]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(findingsOf(run, 'user-ledger-sum')).to.deep.include({
+        check: 'user-ledger-sum',
+        subjectType: 'user',
+        subjectId: users.dave,
+        expected: (10n * DOGE).toString(),
+        actual: (17n * DOGE + DOGE / 2n).toString(),
+        detail: 'SUM(credit) - SUM(debit) of the ledger vs available + locked + pending',
+      });
+      expect(
+        findingsOf(run, 'user-bucket-sum').map((found) => [
+          found.subjectId,
+          found.expected,
+          found.actual,
+          found.detail,
+        ]),
+      ).to.deep.equal([
+        [
+          users.dave,
+          (10n * DOGE).toString(),
+          (17n * DOGE + DOGE / 2n).toString(),
+          'AVAILABLE: ledger net vs balance column',
+        ],
+      ]);
+      expect(
+        findingsOf(run, 'ledger-zero-sum').map((found) => [found.subjectId, found.actual]),
+      ).to.deep.include(['balances', (7n * DOGE + DOGE / 2n).toString()]);
+    } finally {
+      await db.admin.raw('UPDATE wallet.wallet_balances SET available = available - 7.5 WHERE user_id = ?', [
+        users.dave,
+      ]);
+    }
+  });
+
+  it('finds a missing ledger entry: the user, the broken chain of balances and the unbalanced transaction', async function () {
+    // bob's SALE credit (30 DOGE less the 1 DOGE fee) disappears from the middle of his history; the
+    // release's other legs (alice's locked debit, the marketplace fee) stay.
+    const [entry] = await db
+      .admin<LedgerRow>('wallet.ledger_entries')
+      .where({ user_id: users.bob, entry_type: 'SALE' });
+    if (!entry) throw new Error('bob has no SALE entry');
+    await behindTheWallet('DELETE FROM wallet.ledger_entries WHERE id = ?', [entry.id]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      // bob's ledger now nets 50 - 5 + 5 = 50 DOGE against balances of 74 available + 5 locked.
+      const bob = findingsOf(run, 'user-ledger-sum').find((found) => found.subjectId === users.bob);
+      expect(bob).to.include({ expected: (50n * DOGE).toString(), actual: (79n * DOGE).toString() });
+      expect(findingsOf(run, 'transaction-balanced')).to.deep.include({
+        check: 'transaction-balanced',
+        subjectType: 'ledger-transaction',
+        subjectId: entry.transaction_id,
+        expected: '0',
+        actual: (-29n * DOGE).toString(),
+        detail: 'credits minus debits of one ledger transaction',
+      });
+      // The bid lock after it no longer follows: 50 + 0 - 5 should be 45, its balance_after says 74.
+      expect(
+        findingsOf(run, 'balance-after-continuity').map((found) => [
+          found.subjectId,
+          found.expected,
+          found.actual,
+        ]),
+      ).to.deep.equal([[users.bob, (45n * DOGE).toString(), (74n * DOGE).toString()]]);
+    } finally {
+      await behindTheWallet(
+        `INSERT INTO wallet.ledger_entries (id, seq, transaction_id, user_id, platform_account, bucket, entry_type, debit, credit,
+           balance_after, reference_type, reference_id, idempotency_key, created_at)
+         OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          entry.id,
+          entry.seq,
+          entry.transaction_id,
+          entry.user_id,
+          entry.platform_account,
+          entry.bucket,
+          entry.entry_type,
+          entry.debit,
+          entry.credit,
+          entry.balance_after,
+          entry.reference_type,
+          entry.reference_id,
+          entry.idempotency_key,
+          entry.created_at,
+        ],
+      );
+    }
+  });
+
+  it('finds a deposit credited twice: the txid:vout, the confirmed amount and what was credited', async function () {
+    const coin = coins.get('dave')!;
+    const duplicate = randomUUID();
+    // A second DEPOSIT credit for the same output, double-entry intact and the balance moved with it,
+    // as a wallet that lost its idempotency would write it.
+    await behindTheWallet(
+      `INSERT INTO wallet.ledger_entries (transaction_id, user_id, platform_account, bucket, entry_type, debit, credit, balance_after,
+         reference_type, reference_id, idempotency_key)
+       VALUES (?, ?, NULL, 'AVAILABLE', 'DEPOSIT', 0, 10, 20, 'tx', ?, ?),
+              (?, NULL, 'CHAIN_CLEARING', 'PLATFORM', 'DEPOSIT', 10, 0,
+               (SELECT balance - 10 FROM wallet.platform_accounts WHERE code = 'CHAIN_CLEARING'), 'tx', ?, ?)`,
+      [
+        duplicate,
+        users.dave,
+        `${coin.txid}:${coin.vout}`,
+        `dup-${duplicate}-u`,
+        duplicate,
+        `${coin.txid}:${coin.vout}`,
+        `dup-${duplicate}-p`,
+      ],
+    );
+    await db.admin.raw('UPDATE wallet.wallet_balances SET available = available + 10 WHERE user_id = ?', [
+      users.dave,
+    ]);
+    await db.admin.raw(
+      "UPDATE wallet.platform_accounts SET balance = balance - 10 WHERE code = 'CHAIN_CLEARING'",
+    );
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(findingsOf(run, 'deposit-credited-once')).to.deep.equal([
+        {
+          check: 'deposit-credited-once',
+          subjectType: 'deposit',
+          subjectId: `${coin.txid}:${coin.vout}`,
+          expected: (10n * DOGE).toString(),
+          actual: (20n * DOGE).toString(),
+          detail: `confirmed for ${users.dave}, credited 2 time(s) to ${users.dave}`,
+        },
+      ]);
+      // The books themselves still balance: only the cross-service check can see this one.
+      expect(findingsOf(run, 'user-ledger-sum')).to.deep.equal([]);
+      expect(findingsOf(run, 'transaction-balanced')).to.deep.equal([]);
+    } finally {
+      await behindTheWallet('DELETE FROM wallet.ledger_entries WHERE transaction_id = ?', [duplicate]);
+      await db.admin.raw('UPDATE wallet.wallet_balances SET available = available - 10 WHERE user_id = ?', [
+        users.dave,
+      ]);
+      await db.admin.raw(
+        "UPDATE wallet.platform_accounts SET balance = balance + 10 WHERE code = 'CHAIN_CLEARING'",
+      );
+    }
+  });
+
+  it('finds an escrow row whose amount disagrees with the locked bucket', async function () {
+    await db.admin.raw('UPDATE wallet.escrow SET amount = amount + 2 WHERE order_id = ?', [openOrder]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(findingsOf(run, 'locked-vs-escrow-and-bids')).to.deep.equal([
+        {
+          check: 'locked-vs-escrow-and-bids',
+          subjectType: 'user',
+          subjectId: users.alice,
+          expected: (12n * DOGE).toString(),
+          actual: (10n * DOGE).toString(),
+          detail: `open escrow ${12n * DOGE} + active bid locks 0 vs locked bucket`,
+        },
+      ]);
+    } finally {
+      await db.admin.raw('UPDATE wallet.escrow SET amount = amount - 2 WHERE order_id = ?', [openOrder]);
+    }
+  });
+
+  it('publishes one reconciliation.discrepancy event per finding, with the exact amounts', async function () {
+    await db.admin.raw('UPDATE wallet.wallet_balances SET pending = pending + 0.00000001 WHERE user_id = ?', [
+      users.carol,
+    ]);
+    let run: ReconcileRun;
+    try {
+      run = await runReconciler(db);
+    } finally {
+      await db.admin.raw(
+        'UPDATE wallet.wallet_balances SET pending = pending - 0.00000001 WHERE user_id = ?',
+        [users.carol],
+      );
+    }
+    expect(run.exitCode).to.equal(2);
+    const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
+    const kafka = new Kafka({
+      clientId: 'reconciler-tests',
+      brokers: stack.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    const consumer = kafka.consumer({ groupId: `reconciler-tests-${randomUUID()}` });
+    const seen: Array<{ runId: string; check: string; subjectId: string; expected: string; actual: string }> =
+      [];
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'reconciliation.discrepancy', fromBeginning: true });
+      const done = new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            const value = (await registry.decode(message.value!)) as { payload: (typeof seen)[number] };
+            if (value.payload.runId !== run.report.runId) return;
+            seen.push(value.payload);
+            if (seen.length === run.report.findings.length) resolve();
+          },
+        });
+      });
+      await Promise.race([
+        done,
+        new Promise((_, reject) => setTimeout(() => reject(new Error(`saw ${seen.length} events`)), 60_000)),
+      ]);
+    } finally {
+      await consumer.disconnect();
+    }
+    expect(
+      seen.map((event) => [event.check, event.subjectId, event.expected, event.actual]).sort(),
+    ).to.deep.equal(
+      run.report.findings.map((found) => [found.check, found.subjectId, found.expected, found.actual]).sort(),
+    );
+    expect(
+      seen.map((event) => [event.check, event.subjectId, event.expected, event.actual]),
+    ).to.deep.include.members([
+      ['user-bucket-sum', users.carol, '0', '1'],
+      ['user-ledger-sum', users.carol, (14n * DOGE).toString(), (14n * DOGE + 1n).toString()],
+    ]);
+  });
+
+  // Last: a coin spent on the chain cannot be put back.
+  it("finds a hot-wallet coin spent behind the platform's back, and the chain no longer covering the users", async function () {
+    const coin = coins.get('alice')!;
+    const thief = newKey();
+    await spend(chain, coin, [{ address: thief.address, valueKoinu: coin.amountKoinu - DOGE }]);
+    const run = await runReconciler(db);
+    expect(run.exitCode).to.equal(2);
+    expect(findingsOf(run, 'hot-wallet-coin-unspent')).to.deep.equal([
+      {
+        check: 'hot-wallet-coin-unspent',
+        subjectType: 'coin',
+        subjectId: `${coin.txid}:${coin.vout}`,
+        expected: (100n * DOGE).toString(),
+        actual: '0',
+        detail: 'saga holds it as AVAILABLE; the node says it is spent or unknown',
+      },
+    ]);
+    // Users hold 100 + 50 + 20 + 10 - 5 - 1 (network fee) - 1 (marketplace fee) = 173 DOGE; left on chain: 50 + 10 + 14.
+    expect(findingsOf(run, 'chain-covers-liabilities')).to.deep.equal([
+      {
+        check: 'chain-covers-liabilities',
+        subjectType: 'chain',
+        subjectId: 'hot-wallet',
+        expected: `>= ${173n * DOGE}`,
+        actual: (74n * DOGE).toString(),
+        detail: `unspent hot-wallet outputs on the node vs user liabilities ${173n * DOGE} less in-flight withdrawals 0`,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,293 @@
+/**
+ * A world for the reconciler's integration tests: a throwaway database carrying the real migrations of
+ * the wallet, the deposit watcher, the withdrawal saga and the reconciler itself, a clean book built
+ * through the wallet's own command executor, the watcher's and the saga's records of the same money,
+ * and real coins on the regtest simulator that we hold the keys to (so a test can spend one behind the
+ * platform's back). The stack's own database is never touched: other suites inject synthetic events
+ * there, which a reconciler rightly reports.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Psbt, Transaction } from 'bitcoinjs-lib';
+import knexFactory, { type Knex } from 'knex';
+import { Counter, Registry } from 'prom-client';
+import { pino } from 'pino';
+import { ECPair, p2pkhAddress, regtest } from '@dbay/dogecoin';
+import { formatDoge } from '@dbay/money';
+import { DogecoinRpcClient } from '@dbay/chain-rpc';
+import { REPO_ROOT, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
+import { CommandExecutor, createExecutorMetrics } from '../../../wallet/src/adapters/command-executor.js';
+import {
+  RedlockWalletLocks,
+  createLockRedis,
+  DEFAULT_WALLET_LOCK_SETTINGS,
+} from '../../../wallet/src/adapters/wallet-locks.js';
+import type { Command } from '../../../wallet/src/domain/index.js';
+
+const run = promisify(execFile);
+export const stack = stackEndpoints();
+export const DOGE = 100_000_000n;
+/** The wallet's flat network fee in this world (its policy), charged on every withdrawal. */
+export const NETWORK_FEE_KOINU = DOGE;
+const silent = pino({ level: 'silent' });
+
+const SCHEMAS = ['wallet', 'deposit_watcher', 'withdrawal_saga', 'reconciler'] as const;
+type Schema = (typeof SCHEMAS)[number];
+const MIGRATIONS: Record<Schema, string> = {
+  wallet: 'services/wallet/migrations',
+  deposit_watcher: 'services/deposit-watcher/migrations',
+  withdrawal_saga: 'services/withdrawal-saga/migrations',
+  reconciler: 'services/reconciler/migrations',
+};
+
+function databaseUrl(user: string, database: string): string {
+  const admin = new URL(stack.databaseAdminUrl);
+  admin.username = user;
+  admin.pathname = `/${database}`;
+  return admin.toString();
+}
+
+function adminKnex(database: string, schema?: string): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: databaseUrl(new URL(stack.databaseAdminUrl).username || 'postgres', database),
+    ...(schema ? { searchPath: [schema] } : {}),
+    pool: { min: 0, max: 4 },
+  });
+}
+
+/** A database of its own, migrated like the stack's, with dbay_reconciler's read-only grants. */
+export class ThrowawayDatabase {
+  readonly name = `dbay_reconcile_${randomBytes(5).toString('hex')}`;
+  readonly admin: Knex;
+  private readonly maintenance: Knex;
+
+  private constructor() {
+    this.maintenance = adminKnex(new URL(stack.databaseAdminUrl).pathname.slice(1) || 'dbay');
+    this.admin = adminKnex(this.name);
+  }
+
+  static async create(): Promise<ThrowawayDatabase> {
+    const db = new ThrowawayDatabase();
+    await db.maintenance.raw(`CREATE DATABASE ${db.name}`);
+    await db.admin.raw(`GRANT CONNECT ON DATABASE ${db.name} TO dbay_reconciler`);
+    for (const schema of SCHEMAS) {
+      const owner = schema === 'reconciler' ? 'AUTHORIZATION dbay_reconciler' : '';
+      await db.admin.raw(`CREATE SCHEMA ${schema} ${owner}`);
+      // The reconciler's own schema is migrated by its own role, as the stack does; the others by the
+      // superuser (their owners' privileges do not matter to a reader).
+      const migrator =
+        schema === 'reconciler'
+          ? knexFactory({
+              client: 'pg',
+              connection: databaseUrl('dbay_reconciler', db.name),
+              searchPath: [schema],
+              pool: { min: 0, max: 1 },
+            })
+          : adminKnex(db.name, schema);
+      try {
+        await migrator.migrate.latest({
+          directory: path.join(REPO_ROOT, MIGRATIONS[schema]),
+          schemaName: schema,
+          tableName: 'knex_migrations',
+          loadExtensions: ['.ts'],
+        });
+      } finally {
+        await migrator.destroy();
+      }
+      if (schema !== 'reconciler') {
+        await db.admin.raw(`GRANT USAGE ON SCHEMA ${schema} TO dbay_reconciler`);
+        await db.admin.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO dbay_reconciler`);
+      }
+    }
+    return db;
+  }
+
+  /** The reconciler's connection: its own login role, read-only on every other schema. */
+  get reconcilerUrl(): string {
+    return databaseUrl('dbay_reconciler', this.name);
+  }
+
+  async drop(): Promise<void> {
+    await this.admin.destroy();
+    await this.maintenance.raw(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    await this.maintenance.destroy();
+  }
+}
+
+/** The regtest simulator: its RPC for reads and broadcasts, its control endpoint for the faucet and mining. */
+export class Chain {
+  readonly rpc = new DogecoinRpcClient({
+    url: stack.dogecoinRpc.url,
+    user: stack.dogecoinRpc.user,
+    password: dogecoinRpcPassword(),
+  });
+  private readonly auth = `Basic ${Buffer.from(`${stack.dogecoinRpc.user}:${dogecoinRpcPassword()}`).toString('base64')}`;
+
+  async control<T>(command: string, body: Record<string, unknown>): Promise<T> {
+    const response = await fetch(`${stack.dogecoinRpc.url}/control/${command}`, {
+      method: 'POST',
+      headers: { authorization: this.auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as { result?: T; error?: { code: string; message: string } };
+    if (!response.ok || answer.result === undefined) {
+      throw new Error(
+        `simulator control ${command}: ${response.status} ${JSON.stringify(answer.error ?? answer)}`,
+      );
+    }
+    return answer.result;
+  }
+
+  async mine(blocks: number): Promise<void> {
+    await this.control('mine', { blocks });
+  }
+}
+
+/** A coin on the simulator's chain paying a key this test holds. */
+export interface HeldCoin {
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+  address: string;
+  rawTransactionHex: string;
+  key: ReturnType<typeof ECPair.makeRandom>;
+}
+
+/** A fresh key of ours and its regtest address. */
+export function newKey(): { key: ReturnType<typeof ECPair.makeRandom>; address: string } {
+  const key = ECPair.makeRandom({ network: regtest });
+  return { key, address: p2pkhAddress(key.publicKey, regtest) };
+}
+
+export async function fundKey(chain: Chain, amountKoinu: bigint): Promise<HeldCoin> {
+  const { key, address } = newKey();
+  const funded = await chain.control<{ txid: string; hex: string }>('fund', {
+    address,
+    amount: formatDoge(amountKoinu),
+  });
+  const vout = Transaction.fromHex(funded.hex).outs.findIndex((out) => out.value === amountKoinu);
+  if (vout < 0) throw new Error(`faucet transaction ${funded.txid} does not pay ${address}`);
+  return { txid: funded.txid, vout, amountKoinu, address, rawTransactionHex: funded.hex, key };
+}
+
+/** Spends a held coin to the given outputs (the rest is the miner's fee) and broadcasts it. */
+export async function spend(
+  chain: Chain,
+  coin: HeldCoin,
+  outputs: Array<{ address: string; valueKoinu: bigint }>,
+): Promise<string> {
+  const psbt = new Psbt({ network: regtest });
+  psbt.addInput({
+    hash: coin.txid,
+    index: coin.vout,
+    nonWitnessUtxo: Buffer.from(coin.rawTransactionHex, 'hex'),
+  });
+  for (const output of outputs) psbt.addOutput({ address: output.address, value: output.valueKoinu });
+  psbt.signAllInputs(coin.key).finalizeAllInputs();
+  const hex = psbt.extractTransaction(true).toHex();
+  const txid = await chain.rpc.call('sendrawtransaction', [hex]);
+  if (typeof txid !== 'string') throw new Error(`sendrawtransaction answered ${JSON.stringify(txid)}`);
+  return txid;
+}
+
+/** The wallet's real command executor on the throwaway database (Redis locks from the stack). */
+export class WalletDriver {
+  private readonly knex: Knex;
+  private readonly locks: RedlockWalletLocks;
+  readonly executor: CommandExecutor;
+
+  constructor(db: ThrowawayDatabase) {
+    this.knex = adminKnex(db.name, 'wallet');
+    const registry = new Registry();
+    this.locks = new RedlockWalletLocks(
+      createLockRedis(stack.redisUrl),
+      DEFAULT_WALLET_LOCK_SETTINGS,
+      silent,
+      new Counter({ name: 'degraded', help: 'degraded', labelNames: ['reason'], registers: [registry] }),
+    );
+    this.executor = new CommandExecutor({
+      knex: this.knex,
+      locks: this.locks,
+      policy: {
+        network: regtest,
+        withdrawalMinimumKoinu: DOGE,
+        withdrawalNetworkFeeKoinu: NETWORK_FEE_KOINU,
+      },
+      logger: silent,
+      metrics: createExecutorMetrics(registry),
+    });
+  }
+
+  async execute(command: Command): Promise<void> {
+    const outcome = await this.executor.execute({
+      command,
+      scope: 'service:reconciler-tests',
+      idempotencyKey: randomUUID(),
+      correlationId: randomUUID(),
+      causationId: null,
+    });
+    if (outcome.kind !== 'accepted')
+      throw new Error(`wallet refused ${command.type}: ${JSON.stringify(outcome)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.executor.drain();
+    await this.locks.close();
+    await this.knex.destroy();
+  }
+}
+
+export interface ReconcileRun {
+  exitCode: number | null;
+  report: {
+    clean: boolean;
+    runId: string;
+    checks: Array<{ check: string; findings: number; examined: number }>;
+    findings: Array<{
+      check: string;
+      subjectType: string;
+      subjectId: string;
+      expected: string;
+      actual: string;
+      detail: string;
+    }>;
+  };
+  stderr: string;
+}
+
+/** Runs the one-shot reconciler as the CronJob does: its own process, its own role, real Kafka and node. */
+export async function runReconciler(db: ThrowawayDatabase): Promise<ReconcileRun> {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: db.reconcilerUrl,
+    DB_SCHEMA: 'reconciler',
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    REDIS_URL: stack.redisUrl,
+    DOGECOIN_RPC_URL: stack.dogecoinRpc.url,
+    DOGECOIN_RPC_USER: stack.dogecoinRpc.user,
+    DOGECOIN_RPC_PASSWORD_FILE: stack.dogecoinRpc.passwordFile,
+    RECONCILE_USER_CHUNK_SIZE: '2',
+    LOG_LEVEL: 'info',
+  };
+  const main = path.join(REPO_ROOT, 'services/reconciler/src/main.ts');
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', main, '--once'], {
+      cwd: REPO_ROOT,
+      env,
+      timeout: 90_000,
+    });
+    return { exitCode: 0, report: JSON.parse(stdout) as ReconcileRun['report'], stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number' || !failed.stdout) throw error;
+    return {
+      exitCode: failed.code,
+      report: JSON.parse(failed.stdout) as ReconcileRun['report'],
+      stderr: failed.stderr ?? '',
+    };
+  }
+}
