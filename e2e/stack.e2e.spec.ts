@@ -1,0 +1,260 @@
+/**
+ * Proves that the local stack `npm run stack:up` started is the real thing the other tiers rely on: Kafka
+ * carries registry-encoded Avro and kcat replays it byte for byte; the registry refuses a schema that
+ * breaks BACKWARD_TRANSITIVE compatibility; every service process answers /healthz, /readyz and /metrics
+ * and exits with 0 on SIGTERM, then comes back; and each database role is confined to its own schema,
+ * with the reconciler reading the others and writing none.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { expect } from 'chai';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pg from 'pg';
+import {
+  createThrowawayTopic,
+  kcatDump,
+  kcatProduce,
+  killService,
+  parseKcatDump,
+  SERVICE_NAMES,
+  serviceExists,
+  servicePid,
+  stackEndpoints,
+  startService,
+  waitFor,
+  type ThrowawayTopic,
+} from '@dbay/testing';
+
+const stack = stackEndpoints();
+const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
+const compatibility = COMPATIBILITY.BACKWARD_TRANSITIVE;
+
+const record = (fields: object[]) =>
+  JSON.stringify({ type: 'record', name: 'Probe', namespace: 'dbay.e2e', fields });
+const register = (subject: string, schema: string) =>
+  registry.register({ type: SchemaType.AVRO, schema }, { subject, compatibility });
+
+async function deleteSubject(subject: string): Promise<void> {
+  const url = `${stack.schemaRegistryUrl}/subjects/${encodeURIComponent(subject)}`;
+  await fetch(url, { method: 'DELETE' });
+  await fetch(`${url}?permanent=true`, { method: 'DELETE' });
+}
+
+describe('the local stack', function () {
+  this.timeout(240_000);
+
+  describe('Kafka and the schema registry', () => {
+    const subject = `e2e.stack-${randomUUID().slice(0, 8)}-value`;
+    const topics: ThrowawayTopic[] = [];
+    let workDir: string;
+
+    before(async () => {
+      workDir = await mkdtemp(path.join(tmpdir(), 'dbay-stack-e2e-'));
+    });
+    after(async () => {
+      await Promise.all(topics.map((topic) => topic.remove()));
+      await deleteSubject(subject);
+      await rm(workDir, { recursive: true, force: true });
+    });
+
+    it('carries registry-encoded Avro through a topic, and kcat replays the exact bytes and keys', async () => {
+      const source = await createThrowawayTopic({ prefix: 'stack-roundtrip', partitions: 2 });
+      const replay = await createThrowawayTopic({ prefix: 'stack-replay', partitions: 2 });
+      topics.push(source, replay);
+      const { id } = await register(
+        subject,
+        record([
+          { name: 'n', type: 'long' },
+          { name: 'text', type: 'string' },
+        ]),
+      );
+      const sent = [
+        { key: 'user-1', value: { n: 1, text: 'line one\nwith a newline' } },
+        { key: 'user-2', value: { n: 2, text: 'two' } },
+        { key: 'user-1', value: { n: 3, text: 'three' } },
+      ];
+
+      const producer = new Kafka({
+        clientId: 'e2e-stack',
+        brokers: stack.kafkaBrokers,
+        logLevel: logLevel.WARN,
+      }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      await producer.connect();
+      try {
+        await producer.send({
+          topic: source.topic,
+          acks: -1,
+          messages: await Promise.all(
+            sent.map(async ({ key, value }) => ({
+              key,
+              value: await registry.encode(id, value),
+              partition: 0,
+            })),
+          ),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+
+      const dumpFile = path.join(workDir, 'source.dump');
+      await kcatDump({ topic: source.topic, partition: 0, fromOffset: 0, count: sent.length }, dumpFile);
+      const dumped = parseKcatDump(await readFile(dumpFile));
+      expect(dumped.map(({ key }) => key?.toString())).to.deep.equal(sent.map(({ key }) => key));
+      for (const [index, message] of dumped.entries()) {
+        expect(message.value.readUInt8(0), 'Confluent magic byte').to.equal(0);
+        expect(message.value.readUInt32BE(1), 'schema id in the header').to.equal(id);
+        // avsc decodes into an instance of the record's class; its fields are what the consumer relies on.
+        const decoded = (await registry.decode(message.value)) as object;
+        expect({ ...decoded }).to.deep.equal(sent[index]!.value);
+      }
+
+      await kcatProduce(replay.topic, dumpFile, 0);
+      const replayFile = path.join(workDir, 'replay.dump');
+      await kcatDump({ topic: replay.topic, partition: 0, fromOffset: 0, count: sent.length }, replayFile);
+      expect(Buffer.compare(await readFile(replayFile), await readFile(dumpFile))).to.equal(0);
+    });
+
+    it('refuses a schema version that breaks BACKWARD_TRANSITIVE compatibility, and accepts one that keeps it', async () => {
+      const throwaway = `e2e.compat-${randomUUID().slice(0, 8)}-value`;
+      try {
+        await register(throwaway, record([{ name: 'a', type: 'string' }]));
+        // A new required field: v2 could not read v1's data.
+        const incompatible = record([
+          { name: 'a', type: 'string' },
+          { name: 'b', type: 'int' },
+        ]);
+        const refusal = await register(throwaway, incompatible).then(
+          () => undefined,
+          (error: Error) => error,
+        );
+        expect(refusal, 'an incompatible v2 must be refused').to.be.instanceOf(Error);
+        expect(refusal!.message).to.match(/incompatib/i);
+
+        await register(
+          throwaway,
+          record([
+            { name: 'a', type: 'string' },
+            { name: 'b', type: 'int', default: 0 },
+          ]),
+        );
+        // Transitive: dropping b's default is fine next to v2 (which always wrote b) but not next to v1.
+        const refusedAgainstV1 = await register(throwaway, incompatible).then(
+          () => undefined,
+          (error: Error) => error,
+        );
+        expect(
+          refusedAgainstV1,
+          'compatibility must be checked against every earlier version',
+        ).to.be.instanceOf(Error);
+
+        const config = (await (await fetch(`${stack.schemaRegistryUrl}/config/${throwaway}`)).json()) as {
+          compatibilityLevel: string;
+        };
+        expect(config.compatibilityLevel).to.equal('BACKWARD_TRANSITIVE');
+      } finally {
+        await deleteSubject(throwaway);
+      }
+    });
+  });
+
+  describe('service processes', () => {
+    const running = SERVICE_NAMES.filter(serviceExists);
+
+    it('runs every service that exists', function () {
+      if (running.length === 0) this.skip();
+      for (const name of running) expect(servicePid(name), `${name} has a live process`).to.be.a('number');
+    });
+
+    for (const name of SERVICE_NAMES) {
+      it(`${name}: answers /healthz, /readyz and /metrics, exits with 0 on SIGTERM and comes back`, async function () {
+        if (!serviceExists(name)) this.skip();
+        const { url } = stack.services[name];
+        expect((await fetch(`${url}/healthz`)).status).to.equal(200);
+        await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
+          timeoutMs: 30_000,
+          description: `${name} /readyz`,
+        });
+        const metrics = await fetch(`${url}/metrics`);
+        expect(metrics.status).to.equal(200);
+        expect(await metrics.text()).to.match(/^# (HELP|TYPE) /m);
+
+        const pidBefore = servicePid(name);
+        try {
+          expect(await killService(name, 'SIGTERM'), `${name}'s exit code on SIGTERM`).to.equal(0);
+        } finally {
+          await startService(name);
+        }
+        expect(servicePid(name)).to.be.a('number').and.not.equal(pidBefore);
+        expect((await fetch(`${url}/healthz`)).status).to.equal(200);
+      });
+    }
+  });
+
+  describe('database roles', () => {
+    const probeTable = `stack_e2e_probe_${randomUUID().slice(0, 8)}`;
+    const connect = async (role: 'order' | 'wallet' | 'reconciler') => {
+      const client = new pg.Client({ connectionString: stack.services[role].databaseUrl });
+      await client.connect();
+      return client;
+    };
+    const sqlState = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'ok',
+        (error: { code?: string }) => error.code,
+      );
+
+    before(async () => {
+      // Created by the owning role after the grants were made: the reconciler's default privileges apply.
+      const order = await connect('order');
+      try {
+        await order.query(`CREATE TABLE "order".${probeTable} (id int PRIMARY KEY)`);
+        await order.query(`INSERT INTO "order".${probeTable} VALUES (1)`);
+      } finally {
+        await order.end();
+      }
+    });
+    after(async () => {
+      const order = await connect('order');
+      try {
+        await order.query(`DROP TABLE IF EXISTS "order".${probeTable}`);
+      } finally {
+        await order.end();
+      }
+    });
+
+    it('keeps dbay_wallet out of the order schema and out of the public schema', async () => {
+      const wallet = await connect('wallet');
+      try {
+        expect(await sqlState(wallet.query(`SELECT * FROM "order".${probeTable}`))).to.equal('42501');
+        expect(await sqlState(wallet.query('CREATE TABLE public.stack_e2e_intruder (id int)'))).to.equal(
+          '42501',
+        );
+        expect(await sqlState(wallet.query('SELECT 1 AS own_schema_is_usable'))).to.equal('ok');
+        const { rows } = await wallet.query<{ schema: string }>('SELECT current_schema() AS schema');
+        expect(rows[0]!.schema).to.equal('wallet');
+      } finally {
+        await wallet.end();
+      }
+    });
+
+    it('lets dbay_reconciler read another schema (new tables too) but never write to it', async () => {
+      const reconciler = await connect('reconciler');
+      try {
+        const { rows } = await reconciler.query<{ id: number }>(`SELECT id FROM "order".${probeTable}`);
+        expect(rows).to.deep.equal([{ id: 1 }]);
+        expect(await sqlState(reconciler.query(`INSERT INTO "order".${probeTable} VALUES (2)`))).to.equal(
+          '42501',
+        );
+        expect(await sqlState(reconciler.query(`DELETE FROM "order".${probeTable}`))).to.equal('42501');
+        expect(await sqlState(reconciler.query(`CREATE TABLE "order".stack_e2e_intruder (id int)`))).to.equal(
+          '42501',
+        );
+      } finally {
+        await reconciler.end();
+      }
+    });
+  });
+});

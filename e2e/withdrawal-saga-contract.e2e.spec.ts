@@ -1,0 +1,393 @@
+// Proves the withdrawal saga's contract on the real stack (Kafka, schema registry, Postgres, the
+// regtest simulator and the real signer), driving it through its topics directly: the wallet and the
+// deposit watcher are stood in for by producing their events (withdrawal.requested, deposit.confirmed)
+// the way they do. A destination is paid exactly once and exactly the amount, holds are decided by
+// hand through the review API, a signer refusal fails the withdrawal with the reason and frees the
+// coins, two withdrawals share one transaction, crashes around the broadcast pay once, a withdrawal the
+// hot wallet cannot cover waits visibly instead of failing, a transaction the network dropped is sent
+// again byte for byte, and one that can never confirm fails and frees the funds. (The kcat replay of
+// every withdrawal.* topic is in withdrawal-wallet.e2e.spec.ts, where balances and ledger are visible.)
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { Knex } from 'knex';
+import { ECPair, outputScriptForAddress, p2pkhAddress, regtest } from '@dbay/dogecoin';
+import { formatDoge, parseDoge } from '@dbay/money';
+import {
+  Bus,
+  Chain,
+  DOGE,
+  fundHotWallet,
+  sagaAlive,
+  sagaApi,
+  sagaDb,
+  sagaWithdrawal,
+  stackEnv,
+  stackScript,
+  waitForSagaStatus,
+  waitUntil,
+} from './withdrawal-support.js';
+
+const WITHDRAWAL_TOPICS = [
+  'withdrawal.requested',
+  'withdrawal.approved',
+  'withdrawal.held',
+  'withdrawal.signing-requested',
+  'withdrawal.signed',
+  'withdrawal.signing-refused',
+  'withdrawal.broadcast',
+  'withdrawal.confirmed',
+  'withdrawal.failed',
+];
+
+function newDestination(): { address: string; scriptHex: string } {
+  const address = p2pkhAddress(ECPair.makeRandom({ network: regtest }).publicKey, regtest);
+  return { address, scriptHex: Buffer.from(outputScriptForAddress(address, regtest)).toString('hex') };
+}
+
+describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
+  this.timeout(180_000);
+  let bus: Bus;
+  let chain: Chain;
+  let db: Knex;
+
+  async function request(amountDoge: string, destination = newDestination().address, userId = randomUUID()) {
+    const withdrawalId = randomUUID();
+    await bus.produce(
+      'withdrawal.requested',
+      withdrawalId,
+      {
+        withdrawalId,
+        userId,
+        destinationAddress: destination,
+        amountKoinu: parseDoge(amountDoge).toString(),
+        networkFeeKoinu: '1000000',
+        requestedAt: new Date().toISOString(),
+      },
+      withdrawalId,
+    );
+    return { withdrawalId, userId };
+  }
+
+  /** Mines until the saga reports the withdrawal confirmed; returns the withdrawal.confirmed event payload. */
+  async function mineToConfirmation(withdrawalId: string) {
+    await chain.mine(6);
+    const confirmed = await bus.waitForEvent('withdrawal.confirmed', withdrawalId, 60_000);
+    return confirmed.event.payload;
+  }
+
+  before(async () => {
+    stackEnv();
+    chain = Chain.fromStack();
+    bus = new Bus();
+    db = sagaDb();
+    await bus.collect(WITHDRAWAL_TOPICS);
+    if (!(await sagaAlive())) await stackScript(['start-service', 'withdrawal-saga']);
+    for (const amount of ['5000', '5000', '5000', '200000']) await fundHotWallet(chain, bus, amount);
+    await waitUntil('hot wallet coins', async () => {
+      const row = await db('withdrawal_saga.coins')
+        .where({ status: 'AVAILABLE' })
+        .count<{ count: string }[]>({ count: '*' });
+      return Number(row[0]!.count) >= 4;
+    });
+  });
+
+  after(async () => {
+    await bus?.close();
+    await db?.destroy();
+  });
+
+  it('pays a new destination exactly the amount after its cool-down, once, and confirms at 6', async () => {
+    const heightBefore = await chain.height();
+    const destination = newDestination();
+    const { withdrawalId } = await request('12.34567891', destination.address);
+    const held = await bus.waitForEvent('withdrawal.held', withdrawalId);
+    expect(held.event.payload).to.include({ holdKind: 'COOL_DOWN' });
+    const approved = await bus.waitForEvent('withdrawal.approved', withdrawalId);
+    expect(approved.event.payload).to.include({ approvedBy: 'COOL_DOWN_ELAPSED' });
+    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+    const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
+    expect(payments).to.deep.equal([
+      { txid: broadcast.txid, vout: payments[0]!.vout, valueKoinu: 1_234_567_891n },
+    ]);
+    const confirmed = await mineToConfirmation(withdrawalId);
+    expect(confirmed).to.include({ txid: broadcast.txid, withdrawalId });
+    expect(confirmed.confirmations).to.be.at.least(6);
+    const batch = await db('withdrawal_saga.batches')
+      .where({ txid: broadcast.txid })
+      .first<{ fee_koinu: string; signed_size_bytes: number }>();
+    expect(confirmed.minerFeeShareKoinu).to.equal(batch.fee_koinu);
+    // The fee is the recommended 0.01 DOGE/kB of the real size, with at most 2 bytes per input of margin.
+    expect(BigInt(batch.fee_koinu) >= BigInt(batch.signed_size_bytes) * 1000n).to.equal(true);
+    expect((await chain.paymentsTo(destination.scriptHex, heightBefore)).length).to.equal(1);
+  });
+
+  it('holds a large withdrawal for review; approved by hand it is paid', async () => {
+    const unauthenticated = await fetch('http://127.0.0.1:7104/internal/withdrawals');
+    expect(unauthenticated.status).to.equal(401);
+    const heightBefore = await chain.height();
+    const destination = newDestination();
+    const { withdrawalId } = await request('1500', destination.address);
+    const held = (await bus.waitForEvent('withdrawal.held', withdrawalId)).event.payload;
+    expect(held.holdKind).to.equal('REVIEW');
+    expect((held.reasons as { code: string }[]).map((r) => r.code)).to.include('FRAUD_SINGLE_AMOUNT_HOLD');
+    const list = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
+      'GET',
+      '/internal/withdrawals?status=HELD',
+    );
+    expect(list.status).to.equal(200);
+    expect(list.body.withdrawals.map((w) => w.withdrawalId)).to.include(withdrawalId);
+    const approved = await sagaApi<{ withdrawal: { status: string; reviewedBy: string } }>(
+      'POST',
+      `/internal/withdrawals/${withdrawalId}/approve`,
+      { note: 'checked' },
+    );
+    expect(approved.status).to.equal(200);
+    expect(approved.body.withdrawal).to.include({ status: 'APPROVED', reviewedBy: 'e2e-reviewer' });
+    const again = await sagaApi<{ error: { code: string } }>(
+      'POST',
+      `/internal/withdrawals/${withdrawalId}/approve`,
+      {},
+    );
+    expect(again.status).to.equal(409);
+    expect(again.body.error.code).to.equal('WITHDRAWAL_NOT_UNDER_REVIEW');
+    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+    const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
+    expect(payments.map((p) => p.valueKoinu)).to.deep.equal([1500n * DOGE]);
+    expect((await mineToConfirmation(withdrawalId)).txid).to.equal(broadcast.txid);
+  });
+
+  it('fails a held withdrawal rejected by hand, without reserving or paying anything', async () => {
+    const heightBefore = await chain.height();
+    const destination = newDestination();
+    const { withdrawalId } = await request('2000', destination.address);
+    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    const rejected = await sagaApi<{ withdrawal: { status: string } }>(
+      'POST',
+      `/internal/withdrawals/${withdrawalId}/reject`,
+      { note: 'unknown destination' },
+    );
+    expect(rejected.status).to.equal(200);
+    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId)).event.payload;
+    expect(failed).to.include({ reasonCode: 'WITHDRAWAL_REJECTED_IN_REVIEW' });
+    expect(String(failed.reason)).to.contain('unknown destination');
+    expect((await sagaWithdrawal(db, withdrawalId))!.batch_id).to.equal(null);
+    expect(await chain.paymentsTo(destination.scriptHex, heightBefore)).to.deep.equal([]);
+  });
+
+  it('returns the funds with the signer reason when the signer refuses, and frees the reserved coins', async () => {
+    const { withdrawalId } = await request('150000');
+    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
+    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 90_000)).event.payload;
+    expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
+    expect(String(failed.reason)).to.match(/^SIGNER_[A-Z_]+: /);
+    const refusedBatch = await db('withdrawal_saga.batches')
+      .where({ status: 'REFUSED' })
+      .orderBy('created_at', 'desc')
+      .first<{ batch_id: string }>();
+    const stillReserved = await db('withdrawal_saga.coins').where({ batch_id: refusedBatch.batch_id });
+    expect(stillReserved).to.deep.equal([]);
+  });
+
+  it('refuses requests it can never pay with a coded withdrawal.failed and reserves nothing', async () => {
+    const invalid = await request('10', 'DBus3bamQjgJULBJtYXpEzDWQRwF5iwxgC');
+    const dust = await request('0.001');
+    expect(
+      (await bus.waitForEvent('withdrawal.failed', invalid.withdrawalId)).event.payload.reasonCode,
+    ).to.equal('WITHDRAWAL_ADDRESS_INVALID');
+    expect(
+      (await bus.waitForEvent('withdrawal.failed', dust.withdrawalId)).event.payload.reasonCode,
+    ).to.equal('WITHDRAWAL_AMOUNT_BELOW_DUST');
+    expect((await sagaWithdrawal(db, dust.withdrawalId))!.batch_id).to.equal(null);
+  });
+
+  it('pays two withdrawals approved together in one transaction, and both confirm', async () => {
+    const first = newDestination();
+    const second = newDestination();
+    const a = await request('3', first.address);
+    const b = await request('4', second.address);
+    const broadcastA = (await bus.waitForEvent('withdrawal.broadcast', a.withdrawalId)).event.payload;
+    const broadcastB = (await bus.waitForEvent('withdrawal.broadcast', b.withdrawalId)).event.payload;
+    expect(broadcastA.txid).to.equal(broadcastB.txid);
+    expect(broadcastA.withdrawalsInTransaction).to.equal(2);
+    const confirmedA = await mineToConfirmation(a.withdrawalId);
+    const confirmedB = (await bus.waitForEvent('withdrawal.confirmed', b.withdrawalId)).event.payload;
+    expect(confirmedB.txid).to.equal(confirmedA.txid);
+    const batch = await db('withdrawal_saga.batches')
+      .where({ txid: broadcastA.txid })
+      .first<{ fee_koinu: string }>();
+    expect(
+      BigInt(String(confirmedA.minerFeeShareKoinu)) + BigInt(String(confirmedB.minerFeeShareKoinu)),
+    ).to.equal(BigInt(batch.fee_koinu));
+  });
+
+  for (const point of ['after-store-before-broadcast', 'after-broadcast-before-record'] as const) {
+    it(`pays exactly once when the saga is killed ${point}`, async () => {
+      const heightBefore = await chain.height();
+      await stackScript(['restart-service', 'withdrawal-saga'], { SAGA_CRASH_AT: point });
+      const destination = newDestination();
+      const { withdrawalId } = await request('7.5', destination.address);
+      await waitUntil('the saga to die at its crash point', async () => !(await sagaAlive()), 90_000);
+      const row = await sagaWithdrawal(db, withdrawalId);
+      // Killed after storing the signed transaction: it is SIGNED, with the raw transaction kept.
+      expect(row!.status).to.equal('SIGNED');
+      await stackScript(['start-service', 'withdrawal-saga']);
+      const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+      const confirmed = await mineToConfirmation(withdrawalId);
+      expect(confirmed.txid).to.equal(broadcast.txid);
+      const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
+      expect(payments.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[broadcast.txid, 750_000_000n]]);
+      expect(bus.events('withdrawal.confirmed', withdrawalId)).to.have.length(1);
+      expect(bus.events('withdrawal.broadcast', withdrawalId)).to.have.length(1);
+    });
+  }
+
+  it('keeps a withdrawal the hot wallet cannot cover WAITING_FOR_FUNDS, visible, and takes it up when coins arrive', async () => {
+    const hotWallet = async () =>
+      (await sagaApi<{ coins: { status: string; totalKoinu: string }[] }>('GET', '/internal/hot-wallet')).body
+        .coins;
+    // Everything the hot wallet holds or will hold without new deposits: spendable coins, coins reserved
+    // by a batch in flight, and change still to confirm.
+    const holds = (await hotWallet())
+      .filter((coin) => ['AVAILABLE', 'RESERVED', 'UNCONFIRMED_CHANGE'].includes(coin.status))
+      .reduce((sum, coin) => sum + BigInt(coin.totalKoinu), 0n);
+    const amountKoinu = holds + 100_000n * DOGE;
+    const { withdrawalId } = await request(formatDoge(amountKoinu));
+    // So large an amount is held for review first; approved, it must wait for coins, not fail.
+    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
+    await waitForSagaStatus(db, withdrawalId, 'WAITING_FOR_FUNDS');
+    const listed = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
+      'GET',
+      '/internal/withdrawals?status=WAITING_FOR_FUNDS',
+    );
+    expect(listed.body.withdrawals.map((w) => w.withdrawalId)).to.include(withdrawalId);
+    const shown = await sagaApi<{ withdrawal: { status: string } }>(
+      'GET',
+      `/internal/withdrawals/${withdrawalId}`,
+    );
+    expect(shown.body.withdrawal.status).to.equal('WAITING_FOR_FUNDS');
+    // It blocks nobody: a smaller withdrawal requested behind it is paid meanwhile.
+    const small = await request('2.5');
+    await bus.waitForEvent('withdrawal.broadcast', small.withdrawalId);
+    expect((await sagaWithdrawal(db, withdrawalId))!.status).to.equal('WAITING_FOR_FUNDS');
+    expect(bus.events('withdrawal.failed', withdrawalId)).to.deep.equal([]);
+
+    // Coins arrive: the saga takes it up by itself and sends it to the signer. On this stack the signer
+    // refuses any single withdrawal over 100,000 DOGE (SIGNER_MAX_WITHDRAWAL_KOINU), and the shared hot
+    // wallet holds far more than that, so the proof ends at the signer's answer, not on chain.
+    await fundHotWallet(chain, bus, '150000');
+    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 90_000)).event.payload;
+    expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
+    const steps = await db('withdrawal_saga.withdrawal_steps')
+      .where({ withdrawal_id: withdrawalId })
+      .orderBy('step_id')
+      .select<{ from_status: string | null; to_status: string }[]>('from_status', 'to_status');
+    expect(steps.map((step) => step.to_status)).to.include.ordered.members([
+      'HELD',
+      'APPROVED',
+      'WAITING_FOR_FUNDS',
+      'AWAITING_SIGNATURE',
+      'FAILED',
+    ]);
+    expect(steps.find((step) => step.to_status === 'AWAITING_SIGNATURE')!.from_status).to.equal(
+      'WAITING_FOR_FUNDS',
+    );
+  });
+
+  /** Runs `stage` up to three times: another test on the shared chain may mine a block at the wrong moment. */
+  async function staged<T>(what: string, stage: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const staged = await stage();
+      if (staged !== undefined) return staged;
+    }
+    throw new Error(`could not stage ${what}: a block was mined before the drop every time`);
+  }
+
+  it('sends the same stored bytes again when the network drops the broadcast transaction, and pays once', async () => {
+    const heightBefore = await chain.height();
+    const { withdrawalId, destination, txid, rawHex } = await staged('a dropped transaction', async () => {
+      const destination = newDestination();
+      const { withdrawalId } = await request('7.77', destination.address);
+      const txid = String((await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload.txid);
+      const rawHex = await chain.rawTransaction(txid);
+      try {
+        expect((await chain.dropFromMempool(txid)).dropped).to.include(txid);
+      } catch (error) {
+        if (!(await chain.inMempool(txid))) return undefined; // mined by someone else first
+        throw error;
+      }
+      return { withdrawalId, destination, txid, rawHex };
+    });
+    // The tracker finds the transaction unknown and sends the stored raw transaction again.
+    await waitUntil(
+      'the dropped transaction back in the mempool',
+      async () => (await chain.inMempool(txid)) || undefined,
+      30_000,
+    );
+    expect(await chain.rawTransaction(txid)).to.equal(rawHex);
+    const batch = await db('withdrawal_saga.batches')
+      .where({ txid })
+      .first<{ raw_tx_hex: string; status: string }>();
+    expect(batch.raw_tx_hex).to.equal(rawHex);
+    const steps = await db('withdrawal_saga.withdrawal_steps')
+      .where({ withdrawal_id: withdrawalId })
+      .select<{ to_status: string }[]>('to_status');
+    // Signed once, never re-signed with other inputs.
+    expect(steps.filter((step) => step.to_status === 'AWAITING_SIGNATURE')).to.have.length(1);
+    expect(steps.filter((step) => step.to_status === 'SIGNED')).to.have.length(1);
+    const confirmed = await mineToConfirmation(withdrawalId);
+    expect(confirmed.txid).to.equal(txid);
+    const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
+    expect(payments.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[txid, 777_000_000n]]);
+    expect(bus.events('withdrawal.failed', withdrawalId)).to.deep.equal([]);
+  });
+
+  it('fails a dropped transaction that can never confirm (its input is gone) and pays nothing', async () => {
+    const heightBefore = await chain.height();
+    const { withdrawalId, destination, txid } = await staged('an unconfirmable transaction', async () => {
+      // A hot-wallet coin whose funding transaction is still in the mempool when the withdrawal spends it
+      // (the stand-in for the watcher announces it early), so dropping the funding transaction leaves the
+      // withdrawal's input gone for good: the transaction can never confirm.
+      const amountKoinu = 77_712_345_678n + BigInt(Math.floor(Math.random() * 1_000_000));
+      const fundingKoinu = amountKoinu + DOGE / 2n;
+      const funded = await fundHotWallet(chain, bus, formatDoge(fundingKoinu), undefined, {
+        announceUnconfirmed: true,
+      });
+      await waitUntil(
+        'the coin in the hot wallet',
+        async () =>
+          (await db('withdrawal_saga.coins')
+            .where({ txid: funded.txid, vout: funded.vout })
+            .first()) as unknown,
+      );
+      const destination = newDestination();
+      const { withdrawalId } = await request(formatDoge(amountKoinu), destination.address);
+      const txid = String((await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload.txid);
+      const batch = await db('withdrawal_saga.batches')
+        .where({ txid })
+        .first<{ inputs: { txid: string; vout: number }[] }>();
+      expect(
+        batch.inputs.map((input) => input.txid),
+        'the withdrawal spends the early coin',
+      ).to.include(funded.txid);
+      try {
+        expect((await chain.dropFromMempool(funded.txid)).dropped).to.include.members([funded.txid, txid]);
+      } catch (error) {
+        if (!(await chain.inMempool(funded.txid))) return undefined; // mined by someone else first
+        throw error;
+      }
+      return { withdrawalId, destination, txid };
+    });
+    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 60_000)).event.payload;
+    expect(failed.reasonCode).to.equal('WITHDRAWAL_DROPPED_BY_NETWORK');
+    expect(String(failed.reason)).to.contain(txid);
+    expect((await db('withdrawal_saga.batches').where({ txid }).first<{ status: string }>()).status).to.equal(
+      'DROPPED',
+    );
+    expect((await sagaWithdrawal(db, withdrawalId))!.status).to.equal('FAILED');
+    await chain.mine(1);
+    expect(await chain.paymentsTo(destination.scriptHex, heightBefore)).to.deep.equal([]);
+    expect(bus.events('withdrawal.confirmed', withdrawalId)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,450 @@
+// Proves the withdrawal flow a user relies on, across the real wallet, deposit watcher, signer and
+// withdrawal saga on the regtest simulator: a deposit is credited and withdrawn, the destination
+// receives exactly the amount, the ledger shows the withdrawal and its fee once and still sums to the
+// balance; a held withdrawal is paid when approved and refunded when rejected; a signer refusal
+// refunds with the reason; crashes around the broadcast leave one payment and one debit; bad requests
+// are refused with coded 4xx and reserve nothing; two users paid by one batch transaction both
+// finalize once with their share of the miner fee; replaying every withdrawal.* topic with kcat pays
+// nothing again, debits nothing again and leaves every balance as it was.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { importPKCS8, SignJWT } from 'jose';
+import { ECPair, outputScriptForAddress, p2pkhAddress, regtest, mainnet } from '@dbay/dogecoin';
+import { parseDoge } from '@dbay/money';
+import {
+  Bus,
+  Chain,
+  replayTopics,
+  sagaAlive,
+  sagaApi,
+  sagaDb,
+  stackEnv,
+  stackScript,
+  waitUntil,
+  withdrawalTopics,
+} from './withdrawal-support.js';
+
+const WALLET_URL = 'http://127.0.0.1:7101';
+
+interface Balance {
+  available: string;
+  locked: string;
+  pending: string;
+  total: string;
+}
+interface WalletWithdrawal {
+  withdrawalId: string;
+  status: string;
+  amount: string;
+  networkFee: string;
+  txid: string | null;
+  failureCode: string | null;
+}
+interface LedgerEntry {
+  entryType: string;
+  bucket: string;
+  debit: string;
+  credit: string;
+  referenceId: string | null;
+}
+
+async function userToken(userId: string): Promise<string> {
+  const env = stackEnv();
+  const key = await importPKCS8(
+    readFileSync(path.join(env.STACK_SECRETS_DIR!, 'user-jwt-private.pem'), 'utf8'),
+    'ES256',
+  );
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject(userId)
+    .setIssuer('dbay-auth')
+    .setAudience('dbay-wallet')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(key);
+}
+
+class User {
+  readonly id = randomUUID();
+  private token: string | undefined;
+
+  async call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; body: T }> {
+    this.token ??= await userToken(this.id);
+    const response = await fetch(`${WALLET_URL}/v1${route}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': randomUUID(),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  }
+
+  async balance(): Promise<Balance> {
+    const answer = await this.call<Balance>('GET', '/balance');
+    if (answer.status !== 200) throw new Error(`balance: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  withdraw(destinationAddress: string, amount: string) {
+    return this.call<WalletWithdrawal & { error?: { code: string } }>('POST', '/withdrawals', {
+      destinationAddress,
+      amount,
+    });
+  }
+
+  async withdrawal(withdrawalId: string): Promise<WalletWithdrawal> {
+    return (await this.call<WalletWithdrawal>('GET', `/withdrawals/${withdrawalId}`)).body;
+  }
+
+  async ledger(): Promise<LedgerEntry[]> {
+    return (await this.call<{ entries: LedgerEntry[] }>('GET', '/ledger?limit=100')).body.entries;
+  }
+
+  waitForWithdrawal(withdrawalId: string, status: string, timeoutMs = 90_000): Promise<WalletWithdrawal> {
+    return waitUntil(
+      `wallet withdrawal ${withdrawalId} ${status}`,
+      async () => {
+        const withdrawal = await this.withdrawal(withdrawalId);
+        return withdrawal.status === status ? withdrawal : undefined;
+      },
+      timeoutMs,
+    );
+  }
+}
+
+function newDestination(): { address: string; scriptHex: string } {
+  const address = p2pkhAddress(ECPair.makeRandom({ network: regtest }).publicKey, regtest);
+  return { address, scriptHex: Buffer.from(outputScriptForAddress(address, regtest)).toString('hex') };
+}
+
+/** Credits `amount` DOGE to a new user through the real deposit flow (address, chain, watcher, wallet). */
+async function fundedUser(chain: Chain, amount: string): Promise<User> {
+  const user = new User();
+  const assigned = await user.call<{ address: string }>('POST', '/deposit-address', {});
+  expect(assigned.status, JSON.stringify(assigned.body)).to.be.oneOf([200, 201]);
+  await chain.fund(assigned.body.address, amount);
+  await chain.mine(7);
+  await waitUntil(
+    `deposit of ${amount} credited`,
+    async () => {
+      const answer = await user.call<Balance>('GET', '/balance');
+      return answer.status === 200 && parseDoge(answer.body.available) >= parseDoge(amount);
+    },
+    120_000,
+  );
+  return user;
+}
+
+/** SUM(credit) - SUM(debit) over the user's ledger equals available + locked + pending. */
+function expectLedgerMatchesBalance(entries: LedgerEntry[], balance: Balance): void {
+  const net = entries.reduce(
+    (sum, entry) =>
+      sum + parseDoge(entry.credit, { allowZero: true }) - parseDoge(entry.debit, { allowZero: true }),
+    0n,
+  );
+  expect(net).to.equal(parseDoge(balance.total, { allowZero: true }));
+}
+
+describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulator)', function () {
+  this.timeout(300_000);
+  let chain: Chain;
+  let bus: Bus;
+
+  before(async () => {
+    chain = Chain.fromStack();
+    bus = new Bus();
+    await bus.collect(withdrawalTopics());
+    if (!(await sagaAlive())) await stackScript(['start-service', 'withdrawal-saga']);
+  });
+
+  after(async () => {
+    await bus?.close();
+  });
+
+  it('deposit then withdraw: the destination receives exactly the amount, the ledger shows it and its fee once', async () => {
+    const user = await fundedUser(chain, '100');
+    const heightBefore = await chain.height();
+    const destination = newDestination();
+    const requested = await user.withdraw(destination.address, '25.5');
+    expect(requested.status, JSON.stringify(requested.body)).to.equal(201);
+    const { withdrawalId } = requested.body;
+    const held = await user.balance();
+    expect(held).to.include({ available: '73.50000000', pending: '26.50000000' });
+    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000)).event.payload;
+    const paid = await chain.paymentsTo(destination.scriptHex, heightBefore);
+    expect(paid.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[broadcast.txid, 2_550_000_000n]]);
+    await chain.mine(6);
+    const finalized = await user.waitForWithdrawal(withdrawalId, 'FINALIZED');
+    expect(finalized.txid).to.equal(broadcast.txid);
+    const balance = await user.balance();
+    expect(balance).to.include({ available: '73.50000000', pending: '0.00000000' });
+    const entries = await user.ledger();
+    const own = entries.filter((entry) => entry.referenceId === withdrawalId);
+    expect(own.filter((entry) => entry.entryType === 'WITHDRAWAL')).to.have.length(1);
+    expect(own.filter((entry) => entry.entryType === 'NETWORK_FEE')).to.have.length(1);
+    expectLedgerMatchesBalance(entries, balance);
+  });
+
+  it('refuses bad requests with coded 4xx and reserves nothing', async () => {
+    const user = await fundedUser(chain, '10');
+    const before = await user.balance();
+    const mainnetAddress = p2pkhAddress(ECPair.makeRandom({ network: mainnet }).publicKey, mainnet);
+    const cases: [string, string, number, string][] = [
+      ['not-an-address', '1', 400, 'WITHDRAWAL_ADDRESS_INVALID'],
+      [mainnetAddress, '1', 400, 'WITHDRAWAL_ADDRESS_INVALID'],
+      [newDestination().address, '0.0001', 422, 'WALLET_WITHDRAWAL_BELOW_MINIMUM'],
+      [newDestination().address, '1000', 422, 'WALLET_INSUFFICIENT_FUNDS'],
+      [newDestination().address, '-1', 400, 'WALLET_AMOUNT_INVALID'],
+      [newDestination().address, '1.000000001', 400, 'WALLET_AMOUNT_INVALID'],
+    ];
+    for (const [address, amount, status, code] of cases) {
+      const answer = await user.withdraw(address, amount);
+      expect(answer.status, `${address} ${amount}: ${JSON.stringify(answer.body)}`).to.equal(status);
+      expect(answer.body.error?.code, `${address} ${amount}`).to.be.oneOf([code, 'WALLET_VALIDATION_FAILED']);
+    }
+    expect(await user.balance()).to.deep.equal(before);
+    expect(
+      (await user.call<{ withdrawals: unknown[] }>('GET', '/withdrawals')).body.withdrawals,
+    ).to.deep.equal([]);
+  });
+
+  it('pays a held withdrawal approved by hand; refunds one rejected by hand', async () => {
+    const user = await fundedUser(chain, '5000');
+    const approvedDestination = newDestination();
+    const heightBefore = await chain.height();
+    const first = (await user.withdraw(approvedDestination.address, '1500')).body.withdrawalId;
+    const second = (await user.withdraw(newDestination().address, '2000')).body.withdrawalId;
+    await bus.waitForEvent('withdrawal.held', first);
+    await bus.waitForEvent('withdrawal.held', second);
+    expect(
+      (await sagaApi('POST', `/internal/withdrawals/${first}/approve`, { note: 'known customer' })).status,
+    ).to.equal(200);
+    expect(
+      (await sagaApi('POST', `/internal/withdrawals/${second}/reject`, { note: 'suspicious' })).status,
+    ).to.equal(200);
+    const refunded = await user.waitForWithdrawal(second, 'FAILED');
+    expect(refunded.failureCode).to.equal('WITHDRAWAL_REJECTED_IN_REVIEW');
+    await bus.waitForEvent('withdrawal.broadcast', first, 90_000);
+    expect(
+      (await chain.paymentsTo(approvedDestination.scriptHex, heightBefore)).map((p) => p.valueKoinu),
+    ).to.deep.equal([1500n * 100_000_000n]);
+    await chain.mine(6);
+    await user.waitForWithdrawal(first, 'FINALIZED');
+    const balance = await user.balance();
+    // 5000 - (1500 + 1 fee) paid; the rejected 2000 + 1 fee came back.
+    expect(balance).to.include({ available: '3499.00000000', pending: '0.00000000' });
+    expectLedgerMatchesBalance(await user.ledger(), balance);
+  });
+
+  it('refunds with the signer reason when the signer refuses (over its cap)', async () => {
+    const user = await fundedUser(chain, '150010');
+    const withdrawalId = (await user.withdraw(newDestination().address, '150000')).body.withdrawalId;
+    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
+    const failed = await user.waitForWithdrawal(withdrawalId, 'FAILED');
+    expect(failed.failureCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
+    const event = (await bus.waitForEvent('withdrawal.failed', withdrawalId)).event.payload;
+    expect(String(event.reason)).to.match(/^SIGNER_[A-Z_]+: /);
+    expect(await user.balance()).to.include({ available: '150010.00000000', pending: '0.00000000' });
+  });
+
+  for (const point of ['after-store-before-broadcast', 'after-broadcast-before-record'] as const) {
+    it(`pays once and debits once when the saga is killed ${point}`, async () => {
+      const user = await fundedUser(chain, '50');
+      const heightBefore = await chain.height();
+      await stackScript(['restart-service', 'withdrawal-saga'], { SAGA_CRASH_AT: point });
+      const destination = newDestination();
+      const withdrawalId = (await user.withdraw(destination.address, '10')).body.withdrawalId;
+      await waitUntil('the saga to die at its crash point', async () => !(await sagaAlive()), 90_000);
+      await stackScript(['start-service', 'withdrawal-saga']);
+      await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000);
+      await chain.mine(6);
+      await user.waitForWithdrawal(withdrawalId, 'FINALIZED');
+      expect(
+        (await chain.paymentsTo(destination.scriptHex, heightBefore)).map((p) => p.valueKoinu),
+      ).to.deep.equal([1_000_000_000n]);
+      const entries = await user.ledger();
+      expect(
+        entries.filter((e) => e.referenceId === withdrawalId && e.entryType === 'WITHDRAWAL'),
+      ).to.have.length(1);
+      const balance = await user.balance();
+      expect(balance).to.include({ available: '39.00000000', pending: '0.00000000' });
+      expectLedgerMatchesBalance(entries, balance);
+    });
+  }
+
+  it('pays two users in one batch transaction; both finalize once, each with its share of the miner fee', async () => {
+    const [first, second] = await Promise.all([fundedUser(chain, '40'), fundedUser(chain, '40')]);
+    const heightBefore = await chain.height();
+    const destinations = [newDestination(), newDestination()];
+    // Requested together, they come out of the cool-down within one batching window.
+    const [a, b] = await Promise.all([
+      first.withdraw(destinations[0]!.address, '12'),
+      second.withdraw(destinations[1]!.address, '13'),
+    ]);
+    expect([a.status, b.status]).to.deep.equal([201, 201]);
+    const ids = [a.body.withdrawalId, b.body.withdrawalId];
+    const broadcasts = await Promise.all(
+      ids.map(async (id) => (await bus.waitForEvent('withdrawal.broadcast', id, 90_000)).event.payload),
+    );
+    expect(broadcasts[0]!.txid, 'both withdrawals in one transaction').to.equal(broadcasts[1]!.txid);
+    const txid = String(broadcasts[0]!.txid);
+    expect(Number(broadcasts[0]!.withdrawalsInTransaction)).to.be.at.least(2);
+    expect(
+      (await chain.paymentsTo(destinations[0]!.scriptHex, heightBefore)).map((p) => [p.txid, p.valueKoinu]),
+    ).to.deep.equal([[txid, 1_200_000_000n]]);
+    expect(
+      (await chain.paymentsTo(destinations[1]!.scriptHex, heightBefore)).map((p) => [p.txid, p.valueKoinu]),
+    ).to.deep.equal([[txid, 1_300_000_000n]]);
+    await chain.mine(6);
+    const users = [first, second];
+    for (const [index, user] of users.entries()) {
+      const finalized = await user.waitForWithdrawal(ids[index]!, 'FINALIZED');
+      expect(finalized.txid).to.equal(txid);
+      const entries = await user.ledger();
+      const own = entries.filter((entry) => entry.referenceId === ids[index]);
+      expect(own.filter((entry) => entry.entryType === 'WITHDRAWAL')).to.have.length(1);
+      expect(own.filter((entry) => entry.entryType === 'NETWORK_FEE')).to.have.length(1);
+      const balance = await user.balance();
+      // 40 deposited, the amount and the flat 1 DOGE network fee gone, nothing left pending.
+      expect(balance).to.include({
+        available: index === 0 ? '27.00000000' : '26.00000000',
+        pending: '0.00000000',
+      });
+      expectLedgerMatchesBalance(entries, balance);
+    }
+    // The miner fee of the transaction is shared between every withdrawal it paid, to the koinu.
+    const db = sagaDb();
+    try {
+      const batch = await db('withdrawal_saga.batches')
+        .where({ txid })
+        .first<{ batch_id: string; fee_koinu: string } | undefined>();
+      if (!batch) throw new Error(`no saga batch has txid ${txid}`);
+      const inTransaction = await db('withdrawal_saga.withdrawals')
+        .where({ batch_id: batch.batch_id })
+        .select<{ withdrawal_id: string }[]>('withdrawal_id');
+      const shares = await Promise.all(
+        inTransaction.map(async ({ withdrawal_id }) =>
+          BigInt(
+            String(
+              (await bus.waitForEvent('withdrawal.confirmed', withdrawal_id)).event.payload
+                .minerFeeShareKoinu,
+            ),
+          ),
+        ),
+      );
+      const fee = BigInt(batch.fee_koinu);
+      expect(shares.reduce((sum, share) => sum + share, 0n)).to.equal(fee);
+      const equalShare = fee / BigInt(shares.length);
+      for (const share of shares)
+        expect(share === equalShare || share === equalShare + 1n, `share ${share} of ${fee}`).to.equal(true);
+      for (const id of ids) expect(bus.events('withdrawal.confirmed', id)).to.have.length(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('changes nothing when every withdrawal.* topic is replayed with kcat: no second payment, no second debit', async () => {
+    const user = await fundedUser(chain, '30');
+    const topics = withdrawalTopics();
+    const replayFrom = await bus.endOffsets(topics);
+    const heightBefore = await chain.height();
+    const destination = newDestination();
+    const withdrawalId = (await user.withdraw(destination.address, '10')).body.withdrawalId;
+    await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000);
+    await chain.mine(6);
+    await user.waitForWithdrawal(withdrawalId, 'FINALIZED');
+    const db = sagaDb();
+    // Everything a replay could disturb: the user's money and history, the destination's payments, the
+    // saga's settled withdrawals, steps and transactions, and the distinct events about this withdrawal.
+    const snapshot = async () => {
+      const settled = await db('withdrawal_saga.withdrawals')
+        .whereIn('withdrawal_id', settledIds)
+        .select('withdrawal_id', 'status', 'batch_id', 'failure_code')
+        .orderBy('withdrawal_id');
+      return {
+        balance: await user.balance(),
+        ledger: await user.ledger(),
+        withdrawal: await user.withdrawal(withdrawalId),
+        payments: await chain.paymentsTo(destination.scriptHex, heightBefore),
+        settled,
+        steps: await db('withdrawal_saga.withdrawal_steps')
+          .whereIn('withdrawal_id', settledIds)
+          .count<{ count: string }[]>({ count: '*' }),
+        batches: await db('withdrawal_saga.batches')
+          .whereIn('status', ['CONFIRMED', 'REFUSED', 'CANCELLED', 'DROPPED'])
+          .where('created_at', '<=', snapshotAt)
+          .select('batch_id', 'status', 'txid', 'raw_tx_hex', 'broadcast_attempts')
+          .orderBy('batch_id'),
+        eventIds: [
+          ...new Set(
+            bus.seen
+              .filter((entry) => entry.event.payload.withdrawalId === withdrawalId)
+              .map((entry) => `${entry.topic} ${entry.event.envelope.eventId}`),
+          ),
+        ].sort(),
+      };
+    };
+    const snapshotAt = new Date();
+    const settledIds = (
+      await db('withdrawal_saga.withdrawals')
+        .whereIn('status', ['CONFIRMED', 'FAILED'])
+        .select<{ withdrawal_id: string }[]>('withdrawal_id')
+    ).map((row) => row.withdrawal_id);
+    try {
+      await waitUntil('the wallet to record the finalization', () =>
+        Promise.resolve(
+          bus.seen.some(
+            (entry) =>
+              entry.topic === 'withdrawal.finalized' && entry.event.payload.withdrawalId === withdrawalId,
+          ) || undefined,
+        ),
+      );
+      const before = await snapshot();
+      expect(before.payments).to.have.length(1);
+      const seenBefore = bus.seen.length;
+      const replayed = await replayTopics(bus, topics, replayFrom);
+      // At least requested, approved, held (cool-down), signing-requested, signed, broadcast, confirmed
+      // and finalized of this withdrawal.
+      expect(replayed.messages).to.be.at.least(8);
+      // Every consumer of these topics has processed the copies (the signer may answer a replayed
+      // signing request; the saga then processes that answer too).
+      // The wallet is only waited for on the partitions that carry this withdrawal's events: it works
+      // through copies of other tests' withdrawals it never knew (retried, then dead-lettered) slowly.
+      const walletPartitions = (topic: string) => ({
+        topic,
+        partitions: [
+          ...new Set(
+            bus.seen
+              .filter((e) => e.topic === topic && e.event.payload.withdrawalId === withdrawalId)
+              .map((e) => e.partition),
+          ),
+        ],
+      });
+      const groups = {
+        'withdrawal-saga': [
+          { topic: 'withdrawal.requested' },
+          { topic: 'withdrawal.signed' },
+          { topic: 'withdrawal.signing-refused' },
+        ],
+        wallet: [walletPartitions('withdrawal.confirmed'), walletPartitions('withdrawal.failed')],
+        signer: [{ topic: 'withdrawal.signing-requested' }],
+      };
+      await bus.waitForGroupsCaughtUp(groups, 180_000);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await bus.waitForGroupsCaughtUp(groups, 180_000);
+      await waitUntil('the replayed copies to reach this test', () =>
+        Promise.resolve(bus.seen.length >= seenBefore + replayed.messages || undefined),
+      );
+      const after = await snapshot();
+      expect(after).to.deep.equal(before);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
