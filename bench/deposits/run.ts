@@ -1,0 +1,301 @@
+/**
+ * `npm run bench:deposits`: how fast the deposit watcher scans, and how long a user waits for the credit.
+ *
+ * 1. Scan throughput, scanner fed directly (no node, no RPC transport). Full blocks (just under the
+ *    1,000,000-byte MAX_BLOCK_BASE_SIZE, ~4,400 one-in two-out P2PKH transactions each) are built with
+ *    bitcoinjs-lib and rendered to Core 1.14's getblock verbosity-2 JSON text by the regtest simulator's
+ *    own renderer. Each block is then put through the watcher's real code: the JSON-RPC answer check and
+ *    lossless parse (interpretRpcAnswer), decodeBlock, P2PKH extraction, the watched-address lookup in
+ *    PostgreSQL (watchedByPubkeyHashes, one query per block on a fresh database with the watcher's
+ *    migrations) and matching. Not included: the HTTP round trip to the node, getrawtransaction for the
+ *    matched outputs, and the commit of the block (see part 2 for the whole path). Side by side in the
+ *    same run: parse + decode alone (no lookup), the full scan with 1 watched address, and with
+ *    BENCH_WATCHED (default 100,000) watched addresses. BENCH_BLOCKS (default 30) blocks per case.
+ *
+ * 2. Credit latency on the running stack (simulator, watcher, Kafka, wallet as processes): for each of
+ *    BENCH_SAMPLES (default 30) users, the block that gives its deposit the 6th confirmation is mined
+ *    through the simulator's control surface, and the time until the wallet's GET /v1/balance shows the
+ *    credit is measured, polling every 10 ms. Side by side: the time until the watcher's
+ *    deposit_watcher_scanned_height metric reaches that block. The stack's watcher polls every
+ *    DEPOSIT_POLL_INTERVAL_MS (200 ms, set by services/deposit-watcher/stack.env.sh).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Block, payments, Transaction } from 'bitcoinjs-lib';
+import { regtest } from '@dbay/dogecoin';
+import { buildCoinbase, setWitnessCommitment } from '../../tools/regtest-node/src/blocks.js';
+import type { BlockRecord, ChainState } from '../../tools/regtest-node/src/chainstate.js';
+import { writeCoreJson } from '../../tools/regtest-node/src/core-json.js';
+import { blockToJson } from '../../tools/regtest-node/src/rpc/views.js';
+import { interpretRpcAnswer } from '../../services/deposit-watcher/src/adapters/rpc/json-rpc-client.js';
+import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
+import { watchedByPubkeyHashes } from '../../services/deposit-watcher/src/adapters/db/watched-addresses.js';
+import {
+  distinctPubkeyHashes,
+  matchPayments,
+  p2pkhPayments,
+} from '../../services/deposit-watcher/src/domain/matching.js';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../services/deposit-watcher/test/support/harness.js';
+import {
+  balanceOf,
+  chainControl,
+  depositsOf,
+  newWalletUser,
+  watcherMetric,
+  type WalletUser,
+} from '../../e2e/deposit-support.js';
+
+const WATCHED = Number(process.env.BENCH_WATCHED ?? 100_000);
+const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 30);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+/** Distinct full blocks built; the scan cycles through them (building is slower than scanning). */
+const DISTINCT_BLOCKS = 5;
+const MAX_BLOCK_BYTES = 1_000_000;
+/** Outputs per block that pay a watched address (the rest pay strangers). */
+const DEPOSITS_PER_BLOCK = 10;
+const POLL_MS = 10;
+const CREDIT_TIMEOUT_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)]!;
+}
+
+function summary(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const f = (v: number) => v.toFixed(0).padStart(5);
+  return `p50 ${f(percentile(sorted, 50))} ms  p90 ${f(percentile(sorted, 90))} ms  p99 ${f(percentile(sorted, 99))} ms  max ${f(sorted.at(-1)!)} ms  (n=${sorted.length})`;
+}
+
+const p2pkh = (hash: Buffer) => payments.p2pkh({ hash, network: regtest });
+
+// ------------------------------------------------------------------ part 1: scan throughput
+
+interface RenderedBlock {
+  hash: string;
+  height: number;
+  /** The whole JSON-RPC answer as Core writes it. */
+  answer: string;
+  transactions: number;
+  bytes: number;
+}
+
+/** A block just under 1 MB of P2PKH spends; `depositHashes` are paid once each among the outputs. */
+function fullBlock(height: number, depositHashes: Buffer[]): RenderedBlock {
+  const coinbase = buildCoinbase(height, 1, p2pkh(randomBytes(20)).output!, 500_000n * 100_000_000n);
+  const transactions: Transaction[] = [];
+  let bytes = 80 + 3 + coinbase.byteLength() + 38;
+  const deposits = [...depositHashes];
+  for (;;) {
+    const tx = new Transaction();
+    tx.version = 1;
+    // A P2PKH scriptSig's shape: a 72-byte signature push and a 33-byte key push (not verified here).
+    tx.addInput(
+      randomBytes(32),
+      0,
+      0xffffffff,
+      Buffer.concat([Buffer.from([72]), randomBytes(72), Buffer.from([33]), randomBytes(33)]),
+    );
+    const payee = deposits.pop() ?? randomBytes(20);
+    tx.addOutput(p2pkh(payee).output!, BigInt(100_000_000 + Math.floor(Math.random() * 1e9)));
+    tx.addOutput(p2pkh(randomBytes(20)).output!, BigInt(1_000_000 + Math.floor(Math.random() * 1e9)));
+    if (bytes + tx.byteLength() > MAX_BLOCK_BYTES) break;
+    bytes += tx.byteLength();
+    transactions.push(tx);
+  }
+  setWitnessCommitment(coinbase, transactions);
+  const all = [coinbase, ...transactions];
+  const block = new Block();
+  block.version = 0x00620004;
+  block.prevHash = randomBytes(32);
+  block.merkleRoot = Block.calculateMerkleRoot(all);
+  block.timestamp = 1_700_000_000 + height;
+  block.bits = 0x207fffff;
+  block.nonce = 0;
+  block.transactions = all;
+  const hash = block.getId();
+  const record = {
+    hash,
+    height,
+    prevHash: Buffer.from(block.prevHash).reverse().toString('hex'),
+    block,
+    transactions: all,
+    txids: all.map((tx) => tx.getId()),
+    size: block.byteLength(),
+    chainWork: BigInt(height + 1) * 2n,
+    seq: 0,
+    failed: false,
+  } as BlockRecord;
+  const chain = {
+    contains: () => true,
+    height: height + 1,
+    next: () => undefined,
+    medianTimePast: () => block.timestamp,
+  } as unknown as ChainState;
+  const answer = `{"result":${writeCoreJson(blockToJson(chain, record, true))},"error":null,"id":1}\n`;
+  return { hash, height, answer, transactions: all.length, bytes: record.size };
+}
+
+async function scanThroughput(): Promise<void> {
+  console.log(`\n1. Scan throughput, scanner fed directly with full blocks (${BLOCKS} blocks per case)`);
+  const watchedHashes = Array.from({ length: WATCHED }, () => randomBytes(20));
+  const started = Date.now();
+  const blocks = Array.from({ length: DISTINCT_BLOCKS }, (_, i) =>
+    fullBlock(1_000 + i, watchedHashes.slice(i * DEPOSITS_PER_BLOCK, (i + 1) * DEPOSITS_PER_BLOCK)),
+  );
+  const first = blocks[0]!;
+  console.log(
+    `   built ${DISTINCT_BLOCKS} blocks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${first.transactions} transactions, ` +
+      `${first.bytes} bytes, ${(first.answer.length / 1e6).toFixed(1)} MB of getblock JSON each`,
+  );
+
+  // One database per case, so the cases can alternate: the machine is shared, and interleaving
+  // spreads its load over all of them instead of favouring whichever ran in a quiet moment.
+  const one = await createTestDatabase();
+  const many = await createTestDatabase();
+  try {
+    const insertWatched = async (database: TestDatabase, hashes: Buffer[]) => {
+      const rows = hashes.map((hash, index) => ({
+        address: p2pkh(hash).address!,
+        pubkey_hash: hash.toString('hex'),
+        user_id: `bench-user-${index}`,
+        derivation_path: `m/44'/3'/0'/0/${index}`,
+        address_index: index,
+        assigned_at: new Date(),
+        assigned_event_id: randomUUID(),
+        backfilled: true,
+      }));
+      await database.knex.batchInsert('watched_addresses', rows, 5_000);
+      await database.knex.raw('ANALYZE watched_addresses');
+    };
+    await insertWatched(one, watchedHashes.slice(0, 1));
+    await insertWatched(many, watchedHashes);
+
+    interface Case {
+      label: string;
+      database: TestDatabase | undefined;
+      totalMs: number;
+      lookupMs: number;
+      blocks: number;
+      matched: number;
+    }
+    const cases: Case[] = [
+      {
+        label: 'baseline: parse + decode only, no matching',
+        database: undefined,
+        totalMs: 0,
+        lookupMs: 0,
+        blocks: 0,
+        matched: 0,
+      },
+      {
+        label: 'full scan, 1 watched address',
+        database: one,
+        totalMs: 0,
+        lookupMs: 0,
+        blocks: 0,
+        matched: 0,
+      },
+      {
+        label: `full scan, ${WATCHED.toLocaleString('en')} watched addresses`,
+        database: many,
+        totalMs: 0,
+        lookupMs: 0,
+        blocks: 0,
+        matched: 0,
+      },
+    ];
+    const scan = async (item: Case, index: number): Promise<void> => {
+      const rendered = blocks[index % blocks.length]!;
+      const t0 = performance.now();
+      const block = decodeBlock(interpretRpcAnswer('getblock', 1, 200, rendered.answer), rendered);
+      if (item.database !== undefined) {
+        const t1 = performance.now();
+        const paid = p2pkhPayments(block.transactions);
+        const watched = await watchedByPubkeyHashes(item.database.knex, distinctPubkeyHashes(paid));
+        item.matched += matchPayments(paid, watched).length;
+        item.lookupMs += performance.now() - t1;
+      }
+      item.totalMs += performance.now() - t0;
+      item.blocks += 1;
+    };
+    // Warm-up (JIT, PostgreSQL caches), not counted.
+    for (const item of cases) await scan({ ...item }, 0);
+    for (let i = 0; i < BLOCKS; i++) for (const item of cases) await scan(item, i);
+    for (const item of cases) {
+      const perSecond = (item.blocks * 1000) / item.totalMs;
+      console.log(
+        `   ${item.label.padEnd(46)} ${perSecond.toFixed(2).padStart(6)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block` +
+          (item.database === undefined
+            ? ''
+            : `  (lookup + match ${(item.lookupMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`),
+      );
+    }
+    const expected = BLOCKS * DEPOSITS_PER_BLOCK;
+    if (cases[2]!.matched !== expected)
+      throw new Error(`matched ${cases[2]!.matched} deposits, expected ${expected}`);
+  } finally {
+    await one.drop();
+    await many.drop();
+  }
+}
+
+// ------------------------------------------------------------------ part 2: credit latency on the stack
+
+async function creditLatency(): Promise<void> {
+  console.log(
+    `\n2. Block with the 6th confirmation -> balance credited, on the running stack (${SAMPLES} deposits)`,
+  );
+  const control = chainControl();
+  const users: WalletUser[] = [];
+  for (let i = 0; i < SAMPLES; i++) users.push(await newWalletUser());
+  // Let the watcher learn the addresses from deposit-address.assigned before they are paid.
+  await sleep(2_000);
+  // One deposit per block, so that each later block gives exactly one deposit its 6th confirmation.
+  const fundingHeights: number[] = [];
+  for (const user of users) {
+    await control.fund([{ address: user.address, amount: '10' }]);
+    const [hash] = await control.mine(1);
+    fundingHeights.push((await control.rpc<{ height: number }>('getblockheader', [hash])).height);
+  }
+  await control.mine(4);
+  const last = users.at(-1)!;
+  const deadline = Date.now() + CREDIT_TIMEOUT_MS;
+  while (!(await depositsOf(last.userId)).some((d) => d.confirmations >= 1)) {
+    if (Date.now() > deadline) throw new Error('the watcher did not see the deposits');
+    await sleep(100);
+  }
+
+  const credit: number[] = [];
+  const scanned: number[] = [];
+  for (const [index, user] of users.entries()) {
+    // The user's deposit has 5 confirmations once the tip is fundingHeight + 4; wait for that first.
+    const sixth = fundingHeights[index]! + 5;
+    const status = await control.status();
+    if (status.height >= sixth)
+      throw new Error(`block ${sixth} was mined before its sample (other tests mining?)`);
+    const t0 = performance.now();
+    await control.mine(sixth - status.height);
+    let scannedAt: number | undefined;
+    for (;;) {
+      if (scannedAt === undefined && ((await watcherMetric('deposit_watcher_scanned_height')) ?? -1) >= sixth)
+        scannedAt = performance.now() - t0;
+      if ((await balanceOf(user.userId)).available === '10.00000000') break;
+      if (performance.now() - t0 > CREDIT_TIMEOUT_MS) throw new Error(`user ${user.userId} was not credited`);
+      await sleep(POLL_MS);
+    }
+    credit.push(performance.now() - t0);
+    scanned.push(scannedAt ?? performance.now() - t0);
+  }
+  console.log(`   block mined -> watcher scanned it     ${summary(scanned)}`);
+  console.log(`   block mined -> wallet balance credited ${summary(credit)}   target p99 < 1000 ms`);
+}
+
+const part = process.argv[2];
+if (part === undefined || part === 'scan') await scanThroughput();
+if (part === undefined || part === 'latency') await creditLatency();
+process.exit(0);

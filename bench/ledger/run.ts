@@ -1,0 +1,468 @@
+/**
+ * `npm run bench:ledger`: pay-order throughput and latency of the wallet against raw Postgres doing the
+ * same transaction, in one run, on this machine. Prints numbers; asserts nothing.
+ *
+ * Setup: a throwaway database (dropped at the end) migrated with the wallet's own migrations as the
+ * wallet's own role, seeded with BENCH_WALLETS (100k) funded wallets plus one hot wallet, each with its
+ * deposit in the ledger. The stack's `dbay` database is never touched.
+ *
+ * Service: the real wallet (services/wallet/src/main.ts, its own process) on that database and the
+ * stack's Redis, with Kafka off (the outbox rows are written in the command's transaction; the relay
+ * that would publish them is not running). BENCH_CONCURRENCY closed-loop HTTP clients POST
+ * /internal/pay-order with a service token and a fresh Idempotency-Key each: JSON parsing and zod,
+ * JWT check, the group-commit executor (redlock on every wallet of the batch, SELECT ... FOR UPDATE,
+ * version bump, ledger entries, escrow, outbox, idempotency record, one commit per batch).
+ *
+ * Raw: pgbench with as many client connections, one pay-order per transaction: row lock on the buyer,
+ * balance update, the two ledger entries, the escrow, the two outbox events and the idempotency record
+ * (what the wallet writes per pay-order), prepared statements.
+ *
+ * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
+ * Knobs: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
+ * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH (default: the wallet's own), BENCH_KEEP_DB=1.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import knexFactory, { type Knex } from 'knex';
+import { stackEndpoints } from '@dbay/testing';
+import { migrateWallet } from '../../services/wallet/src/migrate.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = 1;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WALLETS = Number(process.env.BENCH_WALLETS ?? 100_000);
+const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+const ORDER_KOINU = 100_000_000n; // 1 DOGE
+const FEE_KOINU = 1_000_000n;
+const SEED_DOGE = 1_000_000; // per wallet: never the limit in a short run
+const HOT_SEED_DOGE = 1_000_000_000;
+const READY_TIMEOUT_MS = 60_000;
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const stack = stackEndpoints();
+const run = promisify(execFile);
+
+/** The same deterministic user ids in SQL (md5('bench-n')::uuid) and here. */
+function walletId(n: number | 'hot'): string {
+  const hex = createHash('md5').update(`bench-${n}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function withDatabase(url: string, database: string, user?: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  if (user) parsed.username = user;
+  return parsed.toString();
+}
+
+function connect(url: string): Knex {
+  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+}
+
+interface Measured {
+  name: string;
+  ops: number;
+  seconds: number;
+  latenciesMs: number[];
+  errors: number;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The throwaway database
+
+async function createBenchDatabase(name: string): Promise<string> {
+  const admin = connect(stack.databaseAdminUrl);
+  try {
+    await admin.raw(`CREATE DATABASE ${name} OWNER dbay_wallet`);
+  } finally {
+    await admin.destroy();
+  }
+  const adminOnBench = connect(withDatabase(stack.databaseAdminUrl, name));
+  try {
+    await adminOnBench.raw('CREATE SCHEMA wallet AUTHORIZATION dbay_wallet');
+  } finally {
+    await adminOnBench.destroy();
+  }
+  const walletUrl = withDatabase(stack.services.wallet.databaseUrl, name, 'dbay_wallet');
+  await migrateWallet(walletUrl, 'wallet');
+  return walletUrl;
+}
+
+async function dropBenchDatabase(name: string): Promise<void> {
+  const admin = connect(stack.databaseAdminUrl);
+  try {
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Wallets, their deposit entries and the clearing account's mirror, in a few set-based statements. */
+async function seed(url: string): Promise<void> {
+  const db = connect(url);
+  try {
+    await db.transaction(async (trx) => {
+      await trx.raw('SET LOCAL search_path TO wallet');
+      await trx.raw(
+        `INSERT INTO wallet_balances (user_id, available)
+         SELECT md5('bench-' || n)::uuid, ?::numeric FROM generate_series(1, ?::int) AS n
+         UNION ALL SELECT md5('bench-hot')::uuid, ?::numeric`,
+        [SEED_DOGE, WALLETS, HOT_SEED_DOGE],
+      );
+      await trx.raw(
+        `INSERT INTO ledger_entries (transaction_id, user_id, bucket, entry_type, credit, balance_after,
+           reference_type, reference_id, idempotency_key)
+         SELECT gen_random_uuid(), user_id, 'AVAILABLE', 'DEPOSIT', available, available, 'tx',
+           'bench-seed:' || user_id, 'bench-seed:' || user_id
+         FROM wallet_balances`,
+      );
+      await trx.raw(
+        `INSERT INTO ledger_entries (transaction_id, platform_account, bucket, entry_type, debit, balance_after,
+           reference_type, reference_id, idempotency_key)
+         SELECT gen_random_uuid(), 'CHAIN_CLEARING', 'PLATFORM', 'DEPOSIT', SUM(available), -SUM(available), 'tx',
+           'bench-seed', 'bench-seed:clearing'
+         FROM wallet_balances`,
+      );
+      await trx.raw(
+        `UPDATE platform_accounts SET balance = -(SELECT SUM(available) FROM wallet_balances), version = 1
+         WHERE code = 'CHAIN_CLEARING'`,
+      );
+    });
+    await db.raw('ANALYZE wallet.wallet_balances, wallet.ledger_entries');
+  } finally {
+    await db.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The service side
+
+interface Wallet {
+  process: ChildProcess;
+  port: number;
+  token: string;
+}
+
+async function startWallet(databaseUrl: string): Promise<Wallet> {
+  const service = await generateKeyPair('ES256', { extractable: true });
+  const user = await generateKeyPair('ES256', { extractable: true });
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HTTP_PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DB_SCHEMA: 'wallet',
+    REDIS_URL: stack.redisUrl,
+    KAFKA_ENABLED: 'false',
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+    DOGECOIN_NETWORK: 'regtest',
+    SERVICE_JWT_PUBLIC_KEY: await exportSPKI(service.publicKey),
+    USER_JWT_PUBLIC_KEY: await exportSPKI(user.publicKey),
+    INTERNAL_CALLERS: 'order',
+  };
+  if (process.env.BENCH_GROUP_COMMIT_MAX_BATCH)
+    env.GROUP_COMMIT_MAX_BATCH = process.env.BENCH_GROUP_COMMIT_MAX_BATCH;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services/wallet/src/main.ts')], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject('order')
+    .setIssuer('dbay-services')
+    .setAudience('dbay-wallet-internal')
+    .setExpirationTime('1h')
+    .sign(service.privateKey);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the wallet exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('the wallet did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { process: child, port, token };
+}
+
+async function stopWallet(wallet: Wallet): Promise<void> {
+  if (wallet.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => wallet.process.once('exit', resolve));
+  wallet.process.kill('SIGTERM');
+  await exited;
+}
+
+function post(agent: http.Agent, port: number, route: string, token: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: route,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': randomUUID(),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Closed loop: CONCURRENCY clients, each sends its next pay-order when the previous one answered. */
+async function driveService(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const payOrder = () => {
+    const buyerId = buyer();
+    let sellerId = walletId(1 + Math.floor(Math.random() * WALLETS));
+    if (sellerId === buyerId) sellerId = walletId('hot');
+    return JSON.stringify({
+      orderId: randomUUID(),
+      buyerId,
+      sellerId,
+      amountKoinu: ORDER_KOINU.toString(),
+      feeKoinu: FEE_KOINU.toString(),
+    });
+  };
+  const phase = async (seconds: number, record: boolean) => {
+    const latenciesMs: number[] = [];
+    let errors = 0;
+    let ops = 0;
+    const started = performance.now();
+    const end = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < end) {
+          const body = payOrder();
+          const sent = performance.now();
+          const status = await post(agent, wallet.port, '/internal/pay-order', wallet.token, body);
+          if (status === 201) {
+            ops += 1;
+            if (record) latenciesMs.push(performance.now() - sent);
+          } else {
+            errors += 1;
+          }
+        }
+      }),
+    );
+    return { name, ops, seconds: (performance.now() - started) / 1000, latenciesMs, errors };
+  };
+  await phase(WARMUP_SECONDS, false);
+  const measured = await phase(SECONDS, true);
+  agent.destroy();
+  return measured;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The raw side
+
+/** One pay-order as one transaction, writing what the wallet writes for it. */
+function pgbenchScript(buyer: string): string {
+  return `\\set n random(1, ${WALLETS})
+\\set m random(1, ${WALLETS})
+BEGIN;
+SELECT gen_random_uuid() AS tx, gen_random_uuid() AS ord, md5('bench-seller-' || (:m)::text)::uuid AS seller \\gset
+SELECT 1 FROM wallet.commands WHERE scope = 'pgbench' AND idempotency_key = (:tx)::text;
+SELECT available FROM wallet.wallet_balances WHERE user_id = ${buyer} FOR UPDATE;
+UPDATE wallet.wallet_balances SET available = available - 1, locked = locked + 1, version = version + 1, updated_at = now()
+  WHERE user_id = ${buyer} RETURNING available AS avail, locked AS lck \\gset
+INSERT INTO wallet.ledger_entries (transaction_id, user_id, bucket, entry_type, debit, credit, balance_after, reference_type, reference_id, idempotency_key)
+  VALUES ((:tx)::uuid, ${buyer}, 'AVAILABLE', 'ESCROW_LOCK', 1, 0, (:avail)::numeric, 'order', (:ord)::text, (:tx)::text || '#0'),
+         ((:tx)::uuid, ${buyer}, 'LOCKED', 'ESCROW_LOCK', 0, 1, (:lck)::numeric, 'order', (:ord)::text, (:tx)::text || '#1');
+INSERT INTO wallet.escrow (id, order_id, buyer_id, seller_id, amount, fee_amount, status, source, created_at, updated_at)
+  VALUES ((:tx)::uuid, (:ord)::uuid, ${buyer}, (:seller)::uuid, 1, 0.01, 'LOCKED', 'PAY_ORDER', now(), now());
+INSERT INTO wallet.outbox (event_id, topic, message_key, payload, correlation_id, occurred_at)
+  VALUES (gen_random_uuid(), 'escrow.locked', (:ord)::text, jsonb_build_object('orderId', (:ord)::text, 'escrowId', (:tx)::text,
+            'buyerId', (${buyer})::text, 'sellerId', (:seller)::text, 'amountKoinu', '100000000', 'feeKoinu', '1000000',
+            'source', 'PAY_ORDER', 'auctionId', null), (:tx)::text, now()),
+         (gen_random_uuid(), 'balance.changed', (${buyer})::text, jsonb_build_object('userId', (${buyer})::text,
+            'availableKoinu', (:avail)::text, 'lockedKoinu', (:lck)::text, 'pendingKoinu', '0', 'version', 1,
+            'cause', 'ESCROW_LOCK', 'referenceType', 'order', 'referenceId', (:ord)::text), (:tx)::text, now());
+INSERT INTO wallet.commands (scope, idempotency_key, command_type, request_hash, outcome, response, command_id)
+  VALUES ('pgbench', (:tx)::text, 'PayOrder', md5((:ord)::text), 'ACCEPTED',
+          json_build_object('kind', 'escrow', 'orderId', (:ord)::text), (:tx)::uuid);
+END;
+`;
+}
+
+async function drivePgbench(database: string, name: string, buyer: string): Promise<Measured> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-ledger-'));
+  try {
+    const script = path.join(dir, 'pay-order.sql');
+    await writeFile(script, pgbenchScript(buyer));
+    const url = new URL(stack.services.wallet.databaseUrl);
+    const args = [
+      '-h', url.hostname, '-p', url.port || '5432', '-U', 'dbay_wallet',
+      '-n', '-M', 'prepared', '-c', String(CONCURRENCY), '-j', String(Math.min(CONCURRENCY, os.cpus().length)),
+      '-f', script,
+    ]; // prettier-ignore
+    await run('pgbench', [...args, '-T', String(WARMUP_SECONDS), database], { maxBuffer: 1 << 24 });
+    const { stdout } = await run(
+      'pgbench',
+      [...args, '-l', '--log-prefix', path.join(dir, 'tx'), '-T', String(SECONDS), database],
+      { maxBuffer: 1 << 24 },
+    );
+    const processed = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
+    const latenciesMs: number[] = [];
+    let first = Infinity;
+    let last = 0;
+    for (const file of (await readdir(dir)).filter((f) => f.startsWith('tx'))) {
+      for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) {
+        const fields = line.split(' ');
+        if (fields.length < 6) continue;
+        latenciesMs.push(Number(fields[2]) / 1000);
+        const at = Number(fields[4]) + Number(fields[5]) / 1e6;
+        first = Math.min(first, at - Number(fields[2]) / 1e6);
+        last = Math.max(last, at);
+      }
+    }
+    return { name, ops: processed, seconds: last - first, latenciesMs, errors: failed };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function summarize(measured: Measured) {
+  const sorted = [...measured.latenciesMs].sort((a, b) => a - b);
+  return {
+    name: measured.name,
+    opsPerSecond: measured.ops / measured.seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    ops: measured.ops,
+    errors: measured.errors,
+  };
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+async function main(): Promise<void> {
+  const database = `dbay_bench_ledger_${randomBytes(4).toString('hex')}`;
+  console.log(
+    `bench:ledger  ${new Date().toISOString()}  ${os.cpus().length} CPUs  load average before: ${loadAverage()}`,
+  );
+  console.log(
+    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} clients / connections, ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up)`,
+  );
+  let wallet: Wallet | undefined;
+  try {
+    const seedStarted = performance.now();
+    const databaseUrl = await createBenchDatabase(database);
+    await seed(databaseUrl);
+    console.log(
+      `  database ${database} migrated and seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
+
+    wallet = await startWallet(databaseUrl);
+    const hot = walletId('hot');
+    const serviceSpread = await driveService(wallet, 'service, 100k wallets', () =>
+      walletId(1 + Math.floor(Math.random() * WALLETS)),
+    );
+    const serviceHot = await driveService(wallet, 'service, one hot wallet', () => hot);
+    await stopWallet(wallet);
+    wallet = undefined;
+    const rawSpread = await drivePgbench(
+      database,
+      'pgbench, 100k wallets',
+      `md5('bench-' || (:n)::text)::uuid`,
+    );
+    const rawHot = await drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`);
+
+    // The books after both service runs: every accepted pay-order is one escrow and two balanced entries.
+    const db = connect(databaseUrl);
+    const [check] = (
+      await db.raw<{ rows: { escrows: string; unbalanced: string; negative: string }[] }>(
+        `SELECT (SELECT COUNT(*) FROM wallet.escrow) AS escrows,
+                (SELECT COUNT(*) FROM (SELECT user_id FROM wallet.ledger_entries WHERE user_id IS NOT NULL
+                   GROUP BY user_id HAVING SUM(credit) - SUM(debit) <>
+                   (SELECT available + locked + pending FROM wallet.wallet_balances w WHERE w.user_id = ledger_entries.user_id)) bad) AS unbalanced,
+                (SELECT COUNT(*) FROM wallet.wallet_balances WHERE available < 0 OR locked < 0) AS negative`,
+      )
+    ).rows;
+    await db.destroy();
+
+    const rows = [serviceSpread, rawSpread, serviceHot, rawHot].map(summarize);
+    console.log(`  load average after: ${loadAverage()}`);
+    console.log('');
+    console.log(
+      `  ${'run'.padEnd(26)} ${'ops/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ops'.padStart(8)} ${'errors'.padStart(7)}`,
+    );
+    for (const row of rows) {
+      console.log(
+        `  ${row.name.padEnd(26)} ${row.opsPerSecond.toFixed(0).padStart(9)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${String(row.ops).padStart(8)} ${String(row.errors).padStart(7)}`,
+      );
+    }
+    const [s, r, sh, rh] = rows as [
+      ReturnType<typeof summarize>,
+      ReturnType<typeof summarize>,
+      ReturnType<typeof summarize>,
+      ReturnType<typeof summarize>,
+    ];
+    console.log('');
+    console.log(
+      `  ratio service / raw, 100k wallets:   ${(s.opsPerSecond / r.opsPerSecond).toFixed(2)}  (target >= 1.0)`,
+    );
+    console.log(
+      `  ratio service / raw, one hot wallet: ${(sh.opsPerSecond / rh.opsPerSecond).toFixed(2)}  (target >= 1.0)`,
+    );
+    console.log(
+      `  books after the runs: ${check?.escrows} escrows, ${check?.unbalanced} users whose ledger differs from their balance, ${check?.negative} negative balances`,
+    );
+  } finally {
+    if (wallet) await stopWallet(wallet);
+    if (KEEP_DB) console.log(`  kept database ${database} (BENCH_KEEP_DB=1)`);
+    else await dropBenchDatabase(database);
+  }
+}
+
+await main();
