@@ -1,0 +1,5 @@
+export * from './manifests.js';
+export * from './network-policy.js';
+export * from './compose.js';
+export * from './secrets.js';
+export * from './isolation.js';

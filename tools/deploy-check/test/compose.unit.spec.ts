@@ -1,0 +1,243 @@
+// Proves that docker-compose.yml and the Dockerfile describe the stack docs/deploy.md promises:
+// every service from the one image as a non-root user, healthy only when its /healthz answers,
+// started after the provisioning jobs and the infrastructure it needs are ready, a real Dogecoin
+// Core regtest node, the signer on a network of its own, and no secret value committed anywhere.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  commandLine,
+  composeService,
+  literalSecrets,
+  loadCompose,
+  parseDotenv,
+  serviceDependencies,
+  serviceEnvironment,
+  serviceNetworks,
+  type ComposeFile,
+  type Setting,
+} from '../src/index.js';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (path: string): string => readFileSync(join(repositoryRoot, path), 'utf8');
+
+/** The HTTP_PORT of each service, from docs/CONVENTIONS.md. */
+const servicePorts: Record<string, number> = {
+  wallet: 7101,
+  order: 7102,
+  'deposit-watcher': 7103,
+  'withdrawal-saga': 7104,
+  signer: 7105,
+  reconciler: 7106,
+};
+const chainServices = ['deposit-watcher', 'withdrawal-saga', 'reconciler'];
+const infrastructure = ['kafka', 'schema-registry', 'postgres', 'redis', 'dogecoind'];
+
+describe('docker-compose.yml', () => {
+  let compose: ComposeFile;
+
+  before(() => {
+    compose = loadCompose(join(repositoryRoot, 'docker-compose.yml'));
+  });
+
+  it('runs every service from the one image, as its own main.ts on its own port', () => {
+    for (const [name, port] of Object.entries(servicePorts)) {
+      const service = composeService(compose, name);
+      expect(commandLine(service), name).to.deep.equal([
+        'node',
+        '--import',
+        'tsx',
+        `services/${name}/src/main.ts`,
+      ]);
+      expect(service.image, name).to.equal('dbay/platform:local');
+      expect(serviceEnvironment(service).HTTP_PORT, name).to.equal(String(port));
+      expect(service.read_only, name).to.equal(true);
+      expect(service.cap_drop, name).to.deep.equal(['ALL']);
+    }
+  });
+
+  it('reports each service healthy only when its /healthz answers on its HTTP_PORT', () => {
+    for (const name of Object.keys(servicePorts)) {
+      const test = [composeService(compose, name).healthcheck?.test ?? []].flat().join(' ');
+      expect(test, name).to.include("'/healthz'").and.to.include('process.env.HTTP_PORT');
+    }
+    for (const name of infrastructure) {
+      expect(composeService(compose, name).healthcheck, name).to.not.equal(undefined);
+    }
+  });
+
+  it('starts services after provisioning and the infrastructure they use are ready', () => {
+    for (const name of Object.keys(servicePorts)) {
+      const dependencies = serviceDependencies(composeService(compose, name));
+      expect(dependencies.provision, name).to.equal('service_completed_successfully');
+      expect(dependencies.migrate, name).to.equal('service_completed_successfully');
+      for (const [dependency, condition] of Object.entries(dependencies)) {
+        expect(condition, `${name} -> ${dependency}`).to.not.equal('service_started');
+      }
+    }
+    expect(serviceDependencies(composeService(compose, 'provision'))).to.deep.equal({
+      kafka: 'service_healthy',
+      'schema-registry': 'service_healthy',
+    });
+    expect(serviceDependencies(composeService(compose, 'migrate'))).to.deep.equal({
+      postgres: 'service_healthy',
+    });
+    expect(serviceDependencies(composeService(compose, 'wallet')).redis).to.equal('service_healthy');
+    for (const name of chainServices) {
+      expect(serviceDependencies(composeService(compose, name)).dogecoind, name).to.equal('service_healthy');
+    }
+    expect(commandLine(composeService(compose, 'provision'))).to.deep.equal([
+      'node',
+      '--import',
+      'tsx',
+      'scripts/provision.ts',
+    ]);
+    expect(commandLine(composeService(compose, 'migrate'))).to.deep.equal([
+      'node',
+      '--import',
+      'tsx',
+      'scripts/migrate.ts',
+    ]);
+  });
+
+  it('runs the infrastructure of docs/CONVENTIONS.md: KRaft Kafka 3.9, Apicurio 3, Postgres 15, Redis 7', () => {
+    const kafka = composeService(compose, 'kafka');
+    expect(kafka.image).to.match(/^apache\/kafka:3\.9\.\d+$/);
+    expect(serviceEnvironment(kafka).KAFKA_PROCESS_ROLES).to.equal('broker,controller');
+    expect(serviceEnvironment(kafka).KAFKA_AUTO_CREATE_TOPICS_ENABLE).to.equal('false');
+    expect(composeService(compose, 'schema-registry').image).to.match(
+      /^apicurio\/apicurio-registry:3\.\d+\.\d+$/,
+    );
+    expect(composeService(compose, 'postgres').image).to.match(/^postgres:15(-|$)/);
+    expect(composeService(compose, 'redis').image).to.match(/^redis:7(-|$)/);
+    const platform = serviceEnvironment(composeService(compose, 'wallet'));
+    expect(platform.SCHEMA_REGISTRY_URL).to.match(/\/apis\/ccompat\/v7$/);
+    expect(platform.DBAY_DB_NAME).to.equal('dbay');
+  });
+
+  it('creates the roles and schemas from docker/postgres-init.sql', () => {
+    const volumes = (compose.services.postgres as { volumes?: string[] }).volumes ?? [];
+    expect(
+      volumes.some((volume) => volume.startsWith('./docker/postgres-init.sql:/docker-entrypoint-initdb.d/')),
+    ).to.equal(true);
+    const sql = read('docker/postgres-init.sql');
+    for (const schema of Object.keys(servicePorts).map((name) => name.replaceAll('-', '_'))) {
+      expect(sql, schema).to.include(`'${schema}'`);
+    }
+  });
+
+  it('runs a real Dogecoin Core 1.14.9 regtest node with -txindex, verified by checksum', () => {
+    const node = composeService(compose, 'dogecoind');
+    const args = commandLine(node);
+    expect(args).to.include.members(['-regtest', '-txindex', '-server', '-rpcport=18332']);
+    expect(args.find((arg) => arg.startsWith('-rpcallowip='))).to.not.equal(undefined);
+    expect(args).to.include('-rpcuser=${DOGECOIN_RPC_USER:?run docker/generate-env.sh}');
+    const dockerfile = read('docker/dogecoind/Dockerfile');
+    expect(dockerfile).to.include('ARG DOGECOIN_VERSION=1.14.9');
+    expect(dockerfile).to.match(/sha256sum -c/);
+    for (const name of chainServices) {
+      const env = serviceEnvironment(composeService(compose, name));
+      expect(env.DOGECOIN_RPC_URL, name).to.equal('http://dogecoind:18332');
+    }
+  });
+
+  it('keeps the signer on an internal network with Kafka and its storage, with no port and no chain access', () => {
+    const signer = composeService(compose, 'signer');
+    expect(signer.ports ?? []).to.deep.equal([]);
+    const networks = serviceNetworks(signer);
+    for (const network of networks) {
+      expect(compose.networks?.[network]?.internal, network).to.equal(true);
+    }
+    const neighbours = Object.entries(compose.services)
+      .filter(
+        ([name, service]) =>
+          name !== 'signer' && serviceNetworks(service).some((network) => networks.includes(network)),
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(neighbours).to.deep.equal(['kafka', 'postgres', 'schema-registry']);
+    const env = serviceEnvironment(signer);
+    expect(Object.keys(env).filter((name) => name.startsWith('DOGECOIN_RPC'))).to.deep.equal([]);
+    expect(env.SIGNER_SECRET_PROVIDER).to.equal('key-file');
+  });
+
+  it('commits no secret: every credential is a ${...} reference to the git-ignored .env', () => {
+    const settings: Setting[] = Object.entries(compose.services).flatMap(([name, service]) => [
+      ...Object.entries(serviceEnvironment(service)).map(([variable, value]) => ({
+        where: name,
+        name: variable,
+        value,
+      })),
+      ...commandLine(service)
+        .filter((arg) => arg.includes('='))
+        .map((arg) => ({
+          where: name,
+          name: arg.slice(0, arg.indexOf('=')),
+          value: arg.slice(arg.indexOf('=') + 1),
+        })),
+    ]);
+    expect(literalSecrets(settings)).to.deep.equal([]);
+  });
+});
+
+describe('.env.example and the ignore files', () => {
+  it('holds placeholders only: every secret and the account xpub are empty', () => {
+    const settings = parseDotenv(read('.env.example'), '.env.example');
+    expect(literalSecrets(settings)).to.deep.equal([]);
+    expect(settings.find((setting) => setting.name === 'ACCOUNT_XPUB')?.value).to.equal('');
+    expect(settings.filter((setting) => setting.name.endsWith('_PASSWORD')).length).to.be.above(5);
+  });
+
+  it('keeps .env, the signer key file and the local overlay secrets out of git and out of the image', () => {
+    expect(read('.gitignore').split('\n')).to.include('.env');
+    for (const folder of ['docker/secrets', 'k8s/overlays/local/secrets']) {
+      expect(read(`${folder}/.gitignore`).split('\n').slice(0, 3), folder).to.include('*');
+    }
+    const dockerignore = read('.dockerignore').split('\n');
+    expect(dockerignore).to.include.members(['**/.env', '**/*.key.json', '**/node_modules']);
+  });
+});
+
+describe('Dockerfile', () => {
+  const lines = read('Dockerfile')
+    .split('\n')
+    .map((line) => line.trim());
+  const runtimeStage = lines.slice(lines.findLastIndex((line) => line.startsWith('FROM ')));
+
+  it('builds on node:20-bookworm-slim and installs production dependencies plus tsx from the lock file', () => {
+    expect(lines).to.include('ARG NODE_IMAGE=node:20-bookworm-slim');
+    expect(lines.some((line) => line.includes('npm ci --omit=dev'))).to.equal(true);
+    expect(lines.some((line) => line.includes('test -f node_modules/tsx/package.json'))).to.equal(true);
+  });
+
+  it('runs as a numeric non-root user, under tini', () => {
+    const users = runtimeStage.filter((line) => line.startsWith('USER '));
+    expect(users).to.have.length(1);
+    const [uid] = users[0]!.slice('USER '.length).split(':');
+    expect(Number(uid)).to.be.above(0);
+    expect(runtimeStage).to.include('ENTRYPOINT ["/usr/bin/tini", "--"]');
+  });
+});
+
+describe('the secret checks themselves', () => {
+  it('catch a literal password, a connection string with one, and let references and pointers pass', () => {
+    const findings = literalSecrets([
+      { where: 'x', name: 'REDIS_PASSWORD', value: 'hunter2' },
+      { where: 'x', name: 'DATABASE_URL', value: 'postgres://dbay_wallet:hunter2@postgres:5432/dbay' },
+      {
+        where: 'x',
+        name: 'DATABASE_URL',
+        value: 'postgres://dbay_wallet:${DBAY_WALLET_DB_PASSWORD}@postgres:5432/dbay',
+      },
+      { where: 'x', name: 'REDIS_PASSWORD', value: '$(REDIS_PASSWORD)' },
+      { where: 'x', name: 'SIGNER_AWS_SECRET_ID', value: 'dbay/signer/seed' },
+      { where: 'x', name: 'SIGNER_KEY_PASSPHRASE_FILE', value: '/run/secrets/signer_key_passphrase' },
+      { where: 'x', name: 'POSTGRES_PASSWORD', value: '' },
+    ]);
+    expect(findings).to.deep.equal([
+      'x: REDIS_PASSWORD has a literal value',
+      'x: DATABASE_URL holds a URL with a literal password',
+    ]);
+  });
+});

@@ -1,0 +1,432 @@
+// Proves that what `kubectl apply -k k8s/overlays/production` would create runs every service the
+// way docs/deploy.md promises: a Deployment per service (the reconciler a daily CronJob), probes on
+// the ports the services listen on, non-root pods on read-only filesystems, no committed secret,
+// and network isolation that leaves the signer reachable by nothing and able to reach only Kafka.
+// It renders the real kustomizations with kubectl (no cluster, no network).
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  admitsFrom,
+  envValue,
+  findManifest,
+  literalSecrets,
+  manifestsOfKind,
+  parseManifests,
+  podTemplateOf,
+  reachableApps,
+  renderKustomization,
+  resolvePort,
+  signerEgressViolations,
+  signerIngressViolations,
+  workloads,
+  type Container,
+  type CronJobSpec,
+  type Labels,
+  type Manifest,
+  type PodTemplate,
+  type ServiceSpec,
+} from '../src/index.js';
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const k8s = join(repositoryRoot, 'k8s');
+
+/** The HTTP_PORT of each service, from docs/CONVENTIONS.md. */
+const servicePorts: Record<string, number> = {
+  wallet: 7101,
+  order: 7102,
+  'deposit-watcher': 7103,
+  'withdrawal-saga': 7104,
+  signer: 7105,
+  reconciler: 7106,
+};
+const longRunning = ['wallet', 'order', 'deposit-watcher', 'withdrawal-saga', 'signer'];
+const withService = ['wallet', 'order', 'withdrawal-saga'];
+const infrastructure = ['kafka', 'schema-registry', 'postgres', 'redis', 'dogecoind'];
+
+/** Who may open connections to whom inside the namespace: exactly this, in both directions. */
+const expectedReach: Record<string, string[]> = {
+  wallet: ['postgres', 'redis', 'kafka', 'schema-registry'],
+  order: ['postgres', 'kafka', 'schema-registry', 'wallet'],
+  'deposit-watcher': ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
+  'withdrawal-saga': ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
+  reconciler: ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
+  signer: ['kafka'],
+  'provision-topics': ['kafka'],
+  'register-schemas': ['schema-registry'],
+  migrate: ['postgres'],
+};
+
+const app = (name: string): Labels => ({
+  'app.kubernetes.io/name': name,
+  'app.kubernetes.io/part-of': 'dbay',
+});
+const everyPod: Labels[] = [...Object.keys(expectedReach), ...infrastructure].map(app);
+
+function template(manifests: Manifest[], kind: string, name: string): PodTemplate {
+  const manifest = findManifest(manifests, kind, name);
+  expect(manifest, `${kind} ${name}`).to.not.equal(undefined);
+  return podTemplateOf(manifest!)!;
+}
+
+function onlyContainer(podTemplate: PodTemplate): Container {
+  expect(podTemplate.spec.containers).to.have.length(1);
+  return podTemplate.spec.containers[0]!;
+}
+
+function fetchProbeUrl(container: Container, probe: 'readinessProbe' | 'livenessProbe'): string | undefined {
+  const script = container[probe]?.exec?.command.join(' ') ?? '';
+  return /fetch\('([^']+)'\)/.exec(script)?.[1];
+}
+
+function yamlFilesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((entry) => {
+    const path = join(directory, entry);
+    if (statSync(path).isDirectory()) return entry === 'secrets' ? [] : yamlFilesUnder(path);
+    return /\.ya?ml$/.test(entry) ? [path] : [];
+  });
+}
+
+describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
+  let manifests: Manifest[];
+  let policies: Manifest[];
+
+  before(() => {
+    manifests = renderKustomization(join(k8s, 'overlays/production'));
+    policies = manifestsOfKind(manifests, 'NetworkPolicy');
+  });
+
+  it('puts every namespaced object in the dbay namespace', () => {
+    const stray = manifests
+      .filter((manifest) => manifest.kind !== 'Namespace' && manifest.metadata.namespace !== 'dbay')
+      .map((manifest) => `${manifest.kind}/${manifest.metadata.name}`);
+    expect(stray).to.deep.equal([]);
+  });
+
+  it('runs each long-running service as a Deployment of its own main.ts', () => {
+    for (const name of longRunning) {
+      const container = onlyContainer(template(manifests, 'Deployment', name));
+      expect(container.image, name).to.match(/\/dbay\/platform:[\w.-]+$/);
+      expect(container.args, name).to.deep.equal(['node', '--import', 'tsx', `services/${name}/src/main.ts`]);
+      expect(envValue(container, 'HTTP_PORT'), name).to.equal(String(servicePorts[name]));
+    }
+  });
+
+  it('runs the reconciler as a daily CronJob in --once mode that never overlaps or retries', () => {
+    expect(findManifest(manifests, 'Deployment', 'reconciler')).to.equal(undefined);
+    const cronJob = findManifest(manifests, 'CronJob', 'reconciler')!;
+    const spec = cronJob.spec as CronJobSpec;
+    expect(spec.schedule.split(' ').slice(2)).to.deep.equal(['*', '*', '*']);
+    expect(spec.concurrencyPolicy).to.equal('Forbid');
+    expect(spec.jobTemplate.spec.backoffLimit).to.equal(0);
+    const container = onlyContainer(spec.jobTemplate.spec.template);
+    expect(container.args).to.deep.equal([
+      'node',
+      '--import',
+      'tsx',
+      'services/reconciler/src/main.ts',
+      '--once',
+    ]);
+    // A --once run opens no port, so a probe would only ever kill it: the deadline ends a hung run.
+    expect(container.livenessProbe).to.equal(undefined);
+    expect(spec.jobTemplate.spec.activeDeadlineSeconds).to.be.a('number');
+  });
+
+  it('probes readiness on /readyz and liveness on /healthz at the port each service listens on', () => {
+    for (const name of longRunning.filter((service) => service !== 'signer')) {
+      const container = onlyContainer(template(manifests, 'Deployment', name));
+      const readiness = container.readinessProbe?.httpGet;
+      const liveness = container.livenessProbe?.httpGet;
+      expect(readiness?.path, name).to.equal('/readyz');
+      expect(liveness?.path, name).to.equal('/healthz');
+      expect(resolvePort(container, readiness!.port), name).to.equal(servicePorts[name]);
+      expect(resolvePort(container, liveness!.port), name).to.equal(servicePorts[name]);
+    }
+  });
+
+  it('probes the signer from inside its container, because its port listens on 127.0.0.1 only', () => {
+    const container = onlyContainer(template(manifests, 'Deployment', 'signer'));
+    expect(container.ports ?? []).to.deep.equal([]);
+    expect(fetchProbeUrl(container, 'readinessProbe')).to.equal('http://127.0.0.1:7105/readyz');
+    expect(fetchProbeUrl(container, 'livenessProbe')).to.equal('http://127.0.0.1:7105/healthz');
+  });
+
+  it('gives a Service to the HTTP services and none that could route to the signer', () => {
+    const services = manifestsOfKind(manifests, 'Service');
+    for (const name of withService) {
+      const service = findManifest(manifests, 'Service', name)!;
+      expect((service.spec as ServiceSpec).selector, name).to.deep.include({
+        'app.kubernetes.io/name': name,
+      });
+    }
+    const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
+    const toSigner = services.filter((service) => {
+      const selector = (service.spec as ServiceSpec).selector;
+      return (
+        selector === undefined || Object.entries(selector).every(([key, value]) => signerPod[key] === value)
+      );
+    });
+    expect(toSigner.map((service) => service.metadata.name)).to.deep.equal([]);
+    expect(manifestsOfKind(manifests, 'Ingress')).to.deep.equal([]);
+  });
+
+  it('runs every pod as a non-root user, without privileges, on a read-only root filesystem', () => {
+    for (const workload of workloads(manifests)) {
+      const where = `${workload.kind}/${workload.metadata.name}`;
+      const pod = podTemplateOf(workload)!.spec;
+      expect(pod.securityContext?.runAsNonRoot, where).to.equal(true);
+      expect(pod.securityContext?.runAsUser, where).to.be.above(0);
+      expect(pod.securityContext?.seccompProfile?.type, where).to.equal('RuntimeDefault');
+      expect(pod.automountServiceAccountToken, where).to.equal(false);
+      for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        expect(container.securityContext?.allowPrivilegeEscalation, where).to.equal(false);
+        expect(container.securityContext?.readOnlyRootFilesystem, where).to.equal(true);
+        expect(container.securityContext?.capabilities?.drop, where).to.deep.equal(['ALL']);
+        expect(container.resources?.limits?.memory, where).to.be.a('string');
+        const tmp = container.volumeMounts?.find((mount) => mount.mountPath === '/tmp');
+        expect(pod.volumes?.find((volume) => volume.name === tmp?.name)?.emptyDir, where).to.not.equal(
+          undefined,
+        );
+      }
+    }
+  });
+
+  it('denies all traffic in the namespace by default', () => {
+    const defaultDeny = policies.filter((policy) => {
+      const spec = policy.spec as {
+        podSelector: object;
+        policyTypes?: string[];
+        ingress?: unknown[];
+        egress?: unknown[];
+      };
+      return (
+        Object.keys(spec.podSelector).length === 0 &&
+        spec.policyTypes?.includes('Ingress') === true &&
+        spec.policyTypes.includes('Egress') &&
+        (spec.ingress ?? []).length === 0 &&
+        (spec.egress ?? []).length === 0
+      );
+    });
+    expect(defaultDeny).to.have.length(1);
+  });
+
+  it('lets nothing open a connection to the signer', () => {
+    const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
+    expect(signerIngressViolations(policies, signerPod, everyPod)).to.deep.equal([]);
+  });
+
+  it('lets the signer reach Kafka and DNS, plus only the AWS endpoints that hold its seed', () => {
+    const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
+    expect(signerEgressViolations(policies, signerPod, { allowAwsEndpoints: true })).to.deep.equal([]);
+    expect(reachableApps(policies, signerPod, everyPod)).to.deep.equal({
+      names: new Set(['kafka']),
+      anywhere: false,
+    });
+  });
+
+  it('lets each workload reach exactly the pods it needs, and those pods admit it', () => {
+    for (const [name, targets] of Object.entries(expectedReach)) {
+      const reach = reachableApps(policies, app(name), everyPod);
+      expect(reach.anywhere, name).to.equal(false);
+      expect([...reach.names].sort(), name).to.deep.equal([...targets].sort());
+      for (const target of targets) {
+        expect(admitsFrom(policies, app(target), app(name)), `${target} admits ${name}`).to.equal(true);
+      }
+    }
+  });
+
+  it('gives the signer its seed through IRSA and Secrets Manager, never through a Kubernetes Secret', () => {
+    const signer = template(manifests, 'Deployment', 'signer');
+    const container = onlyContainer(signer);
+    const secretRefs = [
+      ...(container.envFrom ?? []).filter((source) => source.secretRef !== undefined),
+      ...(container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef !== undefined),
+      ...(signer.spec.volumes ?? []).filter((volume) => volume.secret !== undefined),
+    ];
+    expect(secretRefs).to.deep.equal([]);
+    const account = findManifest(manifests, 'ServiceAccount', signer.spec.serviceAccountName ?? 'default')!;
+    expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).to.match(
+      /^arn:aws:iam::\d{12}:role\//,
+    );
+    expect(findManifest(manifests, 'ConfigMap', 'signer')?.data?.SIGNER_SECRET_PROVIDER).to.equal(
+      'aws-secrets-manager',
+    );
+    const externalSecrets = manifestsOfKind(manifests, 'ExternalSecret').map(
+      (secret) => secret.metadata.name,
+    );
+    expect(externalSecrets.filter((name) => name.includes('signer'))).to.deep.equal([]);
+  });
+
+  it('commits no Secret and no secret value, in the render or anywhere under k8s/', () => {
+    expect(manifestsOfKind(manifests, 'Secret')).to.deep.equal([]);
+    const settings = [
+      ...manifestsOfKind(manifests, 'ConfigMap').flatMap((configMap) =>
+        Object.entries(configMap.data ?? {}).map(([name, value]) => ({
+          where: `ConfigMap/${configMap.metadata.name}`,
+          name,
+          value,
+        })),
+      ),
+      ...workloads(manifests).flatMap((workload) =>
+        podTemplateOf(workload)!.spec.containers.flatMap((container) =>
+          (container.env ?? [])
+            .filter((variable) => variable.value !== undefined)
+            .map((variable) => ({
+              where: `${workload.kind}/${workload.metadata.name}`,
+              name: variable.name,
+              value: variable.value!,
+            })),
+        ),
+      ),
+    ];
+    expect(literalSecrets(settings)).to.deep.equal([]);
+    const committedSecrets = yamlFilesUnder(k8s).filter((file) =>
+      parseManifests(readFileSync(file, 'utf8')).some((manifest) => manifest.kind === 'Secret'),
+    );
+    expect(committedSecrets).to.deep.equal([]);
+  });
+
+  it('provisions topics, schemas and migrations with one-shot Jobs', () => {
+    const jobs: Record<string, string[]> = {
+      'provision-topics': ['node', '--import', 'tsx', 'scripts/provision.ts', 'topics'],
+      'register-schemas': ['node', '--import', 'tsx', 'scripts/provision.ts', 'schemas'],
+      migrate: ['node', '--import', 'tsx', 'scripts/migrate.ts'],
+    };
+    for (const [name, args] of Object.entries(jobs)) {
+      expect(onlyContainer(template(manifests, 'Job', name)).args, name).to.deep.equal(args);
+    }
+    const topics = onlyContainer(template(manifests, 'Job', 'provision-topics'));
+    expect(envValue(topics, 'KAFKA_REPLICATION_FACTOR')).to.equal('3');
+  });
+});
+
+describe('k8s/base, as kubectl kustomize renders it', () => {
+  it('lets the signer reach Kafka and DNS and nothing else, not even AWS', () => {
+    const manifests = renderKustomization(join(k8s, 'base'));
+    const policies = manifestsOfKind(manifests, 'NetworkPolicy');
+    const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
+    expect(signerEgressViolations(policies, signerPod, { allowAwsEndpoints: false })).to.deep.equal([]);
+    expect(signerIngressViolations(policies, signerPod, everyPod)).to.deep.equal([]);
+  });
+});
+
+describe('k8s/overlays/local, rendered with generated secrets', () => {
+  let scratch: string;
+  let manifests: Manifest[];
+
+  before(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'dbay-deploy-check-'));
+    cpSync(k8s, join(scratch, 'k8s'), { recursive: true });
+    // .env.example with every empty placeholder filled, as docker/generate-env.sh would.
+    const env = join(scratch, 'test.env');
+    const example = readFileSync(join(repositoryRoot, '.env.example'), 'utf8');
+    writeFileSync(env, example.replace(/^([A-Z_]+)=$/gm, '$1=generated'));
+    writeFileSync(join(scratch, 'signer.key.json'), '{}');
+    writeFileSync(join(scratch, 'signer.passphrase'), 'generated');
+    execFileSync('sh', [join(scratch, 'k8s/overlays/local/generate-secrets.sh'), env, scratch], {
+      stdio: 'ignore',
+    });
+    manifests = renderKustomization(join(scratch, 'k8s/overlays/local'));
+  });
+
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('keeps the signer isolated and feeds it the local key file', () => {
+    const policies = manifestsOfKind(manifests, 'NetworkPolicy');
+    const signer = template(manifests, 'Deployment', 'signer');
+    expect(
+      signerEgressViolations(policies, signer.metadata.labels, { allowAwsEndpoints: false }),
+    ).to.deep.equal([]);
+    expect(signerIngressViolations(policies, signer.metadata.labels, everyPod)).to.deep.equal([]);
+    expect(findManifest(manifests, 'ConfigMap', 'signer')?.data?.SIGNER_SECRET_PROVIDER).to.equal('key-file');
+  });
+
+  it('runs every piece of infrastructure the policies name, labelled as they expect', () => {
+    const running = workloads(manifests).map(
+      (workload) => podTemplateOf(workload)!.metadata.labels['app.kubernetes.io/name'],
+    );
+    expect(running).to.include.members(infrastructure);
+    const rpcPort = onlyContainer(template(manifests, 'StatefulSet', 'dogecoind')).ports?.find(
+      (port) => port.name === 'rpc',
+    );
+    expect(rpcPort?.containerPort).to.equal(18332);
+  });
+
+  it('initialises Postgres with the same files as docker-compose.yml', () => {
+    for (const file of ['postgres-init.sql', 'postgres-passwords.sh']) {
+      expect(readFileSync(join(k8s, 'overlays/local/infra', file), 'utf8'), file).to.equal(
+        readFileSync(join(repositoryRoot, 'docker', file), 'utf8'),
+      );
+    }
+  });
+});
+
+describe('the isolation checks themselves', () => {
+  const signerPod = app('signer');
+  const policy = (name: string, spec: object): Manifest => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name },
+    spec,
+  });
+  const isolated = policy('signer', {
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'signer' } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [],
+    egress: [
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'kafka' } } }],
+        ports: [{ port: 9092 }],
+      },
+    ],
+  });
+
+  it('accept a signer that reaches only Kafka', () => {
+    expect(signerEgressViolations([isolated], signerPod, { allowAwsEndpoints: false })).to.deep.equal([]);
+    expect(signerIngressViolations([isolated], signerPod, everyPod)).to.deep.equal([]);
+  });
+
+  it('catch a second policy that opens the signer egress to everything or to Postgres', () => {
+    const open = policy('open', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] });
+    const postgres = policy('postgres', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'signer' } },
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } } }],
+          ports: [{ port: 5432 }],
+        },
+      ],
+    });
+    expect(signerEgressViolations([isolated, open], signerPod, { allowAwsEndpoints: true })).to.have.length(
+      1,
+    );
+    expect(
+      signerEgressViolations([isolated, postgres], signerPod, { allowAwsEndpoints: true }),
+    ).to.have.length(1);
+  });
+
+  it('catch the internet disguised as an AWS endpoint, and any ingress rule', () => {
+    const internet = policy('internet', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'signer' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }],
+    });
+    const fromWallet = policy('from-wallet', {
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'signer' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'wallet' } } }] }],
+    });
+    expect(
+      signerEgressViolations([isolated, internet], signerPod, { allowAwsEndpoints: true }),
+    ).to.have.length(1);
+    expect(signerIngressViolations([isolated, fromWallet], signerPod, everyPod)).to.include('admits wallet');
+  });
+
+  it('catch a signer that no policy restricts', () => {
+    expect(signerEgressViolations([], signerPod, { allowAwsEndpoints: false })).to.have.length(1);
+    expect(signerIngressViolations([], signerPod, everyPod)).to.have.length(1);
+  });
+});
