@@ -49,6 +49,7 @@ printf 'DATABASE_URL=%s\n%s\n' "$(url deposit_watcher "$DBAY_DEPOSIT_WATCHER_DB_
 printf 'DATABASE_URL=%s\n%s\nACCOUNT_XPUB=%s\n' "$(url withdrawal_saga "$DBAY_WITHDRAWAL_SAGA_DB_PASSWORD")" "$rpc" "$ACCOUNT_XPUB" \
   > "$out/withdrawal-saga.env"
 printf 'DATABASE_URL=%s\n%s\n' "$(url reconciler "$DBAY_RECONCILER_DB_PASSWORD")" "$rpc" > "$out/reconciler.env"
+echo "DATABASE_URL=$(url signer "$DBAY_SIGNER_DB_PASSWORD")" > "$out/signer-database.env"
 cat > "$out/migrations.env" <<ENV
 DATABASE_URL_WALLET=$(url wallet "$DBAY_WALLET_DB_PASSWORD")
 DATABASE_URL_ORDER=$(url order "$DBAY_ORDER_DB_PASSWORD")

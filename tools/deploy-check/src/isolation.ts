@@ -16,7 +16,11 @@ export interface IsolationOptions {
   allowAwsEndpoints: boolean;
 }
 
-const KAFKA_PORT = 9092;
+/**
+ * What the signer may open connections to: the Kafka brokers (signing requests in, answers out), the
+ * schema registry (Avro) and Postgres (its own schema: signing log, inbox, outbox). Container ports.
+ */
+const SIGNER_PEERS: Record<string, number> = { kafka: 9092, 'schema-registry': 8080, postgres: 5432 };
 const DNS_PORT = 53;
 const HTTPS_PORT = 443;
 /** An ipBlock wider than this is not "a VPC endpoint", it is a network. */
@@ -30,15 +34,17 @@ function portsAre(ports: PolicyPort[] | undefined, allowed: number): boolean {
   );
 }
 
-/** Exactly the Kafka pods: a selector that could match anything else does not count. */
-function isKafkaPeer(peer: PolicyPeer): boolean {
-  const selector = peer.podSelector;
-  return (
-    peer.namespaceSelector === undefined &&
-    peer.ipBlock === undefined &&
-    selector?.matchExpressions === undefined &&
-    JSON.stringify(selector?.matchLabels) === JSON.stringify({ 'app.kubernetes.io/name': 'kafka' })
-  );
+/** Exactly the pods of one app: a selector that could match anything else does not count. */
+function isPeerOf(app: string): (peer: PolicyPeer) => boolean {
+  return (peer) => {
+    const selector = peer.podSelector;
+    return (
+      peer.namespaceSelector === undefined &&
+      peer.ipBlock === undefined &&
+      selector?.matchExpressions === undefined &&
+      JSON.stringify(selector?.matchLabels) === JSON.stringify({ 'app.kubernetes.io/name': app })
+    );
+  };
 }
 
 function isClusterDnsPeer(peer: PolicyPeer): boolean {
@@ -72,11 +78,14 @@ export function signerEgressViolations(
   return egressRules(policies, signerLabels).flatMap((rule) => {
     const peers = rule.to ?? [];
     if (peers.length === 0) return [`egress to anywhere: ${describeRule(rule)}`];
-    if (peers.every(isKafkaPeer) && portsAre(rule.ports, KAFKA_PORT)) return [];
+    const allowed = Object.entries(SIGNER_PEERS).some(
+      ([app, port]) => peers.every(isPeerOf(app)) && portsAre(rule.ports, port),
+    );
+    if (allowed) return [];
     if (peers.every(isClusterDnsPeer) && portsAre(rule.ports, DNS_PORT)) return [];
     if (options.allowAwsEndpoints && peers.every(isNarrowIpBlock) && portsAre(rule.ports, HTTPS_PORT))
       return [];
-    return [`egress beyond Kafka and DNS: ${describeRule(rule)}`];
+    return [`egress beyond Kafka, the schema registry, Postgres and DNS: ${describeRule(rule)}`];
   });
 }
 

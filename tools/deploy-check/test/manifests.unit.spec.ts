@@ -54,7 +54,7 @@ const expectedReach: Record<string, string[]> = {
   'deposit-watcher': ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
   'withdrawal-saga': ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
   reconciler: ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
-  signer: ['kafka'],
+  signer: ['kafka', 'schema-registry', 'postgres'],
   'provision-topics': ['kafka'],
   'register-schemas': ['schema-registry'],
   migrate: ['postgres'],
@@ -218,11 +218,11 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
     expect(signerIngressViolations(policies, signerPod, everyPod)).to.deep.equal([]);
   });
 
-  it('lets the signer reach Kafka and DNS, plus only the AWS endpoints that hold its seed', () => {
+  it('lets the signer reach Kafka, the registry, Postgres and DNS, plus only the AWS endpoints of its seed', () => {
     const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
     expect(signerEgressViolations(policies, signerPod, { allowAwsEndpoints: true })).to.deep.equal([]);
     expect(reachableApps(policies, signerPod, everyPod)).to.deep.equal({
-      names: new Set(['kafka']),
+      names: new Set(['kafka', 'schema-registry', 'postgres']),
       anywhere: false,
     });
   });
@@ -246,7 +246,13 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
       ...(container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef !== undefined),
       ...(signer.spec.volumes ?? []).filter((volume) => volume.secret !== undefined),
     ];
-    expect(secretRefs).to.deep.equal([]);
+    // The one Secret it reads holds its Postgres connection string, nothing else.
+    expect(secretRefs).to.deep.equal([
+      {
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'dbay-signer-database', key: 'DATABASE_URL' } },
+      },
+    ]);
     const account = findManifest(manifests, 'ServiceAccount', signer.spec.serviceAccountName ?? 'default')!;
     expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).to.match(
       /^arn:aws:iam::\d{12}:role\//,
@@ -257,7 +263,14 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
     const externalSecrets = manifestsOfKind(manifests, 'ExternalSecret').map(
       (secret) => secret.metadata.name,
     );
-    expect(externalSecrets.filter((name) => name.includes('signer'))).to.deep.equal([]);
+    expect(externalSecrets.filter((name) => name.includes('signer'))).to.deep.equal(['dbay-signer-database']);
+    const signerDatabase = findManifest(manifests, 'ExternalSecret', 'dbay-signer-database') as unknown as {
+      spec: { data?: { secretKey: string; remoteRef: { key: string } }[]; dataFrom?: unknown[] };
+    };
+    expect(signerDatabase.spec.dataFrom).to.equal(undefined);
+    expect(signerDatabase.spec.data?.map((entry) => entry.secretKey)).to.deep.equal(['DATABASE_URL']);
+    const seedSecretId = findManifest(manifests, 'ConfigMap', 'signer')?.data?.SIGNER_AWS_SECRET_ID;
+    expect(signerDatabase.spec.data?.map((entry) => entry.remoteRef.key)).to.not.include(seedSecretId);
   });
 
   it('commits no Secret and no secret value, in the render or anywhere under k8s/', () => {
@@ -304,7 +317,7 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
 });
 
 describe('k8s/base, as kubectl kustomize renders it', () => {
-  it('lets the signer reach Kafka and DNS and nothing else, not even AWS', () => {
+  it('lets the signer reach Kafka, the registry, Postgres and DNS and nothing else, not even AWS', () => {
     const manifests = renderKustomization(join(k8s, 'base'));
     const policies = manifestsOfKind(manifests, 'NetworkPolicy');
     const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
@@ -389,24 +402,66 @@ describe('the isolation checks themselves', () => {
     expect(signerIngressViolations([isolated], signerPod, everyPod)).to.deep.equal([]);
   });
 
-  it('catch a second policy that opens the signer egress to everything or to Postgres', () => {
+  const policyWithEgress = (egress: unknown[]): Manifest[] => [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'signer' },
+      spec: {
+        podSelector: { matchLabels: signerPod },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress,
+      },
+    },
+  ];
+  const to = (app: string, port: number) => ({
+    to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': app } } }],
+    ports: [{ protocol: 'TCP', port }],
+  });
+
+  it('accept Kafka, the registry and Postgres on their own ports', () => {
+    const policies = policyWithEgress([to('kafka', 9092), to('schema-registry', 8080), to('postgres', 5432)]);
+    expect(signerEgressViolations(policies, signerPod, { allowAwsEndpoints: false })).to.deep.equal([]);
+  });
+
+  it('catch the chain node, another service, a wrong port, a loose selector and the open internet', () => {
+    const broken = [
+      to('dogecoind', 18332),
+      to('wallet', 7101),
+      to('postgres', 9092),
+      {
+        to: [{ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'Exists' }] } }],
+        ports: [{ protocol: 'TCP', port: 5432 }],
+      },
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ];
+    for (const rule of broken) {
+      const violations = signerEgressViolations(policyWithEgress([rule]), signerPod, {
+        allowAwsEndpoints: true,
+      });
+      expect(violations, JSON.stringify(rule)).to.have.length(1);
+    }
+  });
+
+  it('catch a second policy that opens the signer egress to everything or to the chain node', () => {
     const open = policy('open', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] });
-    const postgres = policy('postgres', {
+    const chain = policy('chain', {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'signer' } },
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres' } } }],
-          ports: [{ port: 5432 }],
+          to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'dogecoind' } } }],
+          ports: [{ port: 18332 }],
         },
       ],
     });
     expect(signerEgressViolations([isolated, open], signerPod, { allowAwsEndpoints: true })).to.have.length(
       1,
     );
-    expect(
-      signerEgressViolations([isolated, postgres], signerPod, { allowAwsEndpoints: true }),
-    ).to.have.length(1);
+    expect(signerEgressViolations([isolated, chain], signerPod, { allowAwsEndpoints: true })).to.have.length(
+      1,
+    );
   });
 
   it('catch the internet disguised as an AWS endpoint, and any ingress rule', () => {
