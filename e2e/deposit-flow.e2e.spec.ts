@@ -6,7 +6,8 @@
 // changes no balance; a 2-block reorg that removes an unconfirmed deposit reverses it and the user
 // never has it; the watcher process killed with SIGKILL in the middle of a scan and started again
 // credits exactly once; and the node refusing connections for a while opens the watcher's breaker,
-// which recovers by itself with no deposit missed.
+// which recovers by itself with no deposit missed; malformed node answers are logged and retried by
+// the same process (no crash loop) and the block they hid is still scanned and credited.
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,9 @@ import {
   ledgerOf,
   newWalletUser,
   watcherCaughtUp,
+  watcherCounter,
+  watcherLogSince,
+  watcherLogSize,
   watcherMetric,
   type WalletUser,
 } from './deposit-support.js';
@@ -290,5 +294,61 @@ describe('deposits end to end (stack)', function () {
     const confirmed = collector.of(user.userId, 'deposit.confirmed').map((item) => item.event.payload.txid);
     expect(confirmed).to.have.members([mined.txid, pending.txid]);
     expect((await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(2);
+  });
+  it('logs malformed node answers and retries in the same process: no crash loop, no block skipped', async () => {
+    const user = await newWalletUser();
+    await addressWatched(user);
+    await watcherCaughtUp(control);
+    const pid = servicePid('deposit-watcher');
+    expect(pid).to.be.a('number');
+    const logFrom = await watcherLogSize();
+    const malformed = (): Promise<number> =>
+      watcherCounter('deposit_watcher_poll_failures_total', 'kind="node-malformed"');
+    const malformedBefore = await malformed();
+
+    // For 3 s every RPC answer is truncated JSON with HTTP 200; meanwhile a block pays the user.
+    await control.fault('garbage', 3_000);
+    const { txid } = await control.fund([{ address: user.address, amount: '13' }]);
+    const [block] = await control.mine(1);
+    await waitFor(async () => (await malformed()) >= malformedBefore + 1, {
+      timeoutMs: 3_000,
+      intervalMs: 100,
+      description: 'a malformed answer to be counted',
+    });
+    const detected = (): number => collector.of(user.userId, 'deposit.detected').length;
+    expect(detected(), 'nothing decided from garbage').to.equal(0);
+
+    // The fault ends by itself; the same process picks the block up (after its breaker closes).
+    await waitFor(() => detected() > 0, { timeoutMs: 20_000, description: 'deposit.detected' });
+    expect(collector.of(user.userId, 'deposit.detected')[0]!.event.payload).to.include({
+      txid,
+      blockHash: block,
+      amountKoinu: '1300000000',
+    });
+    expect(servicePid('deposit-watcher'), 'the same watcher process').to.equal(pid);
+    let logs: Array<Record<string, unknown>> = [];
+    await waitFor(
+      async () => {
+        logs = await watcherLogSince(logFrom);
+        return logs.some((line) => line.msg === 'Polling the node works again');
+      },
+      { timeoutMs: 5_000, description: 'the recovery to be logged' },
+    );
+    const logged = logs.filter((line) =>
+      String(line.msg).startsWith('Malformed answer from the Dogecoin node'),
+    );
+    expect(logged, 'each malformed answer logged').to.not.deep.equal([]);
+    expect(logged[0]).to.include({ level: 'error', kind: 'node-malformed' });
+    expect(logged[0]!.method).to.be.a('string');
+    expect(logged[0]!.excerpt).to.be.a('string');
+
+    await control.mine(5);
+    await waitFor(async () => (await balanceOf(user.userId)).available === '13.00000000', {
+      timeoutMs: 20_000,
+      description: 'the credit',
+    });
+    expect(distinctEvents(user.userId, 'deposit.detected')).to.equal(1);
+    expect(distinctEvents(user.userId, 'deposit.confirmed')).to.equal(1);
+    expect((await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(1);
   });
 });

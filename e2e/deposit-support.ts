@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { importPKCS8, SignJWT } from 'jose';
@@ -181,6 +182,29 @@ export async function watcherMetric(name: string): Promise<number | undefined> {
     .split('\n')
     .find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+/** The sum of every series of `name` whose labels include `label` (e.g. `kind="node-malformed"`); 0 when none. */
+export async function watcherCounter(name: string, label: string): Promise<number> {
+  const text = await (await fetch(`${stackEndpoints().services['deposit-watcher'].url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && line.includes(label))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+/** The watcher's log (pino JSON lines) written after byte `from` of its stack log file. */
+export async function watcherLogSince(from: number): Promise<Array<Record<string, unknown>>> {
+  const file = path.join(stackEndpoints().logDir, 'deposit-watcher.log');
+  const text = (await readFile(file)).subarray(from).toString('utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export async function watcherLogSize(): Promise<number> {
+  return (await stat(path.join(stackEndpoints().logDir, 'deposit-watcher.log'))).size;
 }
 
 /** Waits until the watcher's stored tip is the node's tip (its scanned-height metric). */
