@@ -19,7 +19,8 @@
  *
  * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
  * Knobs: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
- * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH (default: the wallet's own), BENCH_KEEP_DB=1.
+ * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH and
+ * BENCH_GROUP_COMMIT_CONCURRENCY (default: the wallet's own), BENCH_KEEP_DB=1.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -69,6 +70,8 @@ function connect(url: string): Knex {
 
 interface Measured {
   name: string;
+  /** Service runs: mean commands per group-commit transaction and mean batch time, from /metrics. */
+  batches?: { count: number; meanSize: number; meanMs: number };
   ops: number;
   seconds: number;
   latenciesMs: number[];
@@ -190,6 +193,8 @@ async function startWallet(databaseUrl: string): Promise<Wallet> {
   };
   if (process.env.BENCH_GROUP_COMMIT_MAX_BATCH)
     env.GROUP_COMMIT_MAX_BATCH = process.env.BENCH_GROUP_COMMIT_MAX_BATCH;
+  if (process.env.BENCH_GROUP_COMMIT_CONCURRENCY)
+    env.GROUP_COMMIT_CONCURRENCY = process.env.BENCH_GROUP_COMMIT_CONCURRENCY;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services/wallet/src/main.ts')], {
     cwd: REPO,
     env,
@@ -251,6 +256,18 @@ function post(agent: http.Agent, port: number, route: string, token: string, bod
   });
 }
 
+/** The executor's histograms: batches run, commands in them, seconds spent (sums since start). */
+async function batchMetrics(wallet: Wallet): Promise<{ count: number; commands: number; seconds: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${wallet.port}/metrics`)).text();
+  const value = (name: string): number =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    count: value('wallet_batch_commands_count'),
+    commands: value('wallet_batch_commands_sum'),
+    seconds: value('wallet_batch_duration_seconds_sum'),
+  };
+}
+
 /** Closed loop: CONCURRENCY clients, each sends its next pay-order when the previous one answered. */
 async function driveService(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
@@ -290,9 +307,19 @@ async function driveService(wallet: Wallet, name: string, buyer: () => string): 
     return { name, ops, seconds: (performance.now() - started) / 1000, latenciesMs, errors };
   };
   await phase(WARMUP_SECONDS, false);
+  const before = await batchMetrics(wallet);
   const measured = await phase(SECONDS, true);
+  const after = await batchMetrics(wallet);
   agent.destroy();
-  return measured;
+  const count = after.count - before.count;
+  return {
+    ...measured,
+    batches: {
+      count,
+      meanSize: (after.commands - before.commands) / count,
+      meanMs: ((after.seconds - before.seconds) / count) * 1000,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -376,6 +403,7 @@ function summarize(measured: Measured) {
     p99: percentile(sorted, 99),
     ops: measured.ops,
     errors: measured.errors,
+    batches: measured.batches,
   };
 }
 
@@ -441,6 +469,12 @@ async function main(): Promise<void> {
       console.log(
         `  ${row.name.padEnd(26)} ${row.opsPerSecond.toFixed(0).padStart(9)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${String(row.ops).padStart(8)} ${String(row.errors).padStart(7)}`,
       );
+    }
+    for (const row of rows) {
+      if (row.batches)
+        console.log(
+          `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
+        );
     }
     const [s, r, sh, rh] = rows as [
       ReturnType<typeof summarize>,

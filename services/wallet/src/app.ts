@@ -67,7 +67,11 @@ export async function startWallet(config: WalletConfig, context: ServiceContext)
     },
     logger: logger.child({ component: 'executor' }),
     metrics: createExecutorMetrics(metrics.registry),
-    settings: { maxBatchSize: config.GROUP_COMMIT_MAX_BATCH, maxQueueLength: config.GROUP_COMMIT_MAX_QUEUE },
+    settings: {
+      maxBatchSize: config.GROUP_COMMIT_MAX_BATCH,
+      maxConcurrentBatches: config.GROUP_COMMIT_CONCURRENCY,
+      maxQueueLength: config.GROUP_COMMIT_MAX_QUEUE,
+    },
   });
 
   const verifier = await TokenVerifier.create(

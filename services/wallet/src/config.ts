@@ -61,6 +61,8 @@ export function walletConfigSchema(env: Readonly<Record<string, string | undefin
     WITHDRAWAL_NETWORK_FEE_KOINU: koinu('100000000'),
     GROUP_COMMIT_MAX_BATCH: positiveInt(200),
     GROUP_COMMIT_MAX_QUEUE: positiveInt(20_000),
+    /** Batches in flight at once (each on its own connection, never two on the same wallet). */
+    GROUP_COMMIT_CONCURRENCY: positiveInt(2),
     WALLET_LOCK_TTL_MS: positiveInt(10_000),
     WALLET_LOCK_RETRY_COUNT: z.coerce.number().int().min(0).default(20),
     WALLET_LOCK_RETRY_DELAY_MS: positiveInt(25),

@@ -159,6 +159,73 @@ describe('wallet ledger on the real database', function () {
     await expectReconciled(main.knex, [rich, poor]);
   });
 
+  it('runs non-conflicting batches side by side: per-wallet exactly-N and releases to one seller stay exact', async () => {
+    // Small batches, up to four at once: batches that share no wallet, order or key overlap (the lock
+    // wrapper counts how many hold their redis locks at the same time), while releases of many orders
+    // all credit one seller whose wallet no batch claims up front: only row locks order those.
+    let holding = 0;
+    let mostAtOnce = 0;
+    const counting = (locks: WalletLocks): WalletLocks => ({
+      acquire: async (resources) => {
+        const outcome = await locks.acquire(resources);
+        holding += 1;
+        mostAtOnce = Math.max(mostAtOnce, holding);
+        // Hold the lock a moment so that overlap is observable even on an idle machine.
+        await sleep(5);
+        const release = outcome.kind === 'locked' ? outcome.release : () => Promise.resolve();
+        return {
+          kind: 'locked',
+          release: async () => {
+            holding -= 1;
+            await release();
+          },
+        };
+      },
+      close: () => locks.close(),
+    });
+    const parallel = testExecutor({ wrapLocks: counting, maxBatchSize: 5, maxConcurrentBatches: 4 });
+    try {
+      const seller = randomUUID();
+      const buyers = Array.from({ length: 6 }, () => randomUUID());
+      const affordable = [3, 5, 0, 7, 1, 4];
+      for (const [index, buyer] of buyers.entries())
+        await fund(main.executor, buyer, ORDER_PRICE * BigInt(affordable[index]!) + ORDER_PRICE - 1n);
+      // Escrows to the common seller, paid up front by a separate rich buyer.
+      const rich = randomUUID();
+      await fund(main.executor, rich, 100n * ORDER_PRICE);
+      const released = Array.from({ length: 20 }, () => randomUUID());
+      for (const orderId of released)
+        await main.executor.execute(request({ ...payOrder(rich), orderId, sellerId: seller }));
+
+      const commands: Command[] = [];
+      for (let round = 0; round < 12; round += 1) {
+        for (const buyer of buyers) commands.push(payOrder(buyer));
+        commands.push({ type: 'ReleaseEscrow', orderId: released[round]! });
+      }
+      for (const orderId of released.slice(12)) commands.push({ type: 'ReleaseEscrow', orderId });
+      const outcomes = await Promise.all(commands.map((c) => parallel.executor.execute(request(c))));
+      expect(outcomes.filter((o) => o.kind !== 'accepted' && o.kind !== 'rejected')).to.deep.equal([]);
+      expect(mostAtOnce).to.be.greaterThan(1);
+      for (const [index, buyer] of buyers.entries()) {
+        const balance = await balanceOf(main.knex, buyer);
+        expect(balance, `buyer ${index}`).to.include({
+          available: ORDER_PRICE - 1n,
+          locked: ORDER_PRICE * BigInt(affordable[index]!),
+        });
+      }
+      const releases = outcomes.filter((_, index) => commands[index]!.type === 'ReleaseEscrow');
+      expect(releases.map((o) => o.kind)).to.deep.equal(Array.from({ length: 20 }, () => 'accepted'));
+      const fee = DOGE / 10n;
+      expect(await balanceOf(main.knex, seller)).to.include({
+        available: 20n * (ORDER_PRICE - fee),
+        locked: 0n,
+      });
+      await expectReconciled(main.knex, [...buyers, rich, seller]);
+    } finally {
+      await parallel.close();
+    }
+  });
+
   it('keeps the books after random command sequences from many users (fast-check)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandArbitrary, { minLength: 5, maxLength: 40 }), async (commands) => {

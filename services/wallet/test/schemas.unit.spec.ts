@@ -63,8 +63,8 @@ describe('wallet event schemas', () => {
       }),
       { numRuns: 200 },
     );
-    // Then one fixed story through the rarer paths (dispute, auction win, a reorg after credit), so the
-    // coverage check below never depends on what the random runs happened to draw.
+    // Then one fixed story through the rarer paths (dispute, auction win, a finalized withdrawal, a reorg
+    // after credit), so the coverage check below never depends on what the random runs happened to draw.
     const [buyer, seller] = USERS as [string, string];
     const book = bookWith({ [buyer]: 50n * DOGE });
     const [orderId, wonOrderId, auctionId] = [
@@ -92,6 +92,23 @@ describe('wallet event schemas', () => {
         sellerId: seller,
         amountKoinu: DOGE,
         feeKoinu: 0n,
+      },
+      {
+        type: 'RequestWithdrawal',
+        withdrawalId: '40000000-0000-4000-8000-000000000004',
+        userId: buyer,
+        destinationAddress: REGTEST_ADDRESS,
+        amountKoinu: 2n * DOGE,
+      },
+      {
+        type: 'FinalizeWithdrawal',
+        withdrawalId: '40000000-0000-4000-8000-000000000004',
+        userId: buyer,
+        txid: 'cc'.repeat(32),
+        blockHash: 'dd'.repeat(32),
+        blockHeight: 100,
+        confirmations: 6,
+        minerFeeShareKoinu: DOGE / 100n,
       },
       {
         type: 'CreditDeposit',

@@ -1,11 +1,12 @@
 /**
- * Runs wallet commands with group commit. Commands queue up; one batch at a time takes everything
- * queued (up to maxBatchSize), takes the redis lock on every resource the batch names, and runs the
- * batch in ONE database transaction: row-lock everything in the global order, decide each command in
- * order against the in-memory book (so each keeps its own idempotency key, its own answer and its own
- * error), then write all balances, ledger entries, aggregates, outbox events and idempotency records
- * with one statement per table, and commit once. While a batch commits the next one fills, so the
- * fsync of a commit is shared by every command in the batch (TigerBeetle-style batching).
+ * Runs wallet commands with group commit. Commands queue up; a batch takes what is queued (up to
+ * maxBatchSize, and with batches already running only commands that conflict with none of them), takes
+ * the redis lock on every resource the batch names, and runs the batch in ONE database transaction:
+ * row-lock everything in the global order, decide each command in order against the in-memory book (so
+ * each keeps its own idempotency key, its own answer and its own error), then write all balances,
+ * ledger entries, aggregates, outbox events and idempotency records in one statement (a WriteBatch of
+ * data-modifying CTEs), and commit once. While batches commit the next one fills, so the fsync of a
+ * commit is shared by every command in the batch (TigerBeetle-style batching).
  *
  * A batch that hits a concurrent writer (another replica created the same row) or a deadlock is
  * retried on fresh state. A batch that fails otherwise is split and each command runs alone, so one
@@ -55,11 +56,12 @@ import {
   saveWithdrawals,
   updatePlatformAccounts,
   updateWallets,
+  WriteBatch,
   type LedgerEntryRecord,
   type NewCommandRecord,
   type StoredCommand,
 } from './ledger-store.js';
-import { enqueueEvents, type OutgoingEvent } from './outbox-writer.js';
+import { addEvents, type OutgoingEvent } from './outbox-writer.js';
 import type { WalletLocks } from './wallet-locks.js';
 
 export interface CommandRequest {
@@ -78,6 +80,13 @@ export type CommandOutcome =
 
 export interface ExecutorSettings {
   maxBatchSize: number;
+  /**
+   * Batches that may run at once, each on its own connection. A batch only takes queued commands whose
+   * wallets, orders, bid locks, withdrawals, deposits, platform accounts and idempotency keys no running
+   * batch holds, so concurrent batches never wait on each other's redis lock; a command that conflicts
+   * waits (in arrival order) for the next batch.
+   */
+  maxConcurrentBatches: number;
   /** Commands waiting beyond this are refused (WALLET_BUSY) instead of growing latency without bound. */
   maxQueueLength: number;
   /** Attempts of one batch on retryable failures (deadlock, concurrent insert) before it is split. */
@@ -87,6 +96,7 @@ export interface ExecutorSettings {
 
 export const DEFAULT_EXECUTOR_SETTINGS: ExecutorSettings = {
   maxBatchSize: 200,
+  maxConcurrentBatches: 2,
   maxQueueLength: 20_000,
   maxAttempts: 4,
   retryBackoffMs: 5,
@@ -138,6 +148,8 @@ export function createExecutorMetrics(registry: Registry): ExecutorMetrics {
 
 interface Pending {
   request: CommandRequest;
+  /** What the command may touch, plus its idempotency key: what a concurrent batch must not hold. */
+  claims: string[];
   resolve: (outcome: CommandOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -167,6 +179,14 @@ function resourcesOf(requests: CommandRequest[]): string[] {
   return [...resources].sort();
 }
 
+function claimsOf(request: CommandRequest): string[] {
+  const platform = footprintOf(request.command).platformAccounts.map((code) => `platform:${code}`);
+  return [...resourcesOf([request]), ...platform, `key:${keyOf(request.scope, request.idempotencyKey)}`];
+}
+
+/** How far down the queue a new batch looks for commands that do not conflict with running batches. */
+const MAX_SCAN = 2_000;
+
 function isRetryable(error: unknown): boolean {
   if (error instanceof ConcurrentWriteError) return true;
   // A unique violation means another transaction committed the same key or row first.
@@ -191,7 +211,9 @@ interface LoadedBook {
 export class CommandExecutor {
   private readonly settings: ExecutorSettings;
   private readonly queue: Pending[] = [];
-  private running = false;
+  private running = 0;
+  /** Claims of the running batches. */
+  private readonly held = new Set<string>();
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
 
@@ -205,7 +227,7 @@ export class CommandExecutor {
       return Promise.reject(new ExecutorOverloadedError(this.queue.length));
     }
     return new Promise<CommandOutcome>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, claims: claimsOf(request), resolve, reject });
       this.pump();
     });
   }
@@ -231,15 +253,45 @@ export class CommandExecutor {
   }
 
   private pump(): void {
-    if (this.running || this.queue.length === 0) return;
-    if (!this.running) this.idle = new Promise((resolve) => (this.markIdle = resolve));
-    this.running = true;
-    const batch = this.queue.splice(0, this.settings.maxBatchSize);
-    void this.runBatch(batch).finally(() => {
-      this.running = false;
-      if (this.queue.length === 0) this.markIdle();
-      this.pump();
-    });
+    while (this.running < this.settings.maxConcurrentBatches && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      if (this.running === 0) this.idle = new Promise((resolve) => (this.markIdle = resolve));
+      this.running += 1;
+      const claims = [...new Set(batch.flatMap((pending) => pending.claims))];
+      for (const claim of claims) this.held.add(claim);
+      void this.runBatch(batch).finally(() => {
+        for (const claim of claims) this.held.delete(claim);
+        this.running -= 1;
+        if (this.running === 0 && this.queue.length === 0) this.markIdle();
+        this.pump();
+      });
+    }
+  }
+
+  /**
+   * The next batch: queued commands in arrival order that conflict with no running batch. A command
+   * passed over also blocks later commands that share a claim with it, so commands on one wallet (or
+   * with one idempotency key) still run in the order they arrived.
+   */
+  private takeBatch(): Pending[] {
+    if (this.running === 0) return this.queue.splice(0, this.settings.maxBatchSize);
+    const blocked = new Set(this.held);
+    const taken: Pending[] = [];
+    const kept: Pending[] = [];
+    const scan = Math.min(this.queue.length, MAX_SCAN);
+    for (let index = 0; index < scan; index += 1) {
+      const pending = this.queue[index]!;
+      if (taken.length < this.settings.maxBatchSize && !pending.claims.some((c) => blocked.has(c))) {
+        // Later commands on the same claims may join this batch: it decides its commands in order.
+        taken.push(pending);
+      } else {
+        kept.push(pending);
+        for (const claim of pending.claims) blocked.add(claim);
+      }
+    }
+    this.queue.splice(0, scan, ...kept);
+    return taken;
   }
 
   private async runBatch(batch: Pending[]): Promise<void> {
@@ -434,14 +486,17 @@ export class CommandExecutor {
       this.deps.metrics.outcomes.inc({ type: request.command.type, outcome: outcome.kind });
     }
 
-    await this.write(trx, loaded, { touchedWallets, createdWallets, touchedPlatform, changed, entries });
-    await enqueueEvents(trx, events, now);
-    await insertCommands(trx, records);
+    const writes = new WriteBatch();
+    await this.write(writes, loaded, { touchedWallets, createdWallets, touchedPlatform, changed, entries });
+    addEvents(writes, events, now);
+    await insertCommands(writes, records);
+    await writes.run(trx);
     return outcomes;
   }
 
+  /** Adds every write of the batch to `trx`, a WriteBatch sent as one statement by the caller. */
   private async write(
-    trx: Knex.Transaction,
+    trx: WriteBatch,
     loaded: LoadedBook,
     work: {
       touchedWallets: Set<string>;

@@ -131,6 +131,7 @@ export function testExecutor(
     lock?: Partial<WalletLockSettings>;
     wrapLocks?: (locks: WalletLocks) => WalletLocks;
     maxBatchSize?: number;
+    maxConcurrentBatches?: number;
     poolMax?: number;
   } = {},
 ): TestExecutor {
@@ -153,7 +154,12 @@ export function testExecutor(
     },
     logger: silentLogger,
     metrics: createExecutorMetrics(registry),
-    settings: { maxBatchSize: options.maxBatchSize ?? 200 },
+    settings: {
+      maxBatchSize: options.maxBatchSize ?? 200,
+      ...(options.maxConcurrentBatches === undefined
+        ? {}
+        : { maxConcurrentBatches: options.maxConcurrentBatches }),
+    },
   });
   return {
     executor,
