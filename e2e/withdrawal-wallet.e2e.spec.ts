@@ -257,8 +257,11 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     it(`pays once and debits once when the saga is killed ${point}`, async () => {
       const user = await fundedUser(chain, '50');
       const heightBefore = await chain.height();
-      await stackScript(['restart-service', 'withdrawal-saga'], { SAGA_CRASH_AT: point });
       const destination = newDestination();
+      await stackScript(['restart-service', 'withdrawal-saga'], {
+        SAGA_CRASH_AT: point,
+        SAGA_CRASH_FOR_ADDRESS: destination.address,
+      });
       const withdrawalId = (await user.withdraw(destination.address, '10')).body.withdrawalId;
       await waitUntil('the saga to die at its crash point', async () => !(await sagaAlive()), 90_000);
       await stackScript(['start-service', 'withdrawal-saga']);

@@ -19,7 +19,13 @@ const count = z.coerce.number().int().min(1);
 const action = z.enum(['hold', 'reject']);
 const DOGE = 100_000_000n;
 
-export const CRASH_POINTS = ['after-store-before-broadcast', 'after-broadcast-before-record'] as const;
+/** Test-only crash points, in the order a withdrawal passes them (see docs/withdrawal-saga.md). */
+export const CRASH_POINTS = [
+  'after-signing-requested',
+  'after-signed-before-store',
+  'after-store-before-broadcast',
+  'after-broadcast-before-record',
+] as const;
 
 const shape = {
   ...serviceConfigShape('withdrawal-saga'),
@@ -73,8 +79,13 @@ const shape = {
    */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
-  /** Tests only: kill the process at this point of the broadcast path. */
+  /** Tests only: kill the process at this point of a withdrawal's path. */
   SAGA_CRASH_AT: z.enum(CRASH_POINTS).optional(),
+  /**
+   * Tests only: with SAGA_CRASH_AT, kill only for a transaction paying this address, so a test on the
+   * shared stack crashes on its own withdrawal, not on whichever batch reaches the point first.
+   */
+  SAGA_CRASH_FOR_ADDRESS: z.string().min(1).optional(),
 };
 
 export type SagaConfig = ReturnType<typeof loadSagaConfig>;
@@ -146,6 +157,7 @@ export function loadSagaConfig(env: Readonly<Record<string, string | undefined>>
       heartbeatInterval: raw.KAFKA_HEARTBEAT_INTERVAL_MS,
     },
     crashAt: raw.SAGA_CRASH_AT,
+    crashForAddress: raw.SAGA_CRASH_FOR_ADDRESS,
     policy,
   };
 }

@@ -18,7 +18,7 @@ import {
   runMigrations,
   runService,
 } from '@dbay/platform';
-import { networkByName, parseAccountXpub } from '@dbay/dogecoin';
+import { networkByName, outputScriptForAddress, parseAccountXpub } from '@dbay/dogecoin';
 import { loadSagaConfig } from './config.js';
 import { DogecoinRpc } from './adapters/dogecoin-rpc.js';
 import { serviceAuthentication } from './adapters/service-auth.js';
@@ -48,8 +48,13 @@ await runService({
 
     const rpc = new DogecoinRpc(config.rpc);
     rpc.onBreakerStateChange((state) => logger.warn({ state }, 'dogecoin rpc circuit breaker'));
-    const crash = (point: CrashPoint) => {
+    const crashForScript =
+      config.crashForAddress === undefined
+        ? undefined
+        : Buffer.from(outputScriptForAddress(config.crashForAddress, network)).toString('hex');
+    const crash = (point: CrashPoint, outputScripts: readonly string[]) => {
       if (config.crashAt !== point) return;
+      if (crashForScript !== undefined && !outputScripts.includes(crashForScript)) return;
       logger.fatal({ point }, 'SAGA_CRASH_AT reached: killing the process (test crash point)');
       process.kill(process.pid, 'SIGKILL');
     };

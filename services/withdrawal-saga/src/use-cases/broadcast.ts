@@ -61,10 +61,11 @@ async function sendStored(ctx: SagaContext, batch: Batch): Promise<SendOutcome> 
 export async function broadcastSigned(ctx: SagaContext): Promise<number> {
   let out = 0;
   for (const batch of await batchesWithStatus(ctx.db, 'SIGNED', BATCHES_PER_TICK)) {
-    ctx.crash('after-store-before-broadcast');
+    const scripts = batch.outputs.map((output) => output.scriptHex);
+    ctx.crash('after-store-before-broadcast', scripts);
     const sent = await sendStored(ctx, batch);
     if (sent.kind === 'out') {
-      ctx.crash('after-broadcast-before-record');
+      ctx.crash('after-broadcast-before-record', scripts);
       await ctx.db.transaction((trx) => recordBroadcast(ctx, trx, batch.batchId));
       out += 1;
       continue;

@@ -31,7 +31,7 @@ export type BuildResult =
   | { kind: 'idle' }
   | { kind: 'window-open'; ripeAt: Date }
   | { kind: 'waiting-for-funds'; count: number }
-  | { kind: 'batched'; batchId: string; withdrawals: number };
+  | { kind: 'batched'; batchId: string; withdrawals: number; outputScripts: string[] };
 
 function candidateOf(withdrawal: Withdrawal): Candidate {
   if (!withdrawal.approvedAt)
@@ -45,6 +45,13 @@ function candidateOf(withdrawal: Withdrawal): Candidate {
 }
 
 export async function buildNextBatch(ctx: SagaContext): Promise<BuildResult> {
+  const result = await planAndCreate(ctx);
+  // Committed: the coins are reserved and the signing request is in the outbox, perhaps not yet sent.
+  if (result.kind === 'batched') ctx.crash('after-signing-requested', result.outputScripts);
+  return result;
+}
+
+function planAndCreate(ctx: SagaContext): Promise<BuildResult> {
   return ctx.db.transaction(async (trx) => {
     await lockBatchBuilding(trx);
     const all = await batchCandidates(trx, CANDIDATES_PER_PASS);
@@ -78,8 +85,8 @@ export async function buildNextBatch(ctx: SagaContext): Promise<BuildResult> {
         return { kind: 'waiting-for-funds', count: result.waitingForFunds.length };
       case 'batch': {
         await markWaiting(result.plan.waitingForFunds);
-        const batchId = await createBatch(ctx, trx, result.plan, byId);
-        return { kind: 'batched', batchId, withdrawals: result.plan.payments.length };
+        const { batchId, outputScripts } = await createBatch(ctx, trx, result.plan, byId);
+        return { kind: 'batched', batchId, withdrawals: result.plan.payments.length, outputScripts };
       }
       default: {
         const unreachable: never = result;
@@ -94,7 +101,7 @@ async function createBatch(
   trx: Knex.Transaction,
   plan: BatchPlan<HotCoin>,
   byId: Map<string, Withdrawal>,
-): Promise<string> {
+): Promise<{ batchId: string; outputScripts: string[] }> {
   const batchId = ctx.newId();
   const { selection, payments } = plan;
   const withdrawals = payments.map((payment) => byId.get(payment.withdrawalId)!);
@@ -185,5 +192,5 @@ async function createBatch(
     },
     'batch sent for signing',
   );
-  return batchId;
+  return { batchId, outputScripts: outputs.map((output) => output.scriptHex) };
 }

@@ -29,7 +29,11 @@ export interface Chain {
 }
 
 /** Deterministic crash points for the crash-recovery tests; a no-op unless SAGA_CRASH_AT names one. */
-export type CrashPoint = 'after-store-before-broadcast' | 'after-broadcast-before-record';
+export type CrashPoint =
+  | 'after-signing-requested'
+  | 'after-signed-before-store'
+  | 'after-store-before-broadcast'
+  | 'after-broadcast-before-record';
 
 export interface SagaPolicy {
   fraud: FraudPolicy;
@@ -50,7 +54,8 @@ export interface SagaContext {
   accountKey: BIP32Interface;
   policy: SagaPolicy;
   now: () => Date;
-  crash: (point: CrashPoint) => void;
+  /** Kills the process at `point` when the tests asked for it; `outputScripts` are the transaction's. */
+  crash: (point: CrashPoint, outputScripts: readonly string[]) => void;
   logger: Logger;
   newId: () => string;
 }

@@ -75,6 +75,12 @@ export async function receiveSigned(
     await failBatchBeforeBroadcast(ctx, trx, batch, 'REFUSED', check.code, check.reason, causationId);
     return;
   }
+  // Killed here, the transaction rolls back and the answer's offset stays uncommitted: Kafka hands the
+  // same answer to the next process, which stores it then.
+  ctx.crash(
+    'after-signed-before-store',
+    batch.outputs.map((output) => output.scriptHex),
+  );
   const stored = await updateBatch(trx, batch.batchId, 'AWAITING_SIGNATURE', 'SIGNED', {
     rawTxHex: answer.rawTransactionHex,
     txid: check.txid,
