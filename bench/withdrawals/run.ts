@@ -9,19 +9,20 @@
  * 2. Batching: the saga is restarted with a batching window; a burst of withdrawals is requested at
  *    once. Reports withdrawals per transaction and the real miner fee per withdrawal against the real
  *    fee per withdrawal of phase 1 (one transaction each).
- * The saga is restarted with its normal settings at the end. Sizes: BENCH_LATENCY_COUNT (default 50),
+ * The saga is restarted with its normal settings at the end. Sizes: BENCH_LATENCY_COUNT (default 200, so p99 is not just the maximum),
  * BENCH_BATCH_COUNT (default 40), BENCH_BATCH_WINDOW_MS (default 3000).
  *
  * It stands in for the wallet by producing withdrawal.requested and for the deposit watcher by
  * producing deposit.confirmed for coins it funds itself, so it measures the saga and the signer alone.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { deriveAddress, ECPair, outputScriptForAddress, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { Transaction } from 'bitcoinjs-lib';
 import { accountXpub, Bus, Chain, sagaDb, stackScript, waitUntil } from '../../e2e/withdrawal-support.js';
 
-const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 50);
+const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 200);
 const BATCH_COUNT = Number(process.env.BENCH_BATCH_COUNT ?? 40);
 const BATCH_WINDOW_MS = Number(process.env.BENCH_BATCH_WINDOW_MS ?? 3000);
 const COIN_DOGE = '50';
@@ -89,6 +90,9 @@ async function request(bus: Bus): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const startLoad = loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
   const chain = Chain.fromStack();
   const bus = new Bus();
   const db = sagaDb();
@@ -158,6 +162,11 @@ async function main(): Promise<void> {
     const saved = singlePerWithdrawal * BigInt(BATCH_COUNT) - batched.fee;
 
     console.log('\nwithdrawal saga benchmark (local stack, regtest simulator, real signer)');
+    console.log(
+      `${new Date().toISOString()}, ${cpus().length} CPUs, load average ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')} (1/5/15 min, at the end), at the start ${startLoad}`,
+    );
     console.log(`latency request -> broadcast, no holds, ${LATENCY_COUNT} withdrawals one at a time:`);
     console.log(
       `  p50 ${percentile(latenciesMs, 50).toFixed(0)} ms   p99 ${percentile(latenciesMs, 99).toFixed(0)} ms   max ${latenciesMs.at(-1)!.toFixed(0)} ms`,
