@@ -18,7 +18,10 @@
  * (what the wallet writes per pay-order), prepared statements.
  *
  * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
- * Knobs: BENCH_SECONDS (per measurement, default 5), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
+ * The four measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
+ * summed, so that load from other processes on a shared machine falls on both sides of each ratio.
+ * Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS (per measurement and round, default 2; each after a
+ * 1 s warm-up), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
  * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH and
  * BENCH_GROUP_COMMIT_CONCURRENCY (default: the wallet's own), BENCH_KEEP_DB=1.
  */
@@ -36,7 +39,8 @@ import knexFactory, { type Knex } from 'knex';
 import { stackEndpoints } from '@dbay/testing';
 import { migrateWallet } from '../../services/wallet/src/migrate.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 100_000);
@@ -394,6 +398,31 @@ async function drivePgbench(database: string, name: string, buyer: string): Prom
 
 // ---------------------------------------------------------------------------------------------------
 
+/** Two rounds of one measurement as one: ops and time summed, latencies pooled, batches weighted. */
+function combine(a: Measured | undefined, b: Measured): Measured {
+  if (!a) return b;
+  const batches =
+    a.batches && b.batches
+      ? {
+          count: a.batches.count + b.batches.count,
+          meanSize:
+            (a.batches.meanSize * a.batches.count + b.batches.meanSize * b.batches.count) /
+            (a.batches.count + b.batches.count),
+          meanMs:
+            (a.batches.meanMs * a.batches.count + b.batches.meanMs * b.batches.count) /
+            (a.batches.count + b.batches.count),
+        }
+      : undefined;
+  return {
+    name: a.name,
+    ops: a.ops + b.ops,
+    seconds: a.seconds + b.seconds,
+    latenciesMs: a.latenciesMs.concat(b.latenciesMs),
+    errors: a.errors + b.errors,
+    ...(batches ? { batches } : {}),
+  };
+}
+
 function summarize(measured: Measured) {
   const sorted = [...measured.latenciesMs].sort((a, b) => a - b);
   return {
@@ -420,7 +449,7 @@ async function main(): Promise<void> {
     `bench:ledger  ${new Date().toISOString()}  ${os.cpus().length} CPUs  load average before: ${loadAverage()}`,
   );
   console.log(
-    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} clients / connections, ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up)`,
+    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} clients / connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
   );
   let wallet: Wallet | undefined;
   try {
@@ -433,18 +462,21 @@ async function main(): Promise<void> {
 
     wallet = await startWallet(databaseUrl);
     const hot = walletId('hot');
-    const serviceSpread = await driveService(wallet, 'service, 100k wallets', () =>
-      walletId(1 + Math.floor(Math.random() * WALLETS)),
-    );
-    const serviceHot = await driveService(wallet, 'service, one hot wallet', () => hot);
+    const service = wallet;
+    const spreadBuyer = () => walletId(1 + Math.floor(Math.random() * WALLETS));
+    const runs: (() => Promise<Measured>)[] = [
+      () => driveService(service, 'service, 100k wallets', spreadBuyer),
+      () => drivePgbench(database, 'pgbench, 100k wallets', `md5('bench-' || (:n)::text)::uuid`),
+      () => driveService(service, 'service, one hot wallet', () => hot),
+      () => drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`),
+    ];
+    const totals: (Measured | undefined)[] = runs.map(() => undefined);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const [index, drive] of runs.entries()) totals[index] = combine(totals[index], await drive());
+    }
     await stopWallet(wallet);
     wallet = undefined;
-    const rawSpread = await drivePgbench(
-      database,
-      'pgbench, 100k wallets',
-      `md5('bench-' || (:n)::text)::uuid`,
-    );
-    const rawHot = await drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`);
+    const [serviceSpread, rawSpread, serviceHot, rawHot] = totals as [Measured, Measured, Measured, Measured];
 
     // The books after both service runs: every accepted pay-order is one escrow and two balanced entries.
     const db = connect(databaseUrl);
