@@ -1,0 +1,118 @@
+// Proves that the daily cap holds when several signer replicas decide at the same moment (production
+// runs two): each decision takes the signing log's advisory lock, so requests that fit the cap on
+// their own but not together are signed only up to the cap, whichever replica gets there first.
+// Each "replica" is its own connection pool on a throwaway database migrated with the signer's own
+// migrations; every decision commits, as the consumer's inbox transaction would.
+import { expect } from 'chai';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import pino from 'pino';
+import { addressPath } from '@dbay/dogecoin';
+import { buildEnvelope, runMigrations, type EventMessage } from '@dbay/platform';
+import { stackEndpoints } from '@dbay/testing';
+import { outflowLast24h } from '../src/adapters/signing-log-repository.js';
+import type { SigningRequest } from '../src/domain/signing-request.js';
+import { answerSigningRequest, type DecisionOutcome } from '../src/use-cases/sign-withdrawals.js';
+import { TOPICS } from '../src/topics.js';
+import { buildRequest, DOGE, foreignAddress, testKeys, testPolicy } from './fixtures/signing-fixtures.js';
+
+const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
+const REPLICAS = 4;
+const REQUESTS = 12;
+const AMOUNT = 100n * DOGE;
+const FEE = 226_000n;
+/** Room for exactly five of the twelve withdrawals (amount + fee each), not six. */
+const DAILY_CAP = 5n * (AMOUNT + FEE) + AMOUNT / 2n;
+
+function connection(database: string): string {
+  const url = new URL(stackEndpoints().databaseAdminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+function requestEvent(request: SigningRequest): EventMessage {
+  return {
+    envelope: buildEnvelope({
+      eventType: TOPICS.signingRequested,
+      correlationId: randomUUID(),
+      producer: 'withdrawal-saga',
+    }),
+    payload: {
+      ...request,
+      withdrawals: request.withdrawals.map((w) => ({ ...w, amountKoinu: w.amountKoinu.toString() })),
+    },
+  };
+}
+
+describe('signer daily cap under concurrent replicas (integration)', function () {
+  this.timeout(120_000);
+  const database = `dbay_signer_cap_${randomBytes(4).toString('hex')}`;
+  let maintenance: Knex;
+  const replicas: Knex[] = [];
+
+  before(async () => {
+    maintenance = knexFactory({ client: 'pg', connection: connection('postgres'), pool: { min: 0, max: 1 } });
+    await maintenance.raw(`CREATE DATABASE ${database}`);
+    for (let i = 0; i < REPLICAS; i++) {
+      replicas.push(
+        knexFactory({
+          client: 'pg',
+          connection: connection(database),
+          searchPath: ['signer'],
+          pool: { min: 0, max: 3 },
+        }),
+      );
+    }
+    await replicas[0]!.raw('CREATE SCHEMA signer');
+    await runMigrations(replicas[0]!, { directory: MIGRATIONS, schema: 'signer' });
+  });
+
+  after(async () => {
+    await Promise.all(replicas.map((replica) => replica.destroy()));
+    await maintenance?.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await maintenance?.destroy();
+  });
+
+  it('signs only as many withdrawals as the cap allows when every replica decides at once', async () => {
+    const deps = {
+      keys: testKeys(),
+      policy: { ...testPolicy, maxWithdrawalKoinu: AMOUNT, dailyCapKoinu: DAILY_CAP },
+      recordDecision: () => undefined,
+    };
+    const logger = pino({ level: 'silent' });
+    const requests = Array.from({ length: REQUESTS }, (_, i) =>
+      buildRequest({
+        requestId: `cap-${randomUUID()}`,
+        inputs: [{ path: addressPath('receive', i), valueKoinu: 200n * DOGE }],
+        withdrawals: [
+          {
+            withdrawalId: `w-${randomUUID()}`,
+            destinationAddress: foreignAddress('receive', i),
+            amountKoinu: AMOUNT,
+          },
+        ],
+        change: { path: addressPath('change', i), valueKoinu: 200n * DOGE - AMOUNT - FEE },
+      }),
+    );
+
+    const outcomes: DecisionOutcome[] = await Promise.all(
+      requests.map((request, i) =>
+        replicas[i % REPLICAS]!.transaction((trx) =>
+          answerSigningRequest(deps, trx, requestEvent(request), logger),
+        ),
+      ),
+    );
+
+    expect(outcomes.filter((outcome) => outcome === 'signed')).to.have.length(5);
+    expect(outcomes.filter((outcome) => outcome === 'refused')).to.have.length(REQUESTS - 5);
+    const outflow = await replicas[0]!.transaction((trx) => outflowLast24h(trx));
+    expect(outflow).to.equal(5n * (AMOUNT + FEE));
+    expect(outflow <= DAILY_CAP).to.equal(true);
+    const refusals = await replicas[0]!('refusals').select<{ code: string }[]>('code');
+    expect(refusals.map((row) => row.code)).to.deep.equal(Array(REQUESTS - 5).fill('SIGNER_CAP_EXCEEDED'));
+    const answers = await replicas[0]!('outbox').select<{ topic: string }[]>('topic');
+    expect(answers.filter((row) => row.topic === TOPICS.signed)).to.have.length(5);
+    expect(answers.filter((row) => row.topic === TOPICS.signingRefused)).to.have.length(REQUESTS - 5);
+  });
+});
