@@ -1,5 +1,5 @@
 // The wallet's money tables: balances, platform accounts, the append-only ledger, escrow, bid locks,
-// withdrawal requests, deposits, deposit addresses and the idempotency store. docs/ledger.md explains
+// withdrawal requests, deposits, deposit addresses and the idempotency store. docs/wallet.md explains
 // every rule written here; the CHECK constraints are the database's copy of the domain's invariants.
 import type { Knex } from 'knex';
 
@@ -81,7 +81,7 @@ export async function up(knex: Knex): Promise<void> {
   // Append-only, twice over. The trigger stops UPDATE, DELETE and TRUNCATE for every role except a
   // superuser with session_replication_role = replica; the REVOKE takes the privileges away from the
   // service role even though it owns the table. The owner could still GRANT them back or DROP the
-  // trigger (an owner's right Postgres does not let us remove): docs/ledger.md says what guards that.
+  // trigger (an owner's right Postgres does not let us remove): docs/wallet.md says what guards that.
   await knex.raw(`
     CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

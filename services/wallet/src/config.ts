@@ -61,8 +61,13 @@ export function walletConfigSchema(env: Readonly<Record<string, string | undefin
     WITHDRAWAL_NETWORK_FEE_KOINU: koinu('100000000'),
     GROUP_COMMIT_MAX_BATCH: positiveInt(200),
     GROUP_COMMIT_MAX_QUEUE: positiveInt(20_000),
-    /** Batches in flight at once (each on its own connection, never two on the same wallet). */
-    GROUP_COMMIT_CONCURRENCY: positiveInt(2),
+    /**
+     * Batches in flight at once (each on its own connection, never two on the same wallet). 1 by
+     * default: on 2 CPUs more batches only made them smaller (docs/wallet.md, Benchmark); more helps
+     * when the database, not the wallet's CPU, is the limit, and keeps one stalled batch from holding up
+     * unrelated wallets.
+     */
+    GROUP_COMMIT_CONCURRENCY: positiveInt(1),
     WALLET_LOCK_TTL_MS: positiveInt(10_000),
     WALLET_LOCK_RETRY_COUNT: z.coerce.number().int().min(0).default(20),
     WALLET_LOCK_RETRY_DELAY_MS: positiveInt(25),

@@ -96,7 +96,7 @@ export interface ExecutorSettings {
 
 export const DEFAULT_EXECUTOR_SETTINGS: ExecutorSettings = {
   maxBatchSize: 200,
-  maxConcurrentBatches: 2,
+  maxConcurrentBatches: 1,
   maxQueueLength: 20_000,
   maxAttempts: 4,
   retryBackoffMs: 5,

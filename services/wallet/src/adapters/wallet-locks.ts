@@ -1,7 +1,7 @@
 /**
  * The Redis lock (redlock) taken before a batch's DB transaction. It only reduces contention between
  * replicas: the row locks (SELECT ... FOR UPDATE) and the version guard are what keep balances right.
- * Decision (docs/ledger.md): when Redis is down or the lock cannot be had in time, the batch proceeds
+ * Decision (docs/wallet.md): when Redis is down or the lock cannot be had in time, the batch proceeds
  * on the row locks alone, with a warning and the wallet_redlock_degraded_total metric, instead of
  * refusing money movements that the database can still serialize correctly.
  */

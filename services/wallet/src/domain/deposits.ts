@@ -172,7 +172,7 @@ export function decideReverseDeposit(book: Book, command: ReverseDeposit, ctx: D
   }
   if (existing?.status === 'CREDITED') {
     if (existing.reversedAfterCreditAt !== null) return accepted(existing, false);
-    // Decision (docs/ledger.md): no automatic claw-back. The user may have spent the coins inside the
+    // Decision (docs/wallet.md): no automatic claw-back. The user may have spent the coins inside the
     // platform already; the ledger keeps the credit, the deposit is flagged and a human decides.
     const flagged: Deposit = {
       ...existing,
