@@ -9,11 +9,15 @@
  * 2. Batching: the saga is restarted with a batching window; a burst of withdrawals is requested at
  *    once. Reports withdrawals per transaction and the real miner fee per withdrawal against the real
  *    fee per withdrawal of phase 1 (one transaction each).
- * The saga is restarted with its normal settings at the end. Sizes: BENCH_LATENCY_COUNT (default 200, so p99 is not just the maximum),
- * BENCH_BATCH_COUNT (default 40), BENCH_BATCH_WINDOW_MS (default 3000).
+ * The saga is restarted with its normal settings at the end. Sizes: BENCH_LATENCY_COUNT (default
+ * 50; the documented run used 200, so that p99 is not just the maximum), BENCH_BATCH_COUNT (default
+ * 40), BENCH_BATCH_WINDOW_MS (default 3000).
  *
  * It stands in for the wallet by producing withdrawal.requested and for the deposit watcher by
  * producing deposit.confirmed for coins it funds itself, so it measures the saga and the signer alone.
+ * Side effect on the shared stack: the wallet never knew these withdrawals, so once later blocks bury
+ * them 6 deep it dead-letters their withdrawal.confirmed, today after 5 attempts (about 3 s each,
+ * one at a time), which delays its other events; hence the modest default sizes.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -22,7 +26,7 @@ import { formatDoge } from '@dbay/money';
 import { Transaction } from 'bitcoinjs-lib';
 import { accountXpub, Bus, Chain, sagaDb, stackScript, waitUntil } from '../../e2e/withdrawal-support.js';
 
-const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 200);
+const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 50);
 const BATCH_COUNT = Number(process.env.BENCH_BATCH_COUNT ?? 40);
 const BATCH_WINDOW_MS = Number(process.env.BENCH_BATCH_WINDOW_MS ?? 3000);
 const COIN_DOGE = '50';
