@@ -326,6 +326,30 @@ export function waitForSagaStatus(db: Knex, withdrawalId: string, status: string
   );
 }
 
+/**
+ * Waits until every outbox row the given services had written by now is published (or parked): what
+ * they did in answer to the events they consumed so far is on Kafka. Rows written later do not count,
+ * so other activity on the shared stack cannot keep it waiting.
+ */
+export async function waitForOutboxesFlushed(db: Knex, schemas: string[], timeoutMs = 60_000): Promise<void> {
+  for (const schema of schemas) {
+    const top = await db(`${schema}.outbox`).max<{ id: string | null }[]>({ id: 'id' });
+    const upTo = top[0]?.id ?? '0';
+    await waitUntil(
+      `the ${schema} outbox to publish up to row ${upTo}`,
+      async () => {
+        const pending = await db(`${schema}.outbox`)
+          .where('id', '<=', upTo)
+          .whereNull('sent_at')
+          .whereNull('parked_at')
+          .count<{ count: string }[]>({ count: '*' });
+        return Number(pending[0]!.count) === 0;
+      },
+      timeoutMs,
+    );
+  }
+}
+
 /** A service token for the review API, signed with the stack's service-token private key. */
 export async function serviceToken(env = stackEnv(), subject = 'e2e-reviewer'): Promise<string> {
   const secrets = env.STACK_SECRETS_DIR!;

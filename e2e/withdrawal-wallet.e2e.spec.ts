@@ -22,6 +22,7 @@ import {
   sagaDb,
   stackEnv,
   stackScript,
+  waitForOutboxesFlushed,
   waitUntil,
   withdrawalTopics,
 } from './withdrawal-support.js';
@@ -439,7 +440,8 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
         signer: [{ topic: 'withdrawal.signing-requested' }],
       };
       await bus.waitForGroupsCaughtUp(groups, 180_000);
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Whatever they produced in answer to the copies is published, then consumed in its turn.
+      await waitForOutboxesFlushed(db, ['signer', 'withdrawal_saga', 'wallet']);
       await bus.waitForGroupsCaughtUp(groups, 180_000);
       await waitUntil('the replayed copies to reach this test', () =>
         Promise.resolve(bus.seen.length >= seenBefore + replayed.messages || undefined),
