@@ -5,8 +5,10 @@
 // kcat replay) finds the inbox row and changes nothing.
 //
 // Failures are told apart: an unreachable database or registry is waited out without limit (it is
-// nobody's message's fault); a handler that keeps throwing gets CONSUMER_MAX_ATTEMPTS tries with
-// backoff, then its message goes to the DLQ and the partition moves on.
+// nobody's message's fault); a handler that rejects the message for good (PermanentEventError: it
+// breaks the contract or names something that does not exist) sends it to the DLQ at once; a handler
+// that keeps throwing anything else gets CONSUMER_MAX_ATTEMPTS tries with backoff, then its message
+// goes to the DLQ and the partition moves on.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { Knex } from 'knex';
@@ -21,6 +23,18 @@ import type { PlatformMetrics } from './metrics.js';
 import { INBOX_TABLE } from './migrations.js';
 
 export const CONSUMER_MAX_ATTEMPTS = 5;
+
+/**
+ * Thrown by a handler for a message no retry can ever apply (a payload that breaks the contract, a
+ * reference to something that does not exist): the consumer dead-letters it at once instead of
+ * spending its backoff on it while the rest of the partition waits.
+ */
+export class PermanentEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}
 export const CONSUMER_RETRY_INITIAL_BACKOFF_MS = 200;
 export const CONSUMER_RETRY_MAX_BACKOFF_MS = 10_000;
 /** Kafka's defaults for a service; tests pass shorter ones through `consumerConfig`. */
@@ -258,6 +272,9 @@ export class IdempotentConsumer {
           this.logger.warn({ err: error }, 'Database unavailable while handling; waiting');
           await this.pause(this.backoffMs(transientFailures++), heartbeat);
           continue;
+        }
+        if (error instanceof PermanentEventError) {
+          return { reason: `handler rejected it for good: ${describe(error)}` };
         }
         if (attempt >= this.maxAttempts) {
           return { reason: `handler failed after ${attempt} attempts: ${describe(error)}` };

@@ -16,6 +16,7 @@ import {
   DLQ_HEADER,
   dlqTopicOf,
   IdempotentConsumer,
+  PermanentEventError,
   type EventHandler,
   type EventMessage,
   type PlatformMetrics,
@@ -196,6 +197,35 @@ describe('idempotent consumer (integration)', function () {
     expect(letters[0]!.value?.equals(poison.value)).to.equal(true);
     expect(headerOf(letters[0]!, DLQ_HEADER.reason)).to.equal(
       'handler failed after 3 attempts: Error: handler bug',
+    );
+  });
+
+  it('dead-letters a permanently rejected event on the first attempt, and moves on', async () => {
+    let rejectedAttempts = 0;
+    const rejected = await encoded('unknown-order');
+    const next = await encoded('next');
+    await producer.send({
+      topic: topic.topic,
+      messages: [rejected, next].map(({ value }) => ({ key: 'user-6', value })),
+    });
+    const metrics = await startConsumer(
+      async (trx, event, context) => {
+        if (event.payload.n === 'unknown-order') {
+          rejectedAttempts += 1;
+          throw new PermanentEventError('no such order');
+        }
+        await recordEffect(trx, event, context);
+      },
+      { maxAttempts: 5 },
+    );
+    await waitFor('both handled', async () => (await handled(metrics)) === 2);
+    expect(rejectedAttempts).to.equal(1);
+    expect(await effectsOf(db.knex)).to.deep.equal([{ event_id: next.eventId, n: 'next' }]);
+    expect(await db.knex('inbox').where({ event_id: rejected.eventId })).to.have.length(0);
+    const letters = await readTopic(kafka, dlqTopicOf(topic.topic));
+    expect(letters).to.have.length(1);
+    expect(headerOf(letters[0]!, DLQ_HEADER.reason)).to.equal(
+      'handler rejected it for good: PermanentEventError: no such order',
     );
   });
 });

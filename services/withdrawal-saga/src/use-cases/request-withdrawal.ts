@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { parseKoinu, MoneyError } from '@dbay/money';
 import { validateAddress, SOFT_DUST_LIMIT_KOINU } from '@dbay/dogecoin';
+import { PermanentEventError } from '@dbay/platform';
 import { decideFraud } from '../domain/fraud.js';
 import type { InitialStatus } from '../domain/withdrawal.js';
 import {
@@ -35,7 +36,7 @@ export interface RequestCause {
 }
 
 /** Thrown for a payload that does not match the contract: the consumer dead-letters it. */
-export class MalformedEventError extends Error {
+export class MalformedEventError extends PermanentEventError {
   constructor(message: string) {
     super(message);
     this.name = 'MalformedEventError';

@@ -11,14 +11,14 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { EventHandler, EventMessage } from '@dbay/platform';
+import { PermanentEventError, type EventHandler, type EventMessage } from '@dbay/platform';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../adapters/command-executor.js';
 import { internalCommandSchemas } from '../http/internal-routes.js';
 import { koinuAmount, koinuFee, uuid } from '../http/request.js';
 
 /** A message the wallet will never be able to apply; the consumer dead-letters it with this reason. */
-export class UnprocessableEventError extends Error {
+export class UnprocessableEventError extends PermanentEventError {
   constructor(message: string) {
     super(message);
     this.name = 'UnprocessableEventError';
