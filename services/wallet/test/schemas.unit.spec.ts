@@ -126,11 +126,39 @@ describe('wallet event schemas', () => {
         eventOccurredAt: '2026-11-24T12:00:01Z',
       },
     ];
+    const otherAuction = '40000000-0000-4000-8000-000000000005';
+    const failedWithdrawal = '40000000-0000-4000-8000-000000000006';
+    story.push(
+      { type: 'LockBid', auctionId: otherAuction, userId: buyer, amountKoinu: DOGE },
+      { type: 'UnlockBid', auctionId: otherAuction, userId: buyer },
+      {
+        type: 'RequestWithdrawal',
+        withdrawalId: failedWithdrawal,
+        userId: buyer,
+        destinationAddress: REGTEST_ADDRESS,
+        amountKoinu: DOGE,
+      },
+      {
+        type: 'FailWithdrawal',
+        withdrawalId: failedWithdrawal,
+        userId: buyer,
+        reasonCode: 'BROADCAST_REJECTED',
+        reason: 'test',
+      },
+    );
     for (const command of story) {
       const decision = decide(book, command, context());
       expect(decision.ok, `${command.type} accepted`).to.equal(true);
       if (decision.ok) applyDecision(book, decision).events.forEach(check);
     }
+    // And a refusal that answers with an event of its own.
+    const refused = decide(
+      book,
+      { type: 'LockBid', auctionId: otherAuction, userId: buyer, amountKoinu: 10_000n * DOGE },
+      context(),
+    );
+    expect(refused.ok, 'a bid above the balance is refused').to.equal(false);
+    if (!refused.ok) refused.events.forEach(check);
     // Everything but deposit-address.assigned, which the address allocator emits outside the domain.
     expect([...seen].sort()).to.deep.equal(
       PRODUCED_TOPICS.filter((t) => t !== 'deposit-address.assigned').sort(),
