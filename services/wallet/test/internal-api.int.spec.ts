@@ -5,8 +5,6 @@
 // bad amount a coded 400, and neither changes anything. Every answer replays under its key.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { Knex } from 'knex';
-import { koinuFromDecimalColumn } from '@dbay/money';
 import {
   DOGE,
   api,
@@ -18,31 +16,12 @@ import {
   testExecutor,
   type ApiResponse,
   type TestExecutor,
+  movedBy,
 } from './support/stack.js';
 
 function expectError(response: ApiResponse, status: number, code: string): void {
   expect(response.status, response.text).to.equal(status);
   expect(response.body.error?.code, response.text).to.equal(code);
-}
-
-/** What a reference (an order or an auction) moved, per user bucket or platform account, in koinu. */
-async function movedBy(knex: Knex, referenceId: string): Promise<Record<string, bigint>> {
-  const rows = await knex('ledger_entries').where({ reference_id: referenceId }).select<
-    {
-      user_id: string | null;
-      bucket: string;
-      platform_account: string | null;
-      debit: string;
-      credit: string;
-    }[]
-  >('user_id', 'bucket', 'platform_account', 'debit', 'credit');
-  const moved: Record<string, bigint> = {};
-  for (const row of rows) {
-    const account = row.platform_account ?? `${row.user_id}:${row.bucket}`;
-    moved[account] =
-      (moved[account] ?? 0n) + koinuFromDecimalColumn(row.credit) - koinuFromDecimalColumn(row.debit);
-  }
-  return Object.fromEntries(Object.entries(moved).filter(([, value]) => value !== 0n));
 }
 
 describe('wallet internal API (running service)', function () {

@@ -6,8 +6,6 @@
 // names, with their own events queued in the outbox.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { koinuFromDecimalColumn } from '@dbay/money';
-import type { Knex } from 'knex';
 import { waitFor } from '@dbay/testing';
 import {
   DOGE,
@@ -22,30 +20,11 @@ import {
   testExecutor,
   userToken,
   type TestExecutor,
+  movedBy,
 } from './support/stack.js';
 import { WalletBus } from './support/kafka.js';
 
 const REGTEST_ADDRESS = 'mnHioPj6vMDGiSUKsXWdX9GEPHoeapF8oi';
-
-/** Net movement per user bucket or platform account of one reference (order, withdrawal, tx). */
-async function movedBy(knex: Knex, referenceId: string): Promise<Record<string, bigint>> {
-  const rows = await knex('ledger_entries').where({ reference_id: referenceId }).select<
-    {
-      user_id: string | null;
-      bucket: string;
-      platform_account: string | null;
-      debit: string;
-      credit: string;
-    }[]
-  >('user_id', 'bucket', 'platform_account', 'debit', 'credit');
-  const moved: Record<string, bigint> = {};
-  for (const row of rows) {
-    const account = row.platform_account ?? `${row.user_id}:${row.bucket}`;
-    moved[account] =
-      (moved[account] ?? 0n) + koinuFromDecimalColumn(row.credit) - koinuFromDecimalColumn(row.debit);
-  }
-  return Object.fromEntries(Object.entries(moved).filter(([, value]) => value !== 0n));
-}
 
 describe('wallet Kafka handlers (running service, real broker)', function () {
   this.timeout(300_000);

@@ -328,3 +328,23 @@ export async function outboxFor(
     .orderBy('id')
     .select<{ topic: string; payload: Record<string, unknown> }[]>('topic', 'payload');
 }
+
+/** Net movement of one reference (order, auction, withdrawal, tx) per user bucket or platform account, in koinu. */
+export async function movedBy(knex: Knex, referenceId: string): Promise<Record<string, bigint>> {
+  const rows = await knex('ledger_entries').where({ reference_id: referenceId }).select<
+    {
+      user_id: string | null;
+      bucket: string;
+      platform_account: string | null;
+      debit: string;
+      credit: string;
+    }[]
+  >('user_id', 'bucket', 'platform_account', 'debit', 'credit');
+  const moved: Record<string, bigint> = {};
+  for (const row of rows) {
+    const account = row.platform_account ?? `${row.user_id}:${row.bucket}`;
+    moved[account] =
+      (moved[account] ?? 0n) + koinuFromDecimalColumn(row.credit) - koinuFromDecimalColumn(row.debit);
+  }
+  return Object.fromEntries(Object.entries(moved).filter(([, value]) => value !== 0n));
+}
