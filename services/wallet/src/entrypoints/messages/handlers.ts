@@ -49,23 +49,21 @@ const COMMAND_TOPICS = {
 
 type EventParser = (payload: unknown, event: EventMessage) => Command;
 
+/** The fields deposit.detected and deposit.confirmed share (the latter adds what the wallet ignores). */
+const depositSeen = z.object({
+  userId: uuid,
+  address: text,
+  txid,
+  vout,
+  amountKoinu: koinuAmount,
+  confirmations: count,
+  blockHash: text.nullable(),
+  blockHeight: nullableHeight,
+});
+
 /** Payload parsers of the events other services emit; fields per CONVENTIONS.md (extra fields ignored). */
 const EVENT_TOPICS: Record<string, EventParser> = {
-  'deposit.detected': (payload) => {
-    const p = z
-      .object({
-        userId: uuid,
-        address: text,
-        txid,
-        vout,
-        amountKoinu: koinuAmount,
-        confirmations: count,
-        blockHash: text.nullable(),
-        blockHeight: nullableHeight,
-      })
-      .parse(payload);
-    return { type: 'RecordIncomingDeposit', ...p };
-  },
+  'deposit.detected': (payload) => ({ type: 'RecordIncomingDeposit', ...depositSeen.parse(payload) }),
   'deposit.confirmations-changed': (payload) => {
     const p = z
       .object({
@@ -79,21 +77,11 @@ const EVENT_TOPICS: Record<string, EventParser> = {
       .parse(payload);
     return { type: 'UpdateDepositConfirmations', ...p };
   },
-  'deposit.confirmed': (payload, event) => {
-    const p = z
-      .object({
-        userId: uuid,
-        address: text,
-        txid,
-        vout,
-        amountKoinu: koinuAmount,
-        confirmations: count,
-        blockHash: text.nullable(),
-        blockHeight: nullableHeight,
-      })
-      .parse(payload);
-    return { type: 'CreditDeposit', ...p, eventOccurredAt: event.envelope.occurredAt };
-  },
+  'deposit.confirmed': (payload, event) => ({
+    type: 'CreditDeposit',
+    ...depositSeen.parse(payload),
+    eventOccurredAt: event.envelope.occurredAt,
+  }),
   'deposit.reversed': (payload, event) => {
     const p = z
       .object({
