@@ -9,8 +9,22 @@
 // breaks the contract or names something that does not exist) sends it to the DLQ at once; a handler
 // that keeps throwing anything else gets CONSUMER_MAX_ATTEMPTS tries with backoff, then its message
 // goes to the DLQ and the partition moves on.
+//
+// Batch handlers (group commit): for a topic with a batch handler, consecutive messages of a partition
+// (up to maxBatchSize) are applied in ONE transaction: one inbox insert for all of them, the handler
+// with the messages not seen before, one commit, then one offset commit. If anything in that goes wrong
+// other than an unreachable database, the same messages are applied again one at a time through the
+// path above, so a bad message is retried or dead-lettered alone and never takes its neighbours with it.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, ConsumerConfig, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type {
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  KafkaMessage,
+  Producer,
+} from 'kafkajs';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { UndecodableMessageError, type EventCodec } from './codec.js';
@@ -67,6 +81,25 @@ export type EventHandler<Payload = unknown> = (
   context: HandlerContext,
 ) => Promise<void>;
 
+/** One message of a batch: its event and the context a single handler would get. */
+export interface BatchItem<Payload = unknown> {
+  event: EventMessage<Payload>;
+  context: HandlerContext;
+}
+
+/**
+ * Applies several messages of one partition (in offset order, each new to the inbox) inside one
+ * transaction. It must throw rather than half-apply: a throw rolls the batch back, and the consumer
+ * then runs the same messages one at a time, as `[item]` batches, so a PermanentEventError thrown for
+ * one of them dead-letters that one only.
+ */
+export type BatchEventHandler<Payload = unknown> = (
+  trx: Knex.Transaction,
+  items: BatchItem<Payload>[],
+) => Promise<void>;
+
+export const CONSUMER_DEFAULT_MAX_BATCH = 200;
+
 export interface IdempotentConsumerOptions {
   kafka: Kafka;
   knex: Knex;
@@ -76,8 +109,12 @@ export interface IdempotentConsumerOptions {
   groupId: string;
   /** The inbox's consumer_name and the dlq-consumer header; the group id unless given. */
   consumerName?: string;
-  /** One handler per topic; the consumer subscribes to exactly these topics. */
+  /** One handler per topic; the consumer subscribes to exactly these topics and those of batchHandlers. */
   handlers: Record<string, EventHandler<never>>;
+  /** Topics whose messages are applied many per transaction (see BatchEventHandler). */
+  batchHandlers?: Record<string, BatchEventHandler<never>>;
+  /** Most messages in one batch transaction (CONSUMER_DEFAULT_MAX_BATCH). */
+  maxBatchSize?: number;
   maxAttempts?: number;
   retryInitialBackoffMs?: number;
   /** New groups start at the beginning: an event produced before the first deploy still counts. */
@@ -105,6 +142,10 @@ export class IdempotentConsumer {
   private readonly name: string;
   private readonly maxAttempts: number;
   private readonly initialBackoffMs: number;
+  private readonly maxBatchSize: number;
+  /** Every topic's one-message handler; a batch topic's is its batch handler called with one item. */
+  private readonly handlers: Record<string, EventHandler>;
+  private readonly batchHandlers: Record<string, BatchEventHandler>;
   private readonly stopping = new AbortController();
   private joined = false;
   private fatalError: Error | undefined;
@@ -113,6 +154,12 @@ export class IdempotentConsumer {
     this.name = options.consumerName ?? options.groupId;
     this.maxAttempts = options.maxAttempts ?? CONSUMER_MAX_ATTEMPTS;
     this.initialBackoffMs = options.retryInitialBackoffMs ?? CONSUMER_RETRY_INITIAL_BACKOFF_MS;
+    this.maxBatchSize = options.maxBatchSize ?? CONSUMER_DEFAULT_MAX_BATCH;
+    this.batchHandlers = (options.batchHandlers ?? {}) as Record<string, BatchEventHandler>;
+    this.handlers = { ...(options.handlers as Record<string, EventHandler>) };
+    for (const [topic, batchHandler] of Object.entries(this.batchHandlers)) {
+      this.handlers[topic] = (trx, event, context) => batchHandler(trx, [{ event, context }]);
+    }
     this.logger = options.logger.child({ component: 'consumer', consumer: this.name });
     this.consumer = options.kafka.consumer({
       ...CONSUMER_DEFAULT_CONFIG,
@@ -139,16 +186,15 @@ export class IdempotentConsumer {
   async start(): Promise<void> {
     await this.dlqProducer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: Object.keys(this.options.handlers),
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
+    const topics = Object.keys(this.handlers);
+    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
       autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.handleMessage(payload),
+      eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.logger.info({ topics: Object.keys(this.options.handlers) }, 'Consumer started');
+    this.logger.info({ topics }, 'Consumer started');
   }
 
   /** For /readyz: rejects unless the consumer is in its group and has not died. */
@@ -166,9 +212,128 @@ export class IdempotentConsumer {
     this.logger.info('Consumer stopped');
   }
 
-  private async handleMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
+  /**
+   * One fetched batch of one partition, in offset order: runs of up to maxBatchSize messages on a batch
+   * topic go through applyBatch, anything else one message at a time. Stops early (without resolving
+   * what it did not process) when the consumer stops or the batch went stale in a rebalance.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = payload.batch;
     const heartbeat = () => payload.heartbeat();
+    const live = () => payload.isRunning() && !payload.isStale();
+    const batchHandler = this.batchHandlers[topic];
+    const step = batchHandler ? this.maxBatchSize : 1;
+    for (let start = 0; start < messages.length && live(); start += step) {
+      const chunk = messages.slice(start, start + step);
+      if (
+        !batchHandler ||
+        chunk.length === 1 ||
+        !(await this.applyBatch(topic, partition, chunk, heartbeat))
+      ) {
+        for (const message of chunk) {
+          if (!live()) return;
+          await this.handleMessage(topic, partition, message, heartbeat);
+          payload.resolveOffset(message.offset);
+        }
+      } else {
+        payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+      }
+      await heartbeat();
+    }
+  }
+
+  /**
+   * Applies a run of messages in one transaction and commits their offsets. Returns false (having
+   * changed nothing) when they must go one at a time instead: one does not decode, or the batch
+   * handler threw. An unreachable database or registry is waited out, as for one message.
+   */
+  private async applyBatch(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
+    const batchHandler = this.batchHandlers[topic]!;
+    const { metrics } = this.options;
+    const stopTimer = metrics.handlerDuration.startTimer({ consumer: this.name, topic });
+    const items: { message: KafkaMessage; event: EventMessage }[] = [];
+    for (const message of messages) {
+      const event = await this.decode(message.value, heartbeat);
+      if (event instanceof UndecodableMessageError) return false;
+      items.push({ message, event });
+    }
+    let fresh: number;
+    for (let transientFailures = 0; ;) {
+      try {
+        fresh = await this.options.knex.transaction(async (trx) => {
+          const inserted = await trx(INBOX_TABLE)
+            .insert(
+              items.map(({ message, event }) => ({
+                consumer_name: this.name,
+                event_id: event.envelope.eventId,
+                topic,
+                partition,
+                offset: message.offset,
+              })),
+            )
+            .onConflict(['consumer_name', 'event_id'])
+            .ignore()
+            .returning('event_id');
+          // The first copy of each event id new to the inbox; a replayed copy in the same run is a duplicate.
+          const unseen = new Set(inserted.map((row: { event_id: string }) => row.event_id));
+          const apply = items.filter(({ event }) => unseen.delete(event.envelope.eventId));
+          if (apply.length > 0) {
+            await batchHandler(
+              trx,
+              apply.map(({ message, event }) => ({
+                event,
+                context: {
+                  topic,
+                  partition,
+                  offset: message.offset,
+                  key: message.key?.toString('utf8') ?? null,
+                  headers: message.headers,
+                  attempt: 1,
+                  logger: this.logger.child({
+                    correlationId: event.envelope.correlationId,
+                    eventId: event.envelope.eventId,
+                  }),
+                },
+              })),
+            );
+          }
+          return apply.length;
+        });
+        break;
+      } catch (error) {
+        if (isTransientDatabaseError(error)) {
+          this.logger.warn({ err: error }, 'Database unavailable while handling a batch; waiting');
+          await this.pause(this.backoffMs(transientFailures++), heartbeat);
+          continue;
+        }
+        this.logger.warn(
+          { err: error, topic, partition, size: items.length, firstOffset: messages[0]?.offset },
+          'Batch failed; applying its messages one at a time',
+        );
+        return false;
+      }
+    }
+    const last = messages[messages.length - 1]!;
+    await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+    metrics.consumerProcessed.inc({ consumer: this.name, topic }, fresh);
+    if (items.length > fresh)
+      metrics.consumerDuplicates.inc({ consumer: this.name, topic }, items.length - fresh);
+    metrics.consumerBatchSize.observe({ consumer: this.name, topic }, items.length);
+    stopTimer({ outcome: 'batch' });
+    return true;
+  }
+
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const { metrics } = this.options;
     const stopTimer = metrics.handlerDuration.startTimer({ consumer: this.name, topic });
     const deadLetter = async (reason: string, kind: string): Promise<Outcome> => {
@@ -233,11 +398,11 @@ export class IdempotentConsumer {
   private async apply(
     topic: string,
     partition: number,
-    message: EachMessagePayload['message'],
+    message: KafkaMessage,
     event: EventMessage,
     heartbeat: () => Promise<void>,
   ): Promise<Outcome | { reason: string }> {
-    const handler = this.options.handlers[topic] as EventHandler | undefined;
+    const handler = this.handlers[topic];
     if (!handler) return { reason: `no handler for topic ${topic}` };
     let attempt = 1;
     for (let transientFailures = 0; ;) {

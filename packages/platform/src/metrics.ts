@@ -12,6 +12,7 @@ export interface PlatformMetrics {
   consumerDuplicates: Counter<'consumer' | 'topic'>;
   consumerDeadLettered: Counter<'consumer' | 'topic' | 'reason'>;
   handlerDuration: Histogram<'consumer' | 'topic' | 'outcome'>;
+  consumerBatchSize: Histogram<'consumer' | 'topic'>;
   httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
 }
 
@@ -61,9 +62,16 @@ export function createMetrics({ service }: { service: string }): PlatformMetrics
     }),
     handlerDuration: new Histogram({
       name: 'dbay_consumer_handler_duration_seconds',
-      help: 'Time to process one message: inbox check, handler and commit, including retries.',
+      help: 'Time to process one message (or one batch: outcome=batch): inbox check, handler and commit, including retries.',
       labelNames: ['consumer', 'topic', 'outcome'],
       buckets: HANDLER_DURATION_BUCKETS_SECONDS,
+      registers,
+    }),
+    consumerBatchSize: new Histogram({
+      name: 'dbay_consumer_batch_messages',
+      help: 'Messages applied in one transaction by a batch handler.',
+      labelNames: ['consumer', 'topic'],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers,
     }),
     httpRequestDuration: new Histogram({

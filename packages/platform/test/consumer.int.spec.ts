@@ -17,6 +17,7 @@ import {
   dlqTopicOf,
   IdempotentConsumer,
   PermanentEventError,
+  type BatchEventHandler,
   type EventHandler,
   type EventMessage,
   type PlatformMetrics,
@@ -67,7 +68,10 @@ describe('idempotent consumer (integration)', function () {
     await trx('effects').insert({ event_id: event.envelope.eventId, n: event.payload.n });
   };
 
-  async function startConsumer(handler: EventHandler<TestPayload>, extra: { maxAttempts?: number } = {}) {
+  async function startConsumer(
+    handler: EventHandler<TestPayload> | { batch: BatchEventHandler<TestPayload>; maxBatchSize?: number },
+    extra: { maxAttempts?: number } = {},
+  ) {
     const metrics = createMetrics({ service: 'consumer' });
     consumer = new IdempotentConsumer({
       kafka,
@@ -78,7 +82,13 @@ describe('idempotent consumer (integration)', function () {
       groupId: `test-${suffix()}`,
       consumerConfig: FAST_CONSUMER_CONFIG,
       retryInitialBackoffMs: 20,
-      handlers: { [topic.topic]: handler as EventHandler<never> },
+      ...(typeof handler === 'function'
+        ? { handlers: { [topic.topic]: handler as EventHandler<never> } }
+        : {
+            handlers: {},
+            batchHandlers: { [topic.topic]: handler.batch as BatchEventHandler<never> },
+            maxBatchSize: handler.maxBatchSize,
+          }),
       ...extra,
     });
     await consumer.start();
@@ -227,6 +237,91 @@ describe('idempotent consumer (integration)', function () {
     expect(headerOf(letters[0]!, DLQ_HEADER.reason)).to.equal(
       'handler rejected it for good: PermanentEventError: no such order',
     );
+  });
+
+  describe('with a batch handler (group commit)', () => {
+    /** Each call of the batch handler: the runs it got and the transaction it ran in. */
+    let calls: { ns: string[]; txid: string }[];
+    beforeEach(() => {
+      calls = [];
+    });
+
+    const recordBatch =
+      (reject?: string): BatchEventHandler<TestPayload> =>
+      async (trx, items) => {
+        const { rows } = await trx.raw<{ rows: { txid: string }[] }>('SELECT txid_current()::text AS txid');
+        calls.push({ ns: items.map((item) => item.event.payload.n), txid: rows[0]!.txid });
+        if (reject && items.some((item) => item.event.payload.n === reject)) {
+          throw new PermanentEventError(`${reject} names nothing`);
+        }
+        await trx('effects').insert(
+          items.map(({ event }) => ({ event_id: event.envelope.eventId, n: event.payload.n })),
+        );
+      };
+
+    it('applies a run of messages in one transaction each, and a copy of an event in the same run once', async () => {
+      const events = await Promise.all(Array.from({ length: 30 }, (_, i) => encoded(`m${i}`)));
+      await producer.send({
+        topic: topic.topic,
+        messages: [...events, events[7]!].map(({ value }) => ({ key: 'user-1', value })),
+      });
+      const metrics = await startConsumer({ batch: recordBatch(), maxBatchSize: 12 });
+      await waitFor('all 31 handled', async () => (await handled(metrics)) === 31);
+
+      expect((await effectsOf(db.knex)).map((e) => e.n).sort()).to.deep.equal(
+        events.map((_, i) => `m${i}`).sort(),
+      );
+      expect(await total(metrics.consumerDuplicates)).to.equal(1);
+      // Fetched together, the 31 messages went as runs of at most 12, in offset order, one
+      // transaction per run, and the copy of m7 never reached the handler.
+      expect(calls.map((call) => call.ns.length)).to.deep.equal([12, 12, 6]);
+      expect(calls.flatMap((call) => call.ns)).to.deep.equal(events.map((_, i) => `m${i}`));
+      expect(new Set(calls.map((call) => call.txid)).size).to.equal(3);
+      // The inbox holds every event once, so a redelivery of the whole run changes nothing.
+      expect(await db.knex('inbox').count<{ count: string }[]>('* as count')).to.deep.equal([
+        { count: '30' },
+      ]);
+    });
+
+    it('dead-letters only the message its batch handler rejects, and applies its neighbours one at a time', async () => {
+      const events = await Promise.all(['a', 'b', 'poison', 'c'].map((n) => encoded(n)));
+      await producer.send({
+        topic: topic.topic,
+        messages: events.map(({ value }) => ({ key: 'user-2', value })),
+      });
+      const metrics = await startConsumer({ batch: recordBatch('poison') });
+      await waitFor('all four handled', async () => (await handled(metrics)) === 4);
+
+      expect((await effectsOf(db.knex)).map((e) => e.n).sort()).to.deep.equal(['a', 'b', 'c']);
+      // The run was tried whole (and rolled back), then message by message.
+      expect(calls.map((call) => call.ns)).to.deep.equal([
+        ['a', 'b', 'poison', 'c'],
+        ['a'],
+        ['b'],
+        ['poison'],
+        ['c'],
+      ]);
+      const letters = await readTopic(kafka, dlqTopicOf(topic.topic));
+      expect(letters.map((letter) => letter.value)).to.deep.equal([events[2]!.value]);
+      expect(headerOf(letters[0]!, DLQ_HEADER.reason)).to.equal(
+        'handler rejected it for good: PermanentEventError: poison names nothing',
+      );
+      expect(await db.knex('inbox').where({ event_id: events[2]!.eventId })).to.have.length(0);
+    });
+
+    it('sends an undecodable message in a run to the DLQ and applies the rest', async () => {
+      const before = await encoded('before');
+      const after = await encoded('after');
+      const notAvro = Buffer.from('not avro');
+      await producer.send({
+        topic: topic.topic,
+        messages: [before.value, notAvro, after.value].map((value) => ({ key: 'user-3', value })),
+      });
+      const metrics = await startConsumer({ batch: recordBatch() });
+      await waitFor('all three handled', async () => (await handled(metrics)) === 3);
+      expect((await effectsOf(db.knex)).map((e) => e.n).sort()).to.deep.equal(['after', 'before']);
+      expect((await readTopic(kafka, dlqTopicOf(topic.topic))).map((m) => m.value)).to.deep.equal([notAvro]);
+    });
   });
 });
 
