@@ -130,7 +130,10 @@ export async function startWallet(config: WalletConfig, context: ServiceContext)
       logger,
       metrics,
       groupId: SERVICE_NAME,
-      handlers: walletHandlers(executor),
+      handlers: {},
+      batchHandlers: walletHandlers(executor),
+      maxBatchSize: config.GROUP_COMMIT_MAX_BATCH,
+      partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
       onFatalError: (error) => context.crash(error),
     });
     await relay.start();

@@ -68,6 +68,11 @@ export function walletConfigSchema(env: Readonly<Record<string, string | undefin
      * unrelated wallets.
      */
     GROUP_COMMIT_CONCURRENCY: positiveInt(1),
+    /**
+     * Partitions whose message batches the Kafka consumer applies at once (each batch one transaction
+     * on its own connection; the redis and row locks keep batches on one wallet apart).
+     */
+    CONSUMER_PARTITIONS_CONCURRENTLY: positiveInt(1),
     WALLET_LOCK_TTL_MS: positiveInt(10_000),
     WALLET_LOCK_RETRY_COUNT: z.coerce.number().int().min(0).default(20),
     WALLET_LOCK_RETRY_DELAY_MS: positiveInt(25),

@@ -21,10 +21,23 @@ import {
   userToken,
   type TestExecutor,
   movedBy,
+  WALLET_URL,
 } from './support/stack.js';
 import { WalletBus } from './support/kafka.js';
 
 const REGTEST_ADDRESS = 'mnHioPj6vMDGiSUKsXWdX9GEPHoeapF8oi';
+
+/** The running wallet's consumer runs on a topic so far: transactions and the messages they held. */
+async function consumerBatches(topic: string): Promise<{ count: number; messages: number }> {
+  const text = await (await fetch(`${WALLET_URL}/metrics`)).text();
+  const read = (series: string): number => {
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`dbay_consumer_batch_messages_${series}{`) && l.includes(`topic="${topic}"`));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
+  return { count: read('count'), messages: read('sum') };
+}
 
 describe('wallet Kafka handlers (running service, real broker)', function () {
   this.timeout(300_000);
@@ -132,6 +145,78 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       const letters = await bus.deadLetters('escrow.lock-requested', orderId, marks);
       expect(letters).to.have.length(1);
       expect(letters[0]).to.match(/amountKoinu/);
+    });
+
+    it('a burst of pay-orders is group-committed: exactly as many as the buyer can afford are locked', async () => {
+      const burstBuyer = randomUUID();
+      await fund(funder.executor, burstBuyer, 25n * DOGE);
+      const batchesBefore = await consumerBatches('escrow.lock-requested');
+      const orderIds = Array.from({ length: 40 }, () => randomUUID());
+      const sent = await bus.sendBurst(
+        'escrow.lock-requested',
+        orderIds.map((orderId) => ({
+          key: orderId,
+          event: bus.event('escrow.lock-requested', 'order', {
+            idempotencyKey: `order:${orderId}:pay`,
+            orderId,
+            buyerId: burstBuyer,
+            sellerId: seller,
+            amountKoinu: String(DOGE),
+            feeKoinu: '0',
+          }),
+        })),
+      );
+      for (const last of sent) await bus.consumed(last);
+
+      expect(await balanceOf(funder.knex, burstBuyer)).to.include({ available: 0n, locked: 25n * DOGE });
+      const answers = await Promise.all(orderIds.map((orderId) => outboxFor(funder.knex, orderId)));
+      const topics = answers.map((events) => events.map((event) => event.topic).join(','));
+      expect(topics.filter((t) => t === 'escrow.locked')).to.have.length(25);
+      expect(topics.filter((t) => t === 'escrow.lock-failed')).to.have.length(15);
+      await expectReconciled(funder.knex, [burstBuyer]);
+      // The burst went through in runs, not one message per transaction: some run held several.
+      const batchesAfter = await consumerBatches('escrow.lock-requested');
+      const runs = batchesAfter.count - batchesBefore.count;
+      expect(batchesAfter.messages - batchesBefore.messages).to.equal(40);
+      expect(runs).to.be.lessThan(40);
+    });
+
+    it('a malformed message inside a burst goes to the DLQ alone; its neighbours are applied', async () => {
+      const burstBuyer = randomUUID();
+      await fund(funder.executor, burstBuyer, 10n * DOGE);
+      const key = `burst-${randomUUID()}`; // one key: one partition, one run with the bad message in it
+      const orderIds = [randomUUID(), randomUUID(), randomUUID()];
+      const marks = await bus.dlqMarks('escrow.lock-requested');
+      const sent = await bus.sendBurst(
+        'escrow.lock-requested',
+        orderIds.map((orderId, index) => ({
+          key,
+          event: bus.event('escrow.lock-requested', 'order', {
+            idempotencyKey: `order:${orderId}:pay`,
+            orderId,
+            buyerId: burstBuyer,
+            sellerId: seller,
+            amountKoinu: index === 1 ? '2.5' : String(2n * DOGE),
+            feeKoinu: '0',
+          }),
+        })),
+      );
+      for (const last of sent) await bus.consumed(last);
+      expect(await balanceOf(funder.knex, burstBuyer)).to.include({
+        available: 6n * DOGE,
+        locked: 4n * DOGE,
+      });
+      expect((await outboxFor(funder.knex, orderIds[0]!)).map((e) => e.topic)).to.deep.equal([
+        'escrow.locked',
+      ]);
+      expect(await outboxFor(funder.knex, orderIds[1]!)).to.deep.equal([]);
+      expect((await outboxFor(funder.knex, orderIds[2]!)).map((e) => e.topic)).to.deep.equal([
+        'escrow.locked',
+      ]);
+      const letters = await bus.deadLetters('escrow.lock-requested', key, marks);
+      expect(letters).to.have.length(1);
+      expect(letters[0]).to.match(/amountKoinu/);
+      await expectReconciled(funder.knex, [burstBuyer]);
     });
 
     it('escrow.release-requested and bid.lock-requested: redelivered, applied once', async () => {

@@ -233,17 +233,22 @@ export class CommandExecutor {
   }
 
   /**
-   * Runs one command inside a transaction the caller owns (a Kafka handler's inbox transaction), so
-   * the effect and the inbox record commit together. Takes the redis lock first, like a batch.
+   * Group commit for a caller that owns the transaction (a batch of Kafka messages and their inbox
+   * rows): the redis lock on every resource of the batch, then the same load, decide-in-order and
+   * one-statement write as a queued batch. One outcome per request, in order.
    */
-  async executeInTransaction(trx: Knex.Transaction, request: CommandRequest): Promise<CommandOutcome> {
-    const lock = await this.deps.locks.acquire(resourcesOf([request]));
+  async executeAllInTransaction(
+    trx: Knex.Transaction,
+    requests: CommandRequest[],
+  ): Promise<CommandOutcome[]> {
+    const stopTimer = this.deps.metrics.batchDuration.startTimer();
+    this.deps.metrics.batchSize.observe(requests.length);
+    const lock = await this.deps.locks.acquire(resourcesOf(requests));
     try {
-      const [outcome] = await this.runInTransaction(trx, [request]);
-      if (!outcome) throw new Error('executor returned no outcome');
-      return outcome;
+      return await this.runInTransaction(trx, requests);
     } finally {
       if (lock.kind === 'locked') await lock.release();
+      stopTimer();
     }
   }
 

@@ -72,6 +72,26 @@ export class WalletBus {
     return { topic, partition: metadata.partition, offset: Number(metadata.baseOffset) };
   }
 
+  /**
+   * Many messages in ONE produce request, as a burst from the order service: each partition gets its
+   * share at once, so the wallet fetches it as one run. Returns the last message sent per partition.
+   */
+  async sendBurst(topic: string, messages: { key: string; event: EventMessage }[]): Promise<Sent[]> {
+    const values = await Promise.all(messages.map(({ event }) => this.codec.encode(topic, event)));
+    const metadata = await this.producer.send({
+      topic,
+      acks: ACKS_ALL,
+      messages: messages.map(({ key }, index) => ({ key, value: values[index]! })),
+    });
+    // baseOffset is the first of the partition's share; its last is the end offset minus one.
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    return metadata.map(({ partition }) => ({
+      topic,
+      partition,
+      offset: Number(ends.find((end) => end.partition === partition)!.high) - 1,
+    }));
+  }
+
   /** Resolves once the wallet's group committed an offset past `sent`. */
   async consumed(sent: Sent): Promise<void> {
     await waitFor(

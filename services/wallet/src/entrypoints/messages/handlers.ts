@@ -1,7 +1,8 @@
 /**
- * Kafka entry points: the same domain commands as the HTTP API, as idempotent handlers. The platform's
- * IdempotentConsumer records each event id in the inbox in the same transaction as the effect, so
- * redelivery and replays change nothing; the command's own idempotency key (the producer's
+ * Kafka entry points: the same domain commands as the HTTP API, as idempotent batch handlers. The
+ * platform's IdempotentConsumer records each event id in the inbox in the same transaction as the
+ * effect (up to GROUP_COMMIT_MAX_BATCH messages of a partition per transaction), so redelivery and
+ * replays change nothing; the command's own idempotency key (the producer's
  * `idempotencyKey` on command topics, the event id otherwise) guards it a second time and lets an
  * HTTP call and a Kafka message with the same key from the same service be one command.
  *
@@ -11,7 +12,7 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { PermanentEventError, type EventHandler, type EventMessage } from '@dbay/platform';
+import { PermanentEventError, type BatchEventHandler, type EventMessage } from '@dbay/platform';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../adapters/command-executor.js';
 import { internalCommandSchemas } from '../http/internal-routes.js';
@@ -130,46 +131,74 @@ function parseOrDeadLetter<T>(topic: string, parse: () => T): T {
   }
 }
 
-async function run(
-  executor: CommandExecutor,
-  trx: Knex.Transaction,
-  event: EventMessage,
-  command: Command,
-  key: string,
-  rejectionIsAnAnswer: boolean,
-): Promise<void> {
-  const outcome = await executor.executeInTransaction(trx, {
-    command,
-    scope: `service:${event.envelope.producer}`,
-    idempotencyKey: key,
-    correlationId: event.envelope.correlationId,
-    causationId: event.envelope.eventId,
-  });
-  if (outcome.kind === 'key-reused') throw new UnprocessableEventError(outcome.message);
-  if (outcome.kind === 'rejected' && !rejectionIsAnAnswer) {
-    throw new UnprocessableEventError(
-      `${event.envelope.eventType} rejected: ${outcome.error.code}: ${outcome.error.message}`,
-    );
-  }
+/** One message's command, with the key it runs under and whether a rejection is its answer. */
+interface MessageCommand {
+  event: EventMessage;
+  command: Command;
+  key: string;
+  rejectionIsAnAnswer: boolean;
 }
 
-export function walletHandlers(executor: CommandExecutor): Record<string, EventHandler<never>> {
-  const handlers: Record<string, EventHandler<unknown>> = {};
+/**
+ * Runs the commands of a batch of messages as one group commit inside the consumer's transaction.
+ * A message the wallet must refuse for good throws, which rolls the whole batch back; the consumer
+ * then runs the messages one at a time and dead-letters only that one.
+ */
+async function runAll(
+  executor: CommandExecutor,
+  trx: Knex.Transaction,
+  work: MessageCommand[],
+): Promise<void> {
+  const outcomes = await executor.executeAllInTransaction(
+    trx,
+    work.map(({ event, command, key }) => ({
+      command,
+      scope: `service:${event.envelope.producer}`,
+      idempotencyKey: key,
+      correlationId: event.envelope.correlationId,
+      causationId: event.envelope.eventId,
+    })),
+  );
+  outcomes.forEach((outcome, index) => {
+    const { event, rejectionIsAnAnswer } = work[index]!;
+    if (outcome.kind === 'key-reused') throw new UnprocessableEventError(outcome.message);
+    if (outcome.kind === 'rejected' && !rejectionIsAnAnswer) {
+      throw new UnprocessableEventError(
+        `${event.envelope.eventType} rejected: ${outcome.error.code}: ${outcome.error.message}`,
+      );
+    }
+  });
+}
+
+/**
+ * Every consumed topic as a batch handler: the consumer applies runs of messages of one partition in
+ * one transaction (group commit, as the HTTP path does), and single messages as batches of one.
+ */
+export function walletHandlers(executor: CommandExecutor): Record<string, BatchEventHandler<never>> {
+  const handlers: Record<string, BatchEventHandler<unknown>> = {};
   for (const [topic, route] of Object.entries(COMMAND_TOPICS)) {
     const schema = internalCommandSchemas[route] as unknown as z.ZodType<Command>;
-    handlers[topic] = async (trx, event) => {
-      const payload = event.payload as Record<string, unknown>;
-      const key = parseOrDeadLetter(topic, () => idempotencyKey.parse(payload.idempotencyKey));
-      const { idempotencyKey: _key, ...body } = payload;
-      const command = parseOrDeadLetter(topic, () => schema.parse(body));
-      await run(executor, trx, event, command, key, true);
+    handlers[topic] = async (trx, items) => {
+      const work = items.map(({ event }): MessageCommand => {
+        const payload = event.payload as Record<string, unknown>;
+        const key = parseOrDeadLetter(topic, () => idempotencyKey.parse(payload.idempotencyKey));
+        const { idempotencyKey: _key, ...body } = payload;
+        const command = parseOrDeadLetter(topic, () => schema.parse(body));
+        return { event, command, key, rejectionIsAnAnswer: true };
+      });
+      await runAll(executor, trx, work);
     };
   }
   for (const [topic, parse] of Object.entries(EVENT_TOPICS)) {
-    handlers[topic] = async (trx, event) => {
-      const command = parseOrDeadLetter(topic, () => parse(event.payload, event));
-      await run(executor, trx, event, command, `event:${event.envelope.eventId}`, false);
+    handlers[topic] = async (trx, items) => {
+      const work = items.map(({ event }): MessageCommand => ({
+        event,
+        command: parseOrDeadLetter(topic, () => parse(event.payload, event)),
+        key: `event:${event.envelope.eventId}`,
+        rejectionIsAnAnswer: false,
+      }));
+      await runAll(executor, trx, work);
     };
   }
-  return handlers as Record<string, EventHandler<never>>;
+  return handlers as Record<string, BatchEventHandler<never>>;
 }
