@@ -13,12 +13,20 @@
  * JWT check, the group-commit executor (redlock on every wallet of the batch, SELECT ... FOR UPDATE,
  * version bump, ledger entries, escrow, outbox, idempotency record, one commit per batch).
  *
+ * Service via Kafka: the same wallet code as a second process with its consumer and outbox relay on,
+ * against a throwaway Kafka broker (bench/ledger/kafka.ts) and its own copy of the seeded database.
+ * The bench plays the order service: it keeps BENCH_KAFKA_IN_FLIGHT (default 1000) escrow.lock-requested
+ * commands outstanding and counts a pay-order done when its escrow.locked comes back through the relay.
+ * The wallet applies each run of a partition's messages as one group commit (one inbox insert, one
+ * redlock, one statement, one commit); BENCH_CONSUMER_PARTITIONS sets how many partitions' runs it
+ * applies at once (default: the wallet's own, 1).
+ *
  * Raw: pgbench with as many client connections, one pay-order per transaction: row lock on the buyer,
  * balance update, the two ledger entries, the escrow, the two outbox events and the idempotency record
  * (what the wallet writes per pay-order), prepared statements.
  *
  * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
- * The four measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
+ * The six measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
  * summed, so that load from other processes on a shared machine falls on both sides of each ratio.
  * Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS (per measurement and round, default 2; each after a
  * 1 s warm-up), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
@@ -38,6 +46,7 @@ import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import knexFactory, { type Knex } from 'knex';
 import { stackEndpoints } from '@dbay/testing';
 import { migrateWallet } from '../../services/wallet/src/migrate.js';
+import { OrderServiceDriver, startThrowawayKafka, type ThrowawayKafka } from './kafka.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -45,6 +54,7 @@ const WARMUP_SECONDS = 1;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 100_000);
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
+const KAFKA_IN_FLIGHT = Number(process.env.BENCH_KAFKA_IN_FLIGHT ?? 1000);
 const ORDER_KOINU = 100_000_000n; // 1 DOGE
 const FEE_KOINU = 1_000_000n;
 const SEED_DOGE = 1_000_000; // per wallet: never the limit in a short run
@@ -174,7 +184,7 @@ interface Wallet {
   token: string;
 }
 
-async function startWallet(databaseUrl: string): Promise<Wallet> {
+async function startWallet(databaseUrl: string, kafkaBrokers?: string): Promise<Wallet> {
   const service = await generateKeyPair('ES256', { extractable: true });
   const user = await generateKeyPair('ES256', { extractable: true });
   const port = await freePort();
@@ -187,8 +197,8 @@ async function startWallet(databaseUrl: string): Promise<Wallet> {
     DATABASE_URL: databaseUrl,
     DB_SCHEMA: 'wallet',
     REDIS_URL: stack.redisUrl,
-    KAFKA_ENABLED: 'false',
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    KAFKA_ENABLED: kafkaBrokers ? 'true' : 'false',
+    KAFKA_BROKERS: kafkaBrokers ?? stack.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     DOGECOIN_NETWORK: 'regtest',
     SERVICE_JWT_PUBLIC_KEY: await exportSPKI(service.publicKey),
@@ -199,7 +209,12 @@ async function startWallet(databaseUrl: string): Promise<Wallet> {
     env.GROUP_COMMIT_MAX_BATCH = process.env.BENCH_GROUP_COMMIT_MAX_BATCH;
   if (process.env.BENCH_GROUP_COMMIT_CONCURRENCY)
     env.GROUP_COMMIT_CONCURRENCY = process.env.BENCH_GROUP_COMMIT_CONCURRENCY;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services/wallet/src/main.ts')], {
+  if (process.env.BENCH_CONSUMER_PARTITIONS)
+    env.CONSUMER_PARTITIONS_CONCURRENTLY = process.env.BENCH_CONSUMER_PARTITIONS;
+  // For profiling the wallet under load, e.g. BENCH_WALLET_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  const nodeArgs = (process.env.BENCH_WALLET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const main = path.join(REPO, 'services/wallet/src/main.ts');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
     cwd: REPO,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -326,6 +341,48 @@ async function driveService(wallet: Wallet, name: string, buyer: () => string): 
   };
 }
 
+/** Open loop with a window: KAFKA_IN_FLIGHT pay-orders outstanding over Kafka, answers via the relay. */
+async function driveKafka(
+  wallet: Wallet,
+  driver: OrderServiceDriver,
+  name: string,
+  buyer: () => string,
+): Promise<Measured> {
+  const payOrder = () => {
+    const buyerId = buyer();
+    let sellerId = walletId(1 + Math.floor(Math.random() * WALLETS));
+    if (sellerId === buyerId) sellerId = walletId('hot');
+    return {
+      buyerId,
+      sellerId,
+      amountKoinu: ORDER_KOINU.toString(),
+      feeKoinu: FEE_KOINU.toString(),
+    };
+  };
+  await driver.drive(WARMUP_SECONDS, KAFKA_IN_FLIGHT, (orderId) => ({ orderId, ...payOrder() }), false);
+  const before = await batchMetrics(wallet);
+  const measured = await driver.drive(
+    SECONDS,
+    KAFKA_IN_FLIGHT,
+    (orderId) => ({ orderId, ...payOrder() }),
+    true,
+  );
+  const after = await batchMetrics(wallet);
+  const count = after.count - before.count;
+  return {
+    name,
+    ops: measured.ops,
+    seconds: measured.seconds,
+    latenciesMs: measured.latenciesMs,
+    errors: measured.failed,
+    batches: {
+      count,
+      meanSize: (after.commands - before.commands) / count,
+      meanMs: ((after.seconds - before.seconds) / count) * 1000,
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The raw side
 
@@ -443,43 +500,10 @@ function loadAverage(): string {
     .join(' ');
 }
 
-async function main(): Promise<void> {
-  const database = `dbay_bench_ledger_${randomBytes(4).toString('hex')}`;
-  console.log(
-    `bench:ledger  ${new Date().toISOString()}  ${os.cpus().length} CPUs  load average before: ${loadAverage()}`,
-  );
-  console.log(
-    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} clients / connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
-  );
-  let wallet: Wallet | undefined;
+/** The books of a bench database: every user's ledger equals their balance, nothing negative. */
+async function checkBooks(databaseUrl: string): Promise<string> {
+  const db = connect(databaseUrl);
   try {
-    const seedStarted = performance.now();
-    const databaseUrl = await createBenchDatabase(database);
-    await seed(databaseUrl);
-    console.log(
-      `  database ${database} migrated and seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
-    );
-
-    wallet = await startWallet(databaseUrl);
-    const hot = walletId('hot');
-    const service = wallet;
-    const spreadBuyer = () => walletId(1 + Math.floor(Math.random() * WALLETS));
-    const runs: (() => Promise<Measured>)[] = [
-      () => driveService(service, 'service, 100k wallets', spreadBuyer),
-      () => drivePgbench(database, 'pgbench, 100k wallets', `md5('bench-' || (:n)::text)::uuid`),
-      () => driveService(service, 'service, one hot wallet', () => hot),
-      () => drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`),
-    ];
-    const totals: (Measured | undefined)[] = runs.map(() => undefined);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [index, drive] of runs.entries()) totals[index] = combine(totals[index], await drive());
-    }
-    await stopWallet(wallet);
-    wallet = undefined;
-    const [serviceSpread, rawSpread, serviceHot, rawHot] = totals as [Measured, Measured, Measured, Measured];
-
-    // The books after both service runs: every accepted pay-order is one escrow and two balanced entries.
-    const db = connect(databaseUrl);
     const [check] = (
       await db.raw<{ rows: { escrows: string; unbalanced: string; negative: string }[] }>(
         `SELECT (SELECT COUNT(*) FROM wallet.escrow) AS escrows,
@@ -489,9 +513,80 @@ async function main(): Promise<void> {
                 (SELECT COUNT(*) FROM wallet.wallet_balances WHERE available < 0 OR locked < 0) AS negative`,
       )
     ).rows;
+    return `${check?.escrows} escrows, ${check?.unbalanced} users whose ledger differs from their balance, ${check?.negative} negative balances`;
+  } finally {
     await db.destroy();
+  }
+}
 
-    const rows = [serviceSpread, rawSpread, serviceHot, rawHot].map(summarize);
+async function provisionTopics(brokers: string): Promise<void> {
+  await run(process.execPath, ['--import', 'tsx', path.join(REPO, 'scripts/provision.ts')], {
+    cwd: REPO,
+    env: { ...process.env, KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl },
+  });
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const database = `dbay_bench_ledger_${id}`;
+  const kafkaDatabase = `dbay_bench_ledger_kafka_${id}`;
+  console.log(
+    `bench:ledger  ${new Date().toISOString()}  ${os.cpus().length} CPUs  load average before: ${loadAverage()}`,
+  );
+  console.log(
+    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
+  );
+  let httpWallet: Wallet | undefined;
+  let kafkaWallet: Wallet | undefined;
+  let kafka: ThrowawayKafka | undefined;
+  let driver: OrderServiceDriver | undefined;
+  try {
+    const seedStarted = performance.now();
+    const databaseUrl = await createBenchDatabase(database);
+    await seed(databaseUrl);
+    const kafkaDatabaseUrl = await createBenchDatabase(kafkaDatabase);
+    await seed(kafkaDatabaseUrl);
+    console.log(
+      `  databases ${database} (HTTP, pgbench) and ${kafkaDatabase} (Kafka) migrated and seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
+    const kafkaStarted = performance.now();
+    kafka = await startThrowawayKafka({
+      libsDir: stack.kafkaLibsDir,
+      port: await freePort(),
+      controllerPort: await freePort(),
+    });
+    await provisionTopics(kafka.brokers);
+    console.log(
+      `  throwaway Kafka on ${kafka.brokers} with the declared topics in ${((performance.now() - kafkaStarted) / 1000).toFixed(1)} s`,
+    );
+
+    httpWallet = await startWallet(databaseUrl);
+    kafkaWallet = await startWallet(kafkaDatabaseUrl, kafka.brokers);
+    driver = new OrderServiceDriver(kafka.brokers, stack.schemaRegistryUrl);
+    await driver.start();
+    const hot = walletId('hot');
+    const [viaHttp, viaKafka, orders] = [httpWallet, kafkaWallet, driver];
+    const spreadBuyer = () => walletId(1 + Math.floor(Math.random() * WALLETS));
+    const runs: (() => Promise<Measured>)[] = [
+      () => driveService(viaHttp, 'HTTP, 100k wallets', spreadBuyer),
+      () => driveKafka(viaKafka, orders, 'Kafka, 100k wallets', spreadBuyer),
+      () => drivePgbench(database, 'pgbench, 100k wallets', `md5('bench-' || (:n)::text)::uuid`),
+      () => driveService(viaHttp, 'HTTP, one hot wallet', () => hot),
+      () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
+      () => drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`),
+    ];
+    const totals: (Measured | undefined)[] = runs.map(() => undefined);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const [index, drive] of runs.entries()) totals[index] = combine(totals[index], await drive());
+    }
+    await driver.stop();
+    driver = undefined;
+    await stopWallet(httpWallet);
+    httpWallet = undefined;
+    await stopWallet(kafkaWallet);
+    kafkaWallet = undefined;
+
+    const rows = (totals as Measured[]).map(summarize);
     console.log(`  load average after: ${loadAverage()}`);
     console.log('');
     console.log(
@@ -508,26 +603,30 @@ async function main(): Promise<void> {
           `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
         );
     }
-    const [s, r, sh, rh] = rows as [
-      ReturnType<typeof summarize>,
-      ReturnType<typeof summarize>,
-      ReturnType<typeof summarize>,
-      ReturnType<typeof summarize>,
-    ];
+    type Row = ReturnType<typeof summarize>;
+    const [http, viaBus, raw, httpHot, busHot, rawHot] = rows as [Row, Row, Row, Row, Row, Row];
+    const ratio = (service: { opsPerSecond: number }, baseline: { opsPerSecond: number }) =>
+      (service.opsPerSecond / baseline.opsPerSecond).toFixed(2);
     console.log('');
+    console.log(`  ratio service / raw          100k wallets   one hot wallet   (target >= 1.0)`);
     console.log(
-      `  ratio service / raw, 100k wallets:   ${(s.opsPerSecond / r.opsPerSecond).toFixed(2)}  (target >= 1.0)`,
+      `    via Kafka (group commit)   ${ratio(viaBus, raw).padStart(12)}   ${ratio(busHot, rawHot).padStart(14)}`,
     );
     console.log(
-      `  ratio service / raw, one hot wallet: ${(sh.opsPerSecond / rh.opsPerSecond).toFixed(2)}  (target >= 1.0)`,
+      `    via HTTP                   ${ratio(http, raw).padStart(12)}   ${ratio(httpHot, rawHot).padStart(14)}`,
     );
-    console.log(
-      `  books after the runs: ${check?.escrows} escrows, ${check?.unbalanced} users whose ledger differs from their balance, ${check?.negative} negative balances`,
-    );
+    console.log(`  books after the HTTP and pgbench runs: ${await checkBooks(databaseUrl)}`);
+    console.log(`  books after the Kafka runs:            ${await checkBooks(kafkaDatabaseUrl)}`);
   } finally {
-    if (wallet) await stopWallet(wallet);
-    if (KEEP_DB) console.log(`  kept database ${database} (BENCH_KEEP_DB=1)`);
-    else await dropBenchDatabase(database);
+    if (driver) await driver.stop().catch(() => undefined);
+    if (httpWallet) await stopWallet(httpWallet);
+    if (kafkaWallet) await stopWallet(kafkaWallet);
+    if (kafka) await kafka.stop();
+    if (KEEP_DB) console.log(`  kept databases ${database} and ${kafkaDatabase} (BENCH_KEEP_DB=1)`);
+    else {
+      await dropBenchDatabase(database);
+      await dropBenchDatabase(kafkaDatabase);
+    }
   }
 }
 
