@@ -80,6 +80,7 @@ describe('idempotent consumer (integration)', function () {
       logger: testLogger(),
       metrics,
       groupId: `test-${suffix()}`,
+      consumerName: `test-inbox-${topic.topic}`,
       consumerConfig: FAST_CONSUMER_CONFIG,
       retryInitialBackoffMs: 20,
       ...(typeof handler === 'function'
@@ -281,6 +282,24 @@ describe('idempotent consumer (integration)', function () {
       expect(await db.knex('inbox').count<{ count: string }[]>('* as count')).to.deep.equal([
         { count: '30' },
       ]);
+    });
+
+    it('a run redelivered after a crash before its offset commit changes nothing', async () => {
+      const events = await Promise.all(Array.from({ length: 20 }, (_, i) => encoded(`r${i}`)));
+      await producer.send({
+        topic: topic.topic,
+        messages: events.map(({ value }) => ({ key: 'user-4', value })),
+      });
+      const first = await startConsumer({ batch: recordBatch() });
+      await waitFor('the run applied', async () => (await total(first.consumerProcessed)) === 20);
+      await consumer?.stop();
+      // A new group with the same inbox name reads the partition from the start: exactly what a
+      // crash between the run's commit and its offset commit leads to.
+      const again = await startConsumer({ batch: recordBatch() });
+      await waitFor('the redelivery handled', async () => (await total(again.consumerDuplicates)) === 20);
+      expect(await total(again.consumerProcessed)).to.equal(0);
+      expect(await effectsOf(db.knex)).to.have.length(20);
+      expect(calls).to.have.length(1);
     });
 
     it('dead-letters only the message its batch handler rejects, and applies its neighbours one at a time', async () => {
