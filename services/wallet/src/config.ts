@@ -1,5 +1,5 @@
 /**
- * The wallet's configuration, validated once at boot (every variable documented in docs/wallet-api.md).
+ * The wallet's configuration, validated once at boot (every variable documented in docs/wallet.md, Configuration).
  * Keys are read from files when a *_FILE variable is given, so secrets never sit in the environment.
  */
 import { existsSync, readFileSync } from 'node:fs';
