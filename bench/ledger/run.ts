@@ -287,21 +287,35 @@ async function batchMetrics(wallet: Wallet): Promise<{ count: number; commands: 
   };
 }
 
+type BatchTotals = Awaited<ReturnType<typeof batchMetrics>>;
+
+/** Group commits between two reads of the metrics: how many, their mean size and mean time. */
+function batchesBetween(before: BatchTotals, after: BatchTotals): NonNullable<Measured['batches']> {
+  const count = after.count - before.count;
+  return {
+    count,
+    meanSize: (after.commands - before.commands) / count,
+    meanMs: ((after.seconds - before.seconds) / count) * 1000,
+  };
+}
+
+/** One pay-order: 1 DOGE from `buyerId` to a random other wallet (the same on every path). */
+function payOrderBody(orderId: string, buyerId: string) {
+  let sellerId = walletId(1 + Math.floor(Math.random() * WALLETS));
+  if (sellerId === buyerId) sellerId = walletId('hot');
+  return {
+    orderId,
+    buyerId,
+    sellerId,
+    amountKoinu: ORDER_KOINU.toString(),
+    feeKoinu: FEE_KOINU.toString(),
+  };
+}
+
 /** Closed loop: CONCURRENCY clients, each sends its next pay-order when the previous one answered. */
 async function driveService(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const payOrder = () => {
-    const buyerId = buyer();
-    let sellerId = walletId(1 + Math.floor(Math.random() * WALLETS));
-    if (sellerId === buyerId) sellerId = walletId('hot');
-    return JSON.stringify({
-      orderId: randomUUID(),
-      buyerId,
-      sellerId,
-      amountKoinu: ORDER_KOINU.toString(),
-      feeKoinu: FEE_KOINU.toString(),
-    });
-  };
+  const payOrder = () => JSON.stringify(payOrderBody(randomUUID(), buyer()));
   const phase = async (seconds: number, record: boolean) => {
     const latenciesMs: number[] = [];
     let errors = 0;
@@ -330,15 +344,7 @@ async function driveService(wallet: Wallet, name: string, buyer: () => string): 
   const measured = await phase(SECONDS, true);
   const after = await batchMetrics(wallet);
   agent.destroy();
-  const count = after.count - before.count;
-  return {
-    ...measured,
-    batches: {
-      count,
-      meanSize: (after.commands - before.commands) / count,
-      meanMs: ((after.seconds - before.seconds) / count) * 1000,
-    },
-  };
+  return { ...measured, batches: batchesBetween(before, after) };
 }
 
 /** Open loop with a window: KAFKA_IN_FLIGHT pay-orders outstanding over Kafka, answers via the relay. */
@@ -348,38 +354,18 @@ async function driveKafka(
   name: string,
   buyer: () => string,
 ): Promise<Measured> {
-  const payOrder = () => {
-    const buyerId = buyer();
-    let sellerId = walletId(1 + Math.floor(Math.random() * WALLETS));
-    if (sellerId === buyerId) sellerId = walletId('hot');
-    return {
-      buyerId,
-      sellerId,
-      amountKoinu: ORDER_KOINU.toString(),
-      feeKoinu: FEE_KOINU.toString(),
-    };
-  };
-  await driver.drive(WARMUP_SECONDS, KAFKA_IN_FLIGHT, (orderId) => ({ orderId, ...payOrder() }), false);
+  const payOrder = (orderId: string) => payOrderBody(orderId, buyer());
+  await driver.drive(WARMUP_SECONDS, KAFKA_IN_FLIGHT, payOrder, false);
   const before = await batchMetrics(wallet);
-  const measured = await driver.drive(
-    SECONDS,
-    KAFKA_IN_FLIGHT,
-    (orderId) => ({ orderId, ...payOrder() }),
-    true,
-  );
+  const measured = await driver.drive(SECONDS, KAFKA_IN_FLIGHT, payOrder, true);
   const after = await batchMetrics(wallet);
-  const count = after.count - before.count;
   return {
     name,
     ops: measured.ops,
     seconds: measured.seconds,
     latenciesMs: measured.latenciesMs,
     errors: measured.failed,
-    batches: {
-      count,
-      meanSize: (after.commands - before.commands) / count,
-      meanMs: ((after.seconds - before.seconds) / count) * 1000,
-    },
+    batches: batchesBetween(before, after),
   };
 }
 
