@@ -3,7 +3,17 @@
  * recommendation), as bigint koinu. 1 DOGE = 100,000,000 koinu.
  */
 
-export const KOINU_PER_DOGE = 100_000_000n;
+import { KOINU_PER_DOGE } from '@dbay/money';
+
+/** Re-exported so chain code has the one definition (it lives in @dbay/money, with the parsers). */
+export { KOINU_PER_DOGE };
+
+/**
+ * Blocks deep a transaction must be before the platform treats it as final (the tip block counts as 1):
+ * deposits are credited and withdrawals finalized at this depth. The wallet convention for DOGE, and the
+ * default of every setting that names a confirmation depth.
+ */
+export const DEFAULT_CONFIRMATION_DEPTH = 6;
 export const BYTES_PER_KILOBYTE = 1000n;
 
 /** Recommended fee rate: 0.01 DOGE per kB. */

@@ -93,18 +93,26 @@ export function formatDoge(koinu: bigint): string {
 }
 
 /**
- * Converts a value read from Postgres (pg returns NUMERIC and BIGINT as strings) into koinu.
- * NUMERIC(20,8) columns come back as "12.50000000"; BIGINT koinu columns as "1250000000". Anything
- * else is a bug in the schema, so it throws loudly instead of guessing.
+ * Converts a NUMERIC(20,8) column, which holds DOGE (pg returns it as a string like "12.50000000"),
+ * into koinu. It is for DOGE columns only: a BIGINT column already holds koinu and is read with
+ * koinuFromBigintColumn. Anything that is not a plain decimal is a bug in the schema, so it throws
+ * loudly instead of guessing.
  */
-export function koinuFromDecimalColumn(value: string | number | bigint): bigint {
-  if (typeof value === 'bigint') return value;
-  const text = String(value);
-  const match = /^(-?)(\d+)(?:\.(\d{1,8}))?$/.exec(text);
-  if (!match) throw new Error(`unexpected NUMERIC value from the database: ${text}`);
+export function koinuFromDecimalColumn(value: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,8}))?$/.exec(value);
+  if (!match) throw new Error(`unexpected NUMERIC value from the database: ${value}`);
   const [, sign = '', whole = '0', fraction = ''] = match;
   const koinu = BigInt(whole) * KOINU_PER_DOGE + BigInt(fraction.padEnd(DOGE_DECIMALS, '0'));
   return sign === '-' ? -koinu : koinu;
+}
+
+/**
+ * Converts a BIGINT column that holds integer koinu (pg returns int8 as a string like "1250000000")
+ * into koinu. A fraction or any other text is a bug in the schema and throws.
+ */
+export function koinuFromBigintColumn(value: string): bigint {
+  if (!/^-?\d+$/.test(value)) throw new Error(`unexpected BIGINT koinu value from the database: ${value}`);
+  return BigInt(value);
 }
 
 /** Renders koinu for a NUMERIC(20,8) column: the same text as formatDoge. */

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   formatDoge,
+  koinuFromBigintColumn,
   koinuFromDecimalColumn,
   MAX_AMOUNT_KOINU,
   MoneyError,
@@ -54,6 +55,14 @@ describe('money', () => {
         expect(koinuFromDecimalColumn(text)).to.equal(koinu);
       }),
     );
+  });
+
+  it('reads a BIGINT koinu column as koinu, never scaled by 10^8, and refuses a fraction', () => {
+    expect(koinuFromBigintColumn('1250000000')).to.equal(1_250_000_000n);
+    expect(koinuFromBigintColumn('-7')).to.equal(-7n);
+    expect(() => koinuFromBigintColumn('12.5')).to.throw(/BIGINT koinu/);
+    // The NUMERIC reader treats its text as DOGE: the same digits are 10^8 times more money.
+    expect(koinuFromDecimalColumn('1250000000')).to.equal(1_250_000_000n * 100_000_000n);
   });
 
   it('formats negative balances for reports', () => {

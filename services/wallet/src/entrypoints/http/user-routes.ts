@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { DEFAULT_CONFIRMATION_DEPTH } from '@dbay/dogecoin';
 import type { CommandExecutor } from '../../adapters/command-executor.js';
 import { DepositAddressUnavailableError, type DepositAddresses } from '../../adapters/deposit-addresses.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import type { TokenVerifier } from '../../adapters/tokens.js';
+import type { TokenVerifier } from '@dbay/platform';
 import { walletError } from './error-table.js';
 import {
   presentBalance,
@@ -34,7 +35,7 @@ import {
 const PAGE_MAX = 100;
 const PAGE_DEFAULT = 50;
 /** Confirmations after which the deposit watcher reports a deposit confirmed (CONVENTIONS.md). */
-export const DEPOSIT_CONFIRMATIONS = 6;
+export const DEPOSIT_CONFIRMATIONS = DEFAULT_CONFIRMATION_DEPTH;
 
 const pageQuery = z
   .object({
@@ -58,7 +59,7 @@ export interface UserRoutesDeps {
 
 export function userRoutes({ executor, queries, depositAddresses, verifier }: UserRoutesDeps): Router {
   const router = Router();
-  router.use(authenticate(verifier, 'user'));
+  router.use(authenticate(verifier, { kind: 'user' }));
 
   router.get('/balance', async (_req, res) => {
     const userId = userIdOf(res);
