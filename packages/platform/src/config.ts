@@ -1,7 +1,9 @@
 // Typed configuration, validated once at boot. A service describes its variables as a zod object,
 // `loadConfig` parses the environment against it, and a bad or missing value stops the service with a
 // message that names every offending variable (never its value: DATABASE_URL may carry a password).
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MoneyError, parseKoinu } from '@dbay/money';
 
 /** Thrown by `loadConfig`; `variables` lists every environment variable that failed validation. */
 export class ConfigError extends Error {
@@ -62,6 +64,60 @@ export function schemaNameOf(service: string): string {
 
 const hostAndPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
+/** A koinu amount variable: integer koinu text, parsed by @dbay/money, within optional bounds. */
+function koinuVariable({
+  fallback,
+  minKoinu = 0n,
+  maxKoinu,
+}: {
+  fallback?: bigint;
+  minKoinu?: bigint;
+  maxKoinu?: bigint;
+}) {
+  const text = fallback === undefined ? z.string() : z.string().default(fallback.toString());
+  return text.transform((value, context) => {
+    try {
+      const koinu = parseKoinu(value, { allowZero: minKoinu <= 0n });
+      if (koinu < minKoinu) {
+        context.addIssue({ code: 'custom', message: `expected at least ${minKoinu} koinu` });
+        return z.NEVER;
+      }
+      if (maxKoinu !== undefined && koinu > maxKoinu) {
+        context.addIssue({ code: 'custom', message: `expected at most ${maxKoinu} koinu` });
+        return z.NEVER;
+      }
+      return koinu;
+    } catch (error) {
+      // MoneyError's message quotes the text, which is fine for an amount but not worth the risk here.
+      const reason = error instanceof MoneyError ? error.code : 'not a koinu amount';
+      context.addIssue({ code: 'custom', message: `expected integer koinu (${reason})` });
+      return z.NEVER;
+    }
+  });
+}
+
+/** A boolean variable: true|false|1|0 (anything else is a configuration error, not false). */
+function flagVariable(fallback: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+}
+
+/** A comma-separated list of names; empty entries are dropped. */
+function listVariable(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+}
+
+/** Reusable zod pieces for the variables every service shares. */
 /** Reusable zod pieces for the variables every service shares. */
 export const configPieces = {
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -77,14 +133,51 @@ export const configPieces = {
   redisUrl: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL),
   databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }),
   schemaName: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case Postgres identifier'),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  /** Milliseconds, zero allowed. */
+  durationMs: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
+  koinu: koinuVariable,
+  flag: flagVariable,
+  list: listVariable,
 };
+
+/** `NAME` and `NAME_FILE`: a secret given inline or (preferred) as the path of a file holding it. */
+export function secretVariables<Name extends string>(
+  name: Name,
+): Record<Name | `${Name}_FILE`, z.ZodOptional<z.ZodString>> {
+  return { [name]: z.string().optional(), [`${name}_FILE`]: z.string().optional() } as Record<
+    Name | `${Name}_FILE`,
+    z.ZodOptional<z.ZodString>
+  >;
+}
+
+/**
+ * The secret `name` from a config parsed with `secretVariables(name)`: the inline value, else the trimmed
+ * contents of the file. Throws a ConfigError naming the variables (never a value) when neither is set or
+ * the file cannot be read. Read on use, so a file written after boot (the signer's xpub) is picked up.
+ */
+export function readSecret(config: Readonly<Record<string, unknown>>, name: string): string {
+  const inline = config[name];
+  if (typeof inline === 'string' && inline !== '') return inline;
+  const file = config[`${name}_FILE`];
+  if (typeof file === 'string' && file !== '') {
+    try {
+      const text = readFileSync(file, 'utf8').trim();
+      if (text !== '') return text;
+    } catch {
+      // Reported below without the path's contents; the path itself is not secret.
+    }
+    throw new ConfigError([{ variable: `${name}_FILE`, problem: `cannot read a value from ${file}` }]);
+  }
+  throw new ConfigError([{ variable: name, problem: `${name} or ${name}_FILE must be set` }]);
+}
 
 /**
  * The shared variables of one service with the defaults of CONVENTIONS.md: its own port, role and
  * schema. The DATABASE_URL default is built from PGHOST, PGPORT and DBAY_DB_NAME of `env`, so pass the
  * same `env` you give `loadConfig`.
  */
-export function serviceConfigShape(service: ServiceName, env: Environment = process.env) {
+export function serviceConfigShape(service: string, env: Environment = process.env) {
   const schema = schemaNameOf(service);
   const host = env.PGHOST || '127.0.0.1';
   const port = env.PGPORT || '5432';
@@ -92,11 +185,32 @@ export function serviceConfigShape(service: ServiceName, env: Environment = proc
   return {
     SERVICE_NAME: z.string().min(1).default(service),
     LOG_LEVEL: configPieces.logLevel,
-    HTTP_PORT: configPieces.port.default(SERVICE_HTTP_PORTS[service]),
+    /** 0 picks a free port (tests); a service of the platform defaults to its port in CONVENTIONS.md. */
+    HTTP_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(SERVICE_HTTP_PORTS[service as ServiceName] ?? 0),
     KAFKA_BROKERS: configPieces.kafkaBrokers,
     SCHEMA_REGISTRY_URL: configPieces.schemaRegistryUrl,
     DATABASE_URL: configPieces.databaseUrl.default(`postgres://dbay_${schema}@${host}:${port}/${database}`),
     DB_SCHEMA: configPieces.schemaName.default(schema),
+    DB_POOL_MAX: configPieces.positiveInt(10),
     REDIS_URL: configPieces.redisUrl,
+    /** Where the HTTP port listens; the signer keeps it on loopback. */
+    HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * The consumer's Kafka session: a process that died without leaving its group (SIGKILL, OOM) holds
+     * its partitions until this runs out. The heartbeat must stay well below it.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
+    KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
   };
 }
+
+/** The shape every service's configuration starts from (see serviceConfigShape). */
+export type PlatformConfigShape = ReturnType<typeof serviceConfigShape>;
+
+/** The validated variables the skeleton itself uses; every service's configuration includes them. */
+export type PlatformConfig = z.output<z.ZodObject<PlatformConfigShape>>;

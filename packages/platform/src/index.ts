@@ -13,3 +13,6 @@ export * from './outbox-relay.js';
 export * from './dlq.js';
 export * from './consumer.js';
 export * from './runtime.js';
+export * from './loops.js';
+export * from './tokens.js';
+export * from './http-input.js';

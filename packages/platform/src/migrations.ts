@@ -29,6 +29,24 @@ export async function runMigrations(knex: Knex, { directory, schema }: Migration
 }
 
 /**
+ * The names of the migrations in `directory` that are not applied to `schema` yet. A service checks this
+ * at boot and refuses to run on a schema older than its code; it never migrates by itself (the one
+ * migration policy: scripts/migrate.ts locally, the migrate Job in Kubernetes).
+ */
+export async function pendingMigrations(
+  knex: Knex,
+  { directory, schema }: MigrationOptions,
+): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list({
+    directory,
+    schemaName: schema,
+    tableName: MIGRATIONS_TABLE,
+    loadExtensions: ['.ts'],
+  })) as [unknown[], Array<{ file: string } | string>];
+  return pending.map((entry) => (typeof entry === 'string' ? entry : entry.file));
+}
+
+/**
  * Creates the outbox and inbox in `schema`.
  *
  * outbox: one row per event committed with a state change. `id` orders publication; `sent_at` marks

@@ -2,7 +2,17 @@
 // that the shared variables get the defaults of CONVENTIONS.md, and that secrets never reach the message.
 import { expect } from 'chai';
 import { z } from 'zod';
-import { ConfigError, loadConfig, serviceConfigShape } from '../src/index.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  ConfigError,
+  configPieces,
+  loadConfig,
+  readSecret,
+  secretVariables,
+  serviceConfigShape,
+} from '../src/index.js';
 
 function configErrorOf(run: () => unknown): ConfigError {
   try {
@@ -27,7 +37,11 @@ describe('loadConfig', () => {
       SCHEMA_REGISTRY_URL: 'http://127.0.0.1:8081/apis/ccompat/v7',
       DATABASE_URL: 'postgres://dbay_order@127.0.0.1:5432/dbay',
       DB_SCHEMA: 'order',
+      DB_POOL_MAX: 10,
       REDIS_URL: 'redis://127.0.0.1:6379',
+      HTTP_HOST: '0.0.0.0',
+      KAFKA_SESSION_TIMEOUT_MS: 30_000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 3_000,
     });
   });
 
@@ -71,8 +85,9 @@ describe('loadConfig', () => {
     expect(error.variables).to.deep.equal(['ACCOUNT_XPUB']);
   });
 
-  it('refuses out-of-range ports', () => {
-    for (const port of ['0', '65536', '80.5', '-1']) {
+  it('refuses out-of-range ports (0 asks for any free port, as tests do)', () => {
+    expect(loadConfig(orderShape({ HTTP_PORT: '0' }), { HTTP_PORT: '0' }).HTTP_PORT).to.equal(0);
+    for (const port of ['65536', '80.5', '-1']) {
       const env = { HTTP_PORT: port };
       expect(configErrorOf(() => loadConfig(orderShape(env), env)).variables).to.deep.equal(['HTTP_PORT']);
     }
@@ -83,5 +98,48 @@ describe('loadConfig', () => {
     const error = configErrorOf(() => loadConfig(orderShape(env), env));
     expect(error.variables).to.deep.equal(['DATABASE_URL']);
     expect(error.message).not.to.include('hunter2');
+  });
+});
+
+describe('config pieces', () => {
+  it('reads koinu amounts exactly, within their bounds, and names the variable of a bad one', () => {
+    const schema = z.object({
+      FEE_KOINU: configPieces.koinu({ fallback: 5n, minKoinu: 1n, maxKoinu: 1_000n }),
+      CAP_KOINU: configPieces.koinu({}),
+    });
+    expect(loadConfig(schema, { CAP_KOINU: '92233720368547758' })).to.deep.equal({
+      FEE_KOINU: 5n,
+      CAP_KOINU: 92_233_720_368_547_758n,
+    });
+    for (const bad of ['0', '1001', '1.5', '1e3', '-2', ' 7']) {
+      const env = { FEE_KOINU: bad, CAP_KOINU: '1' };
+      expect(configErrorOf(() => loadConfig(schema, env)).variables, bad).to.deep.equal(['FEE_KOINU']);
+    }
+    expect(configErrorOf(() => loadConfig(schema, {})).variables).to.deep.equal(['CAP_KOINU']);
+  });
+
+  it('reads flags as true|false|1|0 only, and lists without empty entries', () => {
+    const schema = z.object({ ON: configPieces.flag(false), NAMES: configPieces.list('order') });
+    expect(loadConfig(schema, { ON: '1', NAMES: 'a, b,,c' })).to.deep.equal({
+      ON: true,
+      NAMES: ['a', 'b', 'c'],
+    });
+    expect(loadConfig(schema, {})).to.deep.equal({ ON: false, NAMES: ['order'] });
+    expect(configErrorOf(() => loadConfig(schema, { ON: 'yes' })).variables).to.deep.equal(['ON']);
+  });
+
+  it('reads a secret inline or from its file, and names the variable (never a value) when neither works', () => {
+    const schema = z.object(secretVariables('API_KEY'));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'secret-')), 'key');
+    writeFileSync(file, 'from-the-file\n');
+    expect(readSecret(loadConfig(schema, { API_KEY: 'inline' }), 'API_KEY')).to.equal('inline');
+    expect(readSecret(loadConfig(schema, { API_KEY_FILE: file }), 'API_KEY')).to.equal('from-the-file');
+    expect(configErrorOf(() => readSecret(loadConfig(schema, {}), 'API_KEY')).variables).to.deep.equal([
+      'API_KEY',
+    ]);
+    const missing = configErrorOf(() =>
+      readSecret(loadConfig(schema, { API_KEY_FILE: `${file}-absent` }), 'API_KEY'),
+    );
+    expect(missing.variables).to.deep.equal(['API_KEY_FILE']);
   });
 });

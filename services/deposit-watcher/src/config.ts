@@ -3,14 +3,15 @@
  * the variable's name). Every limit the watcher works with is here, by name, with its default.
  */
 import { z } from 'zod';
-import { loadConfig, serviceConfigShape } from '@dbay/platform';
-import { NETWORK_NAMES, type NetworkName } from '@dbay/dogecoin';
+import type { PlatformConfigShape } from '@dbay/platform';
+import { DEFAULT_CONFIRMATION_DEPTH, NETWORK_NAMES, type NetworkName } from '@dbay/dogecoin';
 
 const positiveInt = z.coerce.number().int().positive();
 
-export function configSchema(env: Readonly<Record<string, string | undefined>> = process.env) {
+/** The deposit watcher's whole environment, on the platform's shape. */
+export function depositWatcherConfig(platform: PlatformConfigShape) {
   return z.object({
-    ...serviceConfigShape('deposit-watcher', env),
+    ...platform,
 
     /** The node's JSON-RPC endpoint and basic-auth credentials (rpcuser/rpcpassword). */
     DOGECOIN_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:18332'),
@@ -33,7 +34,7 @@ export function configSchema(env: Readonly<Record<string, string | undefined>> =
     /** Poll the node this often (the seed's 30 s; the local stack polls every few hundred ms). */
     DEPOSIT_POLL_INTERVAL_MS: positiveInt.default(30_000),
     /** A deposit is confirmed (and credited) when its block is this deep: the tip block counts as 1. */
-    DEPOSIT_CONFIRMATIONS: positiveInt.default(6),
+    DEPOSIT_CONFIRMATIONS: positiveInt.default(DEFAULT_CONFIRMATION_DEPTH),
     /**
      * A detected deposit found in neither the chain nor the mempool for this many complete polls in a
      * row is reversed. At least 2, so a transaction mined between our block scan and our mempool
@@ -53,10 +54,4 @@ export function configSchema(env: Readonly<Record<string, string | undefined>> =
   });
 }
 
-export type DepositWatcherConfig = z.output<ReturnType<typeof configSchema>>;
-
-export function loadDepositWatcherConfig(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): DepositWatcherConfig {
-  return loadConfig(configSchema(env), env);
-}
+export type DepositWatcherConfig = z.output<ReturnType<typeof depositWatcherConfig>>;
