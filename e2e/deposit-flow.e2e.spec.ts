@@ -236,7 +236,7 @@ describe('deposits end to end (stack)', function () {
     let scannedAtKill = -1;
     await waitFor(
       async () => {
-        scannedAtKill = (await watcherMetric('deposit_watcher_scanned_height')) ?? -1;
+        scannedAtKill = (await watcherMetric('dbay_deposit_watcher_scanned_height')) ?? -1;
         return scannedAtKill > startHeight;
       },
       { timeoutMs: 15_000, intervalMs: 20, description: 'the watcher to start scanning the new blocks' },
@@ -275,13 +275,13 @@ describe('deposits end to end (stack)', function () {
     // A second payment still in the mempool when the node goes away.
     const pending = await control.fund([{ address: user.address, amount: '6' }]);
     await control.fault('down', 4_000);
-    await waitFor(async () => (await watcherMetric('deposit_watcher_rpc_breaker_state')) === 2, {
+    await waitFor(async () => (await watcherMetric('dbay_deposit_watcher_rpc_breaker_state')) === 2, {
       timeoutMs: 4_000,
       intervalMs: 100,
       description: 'the breaker to open',
     });
     // The port comes back by itself after the fault; the watcher needs no help to close the breaker.
-    await waitFor(async () => (await watcherMetric('deposit_watcher_rpc_breaker_state')) === 0, {
+    await waitFor(async () => (await watcherMetric('dbay_deposit_watcher_rpc_breaker_state')) === 0, {
       timeoutMs: 15_000,
       intervalMs: 100,
       description: 'the breaker to close again',
@@ -303,7 +303,7 @@ describe('deposits end to end (stack)', function () {
     expect(pid).to.be.a('number');
     const logFrom = await watcherLogSize();
     const malformed = (): Promise<number> =>
-      watcherCounter('deposit_watcher_poll_failures_total', 'kind="node-malformed"');
+      watcherCounter('dbay_deposit_watcher_poll_failures_total', 'kind="node-malformed"');
     const malformedBefore = await malformed();
 
     // For 3 s every RPC answer is truncated JSON with HTTP 200; meanwhile a block pays the user.

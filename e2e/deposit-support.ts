@@ -210,7 +210,7 @@ export async function watcherLogSize(): Promise<number> {
 /** Waits until the watcher's stored tip is the node's tip (its scanned-height metric). */
 export async function watcherCaughtUp(control: RegtestControl, timeoutMs = 30_000): Promise<void> {
   const { height } = await control.status();
-  await waitFor(async () => ((await watcherMetric('deposit_watcher_scanned_height')) ?? -1) >= height, {
+  await waitFor(async () => ((await watcherMetric('dbay_deposit_watcher_scanned_height')) ?? -1) >= height, {
     timeoutMs,
     description: `the watcher to scan up to height ${height}`,
   });

@@ -350,16 +350,16 @@ export async function waitForOutboxesFlushed(db: Knex, schemas: string[], timeou
   }
 }
 
-/** A service token for the review API, signed with the stack's service-token private key. */
-export async function serviceToken(env = stackEnv(), subject = 'e2e-reviewer'): Promise<string> {
+/** An operator token for the review API, signed with the stack's operator-token private key. */
+export async function operatorToken(env = stackEnv(), subject = 'e2e-reviewer'): Promise<string> {
   const secrets = env.STACK_SECRETS_DIR!;
-  const pem = readFileSync(path.join(secrets, 'service-jwt-private.pem'), 'utf8');
+  const pem = readFileSync(path.join(secrets, 'operator-jwt-private.pem'), 'utf8');
   const key = await importPKCS8(pem, 'ES256');
   return new SignJWT({})
     .setProtectedHeader({ alg: 'ES256' })
     .setSubject(subject)
-    .setIssuer('dbay-services')
-    .setAudience('dbay-withdrawal-saga-internal')
+    .setIssuer('dbay-operators')
+    .setAudience('dbay-withdrawal-saga-ops')
     .setIssuedAt()
     .setExpirationTime('5m')
     .sign(key);
@@ -374,7 +374,7 @@ export async function sagaApi<T>(
   const response = await fetch(`${SAGA_URL}${route}`, {
     method,
     headers: {
-      authorization: `Bearer ${token ?? (await serviceToken())}`,
+      authorization: `Bearer ${token ?? (await operatorToken())}`,
       'content-type': 'application/json',
     },
     body: body === undefined ? undefined : JSON.stringify(body),

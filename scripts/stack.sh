@@ -106,6 +106,7 @@ cmd_up() {
   step "creating topics and registering schemas"
   provision_topics_and_schemas
   chain_up
+  ensure_jwt_keys
   services_up
   echo "stack is up ($((SECONDS - started))s):"
   print_summary

@@ -18,7 +18,7 @@
  *    simulator's control surface, and the time until the wallet's GET /v1/balance shows the credit is
  *    measured, polling every 10 ms. A sample during which someone else mined (the stack is shared) is
  *    discarded and counted. Side by side: the time until the watcher's
- *    deposit_watcher_scanned_height metric reaches that block. The stack's watcher polls every
+ *    dbay_deposit_watcher_scanned_height metric reaches that block. The stack's watcher polls every
  *    DEPOSIT_POLL_INTERVAL_MS (200 ms, set by services/deposit-watcher/stack.env.sh).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -293,7 +293,10 @@ async function creditLatency(): Promise<void> {
     const [hash] = await control.mine(1);
     let scannedAt: number | undefined;
     for (;;) {
-      if (scannedAt === undefined && ((await watcherMetric('deposit_watcher_scanned_height')) ?? -1) >= sixth)
+      if (
+        scannedAt === undefined &&
+        ((await watcherMetric('dbay_deposit_watcher_scanned_height')) ?? -1) >= sixth
+      )
         scannedAt = performance.now() - t0;
       if ((await balanceOf(user.userId)).available === '10.00000000') break;
       if (performance.now() - t0 > CREDIT_TIMEOUT_MS) throw new Error(`user ${user.userId} was not credited`);

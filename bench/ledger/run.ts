@@ -281,9 +281,9 @@ async function batchMetrics(wallet: Wallet): Promise<{ count: number; commands: 
   const value = (name: string): number =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return {
-    count: value('wallet_batch_commands_count'),
-    commands: value('wallet_batch_commands_sum'),
-    seconds: value('wallet_batch_duration_seconds_sum'),
+    count: value('dbay_wallet_batch_commands_count'),
+    commands: value('dbay_wallet_batch_commands_sum'),
+    seconds: value('dbay_wallet_batch_duration_seconds_sum'),
   };
 }
 

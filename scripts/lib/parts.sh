@@ -249,6 +249,31 @@ chain_up() {
   wait_healthy regtest-node chain_probe
 }
 
+# ---------------------------------------------------------------- token keys
+
+# The local stack's JWT signing key pairs (ES256, P-256), one per kind of caller the platform knows:
+# user-jwt (what an identity provider signs user tokens with), service-jwt (services calling each
+# other's internal APIs) and operator-jwt (people of the platform's staff: reviews, disputes). The
+# services get the public halves; tests, the demo and the development login mint tokens from the
+# private halves. Created once, atomically, before any service starts.
+ensure_jwt_keys() {
+  local name private public tmp
+  for name in user-jwt service-jwt operator-jwt; do
+    private="$STACK_SECRETS_DIR/$name-private.pem"
+    public="$STACK_SECRETS_DIR/$name-public.pem"
+    [[ -s "$private" && -s "$public" ]] && continue
+    tmp=$(mktemp -d "$STACK_SECRETS_DIR/.keygen.XXXXXX")
+    (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/private.pem" 2>/dev/null) ||
+      die "creating the $name key pair failed (openssl)"
+    openssl pkey -in "$tmp/private.pem" -pubout -out "$tmp/public.pem" 2>/dev/null
+    chmod 600 "$tmp/private.pem"
+    chmod 644 "$tmp/public.pem"
+    mv "$tmp/private.pem" "$private"
+    mv "$tmp/public.pem" "$public"
+    rmdir "$tmp"
+  done
+}
+
 # ---------------------------------------------------------------- the services
 
 service_main() { echo "services/$1/src/main.ts"; }

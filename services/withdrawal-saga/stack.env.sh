@@ -1,33 +1,10 @@
 # Sourced by scripts/stack.sh before starting the withdrawal saga on the local stack. Every value can be
 # overridden from the caller's environment (the e2e crash tests and the benchmark restart the service
 # with their own), which is why each one is "${VAR:-default}".
-# The account xpub is written by the signer's hook; the service-token public key by the wallet's hook (one key pair for every internal API).
+# The account xpub is written by the signer's hook; the operator-token key pair by the stack itself
+# (scripts/lib/parts.sh, ensure_jwt_keys): the review API is for operators, recorded by name.
 export ACCOUNT_XPUB_FILE="${ACCOUNT_XPUB_FILE:-$STACK_SECRETS_DIR/account-xpub.txt}"
-# The wallet's hook creates the service-token key pair; when the saga starts first, create it the same
-# way (same files, same lock, atomic moves), so whichever hook runs first makes the one pair.
-saga_make_service_jwt_keys() {
-  local private="$STACK_SECRETS_DIR/service-jwt-private.pem" public="$STACK_SECRETS_DIR/service-jwt-public.pem"
-  mkdir -p "$STACK_SECRETS_DIR"
-  (
-    flock 9
-    if [ ! -s "$private" ] || [ ! -s "$public" ]; then
-      local tmp
-      tmp=$(mktemp -d "$STACK_SECRETS_DIR/.keygen.XXXXXX")
-      (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/private.pem" 2>/dev/null)
-      openssl pkey -in "$tmp/private.pem" -pubout -out "$tmp/public.pem" 2>/dev/null
-      chmod 600 "$tmp/private.pem"
-      chmod 644 "$tmp/public.pem"
-      mv "$tmp/private.pem" "$private"
-      mv "$tmp/public.pem" "$public"
-      rmdir "$tmp"
-    fi
-  ) 9>"$STACK_SECRETS_DIR/.service-jwt.lock"
-}
-if [[ -z "${SERVICE_JWT_PUBLIC_KEY_FILE:-}" ]]; then
-  saga_make_service_jwt_keys
-  export SERVICE_JWT_PUBLIC_KEY_FILE="$STACK_SECRETS_DIR/service-jwt-public.pem"
-fi
-unset -f saga_make_service_jwt_keys
+export OPERATOR_JWT_PUBLIC_KEY_FILE="${OPERATOR_JWT_PUBLIC_KEY_FILE:-$STACK_SECRETS_DIR/operator-jwt-public.pem}"
 
 # Local policy: short waits so the e2e tests and the benchmark run in seconds, thresholds the e2e
 # tests can trip on purpose (a 1,000 DOGE withdrawal is held for review).

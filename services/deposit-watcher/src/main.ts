@@ -1,22 +1,12 @@
 /**
- * Composition root of the deposit watcher: configuration, the database, Kafka (the outbox relay
- * publishing deposit.* events, the consumer of deposit-address.assigned), the node behind its
- * circuit breaker, the chain poller, and the health/metrics HTTP server. runService drains them in
- * order on SIGTERM: the consumer and the poller finish what they hold, then the relay publishes the
- * last outbox rows, then the pools close.
+ * The deposit watcher: it follows the chain through the node's RPC (behind its circuit breaker),
+ * publishes deposit.* events through the outbox, and learns the addresses to watch from
+ * deposit-address.assigned. Scanning needs nothing from Kafka's consumer side, so the poller runs
+ * while the consumer (re)joins its group; an address assigned meanwhile is backfilled when it arrives.
  */
-import {
-  createKafka,
-  createKnex,
-  createSchemaRegistry,
-  createServiceApp,
-  EventCodec,
-  IdempotentConsumer,
-  OutboxRelay,
-  pingDatabase,
-  runService,
-} from '@dbay/platform';
-import { loadDepositWatcherConfig } from './config.js';
+import { fileURLToPath } from 'node:url';
+import { READINESS, runService } from '@dbay/platform';
+import { depositWatcherConfig } from './config.js';
 import { countWatchedAddresses } from './adapters/db/watched-addresses.js';
 import { ensureCursor } from './adapters/db/chain-store.js';
 import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
@@ -29,7 +19,6 @@ import {
 } from './entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from './use-cases/follow-chain.js';
 
-const SERVICE = 'deposit-watcher';
 /** opossum's timeout sits this far above the HTTP timeout, so the HTTP abort (which frees the socket) fires first. */
 const BREAKER_TIMEOUT_SLACK_MS = 1_000;
 const BREAKER_ROLLING_BUCKETS = 10;
@@ -37,19 +26,12 @@ const BREAKER_ROLLING_BUCKETS = 10;
 const WATCHED_COUNT_INTERVAL_MS = 30_000;
 
 await runService({
-  name: SERVICE,
-  async start(context) {
-    const { logger, metrics } = context;
-    const config = loadDepositWatcherConfig();
-    const knex = createKnex({
-      connectionString: config.DATABASE_URL,
-      schema: config.DB_SCHEMA,
-      applicationName: SERVICE,
-    });
-    const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
-    const codec = new EventCodec(createSchemaRegistry(config.SCHEMA_REGISTRY_URL));
-    const watcherMetrics = createWatcherMetrics(metrics.registry);
-
+  name: 'deposit-watcher',
+  config: depositWatcherConfig,
+  migrations: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  async compose(service) {
+    const { config, logger, db } = service;
+    const watcherMetrics = createWatcherMetrics(service.metrics.registry);
     const node = new DogecoinNode(
       new JsonRpcClient({
         url: config.DOGECOIN_RPC_URL,
@@ -74,8 +56,12 @@ await runService({
         },
       },
     );
+    service.readiness(READINESS.chain, () =>
+      node.breakerState === 'open' ? Promise.reject(new Error('circuit breaker open')) : Promise.resolve(),
+    );
+    service.onStop(READINESS.chain, () => node.shutdown());
 
-    const cursor = await ensureCursor(knex, config.DEPOSIT_START_HEIGHT);
+    const cursor = await ensureCursor(db, config.DEPOSIT_START_HEIGHT);
     logger.info(
       {
         network: config.DOGECOIN_NETWORK,
@@ -86,9 +72,8 @@ await runService({
       },
       'Deposit watcher configured',
     );
-
     const follower = new ChainFollower({
-      knex,
+      knex: db,
       node,
       logger: logger.child({ component: 'chain' }),
       metrics: watcherMetrics,
@@ -103,78 +88,19 @@ await runService({
         backfillMarginMs: config.DEPOSIT_ADDRESS_BACKFILL_MARGIN_MS,
       },
     });
-    const poller = new ChainPoller(
-      follower,
-      config.DEPOSIT_POLL_INTERVAL_MS,
-      logger.child({ component: 'poller' }),
-      watcherMetrics,
-    );
+    const poller = new ChainPoller(follower, logger.child({ component: 'poller' }), watcherMetrics);
 
-    const relay = new OutboxRelay({
-      knex,
-      schema: config.DB_SCHEMA,
-      kafka,
-      codec,
-      logger,
-      metrics,
-      producerName: SERVICE,
-    });
-    const consumer = new IdempotentConsumer({
-      kafka,
-      knex,
-      codec,
-      logger,
-      metrics,
-      groupId: SERVICE,
+    service.outboxRelay();
+    service.loops([
+      { name: 'chain-poll', intervalMs: config.DEPOSIT_POLL_INTERVAL_MS, step: () => poller.poll() },
+      {
+        name: 'count-watched-addresses',
+        intervalMs: WATCHED_COUNT_INTERVAL_MS,
+        step: async () => watcherMetrics.watchedAddresses.set(await countWatchedAddresses(db)),
+      },
+    ]);
+    service.consumer({
       handlers: { [DEPOSIT_ADDRESS_ASSIGNED_TOPIC]: depositAddressAssignedHandler(config.DOGECOIN_NETWORK) },
-      onFatalError: (error) => context.crash(error),
     });
-
-    const service = createServiceApp({ logger, metrics });
-    const { readiness } = service;
-    readiness.register('database', () => pingDatabase(knex));
-    readiness.register('consumer', () => consumer.readinessCheck());
-    readiness.register('dogecoin-rpc', () =>
-      node.breakerState === 'open' ? Promise.reject(new Error('circuit breaker open')) : Promise.resolve(),
-    );
-
-    const countWatched = async (): Promise<void> => {
-      watcherMetrics.watchedAddresses.set(await countWatchedAddresses(knex));
-    };
-    const watchedTimer = setInterval(() => {
-      countWatched().catch((error: unknown) =>
-        logger.warn({ err: error }, 'Could not count watched addresses'),
-      );
-    }, WATCHED_COUNT_INTERVAL_MS);
-    watchedTimer.unref();
-    await countWatched();
-
-    await relay.start();
-    // Scanning needs nothing from Kafka: an address assigned while the watcher was down is still
-    // credited when its message arrives (backfill-addresses). So the poller and /healthz start before
-    // the consumer joins its group, which after a crash waits out the dead member's session (30 s);
-    // /readyz stays not-ready until the consumer is in.
-    poller.start();
-    const http = await service.listen(config.HTTP_PORT);
-    await consumer.start();
-
-    return {
-      readiness,
-      // The poller writes outbox rows like a consumer, so it stops before the relay's last flush.
-      consumers: [consumer, poller],
-      http,
-      relays: [relay],
-      others: [
-        {
-          name: 'dogecoin-rpc',
-          stop: () => {
-            clearInterval(watchedTimer);
-            node.shutdown();
-            return Promise.resolve();
-          },
-        },
-      ],
-      knex,
-    };
   },
 });

@@ -5,16 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { configPieces, loadConfig, serviceConfigShape } from '@dbay/platform';
+import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 const DAY_MS = 86_400_000;
 
-export function reconcilerConfigSchema(env: Environment = process.env) {
+/** The reconciler's whole environment, on the platform's shape. */
+export function reconcilerConfig(platform: PlatformConfigShape) {
   return z
     .object({
-      ...serviceConfigShape('reconciler', env),
+      ...platform,
       WALLET_SCHEMA: configPieces.schemaName.default('wallet'),
       DEPOSIT_WATCHER_SCHEMA: configPieces.schemaName.default('deposit_watcher'),
       WITHDRAWAL_SAGA_SCHEMA: configPieces.schemaName.default('withdrawal_saga'),
@@ -46,10 +47,10 @@ export function reconcilerConfigSchema(env: Environment = process.env) {
     );
 }
 
-export type ReconcilerConfig = z.output<ReturnType<typeof reconcilerConfigSchema>>;
+export type ReconcilerConfig = z.output<ReturnType<typeof reconcilerConfig>>;
 
 export function loadReconcilerConfig(env: Environment = process.env): ReconcilerConfig {
-  return loadConfig(reconcilerConfigSchema(env), env);
+  return loadConfig(reconcilerConfig(serviceConfigShape('reconciler', env)), env);
 }
 
 export function rpcPassword(config: ReconcilerConfig): string {

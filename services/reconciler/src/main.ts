@@ -3,52 +3,31 @@
  * - `--once` (the production CronJob, and `npm run reconcile` by hand): one run, the JSON report on
  *   stdout (or REPORT_FILE), logs on stderr, discrepancy events flushed to Kafka, and the exit code
  *   0 (clean), 2 (discrepancies) or 1 (the run itself failed).
- * - without it (the local stack): a long-running process with /healthz, /readyz and /metrics that
+ * - without it (the local stack): a long-running service with /healthz, /readyz and /metrics that
  *   runs every RECONCILE_INTERVAL_MS.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  createKafka,
-  createKnex,
-  createLogger,
-  createMetrics,
-  createSchemaRegistry,
-  createServiceApp,
-  EventCodec,
-  OutboxRelay,
-  pingDatabase,
-  runService,
-} from '@dbay/platform';
+import { fileURLToPath } from 'node:url';
 import { Pushgateway } from 'prom-client';
-import { loadReconcilerConfig } from './config.js';
+import { runJob, runService } from '@dbay/platform';
+import { reconcilerConfig } from './config.js';
 import { createReconcilerMetrics } from './metrics.js';
 import { runReconciliation } from './run.js';
 
 const SERVICE = 'reconciler';
+const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 export const EXIT_CLEAN = 0;
-export const EXIT_FAILED = 1;
 export const EXIT_DISCREPANCIES = 2;
 
-async function runOnce(): Promise<number> {
-  // stdout carries the report alone, so a caller can pipe it into jq.
-  const logger = createLogger({ service: SERVICE, level: 'info', destination: process.stderr });
-  const metrics = createMetrics({ service: SERVICE });
-  try {
-    const config = loadReconcilerConfig();
-    const knex = createKnex({ connectionString: config.DATABASE_URL, schema: config.DB_SCHEMA, poolMax: 4 });
-    const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
-    const relay = new OutboxRelay({
-      knex,
-      schema: config.DB_SCHEMA,
-      kafka,
-      codec: new EventCodec(createSchemaRegistry(config.SCHEMA_REGISTRY_URL)),
-      logger,
-      metrics,
-      producerName: SERVICE,
-    });
-    await relay.start();
-    try {
-      const report = await runReconciliation(knex, config, logger, createReconcilerMetrics(metrics.registry));
+if (process.argv.includes('--once')) {
+  process.exitCode = await runJob({
+    name: SERVICE,
+    config: reconcilerConfig,
+    migrations: MIGRATIONS,
+    compose: (job) => void job.outboxRelay(),
+    async run({ db, config, logger, metrics }) {
+      const report = await runReconciliation(db, config, logger, createReconcilerMetrics(metrics.registry));
+      // stdout carries the report alone, so a caller can pipe it into jq.
       const text = `${JSON.stringify(report, null, 2)}\n`;
       if (config.REPORT_FILE) writeFileSync(config.REPORT_FILE, text);
       else process.stdout.write(text);
@@ -56,70 +35,30 @@ async function runOnce(): Promise<number> {
         await new Pushgateway(config.PUSHGATEWAY_URL, {}, metrics.registry).pushAdd({ jobName: SERVICE });
       }
       return report.clean ? EXIT_CLEAN : EXIT_DISCREPANCIES;
-    } finally {
-      await relay.stop({ flush: true });
-      await knex.destroy();
-    }
-  } catch (error) {
-    logger.fatal({ err: error }, 'Reconciliation failed');
-    return EXIT_FAILED;
-  }
-}
-
-async function serve(): Promise<void> {
-  await runService({
-    name: SERVICE,
-    async start({ logger, metrics }) {
-      const config = loadReconcilerConfig();
-      const knex = createKnex({
-        connectionString: config.DATABASE_URL,
-        schema: config.DB_SCHEMA,
-        poolMax: 4,
-      });
-      const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
-      const relay = new OutboxRelay({
-        knex,
-        schema: config.DB_SCHEMA,
-        kafka,
-        codec: new EventCodec(createSchemaRegistry(config.SCHEMA_REGISTRY_URL)),
-        logger,
-        metrics,
-        producerName: SERVICE,
-      });
-      await relay.start();
-      const reconcilerMetrics = createReconcilerMetrics(metrics.registry);
-      const { readiness, listen } = createServiceApp({ logger, metrics });
-      readiness.register('database', () => pingDatabase(knex));
-      const http = await listen(config.HTTP_PORT);
-      let running: Promise<unknown> = Promise.resolve();
-      const timer = setInterval(() => {
-        running = runReconciliation(knex, config, logger, reconcilerMetrics).catch((error: unknown) => {
-          logger.error({ err: error }, 'Scheduled reconciliation failed');
-        });
-      }, config.RECONCILE_INTERVAL_MS);
-      timer.unref();
-      // A failed run is logged and counted (not a crash); the next one tries again.
-      return {
-        readiness,
-        http,
-        relays: [relay],
-        others: [
-          {
-            name: 'schedule',
-            async stop() {
-              clearInterval(timer);
-              await running;
-            },
-          },
-        ],
-        knex,
-      };
     },
   });
-}
-
-if (process.argv.includes('--once')) {
-  process.exitCode = await runOnce();
 } else {
-  await serve();
+  await runService({
+    name: SERVICE,
+    config: reconcilerConfig,
+    migrations: MIGRATIONS,
+    compose(service) {
+      const { db, config, logger } = service;
+      const reconcilerMetrics = createReconcilerMetrics(service.metrics.registry);
+      service.outboxRelay();
+      // A failed run is logged and counted (not a crash); the next one tries again.
+      service.loops([
+        {
+          name: 'reconcile',
+          intervalMs: config.RECONCILE_INTERVAL_MS,
+          firstStepAfterInterval: true,
+          step: async () => {
+            await runReconciliation(db, config, logger, reconcilerMetrics).catch((error: unknown) => {
+              logger.error({ err: error }, 'Scheduled reconciliation failed');
+            });
+          },
+        },
+      ]);
+    },
+  });
 }

@@ -10,34 +10,34 @@ export interface ReconcilerMetrics {
 export function createReconcilerMetrics(registry: Registry): ReconcilerMetrics {
   const registers = [registry];
   const findings = new Gauge({
-    name: 'dbay_reconciliation_findings',
+    name: 'dbay_reconciler_findings',
     help: 'Findings of the last reconciliation run, per check.',
     labelNames: ['check'],
     registers,
   });
   const examined = new Gauge({
-    name: 'dbay_reconciliation_examined',
+    name: 'dbay_reconciler_examined',
     help: 'Rows examined by the last reconciliation run, per check.',
     labelNames: ['check'],
     registers,
   });
   const clean = new Gauge({
-    name: 'dbay_reconciliation_last_run_clean',
+    name: 'dbay_reconciler_last_run_clean',
     help: '1 when the last run found nothing.',
     registers,
   });
   const duration = new Gauge({
-    name: 'dbay_reconciliation_duration_seconds',
+    name: 'dbay_reconciler_duration_seconds',
     help: 'Duration of the last run.',
     registers,
   });
   const lastRun = new Gauge({
-    name: 'dbay_reconciliation_last_run_timestamp_seconds',
+    name: 'dbay_reconciler_last_run_timestamp_seconds',
     help: 'When the last run finished.',
     registers,
   });
   const runs = new Counter({
-    name: 'dbay_reconciliation_runs_total',
+    name: 'dbay_reconciler_runs_total',
     help: 'Runs by outcome.',
     labelNames: ['outcome'],
     registers,

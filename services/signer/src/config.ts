@@ -4,27 +4,20 @@
  * SIGNER_SECRET_PROVIDER; docs/signer.md describes each variable.
  */
 import { z } from 'zod';
-import { parseKoinu } from '@dbay/money';
+import { KOINU_PER_DOGE } from '@dbay/money';
 import { NETWORK_NAMES, type NetworkName } from '@dbay/dogecoin';
-import { loadConfig, serviceConfigShape } from '@dbay/platform';
+import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
 import {
   DEFAULT_MAX_FEE_RATE_KOINU_PER_BYTE,
   DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE,
   type SigningPolicy,
 } from './domain/signing-policy.js';
 
-const DOGE = 100_000_000n;
-const koinu = z.string().transform((text, context) => {
-  try {
-    return parseKoinu(text);
-  } catch {
-    context.addIssue({ code: 'custom', message: 'expected a positive integer koinu amount' });
-    return z.NEVER;
-  }
-});
+const DOGE = KOINU_PER_DOGE;
+const koinu = (fallback: bigint) => configPieces.koinu({ fallback, minKoinu: 1n });
 
-const shape = {
-  ...serviceConfigShape('signer'),
+const signerShape = (platform: PlatformConfigShape) => ({
+  ...platform,
   /** The signer serves health and metrics on loopback only: it has no ingress. */
   HTTP_HOST: z.string().default('127.0.0.1'),
   /** Required: a signer must never guess which chain its key is for. */
@@ -40,41 +33,48 @@ const shape = {
   SIGNER_AWS_PASSPHRASE_SECRET_ID: z.string().optional(),
   /** The account xpub the platform derives addresses from; the loaded seed must produce it. */
   SIGNER_ACCOUNT_XPUB: z.string().optional(),
-  SIGNER_MAX_FEE_KOINU: koinu.default(10n * DOGE),
-  SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE: koinu.default(DEFAULT_MAX_FEE_RATE_KOINU_PER_BYTE),
-  SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE: koinu.default(DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE),
-  SIGNER_MAX_WITHDRAWAL_KOINU: koinu.default(100_000n * DOGE),
-  SIGNER_DAILY_CAP_KOINU: koinu.default(1_000_000n * DOGE),
-};
+  SIGNER_MAX_FEE_KOINU: koinu(10n * DOGE),
+  SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE: koinu(DEFAULT_MAX_FEE_RATE_KOINU_PER_BYTE),
+  SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE: koinu(DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE),
+  SIGNER_MAX_WITHDRAWAL_KOINU: koinu(100_000n * DOGE),
+  SIGNER_DAILY_CAP_KOINU: koinu(1_000_000n * DOGE),
+});
 
-const schema = z
-  .object(shape)
-  .refine((config) => config.SIGNER_SECRET_PROVIDER !== 'key-file' || config.SIGNER_KEY_FILE, {
-    path: ['SIGNER_KEY_FILE'],
-    message: 'required when SIGNER_SECRET_PROVIDER=key-file',
-  })
-  .refine(
-    (config) =>
-      config.SIGNER_SECRET_PROVIDER !== 'aws-secrets-manager' ||
-      (config.SIGNER_AWS_REGION && config.SIGNER_AWS_SECRET_ID),
-    {
-      path: ['SIGNER_AWS_SECRET_ID'],
-      message:
-        'SIGNER_AWS_REGION and SIGNER_AWS_SECRET_ID are required when SIGNER_SECRET_PROVIDER=aws-secrets-manager',
-    },
-  )
-  .refine(
-    (config) => config.SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE <= config.SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE,
-    {
-      path: ['SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE'],
-      message: 'must not exceed SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE',
-    },
-  );
+/** The signer's whole environment, on the platform's shape. */
+export const signerConfig = (platform: PlatformConfigShape) =>
+  z
+    .object(signerShape(platform))
+    .refine((config) => config.SIGNER_SECRET_PROVIDER !== 'key-file' || config.SIGNER_KEY_FILE, {
+      path: ['SIGNER_KEY_FILE'],
+      message: 'required when SIGNER_SECRET_PROVIDER=key-file',
+    })
+    .refine(
+      (config) =>
+        config.SIGNER_SECRET_PROVIDER !== 'aws-secrets-manager' ||
+        (config.SIGNER_AWS_REGION && config.SIGNER_AWS_SECRET_ID),
+      {
+        path: ['SIGNER_AWS_SECRET_ID'],
+        message:
+          'SIGNER_AWS_REGION and SIGNER_AWS_SECRET_ID are required when SIGNER_SECRET_PROVIDER=aws-secrets-manager',
+      },
+    )
+    .refine(
+      (config) => config.SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE <= config.SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE,
+      {
+        path: ['SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE'],
+        message: 'must not exceed SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE',
+      },
+    );
 
-export type SignerConfig = ReturnType<typeof loadSignerConfig>;
+export type SignerEnvironment = z.output<ReturnType<typeof signerConfig>>;
+export type SignerConfig = ReturnType<typeof signerSettings>;
 
 export function loadSignerConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const raw = loadConfig(schema, env);
+  return signerSettings(loadConfig(signerConfig(serviceConfigShape('signer', env)), env));
+}
+
+/** The parsed environment as the signer's parts use it: the secret source, the policy, the network. */
+export function signerSettings(raw: SignerEnvironment) {
   const policy: SigningPolicy = {
     maxFeeKoinu: raw.SIGNER_MAX_FEE_KOINU,
     maxFeeRateKoinuPerByte: raw.SIGNER_MAX_FEE_RATE_KOINU_PER_BYTE,
@@ -83,13 +83,6 @@ export function loadSignerConfig(env: Readonly<Record<string, string | undefined
     dailyCapKoinu: raw.SIGNER_DAILY_CAP_KOINU,
   };
   return {
-    serviceName: raw.SERVICE_NAME,
-    httpHost: raw.HTTP_HOST,
-    httpPort: raw.HTTP_PORT,
-    kafkaBrokers: raw.KAFKA_BROKERS,
-    schemaRegistryUrl: raw.SCHEMA_REGISTRY_URL,
-    databaseUrl: raw.DATABASE_URL,
-    dbSchema: raw.DB_SCHEMA,
     network: raw.DOGECOIN_NETWORK,
     expectedAccountXpub: raw.SIGNER_ACCOUNT_XPUB,
     secrets: {

@@ -1,9 +1,12 @@
-/** Composition root of the wallet service: validated config, then startWallet under runService. */
+/** The wallet service: its configuration, its migrations, and what it has (app.ts). */
+import { fileURLToPath } from 'node:url';
 import { runService } from '@dbay/platform';
-import { SERVICE_NAME, startWallet } from './app.js';
-import { loadWalletConfig } from './config.js';
+import { SERVICE_NAME, composeWallet } from './app.js';
+import { walletConfig } from './config.js';
 
 await runService({
   name: SERVICE_NAME,
-  start: (context) => startWallet(loadWalletConfig(), context),
+  config: walletConfig,
+  migrations: fileURLToPath(new URL('../migrations/', import.meta.url)),
+  compose: composeWallet,
 });

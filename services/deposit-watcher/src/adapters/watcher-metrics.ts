@@ -1,8 +1,8 @@
 /**
  * The deposit watcher's own Prometheus metrics, registered in the service's registry next to the
- * platform's. Alerting hangs off three of them: deposit_watcher_deep_reorgs_total (a reorg at least
- * DEPOSIT_CONFIRMATIONS deep, or one that touched a confirmed deposit), deposit_watcher_rpc_breaker_state
- * staying open, and deposit_watcher_scanned_height falling behind deposit_watcher_node_height.
+ * platform's. Alerting hangs off three of them: dbay_deposit_watcher_deep_reorgs_total (a reorg at least
+ * DEPOSIT_CONFIRMATIONS deep, or one that touched a confirmed deposit), dbay_deposit_watcher_rpc_breaker_state
+ * staying open, and dbay_deposit_watcher_scanned_height falling behind dbay_deposit_watcher_node_height.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { BreakerState, NodeObserver } from './rpc/dogecoin-node.js';
@@ -28,85 +28,85 @@ export interface WatcherMetrics extends NodeObserver {
 export function createWatcherMetrics(registry: Registry): WatcherMetrics {
   const registers = [registry];
   const rpcCalls = new Counter({
-    name: 'deposit_watcher_rpc_calls_total',
+    name: 'dbay_deposit_watcher_rpc_calls_total',
     help: 'Dogecoin RPC calls by method and outcome (ok, rpc-error, failure, rejected by the open breaker).',
     labelNames: ['method', 'outcome'],
     registers,
   });
   const rpcDuration = new Histogram({
-    name: 'deposit_watcher_rpc_duration_seconds',
+    name: 'dbay_deposit_watcher_rpc_duration_seconds',
     help: 'Dogecoin RPC call latency by method.',
     labelNames: ['method'],
     buckets: RPC_DURATION_BUCKETS_SECONDS,
     registers,
   });
   const breakerState = new Gauge({
-    name: 'deposit_watcher_rpc_breaker_state',
+    name: 'dbay_deposit_watcher_rpc_breaker_state',
     help: 'State of the Dogecoin RPC circuit breaker: 0 closed, 1 half-open, 2 open.',
     registers,
   });
   const breakerTransitions = new Counter({
-    name: 'deposit_watcher_rpc_breaker_transitions_total',
+    name: 'dbay_deposit_watcher_rpc_breaker_transitions_total',
     help: 'Circuit breaker state changes, by the state entered.',
     labelNames: ['state'],
     registers,
   });
   return {
     scannedHeight: new Gauge({
-      name: 'deposit_watcher_scanned_height',
+      name: 'dbay_deposit_watcher_scanned_height',
       help: 'Height of the stored tip.',
       registers,
     }),
     nodeHeight: new Gauge({
-      name: 'deposit_watcher_node_height',
+      name: 'dbay_deposit_watcher_node_height',
       help: "The node's best height as last seen.",
       registers,
     }),
     blocksScanned: new Counter({
-      name: 'deposit_watcher_blocks_scanned_total',
+      name: 'dbay_deposit_watcher_blocks_scanned_total',
       help: 'Blocks connected.',
       registers,
     }),
     blockScanDuration: new Histogram({
-      name: 'deposit_watcher_block_scan_duration_seconds',
+      name: 'dbay_deposit_watcher_block_scan_duration_seconds',
       help: 'Time to fetch, match and commit one block.',
       buckets: SCAN_DURATION_BUCKETS_SECONDS,
       registers,
     }),
     depositEvents: new Counter({
-      name: 'deposit_watcher_deposit_events_total',
+      name: 'dbay_deposit_watcher_deposit_events_total',
       help: 'Deposit events enqueued, by topic.',
       labelNames: ['event'],
       registers,
     }),
     reorgs: new Counter({
-      name: 'deposit_watcher_reorgs_total',
+      name: 'dbay_deposit_watcher_reorgs_total',
       help: 'Reorgs rolled back, any depth.',
       registers,
     }),
     deepReorgs: new Counter({
-      name: 'deposit_watcher_deep_reorgs_total',
+      name: 'dbay_deposit_watcher_deep_reorgs_total',
       help: 'Reorgs at least DEPOSIT_CONFIRMATIONS deep or touching a confirmed deposit: page someone.',
       registers,
     }),
     lastReorgDepth: new Gauge({
-      name: 'deposit_watcher_last_reorg_depth_blocks',
+      name: 'dbay_deposit_watcher_last_reorg_depth_blocks',
       help: 'Depth of the most recent reorg.',
       registers,
     }),
     pollFailures: new Counter({
-      name: 'deposit_watcher_poll_failures_total',
+      name: 'dbay_deposit_watcher_poll_failures_total',
       help: 'Polls that stopped on an error, by kind (node-unavailable, node-malformed, node-error, database, other).',
       labelNames: ['kind'],
       registers,
     }),
     watchedAddresses: new Gauge({
-      name: 'deposit_watcher_watched_addresses',
+      name: 'dbay_deposit_watcher_watched_addresses',
       help: 'Addresses watched, as last counted.',
       registers,
     }),
     mempoolTransactionsExamined: new Counter({
-      name: 'deposit_watcher_mempool_transactions_examined_total',
+      name: 'dbay_deposit_watcher_mempool_transactions_examined_total',
       help: 'Mempool transactions fetched and matched.',
       registers,
     }),

@@ -134,8 +134,8 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
     );
     expect(reversed.map((event) => event.payload)).to.have.length(1);
     expect(reversed[0]!.payload).to.include({ wasConfirmed: true, reason: 'DEPOSIT_LEFT_CHAIN' });
-    const metrics = await watcher.registry.getSingleMetricAsString('deposit_watcher_deep_reorgs_total');
-    expect(metrics).to.match(/deposit_watcher_deep_reorgs_total 1/);
+    const metrics = await watcher.registry.getSingleMetricAsString('dbay_deposit_watcher_deep_reorgs_total');
+    expect(metrics).to.match(/dbay_deposit_watcher_deep_reorgs_total 1/);
     expect(watcher.logs.some((line) => line.level === 50 && String(line.msg).startsWith('ALERT'))).to.equal(
       true,
     );

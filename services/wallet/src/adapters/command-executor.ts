@@ -120,25 +120,25 @@ export function createExecutorMetrics(registry: Registry): ExecutorMetrics {
   const registers = [registry];
   return {
     batchSize: new Histogram({
-      name: 'wallet_batch_commands',
+      name: 'dbay_wallet_batch_commands',
       help: 'Commands per group-commit transaction.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200],
       registers,
     }),
     batchDuration: new Histogram({
-      name: 'wallet_batch_duration_seconds',
+      name: 'dbay_wallet_batch_duration_seconds',
       help: 'Lock, transaction and commit time of one batch.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
     outcomes: new Counter({
-      name: 'wallet_commands_total',
+      name: 'dbay_wallet_commands_total',
       help: 'Wallet commands by type and outcome.',
       labelNames: ['type', 'outcome'],
       registers,
     }),
     retries: new Counter({
-      name: 'wallet_batch_retries_total',
+      name: 'dbay_wallet_batch_retries_total',
       help: 'Batches retried on fresh state, by reason.',
       labelNames: ['reason'],
       registers,

@@ -2,7 +2,7 @@
  * The Redis lock (redlock) taken before a batch's DB transaction. It only reduces contention between
  * replicas: the row locks (SELECT ... FOR UPDATE) and the version guard are what keep balances right.
  * Decision (docs/wallet.md): when Redis is down or the lock cannot be had in time, the batch proceeds
- * on the row locks alone, with a warning and the wallet_redlock_degraded_total metric, instead of
+ * on the row locks alone, with a warning and the dbay_wallet_redlock_degraded_total metric, instead of
  * refusing money movements that the database can still serialize correctly.
  */
 import { Redis } from 'ioredis';

@@ -1,12 +1,11 @@
 /**
- * The polling job: runs ChainFollower.pollOnce every DEPOSIT_POLL_INTERVAL_MS, forever, and never
- * lets a failure kill the process or skip anything. A failed poll commits nothing beyond the blocks
+ * The polling job's step: one ChainFollower.pollOnce, run by the platform's loop every
+ * DEPOSIT_POLL_INTERVAL_MS, forever; it never lets a failure kill the process or skip anything. A failed poll commits nothing beyond the blocks
  * it had already connected, so the next poll resumes exactly there: a node that is down (the circuit
  * breaker opens, and closes again by itself), a malformed answer (logged with what was wrong, then
  * retried), a database hiccup or a second watcher moving the cursor all end the same way: log, count,
  * wait, try again.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@dbay/platform';
 import { isTransientDatabaseError } from '@dbay/platform';
 import { CursorMovedError } from '../../adapters/db/chain-store.js';
@@ -44,48 +43,26 @@ function classify(error: unknown): FailureKind {
 }
 
 export class ChainPoller {
-  private readonly stopping = new AbortController();
-  private loop: Promise<void> | undefined;
   private readonly lastLogged = new Map<FailureKind, { at: number; suppressed: number }>();
   private lastSuccessAt: Date | undefined;
   private consecutiveFailures = 0;
 
   constructor(
     private readonly follower: ChainFollower,
-    private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly metrics: WatcherMetrics,
   ) {}
-
-  start(): void {
-    this.loop ??= this.run();
-  }
-
-  /** Finishes the poll in flight (its transactions commit or roll back whole) and stops. */
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.loop;
-    this.logger.info('Chain poller stopped');
-  }
 
   get health(): { lastSuccessAt: Date | undefined; consecutiveFailures: number } {
     return { lastSuccessAt: this.lastSuccessAt, consecutiveFailures: this.consecutiveFailures };
   }
 
-  private async run(): Promise<void> {
-    this.logger.info({ intervalMs: this.intervalMs }, 'Chain poller started');
-    while (!this.stopping.signal.aborted) {
-      try {
-        const report = await this.follower.pollOnce();
-        this.succeeded(report);
-      } catch (error) {
-        this.failed(error);
-      }
-      try {
-        await sleep(this.intervalMs, undefined, { signal: this.stopping.signal });
-      } catch {
-        break;
-      }
+  /** One poll; its failures are classified, counted and logged here, never thrown. */
+  async poll(): Promise<void> {
+    try {
+      this.succeeded(await this.follower.pollOnce());
+    } catch (error) {
+      this.failed(error);
     }
   }
 

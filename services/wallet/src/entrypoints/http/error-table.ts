@@ -4,7 +4,6 @@
  */
 import { HttpError } from '@dbay/platform';
 import type { DomainErrorCode } from '../../domain/index.js';
-import type { TokenErrorCode } from '../../adapters/tokens.js';
 
 export type HttpOnlyErrorCode =
   | 'WALLET_VALIDATION_FAILED'
@@ -16,6 +15,10 @@ export type HttpOnlyErrorCode =
   | 'WALLET_DEPOSIT_ADDRESSES_UNCONFIGURED'
   | 'WALLET_BUSY'
   | 'WALLET_UNAVAILABLE';
+
+/** The platform's token problems, in the wallet's words (request.ts maps them). */
+export type TokenErrorCode =
+  'WALLET_UNAUTHENTICATED' | 'WALLET_TOKEN_EXPIRED' | 'WALLET_TOKEN_INVALID' | 'WALLET_FORBIDDEN';
 
 export type WalletErrorCode = DomainErrorCode | TokenErrorCode | HttpOnlyErrorCode;
 

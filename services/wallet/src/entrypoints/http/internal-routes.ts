@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../adapters/command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import type { TokenVerifier } from '../../adapters/tokens.js';
+import type { TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
 import { walletError } from './error-table.js';
 import { presentBalanceKoinu, presentInternal } from './present.js';
@@ -77,11 +77,13 @@ export interface InternalRoutesDeps {
   executor: CommandExecutor;
   queries: WalletQueries;
   verifier: TokenVerifier;
+  /** The services (token subjects) allowed on these routes: only the real callers. */
+  callers: readonly string[];
 }
 
-export function internalRoutes({ executor, queries, verifier }: InternalRoutesDeps): Router {
+export function internalRoutes({ executor, queries, verifier, callers }: InternalRoutesDeps): Router {
   const router = Router();
-  router.use(authenticate(verifier, 'service'));
+  router.use(authenticate(verifier, { kind: 'service', services: callers }));
 
   for (const [name, schema] of Object.entries(internalCommandSchemas) as [
     keyof typeof internalCommandSchemas,

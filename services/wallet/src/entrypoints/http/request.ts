@@ -1,12 +1,24 @@
 /**
- * Request plumbing shared by the user and internal routers: authentication, the Idempotency-Key
- * header, strict body parsing with zod (unknown fields refused), money fields, and turning an
- * executor outcome into a response.
+ * Request plumbing shared by the user and internal routers: the platform's token, Idempotency-Key and
+ * strict-body readers with the wallet's error codes, and turning an executor outcome into a response.
  */
 import type { Request, RequestHandler, Response } from 'express';
-import { z } from 'zod';
-import { isTransientDatabaseError } from '@dbay/platform';
-import { MoneyError, parseDoge, parseKoinu } from '@dbay/money';
+import type { z } from 'zod';
+import {
+  dogeAmountField,
+  idempotencyKeyOf as readIdempotencyKey,
+  idempotencyScopeOf,
+  isTransientDatabaseError,
+  koinuAmountField,
+  koinuFeeField,
+  parseInput,
+  principalOf,
+  requireToken,
+  uuidField,
+  type AccessRule,
+  type Principal,
+  type TokenVerifier,
+} from '@dbay/platform';
 import type { CommandResult } from '../../domain/index.js';
 import {
   ExecutorOverloadedError,
@@ -14,57 +26,25 @@ import {
   type CommandOutcome,
   type CommandRequest,
 } from '../../adapters/command-executor.js';
-import { TokenError, type Principal, type TokenVerifier } from '../../adapters/tokens.js';
 import { walletError } from './error-table.js';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
-const UUID_ANY_CASE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
 /** A UUID in canonical lower case, so it compares equal to what Postgres returns. */
-export const uuid = z
-  .string()
-  .regex(UUID_ANY_CASE, 'must be a UUID')
-  .transform((value) => value.toLowerCase());
-
-const moneyField = (parse: (value: unknown) => bigint) =>
-  z.unknown().transform((value, ctx) => {
-    try {
-      return parse(value);
-    } catch (error) {
-      if (!(error instanceof MoneyError)) throw error;
-      ctx.addIssue({
-        code: 'custom',
-        message: `${error.code}: ${error.message}`,
-        params: { wallet: 'WALLET_AMOUNT_INVALID' },
-      });
-      return z.NEVER;
-    }
-  });
-
+export const uuid = uuidField;
 /** A positive DOGE decimal string ("12.5"): the user API's amounts. */
-export const dogeAmount = moneyField((value) => parseDoge(value));
+export const dogeAmount = dogeAmountField;
 /** A positive integer koinu string: the internal API's amounts (as in events). */
-export const koinuAmount = moneyField((value) => parseKoinu(value));
+export const koinuAmount = koinuAmountField;
 /** Zero allowed (a fee). */
-export const koinuFee = moneyField((value) => parseKoinu(value, { allowZero: true }));
+export const koinuFee = koinuFeeField;
 
 export function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return result.data;
-  const amountIssue = result.error.issues.some(
-    (issue) =>
-      issue.code === 'custom' &&
-      (issue.params as { wallet?: string } | undefined)?.wallet === 'WALLET_AMOUNT_INVALID',
-  );
-  const message = result.error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
-  throw walletError(amountIssue ? 'WALLET_AMOUNT_INVALID' : 'WALLET_VALIDATION_FAILED', message);
+  return parseInput(schema, body, {
+    validation: 'WALLET_VALIDATION_FAILED',
+    amount: 'WALLET_AMOUNT_INVALID',
+  });
 }
 
-export function principalOf(res: Response): Principal {
-  return res.locals.principal as Principal;
-}
+export { principalOf };
 
 export function userIdOf(res: Response): string {
   const principal = principalOf(res);
@@ -72,37 +52,28 @@ export function userIdOf(res: Response): string {
   return principal.userId;
 }
 
-export function authenticate(verifier: TokenVerifier, api: 'user' | 'service'): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      res.locals.principal = await verifier.authenticate(req.get('authorization'), api);
-    } catch (error) {
-      if (error instanceof TokenError) throw walletError(error.code, error.message);
-      throw error;
-    }
-    next();
-  };
+/** The wallet's codes for the platform's token problems. */
+export const WALLET_TOKEN_CODES = {
+  UNAUTHENTICATED: 'WALLET_UNAUTHENTICATED',
+  EXPIRED: 'WALLET_TOKEN_EXPIRED',
+  INVALID: 'WALLET_TOKEN_INVALID',
+  FORBIDDEN: 'WALLET_FORBIDDEN',
+} as const;
+
+export function authenticate(verifier: TokenVerifier, rule: AccessRule): RequestHandler {
+  return requireToken(verifier, rule, WALLET_TOKEN_CODES);
 }
 
 export function idempotencyKeyOf(req: Request): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined)
-    throw walletError(
-      'WALLET_IDEMPOTENCY_KEY_MISSING',
-      'an Idempotency-Key header is required on every POST',
-    );
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw walletError(
-      'WALLET_IDEMPOTENCY_KEY_INVALID',
-      'Idempotency-Key must be 1-200 characters of A-Z a-z 0-9 _ . : -',
-    );
-  }
-  return key;
+  return readIdempotencyKey(req, {
+    missing: 'WALLET_IDEMPOTENCY_KEY_MISSING',
+    invalid: 'WALLET_IDEMPOTENCY_KEY_INVALID',
+  });
 }
 
 /** The idempotency scope of the caller: keys of different users or services never collide. */
 export function scopeOf(principal: Principal): string {
-  return principal.kind === 'user' ? `user:${principal.userId}` : `service:${principal.name}`;
+  return idempotencyScopeOf(principal);
 }
 
 export function correlationOf(res: Response): string {

@@ -1,11 +1,11 @@
 /**
- * The internal review API (service-authenticated): list withdrawals by status (HELD by default),
- * show one with its steps, approve or reject a held one, and show the hot wallet's coins. Thin: parse,
- * call the use case, map coded errors to statuses in one table.
+ * The operators' review API (operator tokens only: a person decides, and is recorded by name): list
+ * withdrawals by status (HELD by default), show one with its steps, approve or reject a held one, and
+ * show the hot wallet's coins. Thin: parse, call the use case, map coded errors to statuses in one table.
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { HttpError } from '@dbay/platform';
+import { HttpError, principalOf } from '@dbay/platform';
 import { WITHDRAWAL_STATUSES } from '../../domain/withdrawal.js';
 import {
   findWithdrawal,
@@ -19,6 +19,14 @@ import { reviewWithdrawal, type ReviewResult } from '../../use-cases/review.js';
 import type { SagaContext } from '../../use-cases/ports.js';
 
 const LIST_LIMIT_MAX = 500;
+
+/** The platform's token problems, in the review API's words. */
+export const REVIEW_TOKEN_CODES = {
+  UNAUTHENTICATED: 'AUTH_TOKEN_MISSING',
+  EXPIRED: 'AUTH_TOKEN_EXPIRED',
+  INVALID: 'AUTH_TOKEN_INVALID',
+  FORBIDDEN: 'AUTH_FORBIDDEN',
+} as const;
 
 const ERROR_STATUS: Record<Extract<ReviewResult, { ok: false }>['code'], number> = {
   WITHDRAWAL_NOT_FOUND: 404,
@@ -94,8 +102,9 @@ export function reviewRouter(ctx: SagaContext): Router {
   for (const decision of ['approve', 'reject'] as const) {
     router.post(`/internal/withdrawals/:withdrawalId/${decision}`, async (req, res) => {
       const body = parse(reviewBody, req.body ?? {});
-      const reviewer = String(res.locals.caller);
-      const result = await reviewWithdrawal(ctx, idOf(req), { decision, note: body.note }, reviewer);
+      const reviewer = principalOf(res);
+      if (reviewer.kind !== 'operator') throw new HttpError(403, 'AUTH_FORBIDDEN', 'an operator decides');
+      const result = await reviewWithdrawal(ctx, idOf(req), { decision, note: body.note }, reviewer.name);
       if (!result.ok) throw new HttpError(ERROR_STATUS[result.code], result.code, result.message);
       res.json({ withdrawal: view(result.withdrawal) });
     });
