@@ -109,13 +109,19 @@ function assertEnding(auction: Auction): void {
       invariant(ending !== null, `closed auction ${id} has no ending`);
       invariant(
         ending.kind === 'SOLD' || ending.reason !== 'CANCELLED_BY_SELLER',
-        `auction ${id}: closed, cancelled`,
+        `closed auction ${id} ends as cancelled`,
       );
+      if (ending.kind === 'SOLD' && ending.via === 'BIDDING') {
+        invariant(
+          ending.buyerId === auction.leader?.bidderId && ending.priceKoinu === auction.priceKoinu,
+          `auction ${id} is sold to someone other than the leader or not at the visible price`,
+        );
+      }
       return;
     case 'CANCELLED':
       invariant(
         ending?.kind === 'UNSOLD' && ending.reason === 'CANCELLED_BY_SELLER',
-        `auction ${id}: cancelled`,
+        `cancelled auction ${id} does not end as cancelled by the seller`,
       );
       invariant(auction.bidCount === 0, `cancelled auction ${id} had bids`);
       return;
