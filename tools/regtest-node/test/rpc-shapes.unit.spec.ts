@@ -328,9 +328,10 @@ describe('RPC result shapes', () => {
       'confirmations',
       'value',
       'scriptPubKey',
+      'version',
       'coinbase',
     ]);
-    expect([out.confirmations, out.value, out.coinbase]).to.deep.equal([1, 6, false]);
+    expect([out.confirmations, out.value, out.version, out.coinbase]).to.deep.equal([1, 6, 1, false]);
     expect(out.bestblock).to.match(HEX64);
     expect(await h.call('gettxout', coin.txid, 7)).to.equal(null);
     const spender = newWallet();
@@ -344,6 +345,53 @@ describe('RPC result shapes', () => {
     const unconfirmed = await h.call<GetTxOutJson>('gettxout', spend.getId(), 0);
     expect([unconfirmed.confirmations, unconfirmed.value]).to.deep.equal([0, 5.99]);
     expect(await h.call('gettxout', spend.getId(), 0, false)).to.equal(null);
+  });
+
+  it("gettxout carries the creating transaction's version, as Core 1.14's CCoins record does, through mempool, block and reorg", async () => {
+    // src/rpc/blockchain.cpp gettxout (1.14): bestblock, confirmations, value, scriptPubKey, then
+    // coins.nVersion as "version", then coinbase. The version lives in the per-transaction CCoins
+    // record (src/coins.h), and CTxInUndo restores it when a disconnected block had pruned the record.
+    const coin = await fundedOutput(h, '8', 1);
+    const owner = newWallet();
+    const v2 = signedSpend({
+      inputs: [{ prevout: coin, key: coin.wallet.key }],
+      outputs: [{ script: owner.script, value: coin.value - 1_000_000n }],
+      version: 2,
+    });
+    await h.call('sendrawtransaction', v2.toHex());
+    const pending = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0);
+    expect([pending.confirmations, pending.version, pending.coinbase]).to.deep.equal([0, 2, false]);
+    await h.call('generate', 1);
+    const mined = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0);
+    expect(Object.keys(mined)).to.deep.equal([
+      'bestblock',
+      'confirmations',
+      'value',
+      'scriptPubKey',
+      'version',
+      'coinbase',
+    ]);
+    expect([mined.confirmations, mined.version]).to.deep.equal([1, 2]);
+    // Spend the only output with a version 1 transaction, mine it (the record is pruned), then
+    // disconnect that block: the restored record must still say version 2.
+    const prevout = { txid: v2.getId(), vout: 0, script: owner.script, value: v2.outs[0]!.value };
+    const v1 = signedSpend({
+      inputs: [{ prevout, key: owner.key }],
+      outputs: [{ script: newWallet().script, value: prevout.value - 1_000_000n }],
+    });
+    await h.call('sendrawtransaction', v1.toHex());
+    const [spendingBlock] = await h.call<string[]>('generate', 1);
+    expect(await h.call('gettxout', v2.getId(), 0, false)).to.equal(null);
+    await h.call('invalidateblock', spendingBlock);
+    const restored = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0, false);
+    expect([restored.confirmations, restored.version]).to.deep.equal([1, 2]);
+    expect((await h.call<GetTxOutJson>('gettxout', v1.getId(), 0)).version).to.equal(1);
+    await h.call('reconsiderblock', spendingBlock);
+    // Coinbases are version 1 transactions (CTransaction::CURRENT_VERSION in 1.14).
+    const [hash] = await h.call<string[]>('generatetoaddress', 1, owner.address);
+    const coinbaseTxid = (await h.call<BlockJson>('getblock', hash)).tx[0]!;
+    const coinbase = await h.call<GetTxOutJson>('gettxout', coinbaseTxid, 0);
+    expect([coinbase.version, coinbase.coinbase]).to.deep.equal([1, true]);
   });
 
   it('decoderawtransaction', async () => {

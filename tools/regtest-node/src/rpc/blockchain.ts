@@ -270,11 +270,14 @@ const gettxout: RpcMethod = {
     }
     const coin = n >= 0 ? coins.outputs[n] : undefined;
     if (!coin) return null;
+    // Core 1.14 still keeps one CCoins record per transaction, so the answer carries its nVersion
+    // between scriptPubKey and coinbase (Bitcoin 0.15 dropped it with per-output coins).
     return {
       bestblock: node.chain.tip.hash,
       confirmations: coins.height === MEMPOOL_HEIGHT ? 0 : node.chain.height - coins.height + 1,
       value: new Amount(coin.value),
       scriptPubKey: scriptPubKeyToJson(coin.script, true),
+      version: coins.version,
       coinbase: coins.coinbase,
     };
   },
