@@ -17,8 +17,10 @@ import {
   type GetTxOutJson,
   type Harness,
   type MempoolEntryJson,
+  type Prevout,
   type StatusResult,
   type TxJson,
+  type Wallet,
 } from './support.js';
 
 /** The parts of getblockchaininfo, getnetworkinfo, getblockheader and getmempoolinfo the tests read. */
@@ -318,6 +320,63 @@ describe('RPC result shapes', () => {
     const absent = await rpcError(h.call('getmempoolentry', 'ab'.repeat(32)));
     expect([absent.code, absent.message]).to.deep.equal([-5, 'Transaction not in mempool']);
     await h.call('generate', 1);
+  });
+
+  it('getrawmempool lists txids by fewest in-mempool ancestors, then highest fee rate, then larger uint256 txid, as CTxMemPool::queryHashes does', async () => {
+    // src/txmempool.cpp: queryHashes walks GetSortedDepthAndScore (DepthAndScoreComparator, then
+    // CompareTxMemPoolEntryByScore), not arrival order. Verbose keeps its txid-keyed object.
+    const owner = newWallet();
+    const funded = await h.controlOk<{ hex: string }>('fund', {
+      outputs: Array.from({ length: 5 }, () => ({ address: owner.address, amount: '50' })),
+    });
+    await h.control('mine', { blocks: 1 });
+    const parent = Transaction.fromHex(funded.hex);
+    const prevout = (vout: number): Prevout => ({
+      txid: parent.getId(),
+      vout,
+      script: owner.script,
+      value: parent.outs[vout]!.value,
+    });
+    // One in, one out, paying exactly koinuPerByte times its virtual size (signatures vary in
+    // length, so re-sign with another locktime until the size the fee assumed is the size signed).
+    const spendAtRate = (from: Prevout, key: Wallet['key'], koinuPerByte: bigint): Transaction => {
+      let vsize = 192;
+      for (let locktime = 0; locktime < 100; locktime++) {
+        const tx = signedSpend({
+          inputs: [{ prevout: from, key }],
+          outputs: [{ script: owner.script, value: from.value - koinuPerByte * BigInt(vsize) }],
+          locktime,
+        });
+        if (tx.virtualSize() === vsize) return tx;
+        vsize = tx.virtualSize();
+      }
+      throw new Error('no signature matched its size');
+    };
+    const low = spendAtRate(prevout(0), owner.key, 1_100n);
+    const child = spendAtRate(
+      { txid: low.getId(), vout: 0, script: owner.script, value: low.outs[0]!.value },
+      owner.key,
+      10_000n,
+    );
+    const mid = spendAtRate(prevout(1), owner.key, 1_500n);
+    const tieA = spendAtRate(prevout(2), owner.key, 2_000n);
+    const tieB = spendAtRate(prevout(3), owner.key, 2_000n);
+    const high = spendAtRate(prevout(4), owner.key, 3_000n);
+    const arrival = [low, child, mid, tieA, tieB, high];
+    for (const tx of arrival) await h.call('sendrawtransaction', tx.toHex());
+    const ours = new Set(arrival.map((tx) => tx.getId()));
+    const listed = (await h.call<string[]>('getrawmempool')).filter((txid) => ours.has(txid));
+    // uint256 compares its bytes from the last, which is the first byte pair of the txid as written.
+    const internal = (tx: Transaction): Buffer => Buffer.from(tx.getId(), 'hex').reverse();
+    const ties = Buffer.compare(internal(tieA), internal(tieB)) > 0 ? [tieA, tieB] : [tieB, tieA];
+    // The child pays the best rate but has an in-mempool parent, so it comes after every root.
+    expect(listed).to.deep.equal([high, ...ties, mid, low, child].map((tx) => tx.getId()));
+    expect(await h.call('getrawmempool', false)).to.deep.equal(await h.call('getrawmempool'));
+    const verbose = await h.call<Record<string, MempoolEntryJson>>('getrawmempool', true);
+    expect(Object.keys(verbose).sort()).to.deep.equal([...(await h.call<string[]>('getrawmempool'))].sort());
+    expect(verbose[child.getId()]).to.deep.include({ ancestorcount: 2, depends: [low.getId()] });
+    await h.call('generate', 1);
+    expect(await h.call('getrawmempool')).to.deep.equal([]);
   });
 
   it('gettxout with and without the mempool', async () => {

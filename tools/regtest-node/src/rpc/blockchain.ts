@@ -227,10 +227,12 @@ const getrawmempool: RpcMethod = {
   help: 'getrawmempool ( verbose )\n\nReturns all transaction ids in memory pool as a json array of string transaction ids.\n',
   run(params, node) {
     const verbose = params.size > 0 ? params.bool(0) : false;
-    const entries = node.mempool.all();
-    if (!verbose) return entries.map((e) => e.txid);
+    // mempoolToJSON: the list comes from queryHashes (depth, then fee rate); the verbose object walks
+    // mapTx's hashed index, an order no client can rely on, so it keeps arrival order here.
+    if (!verbose) return node.mempool.byDepthAndScore().map((e) => e.txid);
     const out: Record<string, CoreJson> = {};
-    for (const entry of entries) out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
+    for (const entry of node.mempool.all())
+      out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
     return out;
   },
 };
