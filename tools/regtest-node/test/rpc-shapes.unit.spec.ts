@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { Transaction } from 'bitcoinjs-lib';
-import { GENESIS_HASH } from '../src/consensus.js';
+import { GENESIS_HASH, NODE_BLOOM, NODE_NETWORK, NODE_WITNESS } from '../src/consensus.js';
 import {
   fundedOutput,
   newWallet,
@@ -38,6 +38,7 @@ interface NetworkInfoJson {
   version: number;
   subversion: string;
   protocolversion: number;
+  localservices: string;
 }
 interface HeaderJson {
   height: number;
@@ -131,6 +132,16 @@ describe('RPC result shapes', () => {
     expect(raw).to.contain(
       '"relayfee":0.00100000,"incrementalfee":0.00010000,"softdustlimit":0.01000000,"harddustlimit":0.00100000',
     );
+  });
+
+  it('getnetworkinfo.localservices is "000000000000000d": NODE_NETWORK | NODE_BLOOM | NODE_WITNESS, as init.cpp sets them on regtest', async () => {
+    // src/init.cpp: NODE_NETWORK unless pruned, NODE_BLOOM by -peerbloomfilters (default true),
+    // NODE_WITNESS because regtest's segwit deployment has a non-zero nTimeout; src/rpc/net.cpp
+    // prints the flags as 16 hex digits.
+    const info = await h.call<NetworkInfoJson>('getnetworkinfo');
+    expect(info.localservices).to.equal('000000000000000d');
+    expect(Number.parseInt(info.localservices, 16)).to.equal(NODE_NETWORK | NODE_BLOOM | NODE_WITNESS);
+    expect([NODE_NETWORK, NODE_BLOOM, NODE_WITNESS]).to.deep.equal([1, 4, 8]);
   });
 
   it('getblockhash, getblockheader (verbose and hex) and their errors', async () => {
