@@ -160,8 +160,8 @@ export class Mempool {
    * getrawmempool's txid list: DepthAndScoreComparator puts fewer in-mempool ancestors (counting the
    * transaction itself) first, then CompareTxMemPoolEntryByScore puts the higher modified fee rate
    * first, compared as Core does, (double)fee * otherSize against (double)otherFee * size; equal rates
-   * put the larger txid (as uint256, so compared from its last byte) first. With no
-   * prioritisetransaction here, the modified fee is the fee.
+   * put the larger txid first, compared as a uint256 (memcmp in memory order, which starts at the
+   * last byte pair of the txid as written). With no prioritisetransaction, the modified fee is the fee.
    */
   byDepthAndScore(): MempoolEntry[] {
     const depth = new Map<string, number>();

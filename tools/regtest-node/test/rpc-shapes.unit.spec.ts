@@ -377,7 +377,7 @@ describe('RPC result shapes', () => {
     for (const tx of arrival) await h.call('sendrawtransaction', tx.toHex());
     const ours = new Set(arrival.map((tx) => tx.getId()));
     const listed = (await h.call<string[]>('getrawmempool')).filter((txid) => ours.has(txid));
-    // uint256 compares its bytes from the last, which is the first byte pair of the txid as written.
+    // uint256 compares its bytes in memory order, which starts at the last byte pair of the txid as written.
     const internal = (tx: Transaction): Buffer => Buffer.from(tx.getId(), 'hex').reverse();
     const ties = Buffer.compare(internal(tieA), internal(tieB)) > 0 ? [tieA, tieB] : [tieB, tieA];
     // The child pays the best rate but has an in-mempool parent, so it comes after every root.
