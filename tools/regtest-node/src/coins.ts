@@ -1,6 +1,7 @@
 /**
  * The UTXO set in Dogecoin Core 1.14's shape: one CCoins record per transaction (src/coins.h), holding
- * its height, whether it is a coinbase, and its outputs with spent ones cleared. A record disappears
+ * its height, whether it is a coinbase, the transaction's version (nVersion, which gettxout reports),
+ * and its outputs with spent ones cleared. A record disappears
  * when its last output is spent (CCoins::IsPruned), which is what decides between "Missing inputs",
  * "bad-txns-inputs-spent" and "transaction already in block chain" in sendrawtransaction.
  */
@@ -15,6 +16,8 @@ export interface Coin {
 export interface Coins {
   height: number;
   coinbase: boolean;
+  /** CCoins::nVersion: the version of the transaction that created the outputs. */
+  version: number;
   outputs: (Coin | null)[];
 }
 
@@ -25,6 +28,8 @@ export interface SpentCoin {
   coin: Coin;
   height: number;
   coinbase: boolean;
+  /** CTxInUndo keeps nVersion too, for when the spend pruned the whole record. */
+  version: number;
 }
 
 /** Transactions' prevout hashes are stored reversed; txids are written big-endian. */
@@ -36,6 +41,7 @@ export function coinsFromTransaction(tx: Transaction, height: number): Coins {
   return {
     height,
     coinbase: tx.isCoinbase(),
+    version: tx.version,
     outputs: tx.outs.map((out) =>
       isUnspendable(out.script) ? null : { value: out.value, script: out.script },
     ),
@@ -70,14 +76,14 @@ export class UtxoSet {
     if (!coins || !coin) throw new Error(`bug: spending missing coin ${txid}:${vout}`);
     coins.outputs[vout] = null;
     if (!hasUnspent(coins)) this.byTxid.delete(txid);
-    return { txid, vout, coin, height: coins.height, coinbase: coins.coinbase };
+    return { txid, vout, coin, height: coins.height, coinbase: coins.coinbase, version: coins.version };
   }
 
   /** ApplyTxInUndo: recreate the record if the spend had pruned it. */
   restore(spent: SpentCoin): void {
     let coins = this.byTxid.get(spent.txid);
     if (!coins) {
-      coins = { height: spent.height, coinbase: spent.coinbase, outputs: [] };
+      coins = { height: spent.height, coinbase: spent.coinbase, version: spent.version, outputs: [] };
       this.byTxid.set(spent.txid, coins);
     }
     while (coins.outputs.length <= spent.vout) coins.outputs.push(null);

@@ -125,5 +125,15 @@ export const CLIENT_VERSION = 1_140_900;
 export const SUB_VERSION = '/Shibetoshi:1.14.9/';
 /** version.h PROTOCOL_VERSION in Dogecoin 1.14. */
 export const PROTOCOL_VERSION = 70015;
-/** NODE_NETWORK | NODE_BLOOM; Dogecoin never signals NODE_WITNESS. */
-export const LOCAL_SERVICES = '0000000000000005';
+/** protocol.h ServiceFlags. */
+export const NODE_NETWORK = 1 << 0;
+export const NODE_BLOOM = 1 << 2;
+export const NODE_WITNESS = 1 << 3;
+/**
+ * nLocalServices as getnetworkinfo prints it (strprintf("%016x"), src/rpc/net.cpp). src/init.cpp
+ * (inherited from Bitcoin Core 0.14) starts from NODE_NETWORK (no pruning), adds NODE_BLOOM because
+ * -peerbloomfilters defaults to true, and adds NODE_WITNESS whenever the SEGWIT deployment's nTimeout
+ * is not 0, which on regtest it is not (BIP9_DEPLOYMENTS above), although segwit never activates
+ * here. Hence 0x0d on regtest.
+ */
+export const LOCAL_SERVICES = (NODE_NETWORK | NODE_BLOOM | NODE_WITNESS).toString(16).padStart(16, '0');

@@ -3,9 +3,11 @@
  * P2PK (coinbases). It follows EvalScript/VerifyScript (src/script/interpreter.cpp) step by step under
  * the two flag sets AcceptToMemoryPool uses: STANDARD_SCRIPT_VERIFY_FLAGS, then
  * MANDATORY_SCRIPT_VERIFY_FLAGS (P2SH only) to tell "non-mandatory" from "mandatory" failures.
- * Hashing, sighash and ECDSA come from bitcoinjs-lib and tiny-secp256k1.
+ * Encoding rules (strict DER, low S, defined hash type, key format) belong to the standard flags only;
+ * the signature itself is parsed laxly as CPubKey::Verify does. Hashing, sighash and ECDSA come from
+ * bitcoinjs-lib and tiny-secp256k1.
  */
-import { crypto, script as bscript, type Transaction } from 'bitcoinjs-lib';
+import { crypto, type Transaction } from 'bitcoinjs-lib';
 import * as ecc from 'tiny-secp256k1';
 import {
   isCompressedOrUncompressedPubkey,
@@ -81,16 +83,84 @@ function checkSig(sig: Uint8Array, pubkey: Uint8Array, ctx: CheckContext): boole
   return ok;
 }
 
+/**
+ * TransactionSignatureChecker::CheckSig and CPubKey::Verify (src/pubkey.cpp). Strictness is not
+ * checked here: CheckSignatureEncoding did that already when the flags ask for it. Core parses the
+ * signature laxly whatever the flags, so a BER-style encoding of a good signature verifies under the
+ * mandatory flags, which is what makes "Non-canonical DER signature" a non-mandatory failure.
+ */
 function verifyEcdsa(sig: Uint8Array, pubkey: Uint8Array, ctx: CheckContext): boolean {
-  if (sig.length === 0 || !isValidSignatureEncoding(sig)) return false;
+  if (sig.length === 0) return false;
   if (!ecc.isPoint(pubkey)) return false;
+  // The hash type is the last byte, whatever its value: only STRICTENC requires a defined one.
   const hashType = sig[sig.length - 1]!;
-  // Decode the DER body with a defined hash type appended, whatever the real one is: the
-  // mandatory flags do not require a defined hash type, and the sighash below uses the real byte.
-  const { signature } = bscript.signature.decode(Uint8Array.from([...sig.subarray(0, -1), 0x01]));
+  const signature = parseDerLax(sig.subarray(0, -1));
+  if (signature === null) return false;
   const sighash = ctx.tx.hashForSignature(ctx.inputIndex, ctx.scriptCode, hashType);
   // Core's CPubKey::Verify normalises S before verifying, so high-S signatures are valid by consensus.
   return ecc.verify(sighash, pubkey, signature, false);
+}
+
+/** secp256k1's group order n: secp256k1_ecdsa_signature_parse_compact rejects r or s >= n. */
+const ORDER = HALF_ORDER * 2n + 1n;
+
+/**
+ * ecdsa_signature_parse_der_lax (src/pubkey.cpp, after libsecp256k1's contrib/lax_der_parsing.c):
+ * accepts long-form lengths, leading zero bytes and trailing garbage, as long as the tags and lengths
+ * stay inside the input. Returns r || s, or null where Core's parse fails, and also where r or s
+ * overflows (Core then verifies an all-zero signature, which never verifies) or is zero
+ * (secp256k1_ecdsa_verify fails on it).
+ */
+export function parseDerLax(input: Uint8Array): Uint8Array | null {
+  let pos = 0;
+  const end = input.length;
+  if (pos === end || input[pos] !== 0x30) return null;
+  pos++;
+  if (pos === end) return null;
+  const sequenceLength = input[pos++]!;
+  if (sequenceLength & 0x80) {
+    if (pos + (sequenceLength - 0x80) > end) return null;
+    pos += sequenceLength - 0x80;
+  }
+  const integer = (): Uint8Array | null => {
+    if (pos === end || input[pos] !== 0x02) return null;
+    pos++;
+    if (pos === end) return null;
+    let lengthByte = input[pos++]!;
+    let length = lengthByte;
+    if (lengthByte & 0x80) {
+      lengthByte -= 0x80;
+      if (pos + lengthByte > end) return null;
+      while (lengthByte > 0 && input[pos] === 0) {
+        pos++;
+        lengthByte--;
+      }
+      if (lengthByte >= 8) return null;
+      length = 0;
+      for (; lengthByte > 0; lengthByte--) length = length * 256 + input[pos++]!;
+    }
+    if (length > end - pos) return null;
+    const value = input.subarray(pos, pos + length);
+    pos += length;
+    return value;
+  };
+  const r = integer();
+  const s = r === null ? null : integer();
+  if (r === null || s === null) return null;
+  const compact = new Uint8Array(64);
+  for (const [value, offset] of [
+    [r, 0],
+    [s, 32],
+  ] as const) {
+    let start = 0;
+    while (start < value.length && value[start] === 0) start++;
+    const digits = value.subarray(start);
+    if (digits.length > 32) return null;
+    const number = digits.length === 0 ? 0n : BigInt(`0x${Buffer.from(digits).toString('hex')}`);
+    if (number === 0n || number >= ORDER) return null;
+    compact.set(digits, offset + 32 - digits.length);
+  }
+  return compact;
 }
 
 function runScriptSig(scriptSig: Uint8Array, standard: boolean): Uint8Array[] {

@@ -155,6 +155,28 @@ export class Mempool {
     return this.removeSet(this.descendantsOf(txid));
   }
 
+  /**
+   * CTxMemPool::GetSortedDepthAndScore (src/txmempool.cpp), the order of queryHashes and so of
+   * getrawmempool's txid list: DepthAndScoreComparator puts fewer in-mempool ancestors (counting the
+   * transaction itself) first, then CompareTxMemPoolEntryByScore puts the higher modified fee rate
+   * first, compared as Core does, (double)fee * otherSize against (double)otherFee * size; equal rates
+   * put the larger txid first, compared as a uint256 (memcmp in memory order, which starts at the
+   * last byte pair of the txid as written). With no prioritisetransaction, the modified fee is the fee.
+   */
+  byDepthAndScore(): MempoolEntry[] {
+    const depth = new Map<string, number>();
+    for (const entry of this.entries.values()) depth.set(entry.txid, 1 + this.ancestorsOf(entry.tx).size);
+    const internalBytes = (txid: string): Buffer => Buffer.from(txid, 'hex').reverse();
+    return [...this.entries.values()].sort((a, b) => {
+      const byDepth = depth.get(a.txid)! - depth.get(b.txid)!;
+      if (byDepth !== 0) return byDepth;
+      const rateA = Number(a.fee) * b.vsize;
+      const rateB = Number(b.fee) * a.vsize;
+      if (rateA !== rateB) return rateB - rateA;
+      return Buffer.compare(internalBytes(b.txid), internalBytes(a.txid));
+    });
+  }
+
   /** Parents before children, so blocks and snapshots can replay the pool in order. */
   topologicalOrder(txids?: Iterable<string>): MempoolEntry[] {
     const wanted = new Set(txids ?? this.entries.keys());

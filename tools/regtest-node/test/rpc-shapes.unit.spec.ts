@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { Transaction } from 'bitcoinjs-lib';
-import { GENESIS_HASH } from '../src/consensus.js';
+import { GENESIS_HASH, NODE_BLOOM, NODE_NETWORK, NODE_WITNESS } from '../src/consensus.js';
 import {
   fundedOutput,
   newWallet,
@@ -17,8 +17,10 @@ import {
   type GetTxOutJson,
   type Harness,
   type MempoolEntryJson,
+  type Prevout,
   type StatusResult,
   type TxJson,
+  type Wallet,
 } from './support.js';
 
 /** The parts of getblockchaininfo, getnetworkinfo, getblockheader and getmempoolinfo the tests read. */
@@ -36,6 +38,7 @@ interface NetworkInfoJson {
   version: number;
   subversion: string;
   protocolversion: number;
+  localservices: string;
 }
 interface HeaderJson {
   height: number;
@@ -129,6 +132,16 @@ describe('RPC result shapes', () => {
     expect(raw).to.contain(
       '"relayfee":0.00100000,"incrementalfee":0.00010000,"softdustlimit":0.01000000,"harddustlimit":0.00100000',
     );
+  });
+
+  it('getnetworkinfo.localservices is "000000000000000d": NODE_NETWORK | NODE_BLOOM | NODE_WITNESS, as init.cpp sets them on regtest', async () => {
+    // src/init.cpp: NODE_NETWORK unless pruned, NODE_BLOOM by -peerbloomfilters (default true),
+    // NODE_WITNESS because regtest's segwit deployment has a non-zero nTimeout; src/rpc/net.cpp
+    // prints the flags as 16 hex digits.
+    const info = await h.call<NetworkInfoJson>('getnetworkinfo');
+    expect(info.localservices).to.equal('000000000000000d');
+    expect(Number.parseInt(info.localservices, 16)).to.equal(NODE_NETWORK | NODE_BLOOM | NODE_WITNESS);
+    expect([NODE_NETWORK, NODE_BLOOM, NODE_WITNESS]).to.deep.equal([1, 4, 8]);
   });
 
   it('getblockhash, getblockheader (verbose and hex) and their errors', async () => {
@@ -320,6 +333,63 @@ describe('RPC result shapes', () => {
     await h.call('generate', 1);
   });
 
+  it('getrawmempool lists txids by fewest in-mempool ancestors, then highest fee rate, then larger uint256 txid, as CTxMemPool::queryHashes does', async () => {
+    // src/txmempool.cpp: queryHashes walks GetSortedDepthAndScore (DepthAndScoreComparator, then
+    // CompareTxMemPoolEntryByScore), not arrival order. Verbose keeps its txid-keyed object.
+    const owner = newWallet();
+    const funded = await h.controlOk<{ hex: string }>('fund', {
+      outputs: Array.from({ length: 5 }, () => ({ address: owner.address, amount: '50' })),
+    });
+    await h.control('mine', { blocks: 1 });
+    const parent = Transaction.fromHex(funded.hex);
+    const prevout = (vout: number): Prevout => ({
+      txid: parent.getId(),
+      vout,
+      script: owner.script,
+      value: parent.outs[vout]!.value,
+    });
+    // One in, one out, paying exactly koinuPerByte times its virtual size (signatures vary in
+    // length, so re-sign with another locktime until the size the fee assumed is the size signed).
+    const spendAtRate = (from: Prevout, key: Wallet['key'], koinuPerByte: bigint): Transaction => {
+      let vsize = 192;
+      for (let locktime = 0; locktime < 100; locktime++) {
+        const tx = signedSpend({
+          inputs: [{ prevout: from, key }],
+          outputs: [{ script: owner.script, value: from.value - koinuPerByte * BigInt(vsize) }],
+          locktime,
+        });
+        if (tx.virtualSize() === vsize) return tx;
+        vsize = tx.virtualSize();
+      }
+      throw new Error('no signature matched its size');
+    };
+    const low = spendAtRate(prevout(0), owner.key, 1_100n);
+    const child = spendAtRate(
+      { txid: low.getId(), vout: 0, script: owner.script, value: low.outs[0]!.value },
+      owner.key,
+      10_000n,
+    );
+    const mid = spendAtRate(prevout(1), owner.key, 1_500n);
+    const tieA = spendAtRate(prevout(2), owner.key, 2_000n);
+    const tieB = spendAtRate(prevout(3), owner.key, 2_000n);
+    const high = spendAtRate(prevout(4), owner.key, 3_000n);
+    const arrival = [low, child, mid, tieA, tieB, high];
+    for (const tx of arrival) await h.call('sendrawtransaction', tx.toHex());
+    const ours = new Set(arrival.map((tx) => tx.getId()));
+    const listed = (await h.call<string[]>('getrawmempool')).filter((txid) => ours.has(txid));
+    // uint256 compares its bytes in memory order, which starts at the last byte pair of the txid as written.
+    const internal = (tx: Transaction): Buffer => Buffer.from(tx.getId(), 'hex').reverse();
+    const ties = Buffer.compare(internal(tieA), internal(tieB)) > 0 ? [tieA, tieB] : [tieB, tieA];
+    // The child pays the best rate but has an in-mempool parent, so it comes after every root.
+    expect(listed).to.deep.equal([high, ...ties, mid, low, child].map((tx) => tx.getId()));
+    expect(await h.call('getrawmempool', false)).to.deep.equal(await h.call('getrawmempool'));
+    const verbose = await h.call<Record<string, MempoolEntryJson>>('getrawmempool', true);
+    expect(Object.keys(verbose).sort()).to.deep.equal([...(await h.call<string[]>('getrawmempool'))].sort());
+    expect(verbose[child.getId()]).to.deep.include({ ancestorcount: 2, depends: [low.getId()] });
+    await h.call('generate', 1);
+    expect(await h.call('getrawmempool')).to.deep.equal([]);
+  });
+
   it('gettxout with and without the mempool', async () => {
     const coin = await fundedOutput(h, '6', 1);
     const out = await h.call<GetTxOutJson>('gettxout', coin.txid, 0);
@@ -328,9 +398,10 @@ describe('RPC result shapes', () => {
       'confirmations',
       'value',
       'scriptPubKey',
+      'version',
       'coinbase',
     ]);
-    expect([out.confirmations, out.value, out.coinbase]).to.deep.equal([1, 6, false]);
+    expect([out.confirmations, out.value, out.version, out.coinbase]).to.deep.equal([1, 6, 1, false]);
     expect(out.bestblock).to.match(HEX64);
     expect(await h.call('gettxout', coin.txid, 7)).to.equal(null);
     const spender = newWallet();
@@ -344,6 +415,53 @@ describe('RPC result shapes', () => {
     const unconfirmed = await h.call<GetTxOutJson>('gettxout', spend.getId(), 0);
     expect([unconfirmed.confirmations, unconfirmed.value]).to.deep.equal([0, 5.99]);
     expect(await h.call('gettxout', spend.getId(), 0, false)).to.equal(null);
+  });
+
+  it("gettxout carries the creating transaction's version, as Core 1.14's CCoins record does, through mempool, block and reorg", async () => {
+    // src/rpc/blockchain.cpp gettxout (1.14): bestblock, confirmations, value, scriptPubKey, then
+    // coins.nVersion as "version", then coinbase. The version lives in the per-transaction CCoins
+    // record (src/coins.h), and CTxInUndo restores it when a disconnected block had pruned the record.
+    const coin = await fundedOutput(h, '8', 1);
+    const owner = newWallet();
+    const v2 = signedSpend({
+      inputs: [{ prevout: coin, key: coin.wallet.key }],
+      outputs: [{ script: owner.script, value: coin.value - 1_000_000n }],
+      version: 2,
+    });
+    await h.call('sendrawtransaction', v2.toHex());
+    const pending = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0);
+    expect([pending.confirmations, pending.version, pending.coinbase]).to.deep.equal([0, 2, false]);
+    await h.call('generate', 1);
+    const mined = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0);
+    expect(Object.keys(mined)).to.deep.equal([
+      'bestblock',
+      'confirmations',
+      'value',
+      'scriptPubKey',
+      'version',
+      'coinbase',
+    ]);
+    expect([mined.confirmations, mined.version]).to.deep.equal([1, 2]);
+    // Spend the only output with a version 1 transaction, mine it (the record is pruned), then
+    // disconnect that block: the restored record must still say version 2.
+    const prevout = { txid: v2.getId(), vout: 0, script: owner.script, value: v2.outs[0]!.value };
+    const v1 = signedSpend({
+      inputs: [{ prevout, key: owner.key }],
+      outputs: [{ script: newWallet().script, value: prevout.value - 1_000_000n }],
+    });
+    await h.call('sendrawtransaction', v1.toHex());
+    const [spendingBlock] = await h.call<string[]>('generate', 1);
+    expect(await h.call('gettxout', v2.getId(), 0, false)).to.equal(null);
+    await h.call('invalidateblock', spendingBlock);
+    const restored = await h.call<GetTxOutJson>('gettxout', v2.getId(), 0, false);
+    expect([restored.confirmations, restored.version]).to.deep.equal([1, 2]);
+    expect((await h.call<GetTxOutJson>('gettxout', v1.getId(), 0)).version).to.equal(1);
+    await h.call('reconsiderblock', spendingBlock);
+    // Coinbases are version 1 transactions (CTransaction::CURRENT_VERSION in 1.14).
+    const [hash] = await h.call<string[]>('generatetoaddress', 1, owner.address);
+    const coinbaseTxid = (await h.call<BlockJson>('getblock', hash)).tx[0]!;
+    const coinbase = await h.call<GetTxOutJson>('gettxout', coinbaseTxid, 0);
+    expect([coinbase.version, coinbase.coinbase]).to.deep.equal([1, true]);
   });
 
   it('decoderawtransaction', async () => {

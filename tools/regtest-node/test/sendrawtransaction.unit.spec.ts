@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { parseDoge } from '@dbay/money';
-import { Transaction } from 'bitcoinjs-lib';
+import { script as bscript, Transaction } from 'bitcoinjs-lib';
 import {
   fundedOutput,
   newWallet,
@@ -128,6 +128,59 @@ describe('sendrawtransaction', () => {
     expect(equalverify.message).to.equal(
       '16: mandatory-script-verify-flag-failed (Script failed an OP_EQUALVERIFY operation)',
     );
+  });
+
+  it('rejects a good signature in non-canonical DER as policy (64: non-mandatory-script-verify-flag (Non-canonical DER signature)), a bad one as consensus', async () => {
+    // src/validation.cpp CheckInputs: the standard flags fail with SCRIPT_ERR_SIG_DER
+    // (src/script/interpreter.cpp CheckSignatureEncoding, under DERSIG/STRICTENC/LOW_S); the retry with
+    // MANDATORY_SCRIPT_VERIFY_FLAGS (P2SH only, src/policy/policy.h) parses the signature laxly
+    // (CPubKey::Verify, ecdsa_signature_parse_der_lax) and passes, so the reject is REJECT_NONSTANDARD
+    // with the first check's error. Only a signature that fails even then is "16: mandatory-...".
+    const coin = await fundedOutput(h, '10');
+    const good = spendAll(coin, newWallet(), '0.01');
+    const [sig, pubkey] = bscript.decompile(good.ins[0]!.script) as [Uint8Array, Uint8Array];
+    const lenR = sig[3]!;
+    const r = sig.subarray(4, 4 + lenR);
+    const s = sig.subarray(6 + lenR, -1);
+    const hashType = sig[sig.length - 1]!;
+    const der = (...body: number[]): Uint8Array => Uint8Array.from([...body, hashType]);
+    const berEncodings = {
+      // An extra leading zero in R: lax parsing drops it.
+      paddedR: der(0x30, 5 + lenR + s.length, 0x02, lenR + 1, 0x00, ...r, 0x02, s.length, ...s),
+      // The sequence length in long form (0x81 nn), which strict DER forbids.
+      longLength: der(0x30, 0x81, 4 + lenR + s.length, 0x02, lenR, ...r, 0x02, s.length, ...s),
+    };
+    for (const [name, encoded] of Object.entries(berEncodings)) {
+      const tx = Transaction.fromHex(good.toHex());
+      tx.setInputScript(0, bscript.compile([encoded, pubkey]));
+      const error = await rpcError(h.call('sendrawtransaction', tx.toHex()));
+      expect([error.status, error.code, error.message], name).to.deep.equal([
+        500,
+        -26,
+        '64: non-mandatory-script-verify-flag (Non-canonical DER signature)',
+      ]);
+    }
+    // The same encoding around a signature of another transaction fails the mandatory retry too.
+    const other = spendAll(coin, newWallet(), '0.02');
+    const [otherSig] = bscript.decompile(other.ins[0]!.script) as [Uint8Array];
+    const otherLenR = otherSig[3]!;
+    const padded = Uint8Array.from([
+      0x30,
+      otherSig[1]! + 1,
+      0x02,
+      otherLenR + 1,
+      0x00,
+      ...otherSig.subarray(4),
+    ]);
+    const forged = Transaction.fromHex(good.toHex());
+    forged.setInputScript(0, bscript.compile([padded, pubkey]));
+    const consensus = await rpcError(h.call('sendrawtransaction', forged.toHex()));
+    expect([consensus.code, consensus.message]).to.deep.equal([
+      -26,
+      '16: mandatory-script-verify-flag-failed (Non-canonical DER signature)',
+    ]);
+    // The canonical encoding of the same signature is accepted.
+    expect(await h.call('sendrawtransaction', good.toHex())).to.equal(good.getId());
   });
 
   it('rejects a double spend of a mempool transaction with 258: txn-mempool-conflict', async () => {

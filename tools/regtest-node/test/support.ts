@@ -82,6 +82,7 @@ export interface GetTxOutJson {
   confirmations: number;
   value: number;
   scriptPubKey: ScriptPubKeyJson;
+  version: number;
   coinbase: boolean;
 }
 export interface ReorgResult {

@@ -62,7 +62,6 @@ const getblockchaininfo: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getblockchaininfo\nReturns an object containing various state info regarding blockchain processing.\n',
   run(_params: Params, node: RegtestNode): CoreJson {
     const { chain } = node;
     const tip = chain.tip;
@@ -102,7 +101,6 @@ const getbestblockhash: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getbestblockhash\n\nReturns the hash of the best (tip) block in the longest blockchain.\n',
   run: (_params, node) => node.chain.tip.hash,
 };
 
@@ -111,7 +109,6 @@ const getblockcount: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getblockcount\n\nReturns the number of blocks in the longest blockchain.\n',
   run: (_params, node) => node.chain.height,
 };
 
@@ -120,7 +117,6 @@ const getdifficulty: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getdifficulty\n\nReturns the proof-of-work difficulty as a multiple of the minimum difficulty.\n',
   run: (_params, node) => new Real(difficulty(node.chain.tip.block.bits)),
 };
 
@@ -129,7 +125,6 @@ const getblockhash: RpcMethod = {
   argNames: ['height'],
   minParams: 1,
   maxParams: 1,
-  help: 'getblockhash height\n\nReturns hash of block in best-block-chain at height provided.\n',
   run(params, node) {
     const height = params.int(0);
     if (height < 0 || height > node.chain.height)
@@ -143,10 +138,6 @@ const getblockheader: RpcMethod = {
   argNames: ['blockhash', 'verbose'],
   minParams: 1,
   maxParams: 2,
-  help:
-    'getblockheader "hash" ( verbose )\n\n' +
-    "If verbose is false, returns a string that is serialized, hex-encoded data for blockheader 'hash'.\n" +
-    'If verbose is true, returns an Object with information about blockheader <hash>.\n',
   run(params, node) {
     const text = params.str(0);
     const verbose = params.size > 1 ? params.bool(1) : true;
@@ -161,11 +152,6 @@ const getblock: RpcMethod = {
   argNames: ['blockhash', 'verbosity'],
   minParams: 1,
   maxParams: 2,
-  help:
-    'getblock "blockhash" ( verbosity ) \n\n' +
-    "If verbosity is 0, returns a string that is serialized, hex-encoded data for block 'hash'.\n" +
-    'If verbosity is 1, returns an Object with information about block <hash>.\n' +
-    'If verbosity is 2, returns an Object with information about block <hash> and information about each transaction. \n',
   run(params, node) {
     const text = params.str(0);
     // Dogecoin 1.14 takes a number (0, 1, 2) or the older boolean (false = 0, true = 1).
@@ -182,7 +168,6 @@ const getchaintips: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getchaintips\nReturn information about all known tips in the block tree, including the main chain as well as orphaned branches.\n',
   run(_params, node) {
     const { chain } = node;
     const orphans = [...chain.index.values()].filter((r) => !chain.contains(r));
@@ -209,7 +194,6 @@ const getmempoolinfo: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getmempoolinfo\n\nReturns details on the active state of the TX memory pool.\n',
   run: (_params, node) => ({
     size: node.mempool.size,
     bytes: node.mempool.totalVsize(),
@@ -224,13 +208,14 @@ const getrawmempool: RpcMethod = {
   argNames: ['verbose'],
   minParams: 0,
   maxParams: 1,
-  help: 'getrawmempool ( verbose )\n\nReturns all transaction ids in memory pool as a json array of string transaction ids.\n',
   run(params, node) {
     const verbose = params.size > 0 ? params.bool(0) : false;
-    const entries = node.mempool.all();
-    if (!verbose) return entries.map((e) => e.txid);
+    // mempoolToJSON: the list comes from queryHashes (depth, then fee rate); the verbose object walks
+    // mapTx's hashed index, an order no client can rely on, so it keeps arrival order here.
+    if (!verbose) return node.mempool.byDepthAndScore().map((e) => e.txid);
     const out: Record<string, CoreJson> = {};
-    for (const entry of entries) out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
+    for (const entry of node.mempool.all())
+      out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
     return out;
   },
 };
@@ -240,7 +225,6 @@ const getmempoolentry: RpcMethod = {
   argNames: ['txid'],
   minParams: 1,
   maxParams: 1,
-  help: 'getmempoolentry txid\n\nReturns mempool data for given transaction\n',
   run(params, node) {
     const txid = parseHashV(params.raw(0), 'parameter 1');
     const entry = node.mempool.get(txid);
@@ -254,7 +238,6 @@ const gettxout: RpcMethod = {
   argNames: ['txid', 'n', 'include_mempool'],
   minParams: 2,
   maxParams: 3,
-  help: 'gettxout "txid" n ( include_mempool )\n\nReturns details about an unspent transaction output.\n',
   run(params, node) {
     const txid = uint256S(params.str(0));
     const n = params.int(1);
@@ -270,11 +253,14 @@ const gettxout: RpcMethod = {
     }
     const coin = n >= 0 ? coins.outputs[n] : undefined;
     if (!coin) return null;
+    // Core 1.14 still keeps one CCoins record per transaction, so the answer carries its nVersion
+    // between scriptPubKey and coinbase (Bitcoin 0.15 dropped it with per-output coins).
     return {
       bestblock: node.chain.tip.hash,
       confirmations: coins.height === MEMPOOL_HEIGHT ? 0 : node.chain.height - coins.height + 1,
       value: new Amount(coin.value),
       scriptPubKey: scriptPubKeyToJson(coin.script, true),
+      version: coins.version,
       coinbase: coins.coinbase,
     };
   },
@@ -285,7 +271,6 @@ const invalidateblock: RpcMethod = {
   argNames: ['blockhash'],
   minParams: 1,
   maxParams: 1,
-  help: 'invalidateblock "blockhash"\n\nPermanently marks a block as invalid, as if it violated a consensus rule.\n',
   run(params, node) {
     node.invalidateBlock(findBlock(node.chain, params.str(0)));
     return null;
@@ -297,9 +282,6 @@ const reconsiderblock: RpcMethod = {
   argNames: ['blockhash'],
   minParams: 1,
   maxParams: 1,
-  help:
-    'reconsiderblock "blockhash"\n\nRemoves invalidity status of a block and its descendants, reconsider them for activation.\n' +
-    'This can be used to undo the effects of invalidateblock.\n',
   run(params, node) {
     node.reconsiderBlock(findBlock(node.chain, params.str(0)));
     return null;

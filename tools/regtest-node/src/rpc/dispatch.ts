@@ -6,6 +6,7 @@
 import { Verbatim, writeCoreJson, type CoreJson } from '../core-json.js';
 import type { RegtestNode } from '../node.js';
 import { blockchainMethods } from './blockchain.js';
+import { HELP_TEXTS } from './help.js';
 import type { RpcMethod } from './method.js';
 import { miningMethods } from './mining.js';
 import { networkMethods } from './network.js';
@@ -20,6 +21,12 @@ const TABLE = new Map<string, RpcMethod>(
 );
 
 export const methodNames = (): string[] => [...TABLE.keys()].sort();
+
+/** The arity of a method, for tests that walk the whole table. */
+export function methodArity(name: string): { minParams: number; maxParams: number } | undefined {
+  const method = TABLE.get(name);
+  return method && { minParams: method.minParams, maxParams: method.maxParams };
+}
 
 export interface RpcReply {
   status: number;
@@ -56,7 +63,10 @@ function execute(request: ParsedRequest, node: RegtestNode, log: Logger): CoreJs
   const method = TABLE.get(request.method);
   if (!method) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
   const params = new Params(positionalParams(request.params, method.argNames));
-  if (params.size < method.minParams || params.size > method.maxParams) throw new RuntimeError(method.help);
+  // Each method's own check in Core: `if (request.fHelp || params.size() < min || > max) throw
+  // runtime_error(help)`, which reaches the client as -1 with the whole text.
+  if (params.size < method.minParams || params.size > method.maxParams)
+    throw new RuntimeError(HELP_TEXTS[method.name]);
   try {
     return method.run(params, node);
   } catch (error) {

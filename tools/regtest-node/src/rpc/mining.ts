@@ -17,7 +17,6 @@ const generate: RpcMethod = {
   argNames: ['nblocks', 'maxtries'],
   minParams: 1,
   maxParams: 2,
-  help: 'generate nblocks ( maxtries )\n\nMine up to nblocks blocks immediately (before the RPC call returns)\n',
   run(params, node) {
     const count = params.int(0);
     const maxTries = params.size > 1 ? params.int(1) : DEFAULT_MAX_TRIES;
@@ -30,9 +29,6 @@ const generatetoaddress: RpcMethod = {
   argNames: ['nblocks', 'address', 'maxtries'],
   minParams: 2,
   maxParams: 3,
-  help:
-    'generatetoaddress nblocks address (maxtries)\n\n' +
-    'Mine blocks immediately to a specified address (before the RPC call returns)\n',
   run(params, node) {
     const count = params.int(0);
     const maxTries = params.size > 2 ? params.int(2) : DEFAULT_MAX_TRIES;
@@ -47,10 +43,6 @@ const estimatefee: RpcMethod = {
   argNames: ['nblocks'],
   minParams: 1,
   maxParams: 1,
-  help:
-    'estimatefee nblocks\n\n' +
-    'Estimates the approximate fee per kilobyte needed for a transaction to begin\n' +
-    'confirmation within nblocks blocks.\n',
   run(params) {
     params.typeCheck(['number']);
     params.int(0);
@@ -63,12 +55,6 @@ const estimatesmartfee: RpcMethod = {
   argNames: ['nblocks'],
   minParams: 1,
   maxParams: 1,
-  help:
-    'estimatesmartfee nblocks\n\n' +
-    'WARNING: This interface is unstable and may disappear or change!\n\n' +
-    'Estimates the approximate fee per kilobyte needed for a transaction to begin\n' +
-    'confirmation within nblocks blocks if possible and return the number of blocks\n' +
-    'for which the estimate is valid.\n',
   run(params) {
     params.typeCheck(['number']);
     const target = params.int(0);

@@ -28,7 +28,6 @@ const getnetworkinfo: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getnetworkinfo\nReturns an object containing various state info regarding P2P networking.\n',
   run: () => ({
     version: CLIENT_VERSION,
     subversion: SUB_VERSION,
@@ -53,7 +52,6 @@ const getconnectioncount: RpcMethod = {
   argNames: [],
   minParams: 0,
   maxParams: 0,
-  help: 'getconnectioncount\n\nReturns the number of connections to other nodes.\n',
   run: () => 0,
 };
 
@@ -63,7 +61,6 @@ const validateaddress: RpcMethod = {
   argNames: ['address'],
   minParams: 1,
   maxParams: 1,
-  help: 'validateaddress "address"\n\nReturn information about the given dogecoin address.\n',
   run(params, node) {
     const text = params.str(0);
     const script = decodeRegtestAddress(text);
@@ -92,7 +89,6 @@ const setmocktime: RpcMethod = {
   argNames: ['timestamp'],
   minParams: 1,
   maxParams: 1,
-  help: 'setmocktime timestamp\n\nSet the local time to given timestamp (-regtest only)\n',
   run(params, node) {
     params.typeCheck(['number']);
     node.setMockTime(params.int64(0));

@@ -21,11 +21,6 @@ const getrawtransaction: RpcMethod = {
   argNames: ['txid', 'verbose'],
   minParams: 1,
   maxParams: 2,
-  help:
-    'getrawtransaction "txid" ( verbose )\n\n' +
-    'NOTE: By default this function only works for mempool transactions. If the -txindex option is\n' +
-    'enabled, it also works for blockchain transactions.\n' +
-    'DEPRECATED: for now, it also works for transactions with unspent outputs.\n',
   run(params, node) {
     const txid = parseHashV(params.raw(0), 'parameter 1');
     // Accept either a bool (true) or a num (>=1) to indicate verbose output.
@@ -61,7 +56,6 @@ const decoderawtransaction: RpcMethod = {
   argNames: ['hexstring'],
   minParams: 1,
   maxParams: 1,
-  help: 'decoderawtransaction "hexstring"\n\nReturn a JSON object representing the serialized, hex-encoded transaction.\n',
   run(params) {
     params.typeCheck(['string']);
     const tx = decodeHexTx(params.str(0));
@@ -77,9 +71,6 @@ const sendrawtransaction: RpcMethod = {
   argNames: ['hexstring', 'allowhighfees'],
   minParams: 1,
   maxParams: 2,
-  help:
-    'sendrawtransaction "hexstring" ( allowhighfees )\n\n' +
-    'Submits raw transaction (serialized, hex-encoded) to local node and network.\n',
   run(params, node) {
     params.typeCheck(['string', 'bool']);
     const tx = decodeHexTx(params.str(0));
