@@ -26,7 +26,7 @@ import {
   RPC_PASSWORD,
   RPC_USER,
   type Answer,
-} from './support/fake-node.js';
+} from '../src/testing.js';
 
 const TXID = 'ab'.repeat(32);
 const P2PKH = `76a914${'11'.repeat(20)}88ac`;

@@ -1,11 +1,12 @@
 /**
- * An in-process HTTP server on a free loopback port standing in for the node, so the client's
- * transport is tested for real (sockets, status codes, bodies, timeouts) without the stack. Each test
- * sets `answer` to decide what the "node" does with a request.
+ * `@dbay/chain-rpc/testing`, for unit tests only: an in-process HTTP server on a free loopback port
+ * standing in for the node, so the client and the services' adapters over it are tested through a
+ * real transport (sockets, status codes, bodies, timeouts) without the stack. Each test sets `answer`
+ * to decide what the "node" does with a request, and reads back `requests`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DogecoinRpcClient, type BreakerOptions, type RpcHooks } from '../../src/index.js';
+import { DogecoinRpcClient, type BreakerOptions, type RpcHooks } from './client.js';
 
 export const RPC_USER = 'chain-rpc-test';
 export const RPC_PASSWORD = 'S3cret-Rpc-Pa55word';
