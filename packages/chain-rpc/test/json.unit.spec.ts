@@ -1,6 +1,7 @@
 // Proves RPC bodies are read with every number kept as its exact source text (through the
 // lossless-json package) and that malformed bodies are refused with a JsonSyntaxError instead of
-// guessed at. Moved here with the parser from the deposit watcher (test/unit/rpc-json.unit.spec.ts).
+// guessed at. Moved here with the parser from the deposit watcher (test/unit/rpc-json.unit.spec.ts),
+// with the cases of the withdrawal saga's hand-written parser it replaces (exact-json).
 import { expect } from 'chai';
 import { JsonNumber, JsonSyntaxError, parseRpcJson } from '../src/index.js';
 
@@ -24,8 +25,16 @@ describe('parseRpcJson', () => {
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
 
-  it('reads strings with escapes and every JSON literal', () => {
+  it('reads strings with escapes, every JSON literal, and numbers in any JSON form as their text', () => {
     expect(parseRpcJson('[true,false,null,"x\\"y\\u00e9"]')).to.deep.equal([true, false, null, 'x"yé']);
+    const parsed = parseRpcJson('{"result":{"value":92233720.36854775,"n":[1,-2e3]},"error":null}');
+    expect(parsed).to.deep.equal({
+      result: {
+        value: new JsonNumber('92233720.36854775'),
+        n: [new JsonNumber('1'), new JsonNumber('-2e3')],
+      },
+      error: null,
+    });
   });
 
   const malformed: Array<[string, string]> = [

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadConfig, serviceConfigShape } from '@dbay/platform';
 import { RECOMMENDED_FEE_RATE_KOINU_PER_KB, type NetworkName } from '@dbay/dogecoin';
+import { dogecoinRpcConfigShape, dogecoinRpcOptions, requireDogecoinRpcCredentials } from '@dbay/chain-rpc';
 import type { FraudPolicy } from './domain/fraud.js';
 import type { SagaPolicy } from './use-cases/ports.js';
 
@@ -30,13 +31,8 @@ export const CRASH_POINTS = [
 const shape = {
   ...serviceConfigShape('withdrawal-saga'),
   DOGECOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
-  DOGECOIN_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:18332'),
-  DOGECOIN_RPC_USER: z.string().default('dbay'),
-  DOGECOIN_RPC_PASSWORD: z.string().default(''),
-  RPC_TIMEOUT_MS: count.default(10_000),
-  RPC_BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
-  RPC_BREAKER_RESET_MS: count.default(15_000),
-  RPC_BREAKER_VOLUME_THRESHOLD: count.default(5),
+  /** The node: endpoint, credentials, timeout and circuit breaker, as every service reaches it. */
+  ...dogecoinRpcConfigShape,
   /** The account extended public key m/44'/3'/0' (tpub on regtest), inline or from a file. */
   ACCOUNT_XPUB: z.string().optional(),
   ACCOUNT_XPUB_FILE: z.string().optional(),
@@ -97,7 +93,7 @@ function inlineOrFile(inline: string | undefined, file: string | undefined, what
 }
 
 export function loadSagaConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const raw = loadConfig(z.object(shape), env);
+  const raw = loadConfig(z.object(shape).superRefine(requireDogecoinRpcCredentials), env);
   if (raw.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > raw.KAFKA_SESSION_TIMEOUT_MS)
     throw new Error('KAFKA_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_SESSION_TIMEOUT_MS');
   const fraud: FraudPolicy = {
@@ -132,15 +128,7 @@ export function loadSagaConfig(env: Readonly<Record<string, string | undefined>>
     databaseUrl: raw.DATABASE_URL,
     dbSchema: raw.DB_SCHEMA,
     network: raw.DOGECOIN_NETWORK satisfies NetworkName,
-    rpc: {
-      url: raw.DOGECOIN_RPC_URL,
-      user: raw.DOGECOIN_RPC_USER,
-      password: raw.DOGECOIN_RPC_PASSWORD,
-      requestTimeoutMs: raw.RPC_TIMEOUT_MS,
-      breakerErrorThresholdPercentage: raw.RPC_BREAKER_ERROR_PERCENT,
-      breakerResetTimeoutMs: raw.RPC_BREAKER_RESET_MS,
-      breakerVolumeThreshold: raw.RPC_BREAKER_VOLUME_THRESHOLD,
-    },
+    rpc: dogecoinRpcOptions(raw),
     accountXpub: () => inlineOrFile(raw.ACCOUNT_XPUB, raw.ACCOUNT_XPUB_FILE, 'ACCOUNT_XPUB'),
     serviceToken: {
       publicKeyPem: () =>

@@ -20,7 +20,8 @@ import {
 } from '@dbay/platform';
 import { networkByName, outputScriptForAddress, parseAccountXpub } from '@dbay/dogecoin';
 import { loadSagaConfig } from './config.js';
-import { DogecoinRpc } from './adapters/dogecoin-rpc.js';
+import { DogecoinRpcClient } from '@dbay/chain-rpc';
+import { NodeChain } from './adapters/node-chain.js';
 import { serviceAuthentication } from './adapters/service-auth.js';
 import { reviewRouter } from './entrypoints/http/review-router.js';
 import { messageHandlers } from './entrypoints/messages/handlers.js';
@@ -46,8 +47,12 @@ await runService({
     const applied = await runMigrations(knex, { directory: MIGRATIONS_DIR, schema: config.dbSchema });
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
 
-    const rpc = new DogecoinRpc(config.rpc);
-    rpc.onBreakerStateChange((state) => logger.warn({ state }, 'dogecoin rpc circuit breaker'));
+    const rpc = new DogecoinRpcClient(config.rpc, {
+      onBreakerState(state) {
+        const log = state === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
+        log({ state }, `Dogecoin RPC circuit breaker ${state}`);
+      },
+    });
     const crashForScript =
       config.crashForAddress === undefined
         ? undefined
@@ -63,7 +68,7 @@ await runService({
       publish: async (trx, event) => {
         await enqueueEvent(trx, event);
       },
-      chain: rpc,
+      chain: new NodeChain(rpc),
       network,
       accountKey,
       policy: config.policy,
@@ -118,7 +123,7 @@ await runService({
     readiness.register('database', () => pingDatabase(knex));
     readiness.register('consumer', () => consumer.readinessCheck());
     readiness.register('dogecoin-rpc', () =>
-      rpc.breakerOpen ? Promise.reject(new Error('circuit open')) : Promise.resolve(),
+      rpc.breakerState === 'open' ? Promise.reject(new Error('circuit open')) : Promise.resolve(),
     );
     app.use(
       '/internal',
