@@ -34,14 +34,14 @@ export interface DogecoinRpcOptions {
   url: string;
   user: string;
   password: string;
-  /** Abort a call that has not fully answered after this long (DEFAULT_RPC_TIMEOUT_MS). */
+  /** Abort a call that has not fully answered after this long (DEFAULT_CALL_TIMEOUT_MS). */
   timeoutMs?: number;
   /** DEFAULT_BREAKER_OPTIONS for whatever is left out. */
   breaker?: Partial<BreakerOptions>;
 }
 
 /** The defaults of the DOGECOIN_RPC_* variables (the deposit watcher's documented ones). */
-export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
+export const DEFAULT_CALL_TIMEOUT_MS = 10_000;
 export const DEFAULT_BREAKER_OPTIONS: Readonly<BreakerOptions> = {
   errorThresholdPercentage: 50,
   volumeThreshold: 5,
@@ -93,7 +93,7 @@ export class DogecoinRpcClient {
     if (url.username !== '' || url.password !== '')
       throw new Error('The Dogecoin RPC URL must not carry credentials; pass user and password apart');
     this.url = options.url;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     const breaker = { ...DEFAULT_BREAKER_OPTIONS, ...options.breaker };
     this.#hooks = hooks;
     this.#password = options.password;

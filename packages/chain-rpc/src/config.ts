@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   DEFAULT_BREAKER_OPTIONS,
-  DEFAULT_RPC_TIMEOUT_MS,
+  DEFAULT_CALL_TIMEOUT_MS,
   DogecoinRpcClient,
   type DogecoinRpcOptions,
   type RpcHooks,
@@ -36,7 +36,7 @@ export const dogecoinRpcConfigShape = {
   /** A file holding the password (trimmed), read when the client is built; the inline variable wins. */
   DOGECOIN_RPC_PASSWORD_FILE: z.string().min(1).optional(),
   /** Hard limit of one RPC call, connection to last byte. A full block at verbosity 2 is ~5 MB. */
-  DOGECOIN_RPC_TIMEOUT_MS: positiveInt.default(DEFAULT_RPC_TIMEOUT_MS),
+  DOGECOIN_RPC_TIMEOUT_MS: positiveInt.default(DEFAULT_CALL_TIMEOUT_MS),
   /** Circuit breaker: open when more than this % of the calls in the rolling window failed... */
   DOGECOIN_RPC_BREAKER_ERROR_PERCENT: z.coerce
     .number()

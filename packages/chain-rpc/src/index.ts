@@ -21,7 +21,7 @@ export {
   BREAKER_ROLLING_BUCKETS,
   BREAKER_TIMEOUT_SLACK_MS,
   DEFAULT_BREAKER_OPTIONS,
-  DEFAULT_RPC_TIMEOUT_MS,
+  DEFAULT_CALL_TIMEOUT_MS,
   type BreakerOptions,
   type BreakerState,
   type DogecoinRpcOptions,

@@ -1,7 +1,7 @@
 // Proves RPC bodies are read with every number kept as its exact source text (through the
 // lossless-json package) and that malformed bodies are refused with a JsonSyntaxError instead of
-// guessed at. Moved here with the parser from the deposit watcher (test/unit/rpc-json.unit.spec.ts),
-// with the cases of the withdrawal saga's hand-written parser it replaces (exact-json).
+// guessed at. These are the deposit watcher's parser cases, moved here with the parser, and the cases
+// of the hand-written parser the withdrawal saga had before.
 import { expect } from 'chai';
 import { JsonNumber, JsonSyntaxError, parseRpcJson } from '../src/index.js';
 
