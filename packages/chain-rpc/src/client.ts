@@ -137,25 +137,33 @@ export class DogecoinRpcClient {
   async call(method: string, params: readonly RpcParam[] = []): Promise<JsonValue> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    let result: JsonValue;
     try {
-      const result = await this.#breaker.fire(method, params);
-      this.#hooks.onCall?.(method, 'ok', seconds());
-      return result;
+      result = await this.#breaker.fire(method, params);
     } catch (error) {
-      if (error instanceof RpcError) {
-        this.#hooks.onCall?.(method, 'rpc-error', seconds());
-        throw error;
-      }
-      if (breakerCode(error) === 'EOPENBREAKER' || breakerCode(error) === 'ESHUTDOWN') {
-        this.#hooks.onCall?.(method, 'rejected', seconds());
-        throw new NodeUnavailableError(method);
-      }
-      this.#hooks.onCall?.(method, 'failure', seconds());
-      // opossum's backstop timeout, when the HTTP abort did not come first.
-      if (breakerCode(error) === 'ETIMEDOUT')
-        throw new RpcTransportError(method, `timed out after ${this.timeoutMs} ms`, { cause: error });
-      throw error;
+      const { outcome, thrown } = this.#failureOf(method, error);
+      this.#hooks.onCall?.(method, outcome, seconds());
+      throw thrown;
     }
+    this.#hooks.onCall?.(method, 'ok', seconds());
+    return result;
+  }
+
+  /** What a rejected call counts as, and the coded error the caller gets for it. */
+  #failureOf(method: string, error: unknown): { outcome: Exclude<RpcCallOutcome, 'ok'>; thrown: unknown } {
+    if (error instanceof RpcError) return { outcome: 'rpc-error', thrown: error };
+    const code = breakerCode(error);
+    if (code === 'EOPENBREAKER') return { outcome: 'rejected', thrown: new NodeUnavailableError(method) };
+    if (code === 'ESHUTDOWN')
+      return { outcome: 'rejected', thrown: new NodeUnavailableError(method, 'the client was shut down') };
+    // opossum's backstop timeout, when the HTTP abort did not come first.
+    if (code === 'ETIMEDOUT') {
+      const timedOut = new RpcTransportError(method, `timed out after ${this.timeoutMs} ms`, {
+        cause: error,
+      });
+      return { outcome: 'failure', thrown: timedOut };
+    }
+    return { outcome: 'failure', thrown: error };
   }
 
   async getBlockCount(): Promise<number> {
@@ -244,7 +252,7 @@ export class DogecoinRpcClient {
    * echo service answering with the request headers), and a body excerpt or error text goes to logs.
    */
   #withoutSecrets(error: unknown): unknown {
-    const secrets = [this.#authorization.slice('Basic '.length), this.#password];
+    const secrets = [this.#authorization.slice('Basic '.length), this.#password].filter(Boolean);
     const scrub = (text: string): string =>
       secrets.reduce((scrubbed, secret) => scrubbed.replaceAll(secret, '[REDACTED]'), text);
     if (error instanceof RpcError && scrub(error.rpcMessage) !== error.rpcMessage)

@@ -52,10 +52,13 @@ export class RpcMalformedAnswerError extends Error {
   }
 }
 
-/** Raised instead of calling the node while the circuit breaker is open. */
+/** Raised instead of calling the node while the circuit breaker is open (or after shutdown). */
 export class NodeUnavailableError extends Error {
-  constructor(readonly method: string) {
-    super(`${method}: circuit breaker open, the node is not called`);
+  constructor(
+    readonly method: string,
+    reason = 'circuit breaker open',
+  ) {
+    super(`${method}: ${reason}, the node is not called`);
     this.name = 'NodeUnavailableError';
   }
 }

@@ -236,6 +236,15 @@ describe('DogecoinRpcClient', () => {
     for (const [, seconds] of outcomes) expect(seconds).to.be.within(0.19, 0.75);
   });
 
+  it('refuses calls after shutdown without calling the node', async () => {
+    const client = track(node.client());
+    client.shutdown();
+    expect(await failure(client.getBlockCount()))
+      .to.be.instanceOf(NodeUnavailableError)
+      .with.property('message', 'getblockcount: the client was shut down, the node is not called');
+    expect(node.requests).to.deep.equal([]);
+  });
+
   describe('circuit breaker', () => {
     const breaker = { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 300 };
 
