@@ -51,8 +51,16 @@ const CONSUMERS: Partial<Record<ServiceName, string>> = {
 };
 
 async function occupyGroup(groupId: string, topic: string): Promise<Consumer> {
-  const kafka = new Kafka({ clientId: 'e2e-occupier', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId, partitionAssigners: [occupierAssigner], sessionTimeout: 10_000 });
+  const kafka = new Kafka({
+    clientId: 'e2e-occupier',
+    brokers: stack.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+  });
+  const consumer = kafka.consumer({
+    groupId,
+    partitionAssigners: [occupierAssigner],
+    sessionTimeout: 10_000,
+  });
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;

@@ -28,7 +28,7 @@ import { buildCoinbase, setWitnessCommitment } from '../../tools/regtest-node/sr
 import type { BlockRecord, ChainState } from '../../tools/regtest-node/src/chainstate.js';
 import { writeCoreJson } from '../../tools/regtest-node/src/core-json.js';
 import { blockToJson } from '../../tools/regtest-node/src/rpc/views.js';
-import { interpretRpcAnswer } from '../../services/deposit-watcher/src/adapters/rpc/json-rpc-client.js';
+import { interpretRpcAnswer } from '@dbay/chain-rpc';
 import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
 import { watchedByPubkeyHashes } from '../../services/deposit-watcher/src/adapters/db/watched-addresses.js';
 import {

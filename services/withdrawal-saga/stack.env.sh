@@ -18,6 +18,8 @@ export BATCH_TICK_MS="${BATCH_TICK_MS:-200}"
 export BROADCAST_TICK_MS="${BROADCAST_TICK_MS:-200}"
 export TRACK_TICK_MS="${TRACK_TICK_MS:-500}"
 export DROP_CONFIRMATION_CHECKS="${DROP_CONFIRMATION_CHECKS:-3}"
+# Try the node again 15 s after the breaker opened (30 s by default), as the saga always has locally.
+export DOGECOIN_RPC_BREAKER_RESET_MS="${DOGECOIN_RPC_BREAKER_RESET_MS:-15000}"
 # The crash tests SIGKILL the saga; a short Kafka session lets the restarted process take its
 # partitions back in seconds instead of waiting out a dead member for 30 s.
 export KAFKA_SESSION_TIMEOUT_MS="${KAFKA_SESSION_TIMEOUT_MS:-8000}"

@@ -9,8 +9,8 @@ import { READINESS, runService } from '@dbay/platform';
 import { depositWatcherConfig } from './config.js';
 import { countWatchedAddresses } from './adapters/db/watched-addresses.js';
 import { ensureCursor } from './adapters/db/chain-store.js';
+import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
-import { JsonRpcClient } from './adapters/rpc/json-rpc-client.js';
 import { createWatcherMetrics } from './adapters/watcher-metrics.js';
 import { ChainPoller } from './entrypoints/jobs/chain-poller.js';
 import {
@@ -19,9 +19,6 @@ import {
 } from './entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from './use-cases/follow-chain.js';
 
-/** opossum's timeout sits this far above the HTTP timeout, so the HTTP abort (which frees the socket) fires first. */
-const BREAKER_TIMEOUT_SLACK_MS = 1_000;
-const BREAKER_ROLLING_BUCKETS = 10;
 /** How often the watched-address gauge is recounted. */
 const WATCHED_COUNT_INTERVAL_MS = 30_000;
 
@@ -33,28 +30,14 @@ await runService({
     const { config, logger, db } = service;
     const watcherMetrics = createWatcherMetrics(service.metrics.registry);
     const node = new DogecoinNode(
-      new JsonRpcClient({
-        url: config.DOGECOIN_RPC_URL,
-        user: config.DOGECOIN_RPC_USER,
-        password: config.DOGECOIN_RPC_PASSWORD,
-        timeoutMs: config.DOGECOIN_RPC_TIMEOUT_MS,
-      }),
-      {
-        timeoutMs: config.DOGECOIN_RPC_TIMEOUT_MS + BREAKER_TIMEOUT_SLACK_MS,
-        errorThresholdPercentage: config.DOGECOIN_RPC_BREAKER_ERROR_PERCENT,
-        resetTimeoutMs: config.DOGECOIN_RPC_BREAKER_RESET_MS,
-        rollingCountTimeoutMs: config.DOGECOIN_RPC_BREAKER_WINDOW_MS,
-        rollingCountBuckets: BREAKER_ROLLING_BUCKETS,
-        volumeThreshold: config.DOGECOIN_RPC_BREAKER_VOLUME_THRESHOLD,
-      },
-      {
+      createDogecoinRpcClient(config, {
         onCall: (method, outcome, seconds) => watcherMetrics.onCall(method, outcome, seconds),
         onBreakerState(state) {
           watcherMetrics.onBreakerState(state);
           const log = state === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
           log({ state }, `Dogecoin RPC circuit breaker ${state}`);
         },
-      },
+      }),
     );
     service.readiness(READINESS.chain, () =>
       node.breakerState === 'open' ? Promise.reject(new Error('circuit breaker open')) : Promise.resolve(),

@@ -1,11 +1,11 @@
 /**
  * The reconciler's configuration, validated at boot. It reads the other services' schemas through its
  * read-only role (DATABASE_URL is dbay_reconciler) and the chain through the node's RPC; the RPC
- * password may come from a file so it never sits in the environment.
+ * password may come from a file (DOGECOIN_RPC_PASSWORD_FILE) so it never sits in the environment.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
+import { dogecoinRpcConfigShape, requireDogecoinRpcCredentials } from '@dbay/chain-rpc';
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -24,10 +24,8 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
         .enum(['true', 'false'])
         .default('true')
         .transform((value) => value === 'true'),
-      DOGECOIN_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:18332'),
-      DOGECOIN_RPC_USER: z.string().min(1).default('dbay'),
-      DOGECOIN_RPC_PASSWORD: z.string().optional(),
-      DOGECOIN_RPC_PASSWORD_FILE: z.string().optional(),
+      /** The node, as every service reaches it (@dbay/chain-rpc); only needed with CHAIN_CHECKS. */
+      ...dogecoinRpcConfigShape,
       /** Deposits and withdrawals confirmed more recently than this may still have their event in flight. */
       RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
       /** Serve mode (local stack): how often to run. The production CronJob runs `--once` daily instead. */
@@ -38,22 +36,13 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
       /** A Prometheus Pushgateway for the one-shot run's metrics (a CronJob pod is gone before a scrape). */
       PUSHGATEWAY_URL: z.url().optional(),
     })
-    .refine(
-      (config) => !config.CHAIN_CHECKS || config.DOGECOIN_RPC_PASSWORD || config.DOGECOIN_RPC_PASSWORD_FILE,
-      {
-        message: 'set DOGECOIN_RPC_PASSWORD or DOGECOIN_RPC_PASSWORD_FILE, or CHAIN_CHECKS=false',
-        path: ['DOGECOIN_RPC_PASSWORD'],
-      },
-    );
+    .superRefine((config, context) => {
+      if (config.CHAIN_CHECKS) requireDogecoinRpcCredentials(config, context);
+    });
 }
 
 export type ReconcilerConfig = z.output<ReturnType<typeof reconcilerConfig>>;
 
 export function loadReconcilerConfig(env: Environment = process.env): ReconcilerConfig {
   return loadConfig(reconcilerConfig(serviceConfigShape('reconciler', env)), env);
-}
-
-export function rpcPassword(config: ReconcilerConfig): string {
-  if (config.DOGECOIN_RPC_PASSWORD) return config.DOGECOIN_RPC_PASSWORD;
-  return readFileSync(config.DOGECOIN_RPC_PASSWORD_FILE!, 'utf8').trim();
 }

@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { DogecoinRpcClient } from '@dbay/chain-rpc';
+import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import type { ReconciliationReport } from './domain/findings.js';
 import { CrossServiceSource, WalletSource } from './adapters/sources.js';
 import { FindingSink } from './adapters/finding-sink.js';
 import { reconcile } from './reconcile.js';
-import { rpcPassword, type ReconcilerConfig } from './config.js';
+import type { ReconcilerConfig } from './config.js';
 import type { ReconcilerMetrics } from './metrics.js';
 
 export async function runReconciliation(
@@ -26,13 +26,7 @@ export async function runReconciliation(
     depositWatcher: config.DEPOSIT_WATCHER_SCHEMA,
     withdrawalSaga: config.WITHDRAWAL_SAGA_SCHEMA,
   };
-  const chain = config.CHAIN_CHECKS
-    ? new DogecoinRpcClient({
-        url: config.DOGECOIN_RPC_URL,
-        user: config.DOGECOIN_RPC_USER,
-        password: rpcPassword(config),
-      })
-    : null;
+  const chain = config.CHAIN_CHECKS ? createDogecoinRpcClient(config) : null;
   await knex('runs').insert({ run_id: runId, started_at: new Date(), status: 'RUNNING' });
   const runLogger = logger.child({ runId });
   runLogger.info('Reconciliation started');
@@ -68,5 +62,8 @@ export async function runReconciliation(
     metrics.failed();
     await knex('runs').where({ run_id: runId }).update({ finished_at: new Date(), status: 'FAILED' });
     throw error;
+  } finally {
+    // Serve mode builds a client per run; its breaker's timers must not outlive the run.
+    chain?.shutdown();
   }
 }

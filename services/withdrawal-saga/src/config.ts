@@ -11,6 +11,7 @@ import {
   RECOMMENDED_FEE_RATE_KOINU_PER_KB,
   type NetworkName,
 } from '@dbay/dogecoin';
+import { dogecoinRpcConfigShape, dogecoinRpcOptions, requireDogecoinRpcCredentials } from '@dbay/chain-rpc';
 import type { FraudPolicy } from './domain/fraud.js';
 import type { SagaPolicy } from './use-cases/ports.js';
 
@@ -31,13 +32,8 @@ export const CRASH_POINTS = [
 const sagaShape = (platform: PlatformConfigShape) => ({
   ...platform,
   DOGECOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
-  DOGECOIN_RPC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:18332'),
-  DOGECOIN_RPC_USER: z.string().default('dbay'),
-  DOGECOIN_RPC_PASSWORD: z.string().default(''),
-  RPC_TIMEOUT_MS: count.default(10_000),
-  RPC_BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
-  RPC_BREAKER_RESET_MS: count.default(15_000),
-  RPC_BREAKER_VOLUME_THRESHOLD: count.default(5),
+  /** The node: endpoint, credentials, timeout and circuit breaker, as every service reaches it. */
+  ...dogecoinRpcConfigShape,
   /** The account extended public key m/44'/3'/0' (tpub on regtest), inline or from a file. */
   ...secretVariables('ACCOUNT_XPUB'),
   /**
@@ -79,7 +75,8 @@ const sagaShape = (platform: PlatformConfigShape) => ({
 });
 
 /** The saga's whole environment, on the platform's shape. */
-export const sagaConfig = (platform: PlatformConfigShape) => z.object(sagaShape(platform));
+export const sagaConfig = (platform: PlatformConfigShape) =>
+  z.object(sagaShape(platform)).superRefine(requireDogecoinRpcCredentials);
 
 export type SagaEnvironment = z.output<ReturnType<typeof sagaConfig>>;
 export type SagaConfig = ReturnType<typeof sagaSettings>;
@@ -112,15 +109,7 @@ export function sagaSettings(raw: SagaEnvironment) {
   };
   return {
     network: raw.DOGECOIN_NETWORK satisfies NetworkName,
-    rpc: {
-      url: raw.DOGECOIN_RPC_URL,
-      user: raw.DOGECOIN_RPC_USER,
-      password: raw.DOGECOIN_RPC_PASSWORD,
-      requestTimeoutMs: raw.RPC_TIMEOUT_MS,
-      breakerErrorThresholdPercentage: raw.RPC_BREAKER_ERROR_PERCENT,
-      breakerResetTimeoutMs: raw.RPC_BREAKER_RESET_MS,
-      breakerVolumeThreshold: raw.RPC_BREAKER_VOLUME_THRESHOLD,
-    },
+    rpc: dogecoinRpcOptions(raw),
     accountXpub: () => readSecret(raw, 'ACCOUNT_XPUB'),
     operatorToken: {
       publicKeyPem: () => readSecret(raw, 'OPERATOR_JWT_PUBLIC_KEY'),

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { READINESS, TokenVerifier, enqueueEvent, requireToken, runService } from '@dbay/platform';
 import { networkByName, outputScriptForAddress, parseAccountXpub } from '@dbay/dogecoin';
 import { sagaConfig, sagaSettings } from './config.js';
-import { DogecoinRpc } from './adapters/dogecoin-rpc.js';
+import { DogecoinRpcClient } from '@dbay/chain-rpc';
+import { NodeChain } from './adapters/node-chain.js';
 import { REVIEW_TOKEN_CODES, reviewRouter } from './entrypoints/http/review-router.js';
 import { messageHandlers } from './entrypoints/messages/handlers.js';
 import { buildNextBatch } from './use-cases/build-batch.js';
@@ -27,10 +28,14 @@ await runService({
     const settings = sagaSettings(service.config);
     const network = networkByName(settings.network);
 
-    const rpc = new DogecoinRpc(settings.rpc);
-    rpc.onBreakerStateChange((state) => logger.warn({ state }, 'dogecoin rpc circuit breaker'));
+    const rpc = new DogecoinRpcClient(settings.rpc, {
+      onBreakerState(state) {
+        const log = state === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
+        log({ state }, `Dogecoin RPC circuit breaker ${state}`);
+      },
+    });
     service.readiness(READINESS.chain, () =>
-      rpc.breakerOpen ? Promise.reject(new Error('circuit open')) : Promise.resolve(),
+      rpc.breakerState === 'open' ? Promise.reject(new Error('circuit open')) : Promise.resolve(),
     );
     service.onStop(READINESS.chain, () => rpc.shutdown());
 
@@ -49,7 +54,7 @@ await runService({
       publish: async (trx, event) => {
         await enqueueEvent(trx, event);
       },
-      chain: rpc,
+      chain: new NodeChain(rpc),
       network,
       accountKey: parseAccountXpub(settings.accountXpub(), network),
       policy: settings.policy,

@@ -6,7 +6,6 @@ import { Psbt, Transaction, payments } from 'bitcoinjs-lib';
 import { ECPair, estimateSignedP2pkhSize, feeForSize, regtest } from '@dbay/dogecoin';
 import { checkSignedTransaction, type PlannedTransaction } from '../src/domain/signed-transaction.js';
 import { classifyBroadcastError, decideTracking } from '../src/domain/broadcast.js';
-import { JsonNumber, integerOf, parseExactJson } from '../src/adapters/exact-json.js';
 
 const DOGE = 100_000_000n;
 
@@ -121,20 +120,5 @@ describe('broadcast answers', () => {
     expect(decideTracking({ confirmations: 6, blockHash: 'h', blockHeight: 1 }, 6).kind).to.equal(
       'confirmed',
     );
-  });
-});
-
-describe('exact JSON of RPC answers', () => {
-  it('keeps amounts as their source text so no float ever touches them', () => {
-    const parsed = parseExactJson(
-      '{"result":{"value":92233720.36854775,"n":[1,-2e3,true,null,"x\\"y"]},"error":null}',
-    );
-    const result = (parsed as { result: { value: JsonNumber; n: unknown[] } }).result;
-    expect(result.value.text).to.equal('92233720.36854775');
-    expect(result.n[1]).to.deep.equal(new JsonNumber('-2e3'));
-    expect(result.n[4]).to.equal('x"y');
-    expect(integerOf(new JsonNumber('6'), 'c')).to.equal(6);
-    expect(() => integerOf(new JsonNumber('6.5'), 'c')).to.throw();
-    expect(() => parseExactJson('{"a":1}x')).to.throw(SyntaxError);
   });
 });

@@ -5,13 +5,16 @@
  * staying open, and dbay_deposit_watcher_scanned_height falling behind dbay_deposit_watcher_node_height.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { BreakerState, NodeObserver } from './rpc/dogecoin-node.js';
+import type { BreakerState, RpcCallOutcome } from '@dbay/chain-rpc';
 
 const SCAN_DURATION_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const RPC_DURATION_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
-export interface WatcherMetrics extends NodeObserver {
+/** Hooks of the node's client (@dbay/chain-rpc's RpcHooks, both required here), and the scan's own metrics. */
+export interface WatcherMetrics {
+  onCall(method: string, outcome: RpcCallOutcome, seconds: number): void;
+  onBreakerState(state: BreakerState): void;
   scannedHeight: Gauge;
   nodeHeight: Gauge;
   blocksScanned: Counter;

@@ -31,6 +31,3 @@ export interface ChainBlock extends BlockRef {
   previousHash: string | null;
   transactions: ChainTransaction[];
 }
-
-/** A 64-hex-digit block hash or txid, lower case, as Core prints them. */
-export const HASH_HEX = /^[0-9a-f]{64}$/;

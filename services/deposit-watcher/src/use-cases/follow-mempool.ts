@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { findDeposits, outpointKey, depositsOutOfChain } from '../adapters/db/deposits.js';
 import { watchedByPubkeyHashes } from '../adapters/db/watched-addresses.js';
-import { RpcError, RPC_INVALID_ADDRESS_OR_KEY } from '../adapters/rpc/json-rpc-client.js';
+import { RpcError, RPC_INVALID_ADDRESS_OR_KEY } from '@dbay/chain-rpc';
 import type { ChainTransaction } from '../domain/chain.js';
 import { missingFromNode, seenInMempool } from '../domain/deposit.js';
 import { distinctPubkeyHashes, matchPayments, p2pkhPayments, type P2pkhPayment } from '../domain/matching.js';

@@ -15,8 +15,8 @@ import { pino } from 'pino';
 import { createKnex, runMigrations, type EventMessage, type Logger } from '@dbay/platform';
 import { startRegtestNode, type RunningSimulatorHandle } from './simulator.js';
 import { ensureCursor } from '../../src/adapters/db/chain-store.js';
+import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from '../../src/adapters/rpc/dogecoin-node.js';
-import { JsonRpcClient } from '../../src/adapters/rpc/json-rpc-client.js';
 import { createWatcherMetrics, type WatcherMetrics } from '../../src/adapters/watcher-metrics.js';
 import { depositAddressAssignedHandler } from '../../src/entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from '../../src/use-cases/follow-chain.js';
@@ -126,18 +126,22 @@ export async function buildWatcher(
   );
   const registry = new Registry();
   const metrics = createWatcherMetrics(registry);
-  const timeoutMs = breaker.timeoutMs ?? 2_000;
   const node = new DogecoinNode(
-    new JsonRpcClient({ url: rpcUrl, user: RPC_USER, password: RPC_PASSWORD, timeoutMs }),
-    {
-      timeoutMs: timeoutMs + 500,
-      errorThresholdPercentage: 50,
-      resetTimeoutMs: breaker.resetTimeoutMs ?? 1_000,
-      rollingCountTimeoutMs: 5_000,
-      rollingCountBuckets: 10,
-      volumeThreshold: breaker.volumeThreshold ?? 3,
-    },
-    metrics,
+    new DogecoinRpcClient(
+      {
+        url: rpcUrl,
+        user: RPC_USER,
+        password: RPC_PASSWORD,
+        timeoutMs: breaker.timeoutMs ?? 2_000,
+        breaker: {
+          errorThresholdPercentage: 50,
+          resetTimeoutMs: breaker.resetTimeoutMs ?? 1_000,
+          rollingCountTimeoutMs: 5_000,
+          volumeThreshold: breaker.volumeThreshold ?? 3,
+        },
+      },
+      metrics,
+    ),
   );
   await ensureCursor(knex, 0);
   const follower = new ChainFollower({

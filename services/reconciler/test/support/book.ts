@@ -188,9 +188,7 @@ export async function spend(
   for (const output of outputs) psbt.addOutput({ address: output.address, value: output.valueKoinu });
   psbt.signAllInputs(coin.key).finalizeAllInputs();
   const hex = psbt.extractTransaction(true).toHex();
-  const txid = await chain.rpc.call('sendrawtransaction', [hex]);
-  if (typeof txid !== 'string') throw new Error(`sendrawtransaction answered ${JSON.stringify(txid)}`);
-  return txid;
+  return chain.rpc.sendRawTransaction(hex);
 }
 
 /** The wallet's real command executor on the throwaway database (Redis locks from the stack). */

@@ -5,10 +5,11 @@
  * mean the payment is out, so they count as success. "Missing inputs" (-25) may mean the transaction
  * is mined and its outputs spent, so the caller must look the txid up before concluding anything.
  */
-
-export const RPC_TRANSACTION_ERROR = -25;
-export const RPC_TRANSACTION_REJECTED = -26;
-export const RPC_TRANSACTION_ALREADY_IN_CHAIN = -27;
+import {
+  RPC_TRANSACTION_ALREADY_IN_CHAIN,
+  RPC_TRANSACTION_ERROR,
+  RPC_TRANSACTION_REJECTED,
+} from '@dbay/chain-rpc/codes';
 
 export type BroadcastOutcome =
   | { kind: 'accepted' }

@@ -7,6 +7,7 @@
  * several checks in a row: only then can it never confirm, so only then may the wallet refund.
  */
 import type { Knex } from 'knex';
+import { RpcError } from '@dbay/chain-rpc';
 import { classifyBroadcastError, decideTracking, type ChainSighting } from '../domain/broadcast.js';
 import {
   addCoin,
@@ -22,7 +23,6 @@ import {
   withdrawalsOfBatch,
   type Batch,
 } from '../adapters/saga-repository.js';
-import { RpcError } from '../adapters/dogecoin-rpc.js';
 import { changeDestination } from '../adapters/psbt.js';
 import { broadcastEvent, confirmedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
@@ -39,7 +39,7 @@ async function sendStored(ctx: SagaContext, batch: Batch): Promise<SendOutcome> 
     return { kind: 'out' };
   } catch (error) {
     if (!(error instanceof RpcError)) throw error;
-    const outcome = classifyBroadcastError(error.code, error.message);
+    const outcome = classifyBroadcastError(error.code, error.rpcMessage);
     switch (outcome.kind) {
       case 'accepted':
       case 'already-known':

@@ -5,7 +5,7 @@
  * credits must have the same value and script in the bytes as in the JSON.
  */
 import { Transaction } from 'bitcoinjs-lib';
-import { RpcMalformedAnswerError } from './json-rpc-client.js';
+import { RpcMalformedAnswerError } from '@dbay/chain-rpc';
 
 export interface OutputClaim {
   vout: number;

@@ -9,8 +9,7 @@
 import type { Logger } from '@dbay/platform';
 import { isTransientDatabaseError } from '@dbay/platform';
 import { CursorMovedError } from '../../adapters/db/chain-store.js';
-import { NodeUnavailableError } from '../../adapters/rpc/dogecoin-node.js';
-import { RpcError, RpcMalformedAnswerError, RpcTransportError } from '../../adapters/rpc/json-rpc-client.js';
+import { NodeUnavailableError, RpcError, RpcMalformedAnswerError, RpcTransportError } from '@dbay/chain-rpc';
 import type { WatcherMetrics } from '../../adapters/watcher-metrics.js';
 import { DepositInvariantError } from '../../domain/deposit.js';
 import type { ChainFollower, PollReport } from '../../use-cases/follow-chain.js';
@@ -36,9 +35,6 @@ function classify(error: unknown): FailureKind {
   if (error instanceof CursorMovedError) return 'concurrent-scan';
   if (error instanceof DepositInvariantError) return 'invariant';
   if (isTransientDatabaseError(error)) return 'database';
-  // opossum's own timeout, when the HTTP abort did not come first.
-  if (error instanceof Error && (error as Error & { code?: string }).code === 'ETIMEDOUT')
-    return 'node-unreachable';
   return 'other';
 }
 

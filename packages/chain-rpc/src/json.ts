@@ -1,8 +1,9 @@
 /**
  * Reads a JSON-RPC body with the lossless-json package. Dogecoin Core prints amounts as JSON numbers
  * in DOGE with 8 decimals (`"value": 0.10000001`); `JSON.parse` would turn them into binary floats
- * before the digits could be seen, so every number stays a `LosslessNumber` (its exact source text)
- * until a decoder turns it into a bigint koinu amount or a safe integer, refusing anything else.
+ * before the digits could be seen, so every number stays a `JsonNumber` (lossless-json's
+ * LosslessNumber: its exact source text) until a reader turns it into a bigint koinu amount or a safe
+ * integer, refusing anything else.
  *
  * lossless-json is a strict parser: trailing commas, single quotes, NaN, leading zeros, raw control
  * characters in strings, conflicting duplicate keys and trailing garbage all throw. Its error becomes
@@ -24,7 +25,7 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses `text` as one JSON value, numbers kept as `LosslessNumber`. Throws `JsonSyntaxError`. */
+/** Parses `text` as one JSON value, numbers kept as `JsonNumber`. Throws `JsonSyntaxError`. */
 export function parseRpcJson(text: string): JsonValue {
   try {
     return parse(text) as JsonValue;

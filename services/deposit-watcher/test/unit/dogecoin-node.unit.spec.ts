@@ -1,0 +1,96 @@
+// Proves the watcher's thin adapter over the shared node client, against an in-process stand-in for
+// the node: a transaction the node does not know (-5) is absent rather than an error while any other
+// RpcError still stops the caller, getblock is asked at verbosity 2 and decoded into the chain types,
+// and every call and breaker change reaches the watcher's Prometheus metrics through the client's hooks.
+import { expect } from 'chai';
+import { Registry } from 'prom-client';
+import { RpcError } from '@dbay/chain-rpc';
+import { errorAnswer, FakeNode, resultAnswer } from '@dbay/chain-rpc/testing';
+import { DogecoinNode } from '../../src/adapters/rpc/dogecoin-node.js';
+import { createWatcherMetrics } from '../../src/adapters/watcher-metrics.js';
+
+const TXID = '02'.repeat(32);
+const BLOCK_HASH = 'ab'.repeat(32);
+const P2PKH = `76a914${'11'.repeat(20)}88ac`;
+const TRANSACTION = `{"txid":"${TXID}","hex":"0100","vout":[{"value":0.10000001,"n":0,"scriptPubKey":{"hex":"${P2PKH}"}}]}`;
+
+describe('DogecoinNode (the watcher over @dbay/chain-rpc)', () => {
+  let fake: FakeNode;
+  let node: DogecoinNode;
+  let registry: Registry;
+
+  beforeEach(async () => {
+    fake = await FakeNode.start();
+    registry = new Registry();
+    node = new DogecoinNode(fake.client({ breaker: { volumeThreshold: 1 } }, createWatcherMetrics(registry)));
+  });
+  afterEach(async () => {
+    node.shutdown();
+    await fake.stop();
+  });
+
+  it('reads a transaction the node does not know as absent, and lets other RpcErrors through', async () => {
+    fake.answer = errorAnswer(-5, 'No such mempool or blockchain transaction');
+    expect(await node.getTransaction(TXID)).to.equal(undefined);
+    fake.answer = errorAnswer(-8, 'parameter 1 must be of length 64');
+    const error = await node.getTransaction(TXID).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).to.be.instanceOf(RpcError).with.property('code', -8);
+    fake.answer = resultAnswer(TRANSACTION);
+    expect(await node.getTransaction(TXID)).to.deep.equal({
+      txid: TXID,
+      hex: '0100',
+      outputs: [{ vout: 0, valueKoinu: 10_000_001n, scriptPubKeyHex: P2PKH }],
+    });
+    expect(fake.requests.map((request) => request.params)).to.deep.equal([
+      [TXID, true],
+      [TXID, true],
+      [TXID, true],
+    ]);
+  });
+
+  it('asks for blocks at verbosity 2 and decodes them, and lists the mempool', async () => {
+    fake.answer = resultAnswer(`{"hash":"${BLOCK_HASH}","height":0,"tx":[${TRANSACTION}]}`);
+    const block = await node.getBlock(BLOCK_HASH, 0);
+    expect([block.hash, block.previousHash, block.transactions[0]!.outputs[0]!.valueKoinu]).to.deep.equal([
+      BLOCK_HASH,
+      null,
+      10_000_001n,
+    ]);
+    fake.answer = resultAnswer(`["${TXID}"]`);
+    expect(await node.getRawMempool()).to.deep.equal([TXID]);
+    expect(fake.requests.map((request) => [request.method, request.params])).to.deep.equal([
+      ['getblock', [BLOCK_HASH, 2]],
+      ['getrawmempool', [false]],
+    ]);
+  });
+
+  it('counts every call by outcome and the breaker state in the watcher metrics', async () => {
+    fake.answer = errorAnswer(-5, 'No such mempool or blockchain transaction');
+    await node.getTransaction(TXID);
+    fake.answer = (_request, response) => {
+      response.writeHead(502);
+      response.end('<html>Bad Gateway</html>');
+    };
+    // Two failures out of three calls is over the 50 % threshold: the third is rejected.
+    for (let call = 0; call < 3; call += 1) await node.getBlockCount().catch(() => undefined);
+    const metrics = await registry.getMetricsAsJSON();
+    const values = (name: string) =>
+      metrics
+        .find((metric) => metric.name === name)!
+        .values.map(({ labels, value }) => ({ ...labels, value }));
+    expect(values('dbay_deposit_watcher_rpc_calls_total')).to.deep.equal([
+      { method: 'getrawtransaction', outcome: 'rpc-error', value: 1 },
+      { method: 'getblockcount', outcome: 'failure', value: 2 },
+      { method: 'getblockcount', outcome: 'rejected', value: 1 },
+    ]);
+    expect(node.breakerState).to.equal('open');
+    expect(values('dbay_deposit_watcher_rpc_breaker_state')).to.deep.equal([{ value: 2 }]);
+    expect(values('dbay_deposit_watcher_rpc_breaker_transitions_total')).to.deep.equal([
+      { state: 'closed', value: 1 },
+      { state: 'open', value: 1 },
+    ]);
+  });
+});
