@@ -14,7 +14,7 @@ import { importPKCS8, SignJWT } from 'jose';
 import { pino } from 'pino';
 import { createKafka, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
 import { dogecoinRpcPassword, stackEndpoints, waitFor } from '@dbay/testing';
-import { RegtestControl } from '../services/deposit-watcher/test/support/regtest-control.js';
+import { RegtestControl } from '@dbay/testing';
 
 export const DEPOSIT_TOPICS = [
   'deposit.detected',

@@ -16,3 +16,4 @@ export * from './runtime.js';
 export * from './loops.js';
 export * from './tokens.js';
 export * from './http-input.js';
+export * from './notifications.js';

@@ -16,6 +16,7 @@ import { buildEnvelope } from './envelope.js';
 import { ACKS_ALL, createIdempotentProducer, PRODUCE_TIMEOUT_MS } from './kafka.js';
 import type { PlatformMetrics } from './metrics.js';
 import { OUTBOX_TABLE, outboxChannel } from './migrations.js';
+import { PgListener } from './notifications.js';
 import type { OutboxRow } from './outbox.js';
 
 export const OUTBOX_BATCH_SIZE = 100;
@@ -25,7 +26,6 @@ export const OUTBOX_ERROR_BACKOFF_INITIAL_MS = 500;
 export const OUTBOX_ERROR_BACKOFF_MAX_MS = 30_000;
 export const OUTBOX_STOP_FLUSH_TIMEOUT_MS = 10_000;
 export const OUTBOX_PENDING_SAMPLE_INTERVAL_MS = 5_000;
-export const OUTBOX_LISTEN_RETRY_INTERVAL_MS = 5_000;
 
 export interface OutboxRelayOptions {
   knex: Knex;
@@ -55,8 +55,7 @@ export class OutboxRelay {
   private running = false;
   private wakeRequested = false;
   private wake: (() => void) | undefined;
-  private listener: { end(): Promise<void> } | undefined;
-  private lastListenAttemptMs = 0;
+  private readonly listener: PgListener;
   private lastPendingSampleMs = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -65,6 +64,15 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? OUTBOX_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? OUTBOX_POLL_INTERVAL_MS;
     this.ordered = options.ordered ?? true;
+    this.listener = new PgListener(
+      options.knex,
+      outboxChannel(options.schema),
+      () => {
+        this.wakeRequested = true;
+        this.wake?.();
+      },
+      this.logger,
+    );
   }
 
   /** Connects and publishes in the background until stop(). */
@@ -88,7 +96,7 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     if (flush && this.connecting) await this.flush();
-    await this.stopListening();
+    await this.listener.stop();
     if (this.connecting) await this.producer.disconnect();
     this.connecting = undefined;
     this.logger.info('Outbox relay stopped');
@@ -218,7 +226,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let backoffMs = OUTBOX_ERROR_BACKOFF_INITIAL_MS;
     while (this.running) {
-      await this.ensureListening();
+      await this.listener.ensure();
       try {
         this.wakeRequested = false;
         const settled = await this.publishBatch();
@@ -262,48 +270,4 @@ export class OutboxRelay {
       );
     }
   }
-
-  /** LISTEN on a dedicated connection so a commit wakes the relay at once; polling covers its absence. */
-  private async ensureListening(): Promise<void> {
-    if (this.listener || Date.now() - this.lastListenAttemptMs < OUTBOX_LISTEN_RETRY_INTERVAL_MS) return;
-    this.lastListenAttemptMs = Date.now();
-    const client = this.options.knex.client as RawConnectionClient;
-    let connection: PgListenConnection | undefined;
-    try {
-      connection = (await client.acquireRawConnection()) as PgListenConnection;
-      const listener = { end: () => client.destroyRawConnection(connection) };
-      connection.on('notification', () => {
-        this.wakeRequested = true;
-        this.wake?.();
-      });
-      connection.on('error', (error: Error) => {
-        this.logger.warn({ err: error }, 'Outbox LISTEN connection failed; polling until it is back');
-        if (this.listener === listener) this.listener = undefined;
-        void listener.end().catch(() => undefined);
-      });
-      await connection.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
-      this.listener = listener;
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Cannot LISTEN for outbox commits; polling only');
-      if (connection) await client.destroyRawConnection(connection).catch(() => undefined);
-    }
-  }
-
-  private async stopListening(): Promise<void> {
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
-  }
-}
-
-/** The two knex client methods (public, untyped) that hand out a connection outside the pool. */
-interface RawConnectionClient {
-  acquireRawConnection(): Promise<unknown>;
-  destroyRawConnection(connection: unknown): Promise<void>;
-}
-
-interface PgListenConnection {
-  query(sql: string): Promise<unknown>;
-  on(event: 'notification', listener: () => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
 }

@@ -15,3 +15,5 @@ export * from './wait-for.js';
 export * from './kcat.js';
 export * from './services.js';
 export * from './topics.js';
+export * from './regtest-control.js';
+export * from './tokens.js';

@@ -21,7 +21,7 @@ import { createWatcherMetrics, type WatcherMetrics } from '../../src/adapters/wa
 import { depositAddressAssignedHandler } from '../../src/entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from '../../src/use-cases/follow-chain.js';
 import type { ScanSettings } from '../../src/use-cases/dependencies.js';
-import { RegtestControl } from './regtest-control.js';
+import { RegtestControl } from '@dbay/testing';
 
 export const SCHEMA = 'deposit_watcher';
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));

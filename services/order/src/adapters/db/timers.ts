@@ -1,0 +1,100 @@
+/**
+ * Durable timers: a row written in the transaction of the state change that starts it, stopped in the
+ * transaction of the change that ends its watch, and claimed by the poller with FOR UPDATE SKIP LOCKED
+ * so that two replicas never fire the same timer; firing marks it in the same transaction as its effect.
+ */
+import type { Knex } from 'knex';
+import { TIMER_KINDS, type TimerKind } from '../../domain/order.js';
+
+const TABLE = 'timers';
+
+export async function startTimer(
+  trx: Knex.Transaction,
+  timer: { kind: TimerKind; orderId: string; dueAt: Date },
+  now: Date,
+): Promise<void> {
+  await trx(TABLE).insert({
+    kind: timer.kind,
+    order_id: timer.orderId,
+    due_at: timer.dueAt,
+    created_at: now,
+  });
+}
+
+export async function stopTimers(
+  trx: Knex.Transaction,
+  orderId: string,
+  kinds: readonly TimerKind[],
+  now: Date,
+): Promise<void> {
+  if (kinds.length === 0) return;
+  await trx(TABLE)
+    .where({ order_id: orderId })
+    .whereIn('kind', [...kinds])
+    .whereNull('fired_at')
+    .whereNull('cancelled_at')
+    .update({ cancelled_at: now });
+}
+
+export interface DueTimer {
+  id: string;
+  kind: TimerKind;
+  orderId: string;
+}
+
+/** Claims up to `limit` due timers for this transaction; other replicas skip them. */
+export async function claimDueTimers(trx: Knex.Transaction, limit: number): Promise<DueTimer[]> {
+  const rows = await trx<{
+    id: string;
+    kind: string;
+    order_id: string;
+    fired_at: Date | null;
+    cancelled_at: Date | null;
+  }>(TABLE)
+    .select('id', 'kind', 'order_id')
+    .whereNull('fired_at')
+    .whereNull('cancelled_at')
+    .whereRaw('due_at <= order_now()')
+    .orderBy('due_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
+  return rows.map((row) => {
+    if (!(TIMER_KINDS as readonly string[]).includes(row.kind))
+      throw new Error(`unknown timer kind ${row.kind}`);
+    return { id: row.id, kind: row.kind as TimerKind, orderId: row.order_id };
+  });
+}
+
+/** Marks a claimed timer fired; the guard (not yet fired or stopped) makes a second firing impossible. */
+export async function markFired(trx: Knex.Transaction, timerId: string, now: Date): Promise<void> {
+  const updated = await trx(TABLE)
+    .where({ id: timerId })
+    .whereNull('fired_at')
+    .whereNull('cancelled_at')
+    .update({
+      fired_at: now,
+    });
+  if (updated !== 1) throw new Error(`timer ${timerId} was fired or stopped by someone else`);
+}
+
+export interface LiveTimer {
+  kind: TimerKind;
+  dueAt: Date;
+}
+
+export async function liveTimersOf(db: Knex, orderId: string): Promise<LiveTimer[]> {
+  const rows = await db<{
+    order_id: string;
+    kind: TimerKind;
+    due_at: Date;
+    fired_at: Date | null;
+    cancelled_at: Date | null;
+  }>(TABLE)
+    .select('kind', 'due_at')
+    .where({ order_id: orderId })
+    .whereNull('fired_at')
+    .whereNull('cancelled_at')
+    .orderBy('due_at');
+  return rows.map((row) => ({ kind: row.kind, dueAt: row.due_at }));
+}

@@ -1,0 +1,90 @@
+/**
+ * The operators' API under /ops (operator tokens only: a person decides, recorded by name with the
+ * decision): the queue of open disputes, and resolving one as a release, a refund or a split. On a
+ * development stack (ORDER_DEV_CLOCK) it also moves the test clock.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { dogeAmountField, principalOf, requireToken, uuidField, type TokenVerifier } from '@dbay/platform';
+import { resolveDispute, type ResolutionRequest } from '../../domain/decisions.js';
+import { advanceClock, databaseNow } from '../../adapters/db/clock.js';
+import { decodeCursor } from '../../adapters/db/listings.js';
+import { openDisputes } from '../../adapters/db/orders.js';
+import type { OrderContext } from '../../use-cases/context.js';
+import { actOnOrder, readOrderDetails } from '../../use-cases/orders.js';
+import { ORDER_TOKEN_CODES, orderHttpError } from './error-table.js';
+import { presentOrder } from './present.js';
+import { respond } from './respond.js';
+import { metaOf, parse } from './request.js';
+
+const disputesQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+const idParam = z.object({ id: uuidField }).strict();
+const resolveBody = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('RELEASE') }).strict(),
+  z.object({ outcome: z.literal('REFUND') }).strict(),
+  z.object({ outcome: z.literal('SPLIT'), buyerRefund: dogeAmountField }).strict(),
+]);
+/** At most a year per call: enough for any window, small enough to notice a typo. */
+const clockBody = z
+  .object({
+    advanceMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * 86_400_000),
+  })
+  .strict();
+
+export function operatorRoutes(ctx: OrderContext, verifier: TokenVerifier, devClock: boolean): Router {
+  const router = Router();
+  router.use(requireToken(verifier, { kind: 'operator' }, ORDER_TOKEN_CODES));
+
+  router.get('/disputes', async (req, res) => {
+    const query = parse(disputesQuery, req.query);
+    if (query.cursor !== undefined && !decodeCursor(query.cursor)) {
+      throw orderHttpError('ORDER_VALIDATION_FAILED', 'cursor: not a cursor from a previous page');
+    }
+    const page = await openDisputes(ctx.db, query.limit, query.cursor ?? null);
+    const orders = await Promise.all(page.orders.map((order) => readOrderDetails(ctx, order.id)));
+    res.json({ disputes: orders.map(presentOrder), nextCursor: page.nextCursor });
+  });
+
+  router.post('/orders/:id/resolve', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const body = parse(resolveBody, req.body);
+    const principal = principalOf(res);
+    if (principal.kind !== 'operator')
+      throw orderHttpError('ORDER_FORBIDDEN', 'an operator decides disputes');
+    const request: ResolutionRequest =
+      body.outcome === 'SPLIT'
+        ? { outcome: 'SPLIT', buyerRefundKoinu: body.buyerRefund }
+        : { outcome: body.outcome };
+    const operator = { kind: 'operator' as const, name: principal.name };
+    const outcome = await actOnOrder(
+      ctx,
+      metaOf(req, res),
+      id,
+      'order.resolve',
+      {
+        outcome: body.outcome,
+        buyerRefundKoinu: request.outcome === 'SPLIT' ? request.buyerRefundKoinu.toString() : null,
+      },
+      (order, now) => resolveDispute(order, operator, request, ctx.settings.feeBasisPoints, now),
+    );
+    respond(res, outcome, 200, presentOrder);
+  });
+
+  if (devClock) {
+    router.post('/dev/clock', async (req, res) => {
+      const { advanceMs } = parse(clockBody, req.body);
+      const offsetMs = await advanceClock(ctx.db, advanceMs);
+      res.json({ offsetMs, now: (await databaseNow(ctx.db)).toISOString() });
+    });
+  }
+  return router;
+}

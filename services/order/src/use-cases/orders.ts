@@ -1,0 +1,129 @@
+/**
+ * Buying a listing and acting on an order (ship, cancel, confirm receipt, dispute, resolve): each is
+ * one transaction that locks the order, asks the domain, and saves the transition with its commands
+ * and events. A buy then waits (briefly) for the wallet's answer, so the buyer usually learns at once
+ * whether they paid.
+ */
+import type { Knex } from 'knex';
+import type { Decision } from '../domain/decisions.js';
+import { orderError } from '../domain/errors.js';
+import { placeOrder } from '../domain/listing.js';
+import { roleOf, type Actor, type Order } from '../domain/order.js';
+import { lockListing } from '../adapters/db/listings.js';
+import { findOrder, historyOf, lockOrder, type HistoryEntry } from '../adapters/db/orders.js';
+import { liveTimersOf, type LiveTimer } from '../adapters/db/timers.js';
+import { saveTransition } from '../adapters/db/transitions.js';
+import type { OrderContext, RequestMeta } from './context.js';
+import { runIdempotent, type Step } from './idempotent.js';
+import type { CommandOutcome } from './outcome.js';
+
+export interface OrderDetails {
+  order: Order;
+  history: HistoryEntry[];
+  timers: LiveTimer[];
+}
+
+export async function readOrderDetails(ctx: OrderContext, orderId: string): Promise<OrderDetails> {
+  const order = await findOrder(ctx.db, orderId);
+  if (!order) throw new Error(`order ${orderId} vanished`);
+  const [history, timers] = await Promise.all([historyOf(ctx.db, orderId), liveTimersOf(ctx.db, orderId)]);
+  return { order, history, timers };
+}
+
+/** The order if the actor may see it (a party, or an operator); strangers learn nothing. */
+export async function orderVisibleTo(
+  ctx: OrderContext,
+  actor: Actor,
+  orderId: string,
+): Promise<OrderDetails | undefined> {
+  const order = await findOrder(ctx.db, orderId);
+  if (!order || roleOf(order, actor) === 'stranger') return undefined;
+  return readOrderDetails(ctx, orderId);
+}
+
+async function saveDecision(
+  trx: Knex.Transaction,
+  decision: Decision,
+  orderId: string,
+  meta: RequestMeta,
+): Promise<Step> {
+  switch (decision.kind) {
+    case 'REFUSED':
+      return { kind: 'refused', error: decision.error };
+    case 'UNCHANGED':
+      return { kind: 'done', resourceId: orderId };
+    case 'ACCEPTED':
+      await saveTransition(trx, decision.transition, {
+        correlationId: meta.correlationId,
+        causationId: null,
+      });
+      return { kind: 'done', resourceId: decision.transition.order.id };
+    default: {
+      const unknown: never = decision;
+      throw new Error(`unknown decision ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export async function buyListing(
+  ctx: OrderContext,
+  meta: RequestMeta,
+  buyerId: string,
+  listingId: string,
+): Promise<CommandOutcome<OrderDetails>> {
+  const outcome = await runIdempotent(
+    ctx,
+    meta,
+    'order.buy',
+    { listingId },
+    async (trx, now) => {
+      const listing = await lockListing(trx, listingId);
+      if (!listing)
+        return { kind: 'refused', error: orderError('LISTING_NOT_FOUND', `no listing ${listingId}`) };
+      const orderId = ctx.newId();
+      const decision = placeOrder(
+        listing,
+        { kind: 'user', userId: buyerId },
+        orderId,
+        ctx.settings.feeBasisPoints,
+        now,
+      );
+      return saveDecision(trx, decision, orderId, meta);
+    },
+    (orderId) => readOrderDetails(ctx, orderId),
+  );
+  if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
+  const orderId = outcome.value.order.id;
+  const answered = await ctx.waiter.waitFor(
+    orderId,
+    async () => {
+      const order = await findOrder(ctx.db, orderId);
+      return order && order.status !== 'PENDING_PAYMENT' ? order : undefined;
+    },
+    ctx.settings.paymentWaitMs,
+  );
+  return answered ? { ...outcome, value: await readOrderDetails(ctx, orderId) } : outcome;
+}
+
+/** One action by a person on one order; `decide` is the domain's rule for it. */
+export function actOnOrder(
+  ctx: OrderContext,
+  meta: RequestMeta,
+  orderId: string,
+  operation: string,
+  request: Record<string, unknown>,
+  decide: (order: Order, now: Date) => Decision,
+): Promise<CommandOutcome<OrderDetails>> {
+  return runIdempotent(
+    ctx,
+    meta,
+    operation,
+    { orderId, ...request },
+    async (trx, now) => {
+      const order = await lockOrder(trx, orderId);
+      if (!order) return { kind: 'refused', error: orderError('ORDER_NOT_FOUND', `no order ${orderId}`) };
+      return saveDecision(trx, decide(order, now), orderId, meta);
+    },
+    (id) => readOrderDetails(ctx, id),
+  );
+}
