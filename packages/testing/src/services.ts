@@ -3,7 +3,7 @@
  * scripts/stack.sh, which keeps the pid file and records each process's exit code in
  * .stack/pids/<name>.exit.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -92,4 +92,86 @@ export async function startService(name: ServiceName, env: NodeJS.ProcessEnv = {
 /** Stops (SIGTERM) and starts the service, waiting for its /healthz. */
 export async function restartService(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<void> {
   await stackCommand(['restart-service', name], env);
+}
+
+export interface Replica {
+  name: ServiceName;
+  pid: number;
+  /** The port its HTTP server listens on (picked by the OS). */
+  port: number;
+  /** Every JSON log line it wrote so far. */
+  lines: Array<Record<string, unknown>>;
+  exited: Promise<number | null>;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts another process of a stack service, beside the stack's own, with the same environment the stack
+ * gives it (the convention's variables plus its stack.env.sh hook) and a free HTTP port: a second replica,
+ * for tests that prove something holds with two of them.
+ */
+export async function startReplica(name: ServiceName, env: NodeJS.ProcessEnv = {}): Promise<Replica> {
+  const stack = stackEndpoints();
+  const service = stack.services[name];
+  const hook = path.join(REPO_ROOT, 'services', name, 'stack.env.sh');
+  const main = path.join(REPO_ROOT, 'services', name, 'src', 'main.ts');
+  const script = `${existsSync(hook) ? `source ${JSON.stringify(hook)}; ` : ''}exec node --import tsx ${JSON.stringify(main)}`;
+  const child = spawn('bash', ['-c', script], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SERVICE_NAME: name,
+      HTTP_PORT: '0',
+      DATABASE_URL: service.databaseUrl,
+      DB_SCHEMA: service.schema,
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
+      REDIS_URL: stack.redisUrl,
+      DOGECOIN_RPC_URL: stack.dogecoinRpc.url,
+      DOGECOIN_RPC_USER: stack.dogecoinRpc.user,
+      DOGECOIN_RPC_PASSWORD_FILE: stack.dogecoinRpc.passwordFile,
+      DOGECOIN_NETWORK: 'regtest',
+      STACK_DIR: stack.stackDir,
+      STACK_SECRETS_DIR: stack.secretsDir,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts) {
+      try {
+        lines.push(JSON.parse(part) as Record<string, unknown>);
+      } catch {
+        lines.push({ msg: part });
+      }
+    }
+  });
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const started = await waitFor(
+    () => lines.find((line) => line.msg === 'Service started' || line.level === 'fatal'),
+    { timeoutMs: 90_000, description: `a second ${name} to start` },
+  );
+  if (started.level === 'fatal')
+    throw new Error(`the second ${name} did not start: ${JSON.stringify(started)}`);
+  const port = lines.find((line) => line.msg === 'HTTP server listening')?.port;
+  if (typeof port !== 'number' || child.pid === undefined) throw new Error(`the second ${name} has no port`);
+  return {
+    name,
+    pid: child.pid,
+    port,
+    lines,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
 }
