@@ -7,8 +7,10 @@
 // withdrawals share one transaction, crashes at each step outside a database transaction (signing
 // requested, answer being stored, stored, broadcast) pay once, a withdrawal the hot wallet cannot
 // cover waits visibly instead of failing, a transaction the network dropped is sent again byte for
-// byte, and one that can never confirm fails and frees the funds. (The kcat replay of every
-// withdrawal.* topic is in withdrawal-wallet.e2e.spec.ts, where balances and ledger are visible.)
+// byte, one that can never confirm fails and frees the funds, and a request whose amount does not
+// parse is refused with the same withdrawal.failed as ever but stored without a made-up amount. (The
+// kcat replay of every withdrawal.* topic is in withdrawal-wallet.e2e.spec.ts, where balances and
+// ledger are visible.)
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
@@ -243,6 +245,46 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       (await bus.waitForEvent('withdrawal.failed', dust.withdrawalId)).event.payload.reasonCode,
     ).to.equal('WITHDRAWAL_AMOUNT_BELOW_DUST');
     expect((await sagaWithdrawal(db, dust.withdrawalId))!.batch_id).to.equal(null);
+  });
+
+  it('refuses an amount that does not parse without recording a made-up amount', async () => {
+    const withdrawalId = randomUUID();
+    const userId = randomUUID();
+    await bus.produce(
+      'withdrawal.requested',
+      withdrawalId,
+      {
+        withdrawalId,
+        userId,
+        destinationAddress: newDestination().address,
+        amountKoinu: '12.5',
+        networkFeeKoinu: '1000000',
+        requestedAt: new Date().toISOString(),
+      },
+      withdrawalId,
+    );
+    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId)).event.payload;
+    expect(failed).to.include({
+      withdrawalId,
+      userId,
+      reasonCode: 'WITHDRAWAL_AMOUNT_INVALID',
+      reason: 'amount "12.5" is not an integer koinu string',
+    });
+    expect(await sagaWithdrawal(db, withdrawalId)).to.include({
+      status: 'FAILED',
+      amount_koinu: null,
+      network_fee_koinu: null,
+      amount_text: '12.5',
+      network_fee_text: '1000000',
+    });
+    const shown = await sagaApi<{
+      withdrawal: { amountKoinu: string | null; failureCode: string };
+      steps: { step: string; to_status: string }[];
+    }>('GET', `/internal/withdrawals/${withdrawalId}`);
+    expect(shown.body.withdrawal).to.include({ amountKoinu: null, failureCode: 'WITHDRAWAL_AMOUNT_INVALID' });
+    expect(shown.body.steps.map((step) => [step.step, step.to_status])).to.deep.equal([
+      ['REQUEST_REFUSED', 'FAILED'],
+    ]);
   });
 
   it('pays two withdrawals approved together in one transaction, and both confirm', async () => {

@@ -4,8 +4,13 @@
  * says what it does when it trips (hold for review or reject outright), so operations tune the
  * policy in configuration without touching code.
  */
+import type { WithdrawalStatus } from './withdrawal.js';
 
 export type FraudAction = 'hold' | 'reject';
+
+export const FRAUD_OUTCOMES = ['approve', 'hold', 'cool-down', 'reject'] as const;
+
+export type FraudOutcome = (typeof FRAUD_OUTCOMES)[number];
 
 export type FraudReasonCode =
   | 'FRAUD_SINGLE_AMOUNT_HOLD'
@@ -44,6 +49,19 @@ export interface NewWithdrawal {
   destinationAddress: string;
   amountKoinu: bigint;
 }
+
+/**
+ * Which past withdrawals count for which rule, by status; the repository gathers `FraudHistory` with
+ * these. Velocity counts every withdrawal of the user that has not failed, held ones included; the
+ * platform cap counts every user's withdrawals that have neither failed nor wait for a reviewer; a
+ * destination is "used before" once a withdrawal to it was signed, since from then on it is paid or
+ * being paid.
+ */
+export const FRAUD_HISTORY_STATUSES = {
+  userWindowExcludes: ['FAILED'],
+  platformWindowExcludes: ['FAILED', 'HELD'],
+  destinationUsedIn: ['SIGNED', 'BROADCAST', 'CONFIRMED'],
+} as const satisfies Record<string, readonly WithdrawalStatus[]>;
 
 /** What the rules need to know about the past, gathered by the repository. */
 export interface FraudHistory {

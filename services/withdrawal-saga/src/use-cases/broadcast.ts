@@ -9,20 +9,18 @@
 import type { Knex } from 'knex';
 import { RpcError } from '@dbay/chain-rpc';
 import { classifyBroadcastError, decideTracking, type ChainSighting } from '../domain/broadcast.js';
+import type { Batch } from '../domain/batch.js';
+import type { WithdrawalFailure } from '../domain/withdrawal.js';
+import { batchesWithStatus, findBatch, updateBatch } from '../adapters/db/batches.js';
 import {
   addCoin,
-  batchesWithStatus,
-  findBatch,
   makeChangeAvailable,
   markCoinsSpent,
-  moveWithdrawal,
-  releaseOneCoin,
+  recoverCoinAfterDrop,
   reverseCoin,
   savePreviousTransaction,
-  updateBatch,
-  withdrawalsOfBatch,
-  type Batch,
-} from '../adapters/saga-repository.js';
+} from '../adapters/db/coins.js';
+import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
 import { changeDestination } from '../adapters/psbt.js';
 import { broadcastEvent, confirmedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
@@ -108,6 +106,7 @@ async function recordBroadcast(ctx: SagaContext, trx: Knex.Transaction, batchId:
       source: 'CHANGE',
       status: 'UNCONFIRMED_CHANGE',
       createdByBatchId: batchId,
+      sourceEventId: null,
     });
   }
   const withdrawals = await withdrawalsOfBatch(trx, batchId);
@@ -228,19 +227,16 @@ async function checkDropped(ctx: SagaContext, batch: Batch): Promise<void> {
       return;
     }
     await updateBatch(trx, batch.batchId, current.status, 'DROPPED', { dropChecks: checks });
-    for (const coin of unspent) await releaseOneCoin(trx, coin.txid, coin.vout);
+    for (const coin of unspent) await recoverCoinAfterDrop(trx, coin.txid, coin.vout);
     const changeIndex = current.outputs.findIndex((output) => output.withdrawalId === null);
     if (changeIndex >= 0) await reverseCoin(trx, current.txid!, changeIndex);
-    const reason = `transaction ${current.txid} was dropped by the network: inputs ${spentElsewhere.join(', ')} are spent elsewhere`;
+    const failure: WithdrawalFailure = {
+      code: 'WITHDRAWAL_DROPPED_BY_NETWORK',
+      reason: `transaction ${current.txid} was dropped by the network: inputs ${spentElsewhere.join(', ')} are spent elsewhere`,
+    };
     for (const withdrawal of await withdrawalsOfBatch(trx, batch.batchId)) {
-      const moved = await moveWithdrawal(trx, withdrawal, 'DROPPED_BY_NETWORK', {
-        failureCode: 'WITHDRAWAL_DROPPED_BY_NETWORK',
-        failureReason: reason,
-      });
-      await ctx.publish(
-        trx,
-        failedEvent(moved, 'WITHDRAWAL_DROPPED_BY_NETWORK', reason, { causationId: null }),
-      );
+      const moved = await moveWithdrawal(trx, withdrawal, 'DROPPED_BY_NETWORK', { failure });
+      await ctx.publish(trx, failedEvent(moved, failure, { causationId: null }));
     }
     ctx.logger.error(
       { batchId: batch.batchId, txid: current.txid, spentElsewhere },

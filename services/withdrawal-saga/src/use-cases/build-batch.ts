@@ -7,19 +7,13 @@
 import type { Knex } from 'knex';
 import { feeForSize } from '@dbay/dogecoin';
 import { planBatch, type BatchPlan, type Candidate } from '../domain/batch-plan.js';
-import {
-  availableCoins,
-  batchCandidates,
-  insertBatch,
-  lockBatchBuilding,
-  moveWithdrawal,
-  nextChangeIndex,
-  previousTransactions,
-  reserveCoins,
-  type BatchOutput,
-  type HotCoin,
-  type Withdrawal,
-} from '../adapters/saga-repository.js';
+import type { BatchOutput } from '../domain/batch.js';
+import type { HotWalletCoin } from '../domain/hot-wallet.js';
+import type { PayableWithdrawal } from '../domain/withdrawal.js';
+import { insertBatch, nextChangeIndex } from '../adapters/db/batches.js';
+import { availableCoins, previousTransactions, reserveCoins } from '../adapters/db/coins.js';
+import { lockBatchBuilding } from '../adapters/db/locks.js';
+import { batchCandidates, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
 import { TOPICS } from './events.js';
 import type { SagaContext } from './ports.js';
@@ -33,12 +27,12 @@ export type BuildResult =
   | { kind: 'waiting-for-funds'; count: number }
   | { kind: 'batched'; batchId: string; withdrawals: number; outputScripts: string[] };
 
-function candidateOf(withdrawal: Withdrawal): Candidate {
+function candidateOf(withdrawal: PayableWithdrawal): Candidate {
   if (!withdrawal.approvedAt)
     throw new Error(`approved withdrawal ${withdrawal.withdrawalId} has no approval time`);
   return {
     withdrawalId: withdrawal.withdrawalId,
-    amountKoinu: withdrawal.amountKoinu,
+    amountKoinu: withdrawal.amounts.amountKoinu,
     scriptLength: withdrawal.destinationScriptHex.length / 2,
     approvedAt: withdrawal.approvedAt,
   };
@@ -99,15 +93,15 @@ function planAndCreate(ctx: SagaContext): Promise<BuildResult> {
 async function createBatch(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  plan: BatchPlan<HotCoin>,
-  byId: Map<string, Withdrawal>,
+  plan: BatchPlan<HotWalletCoin>,
+  byId: Map<string, PayableWithdrawal>,
 ): Promise<{ batchId: string; outputScripts: string[] }> {
   const batchId = ctx.newId();
   const { selection, payments } = plan;
   const withdrawals = payments.map((payment) => byId.get(payment.withdrawalId)!);
   const outputs: BatchOutput[] = withdrawals.map((w) => ({
     scriptHex: w.destinationScriptHex,
-    amountKoinu: w.amountKoinu,
+    amountKoinu: w.amounts.amountKoinu,
     withdrawalId: w.withdrawalId,
   }));
   let change: { index: number; derivationPath: string } | null = null;
@@ -179,7 +173,7 @@ async function createBatch(
       withdrawals: withdrawals.map((w) => ({
         withdrawalId: w.withdrawalId,
         destinationAddress: w.destinationAddress,
-        amountKoinu: w.amountKoinu.toString(),
+        amountKoinu: w.amounts.amountKoinu.toString(),
       })),
     },
   });

@@ -3,8 +3,8 @@
  * Amounts are integer koinu strings (CONVENTIONS.md); Kafka key = withdrawal id.
  */
 import type { FraudReason } from '../domain/fraud.js';
+import type { Withdrawal, WithdrawalFailure } from '../domain/withdrawal.js';
 import type { OutgoingEvent } from './ports.js';
-import type { Withdrawal } from '../adapters/saga-repository.js';
 
 export const TOPICS = {
   requested: 'withdrawal.requested',
@@ -22,9 +22,12 @@ export const TOPICS = {
 
 type Cause = { causationId: string | null };
 
+/** What every event about a withdrawal carries: its key, its user and its correlation. */
+type WithdrawalIdentity = Pick<Withdrawal, 'withdrawalId' | 'userId' | 'correlationId'>;
+
 function forWithdrawal(
   topic: string,
-  withdrawal: Withdrawal,
+  withdrawal: WithdrawalIdentity,
   cause: Cause,
   payload: Record<string, unknown>,
 ): OutgoingEvent {
@@ -38,7 +41,7 @@ function forWithdrawal(
 }
 
 export function approvedEvent(
-  withdrawal: Withdrawal,
+  withdrawal: WithdrawalIdentity,
   approvedBy: 'FRAUD_RULES' | 'COOL_DOWN_ELAPSED' | 'REVIEWER',
   reviewer: string | null,
   at: Date,
@@ -54,7 +57,7 @@ export function approvedEvent(
 }
 
 export function heldEvent(
-  withdrawal: Withdrawal,
+  withdrawal: WithdrawalIdentity,
   holdKind: 'REVIEW' | 'COOL_DOWN',
   reasons: FraudReason[],
   releaseAt: Date | null,
@@ -69,12 +72,13 @@ export function heldEvent(
   });
 }
 
-export function failedEvent(withdrawal: Withdrawal, reasonCode: string, reason: string, cause: Cause) {
+/** withdrawal.failed with the failure the withdrawal recorded: the wallet refunds on it. */
+export function failedEvent(withdrawal: WithdrawalIdentity, failure: WithdrawalFailure, cause: Cause) {
   return forWithdrawal(TOPICS.failed, withdrawal, cause, {
     withdrawalId: withdrawal.withdrawalId,
     userId: withdrawal.userId,
-    reasonCode,
-    reason,
+    reasonCode: failure.code,
+    reason: failure.reason,
   });
 }
 

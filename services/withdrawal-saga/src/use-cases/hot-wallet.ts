@@ -10,13 +10,8 @@ import { z } from 'zod';
 import { Transaction } from 'bitcoinjs-lib';
 import { parseKoinu } from '@dbay/money';
 import { parseAddressPath } from '@dbay/dogecoin';
-import {
-  addCoin,
-  findBatch,
-  findCoin,
-  reverseCoin,
-  savePreviousTransaction,
-} from '../adapters/saga-repository.js';
+import { findBatch } from '../adapters/db/batches.js';
+import { addCoin, findCoin, reverseCoin, savePreviousTransaction } from '../adapters/db/coins.js';
 import { scriptHexForAddress } from '../adapters/psbt.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import { cancelUnsignedBatch } from './signing-answers.js';
@@ -76,6 +71,7 @@ export async function receiveConfirmedDeposit(
     derivationPath: deposit.derivationPath,
     source: 'DEPOSIT',
     status: 'AVAILABLE',
+    createdByBatchId: null,
     sourceEventId: eventId,
   });
   if (added)

@@ -4,13 +4,13 @@
  * the wallet returns the funds. Deciding twice, or on a withdrawal that is no longer held, is a
  * coded error the HTTP API maps to 409.
  */
-import { canTransition } from '../domain/withdrawal.js';
 import {
-  dueCoolDowns,
-  findWithdrawal,
-  moveWithdrawal,
+  canTransition,
+  type MoveStepName,
   type Withdrawal,
-} from '../adapters/saga-repository.js';
+  type WithdrawalFailure,
+} from '../domain/withdrawal.js';
+import { dueCoolDowns, findWithdrawal, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { approvedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
 
@@ -31,8 +31,8 @@ export async function reviewWithdrawal(
     const withdrawal = await findWithdrawal(trx, withdrawalId, true);
     if (!withdrawal)
       return { ok: false, code: 'WITHDRAWAL_NOT_FOUND', message: `no withdrawal ${withdrawalId}` };
-    const event = review.decision === 'approve' ? 'REVIEW_APPROVED' : 'REVIEW_REJECTED';
-    if (!canTransition(withdrawal.status, event)) {
+    const step: MoveStepName = review.decision === 'approve' ? 'REVIEW_APPROVED' : 'REVIEW_REJECTED';
+    if (!canTransition(withdrawal.status, step)) {
       return {
         ok: false,
         code: 'WITHDRAWAL_NOT_UNDER_REVIEW',
@@ -45,27 +45,25 @@ export async function reviewWithdrawal(
       const moved = await moveWithdrawal(
         trx,
         withdrawal,
-        event,
+        step,
         { approvedAt: now, reviewedBy: reviewer, reviewNote: review.note },
         { reviewer },
       );
       await ctx.publish(trx, approvedEvent(moved, 'REVIEWER', reviewer, now, cause));
       return { ok: true, withdrawal: moved };
     }
-    const reason = review.note ? `rejected in review: ${review.note}` : 'rejected in review';
+    const failure: WithdrawalFailure = {
+      code: 'WITHDRAWAL_REJECTED_IN_REVIEW',
+      reason: review.note ? `rejected in review: ${review.note}` : 'rejected in review',
+    };
     const moved = await moveWithdrawal(
       trx,
       withdrawal,
-      event,
-      {
-        reviewedBy: reviewer,
-        reviewNote: review.note,
-        failureCode: 'WITHDRAWAL_REJECTED_IN_REVIEW',
-        failureReason: reason,
-      },
+      step,
+      { reviewedBy: reviewer, reviewNote: review.note, failure },
       { reviewer },
     );
-    await ctx.publish(trx, failedEvent(moved, 'WITHDRAWAL_REJECTED_IN_REVIEW', reason, cause));
+    await ctx.publish(trx, failedEvent(moved, failure, cause));
     return { ok: true, withdrawal: moved };
   });
 }

@@ -8,14 +8,11 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { checkSignedTransaction } from '../domain/signed-transaction.js';
-import {
-  findBatch,
-  moveWithdrawal,
-  releaseCoins,
-  updateBatch,
-  withdrawalsOfBatch,
-  type Batch,
-} from '../adapters/saga-repository.js';
+import type { Batch } from '../domain/batch.js';
+import type { WithdrawalFailure } from '../domain/withdrawal.js';
+import { findBatch, updateBatch } from '../adapters/db/batches.js';
+import { releaseCoins } from '../adapters/db/coins.js';
+import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
 import { failedEvent } from './events.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import type { SagaContext } from './ports.js';
@@ -142,15 +139,9 @@ async function failBatchBeforeBroadcast(
         { code, reason },
       );
     } else {
-      const failureReason = `${code}: ${reason}`;
-      const moved = await moveWithdrawal(
-        trx,
-        withdrawal,
-        'SIGNER_REFUSED',
-        { failureCode: 'WITHDRAWAL_SIGNER_REFUSED', failureReason },
-        { code, reason },
-      );
-      await ctx.publish(trx, failedEvent(moved, 'WITHDRAWAL_SIGNER_REFUSED', failureReason, { causationId }));
+      const failure: WithdrawalFailure = { code: 'WITHDRAWAL_SIGNER_REFUSED', reason: `${code}: ${reason}` };
+      const moved = await moveWithdrawal(trx, withdrawal, 'SIGNER_REFUSED', { failure }, { code, reason });
+      await ctx.publish(trx, failedEvent(moved, failure, { causationId }));
     }
   }
   ctx.logger.warn(

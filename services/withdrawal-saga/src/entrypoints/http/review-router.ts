@@ -6,15 +6,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { HttpError, principalOf } from '@dbay/platform';
-import { WITHDRAWAL_STATUSES } from '../../domain/withdrawal.js';
-import {
-  findWithdrawal,
-  hotWalletSummary,
-  listWithdrawals,
-  stepsOf,
-  countByStatus,
-  type Withdrawal,
-} from '../../adapters/saga-repository.js';
+import { WITHDRAWAL_STATUSES, type Step, type Withdrawal } from '../../domain/withdrawal.js';
+import { hotWalletSummary } from '../../adapters/db/coins.js';
+import { stepsOf } from '../../adapters/db/steps.js';
+import { countByStatus, findWithdrawal, listWithdrawals } from '../../adapters/db/withdrawals.js';
 import { reviewWithdrawal, type ReviewResult } from '../../use-cases/review.js';
 import type { SagaContext } from '../../use-cases/ports.js';
 
@@ -44,13 +39,18 @@ const listQuery = z.object({
 
 const reviewBody = z.object({ note: z.string().max(1000).nullable().default(null) });
 
+/**
+ * A withdrawal as the API shows it. A request refused because its amounts did not parse has no amounts
+ * (null): the saga never invents one.
+ */
 export function view(withdrawal: Withdrawal) {
+  const { amounts } = withdrawal;
   return {
     withdrawalId: withdrawal.withdrawalId,
     userId: withdrawal.userId,
     destinationAddress: withdrawal.destinationAddress,
-    amountKoinu: withdrawal.amountKoinu.toString(),
-    networkFeeKoinu: withdrawal.networkFeeKoinu.toString(),
+    amountKoinu: amounts.kind === 'parsed' ? amounts.amountKoinu.toString() : null,
+    networkFeeKoinu: amounts.kind === 'parsed' ? amounts.networkFeeKoinu.toString() : null,
     status: withdrawal.status,
     requestedAt: withdrawal.requestedAt.toISOString(),
     statusChangedAt: withdrawal.statusChangedAt.toISOString(),
@@ -61,8 +61,19 @@ export function view(withdrawal: Withdrawal) {
     reviewNote: withdrawal.reviewNote,
     batchId: withdrawal.batchId,
     minerFeeShareKoinu: withdrawal.minerFeeShareKoinu?.toString() ?? null,
-    failureCode: withdrawal.failureCode,
-    failureReason: withdrawal.failureReason,
+    failureCode: withdrawal.failure?.code ?? null,
+    failureReason: withdrawal.failure?.reason ?? null,
+  };
+}
+
+/** A step as the API shows it, in the column names it has always used. */
+function stepView(step: Step) {
+  return {
+    step: step.step,
+    from_status: step.fromStatus,
+    to_status: step.toStatus,
+    detail: step.detail,
+    occurred_at: step.occurredAt.toISOString(),
   };
 }
 
@@ -96,7 +107,8 @@ export function reviewRouter(ctx: SagaContext): Router {
   router.get('/internal/withdrawals/:withdrawalId', async (req, res) => {
     const withdrawal = await findWithdrawal(ctx.db, idOf(req));
     if (!withdrawal) throw new HttpError(404, 'WITHDRAWAL_NOT_FOUND', 'no such withdrawal');
-    res.json({ withdrawal: view(withdrawal), steps: await stepsOf(ctx.db, withdrawal.withdrawalId) });
+    const steps = await stepsOf(ctx.db, withdrawal.withdrawalId);
+    res.json({ withdrawal: view(withdrawal), steps: steps.map(stepView) });
   });
 
   for (const decision of ['approve', 'reject'] as const) {

@@ -1,0 +1,164 @@
+/**
+ * The batches table: one row per hot-wallet transaction, from the unsigned PSBT to the stored signed
+ * transaction and its fate on chain. Rows become domain `Batch`es here, once: BIGINT koinu columns and
+ * the koinu strings inside the inputs/outputs jsonb through @dbay/money's koinuFromBigintColumn.
+ * Status changes go through `updateBatch`, which asks the domain's BATCH_MOVES first.
+ */
+import type { Knex } from 'knex';
+import { koinuFromBigintColumn } from '@dbay/money';
+import {
+  BATCH_STATUSES,
+  canMoveBatch,
+  type Batch,
+  type BatchStatus,
+  type NewBatch,
+} from '../../domain/batch.js';
+import { SCHEMA, TABLES, jsonColumn, oneOf, type Db } from './schema.js';
+
+interface BatchRow {
+  batch_id: string;
+  status: string;
+  psbt_base64: string;
+  inputs: { txid: string; vout: number; amountKoinu: string; derivationPath: string }[];
+  outputs: { scriptHex: string; amountKoinu: string; withdrawalId: string | null }[];
+  fee_koinu: string;
+  estimated_size_bytes: number;
+  change_index: number | null;
+  change_derivation_path: string | null;
+  change_koinu: string;
+  raw_tx_hex: string | null;
+  txid: string | null;
+  signed_size_bytes: number | null;
+  broadcast_attempts: number;
+  last_broadcast_error: string | null;
+  broadcast_at: Date | null;
+  confirmations: number;
+  block_hash: string | null;
+  block_height: string | null;
+  drop_checks: number;
+  correlation_id: string;
+  created_at: Date;
+}
+
+function toBatch(row: BatchRow): Batch {
+  return {
+    batchId: row.batch_id,
+    status: oneOf(BATCH_STATUSES, row.status, 'batches.status'),
+    psbtBase64: row.psbt_base64,
+    inputs: row.inputs.map((input) => ({ ...input, amountKoinu: koinuFromBigintColumn(input.amountKoinu) })),
+    outputs: row.outputs.map((output) => ({
+      ...output,
+      amountKoinu: koinuFromBigintColumn(output.amountKoinu),
+    })),
+    feeKoinu: koinuFromBigintColumn(row.fee_koinu),
+    estimatedSizeBytes: row.estimated_size_bytes,
+    changeIndex: row.change_index,
+    changeDerivationPath: row.change_derivation_path,
+    changeKoinu: koinuFromBigintColumn(row.change_koinu),
+    rawTxHex: row.raw_tx_hex,
+    txid: row.txid,
+    signedSizeBytes: row.signed_size_bytes,
+    broadcastAttempts: row.broadcast_attempts,
+    lastBroadcastError: row.last_broadcast_error,
+    broadcastAt: row.broadcast_at,
+    confirmations: row.confirmations,
+    blockHash: row.block_hash,
+    blockHeight: row.block_height === null ? null : Number(row.block_height),
+    dropChecks: row.drop_checks,
+    correlationId: row.correlation_id,
+    createdAt: row.created_at,
+  };
+}
+
+/** Stores a planned batch, AWAITING_SIGNATURE. */
+export async function insertBatch(trx: Knex.Transaction, batch: NewBatch): Promise<void> {
+  const status: BatchStatus = 'AWAITING_SIGNATURE';
+  await trx(TABLES.batches).insert({
+    batch_id: batch.batchId,
+    status,
+    psbt_base64: batch.psbtBase64,
+    inputs: jsonColumn(batch.inputs),
+    outputs: jsonColumn(batch.outputs),
+    fee_koinu: batch.feeKoinu.toString(),
+    estimated_size_bytes: batch.estimatedSizeBytes,
+    change_index: batch.changeIndex,
+    change_derivation_path: batch.changeDerivationPath,
+    change_koinu: batch.changeKoinu.toString(),
+    correlation_id: batch.correlationId,
+  });
+}
+
+export async function findBatch(db: Db, batchId: string, forUpdate = false): Promise<Batch | undefined> {
+  const query = db(TABLES.batches).where({ batch_id: batchId }).first<BatchRow | undefined>();
+  const row = await (forUpdate ? query.forUpdate() : query);
+  return row ? toBatch(row) : undefined;
+}
+
+/** Batches in `status`, oldest first. */
+export async function batchesWithStatus(db: Db, status: BatchStatus, limit: number): Promise<Batch[]> {
+  const rows = await db(TABLES.batches)
+    .where({ status })
+    .orderBy('created_at')
+    .limit(limit)
+    .select<BatchRow[]>('*');
+  return rows.map(toBatch);
+}
+
+export interface BatchPatch {
+  rawTxHex?: string;
+  txid?: string;
+  signedSizeBytes?: number;
+  broadcastAttempts?: number;
+  lastBroadcastError?: string | null;
+  broadcastAt?: Date;
+  confirmations?: number;
+  blockHash?: string | null;
+  blockHeight?: number | null;
+  dropChecks?: number;
+  /** Why a batch ended before broadcast: the signer's code, our check's code, or why it was cancelled. */
+  refusalCode?: string;
+  refusalReason?: string;
+}
+
+const PATCH_COLUMNS: Record<keyof BatchPatch, string> = {
+  rawTxHex: 'raw_tx_hex',
+  txid: 'txid',
+  signedSizeBytes: 'signed_size_bytes',
+  broadcastAttempts: 'broadcast_attempts',
+  lastBroadcastError: 'last_broadcast_error',
+  broadcastAt: 'broadcast_at',
+  confirmations: 'confirmations',
+  blockHash: 'block_hash',
+  blockHeight: 'block_height',
+  dropChecks: 'drop_checks',
+  refusalCode: 'refusal_code',
+  refusalReason: 'refusal_reason',
+};
+
+/**
+ * Updates a batch if it still has `from` status; returns whether it did. A move BATCH_MOVES does not
+ * allow is a bug and throws before anything is written.
+ */
+export async function updateBatch(
+  trx: Knex.Transaction,
+  batchId: string,
+  from: BatchStatus,
+  to: BatchStatus,
+  patch: BatchPatch = {},
+): Promise<boolean> {
+  if (!canMoveBatch(from, to)) throw new Error(`batch ${batchId} cannot go from ${from} to ${to}`);
+  const columns: Record<string, unknown> = { status: to, updated_at: trx.fn.now() };
+  for (const [key, column] of Object.entries(PATCH_COLUMNS) as [keyof BatchPatch, string][]) {
+    if (patch[key] !== undefined) columns[column] = patch[key];
+  }
+  const updated = await trx(TABLES.batches).where({ batch_id: batchId, status: from }).update(columns);
+  return updated === 1;
+}
+
+/** The next change index: a Postgres sequence, so a rolled-back batch leaves a gap, never a reuse. */
+export async function nextChangeIndex(trx: Knex.Transaction): Promise<number> {
+  const result = await trx.raw<{ rows: { index: string }[] }>(
+    `select nextval('${SCHEMA}.change_index_seq') as index`,
+  );
+  return Number(result.rows[0]!.index);
+}
