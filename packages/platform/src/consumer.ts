@@ -122,6 +122,11 @@ export interface IdempotentConsumerOptions {
   /** Partitions processed in parallel; messages of one partition are always one at a time. */
   partitionsConsumedConcurrently?: number;
   consumerConfig?: Partial<Omit<ConsumerConfig, 'groupId'>>;
+  /**
+   * Test seam: runs after a message's effect (or a batch's) committed and before its offset commit;
+   * killing the process here proves that a redelivery finds the inbox row and changes nothing.
+   */
+  beforeOffsetCommit?: (topic: string, partition: number, offset: string) => Promise<void> | void;
   /** Called when kafkajs gives up on the consumer for good; runService passes its crash(). */
   onFatalError?: (error: Error) => void;
 }
@@ -319,6 +324,7 @@ export class IdempotentConsumer {
       }
     }
     const last = messages[messages.length - 1]!;
+    await this.options.beforeOffsetCommit?.(topic, partition, last.offset);
     await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
     metrics.consumerProcessed.inc({ consumer: this.name, topic }, fresh);
     if (items.length > fresh)
@@ -370,6 +376,7 @@ export class IdempotentConsumer {
     }
 
     // Only now, with the effect (or the dead letter) durable, may the group move past this message.
+    await this.options.beforeOffsetCommit?.(topic, partition, message.offset);
     await this.consumer.commitOffsets([
       { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
     ]);

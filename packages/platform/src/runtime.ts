@@ -69,9 +69,7 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
   readonly kafka: Kafka;
   readonly codec: EventCodec;
   /** The transactional outbox's relay for the service's schema; `outbox-relay` readiness. */
-  outboxRelay(
-    options?: Partial<Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'ordered'>>,
-  ): OutboxRelay;
+  outboxRelay(options?: RelaySpec): OutboxRelay;
   /**
    * The idempotent consumer (group = the service name unless given). Its fatal error exits the
    * process: the hook is set here and cannot be left out. `kafka-consumer` readiness: joined.
@@ -89,6 +87,11 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
   crash(error: unknown): void;
 }
 
+/** What a service may choose of its relay: limits, ordering, and the test seam after a publish. */
+export type RelaySpec = Partial<
+  Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'ordered' | 'afterPublish'>
+>;
+
 export type ConsumerSpec = Pick<
   IdempotentConsumerOptions,
   | 'handlers'
@@ -98,6 +101,7 @@ export type ConsumerSpec = Pick<
   | 'retryInitialBackoffMs'
   | 'partitionsConsumedConcurrently'
   | 'fromBeginning'
+  | 'beforeOffsetCommit'
 > & { groupId?: string; consumerConfig?: IdempotentConsumerOptions['consumerConfig'] };
 
 /** Platform metrics plus factories for the service's own, named by the one rule: dbay_<service>_<what>. */
@@ -349,9 +353,7 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
     return this.eventCodec;
   }
 
-  outboxRelay(
-    options: Partial<Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'ordered'>> = {},
-  ): OutboxRelay {
+  outboxRelay(options: RelaySpec = {}): OutboxRelay {
     const relay = new OutboxRelay({
       ...options,
       knex: this.db,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configPieces, secretVariables, type PlatformConfigShape } from '@dbay/platform';
 import { DAY_MS } from './domain/order.js';
+import { CRASH_POINTS } from './adapters/crash-points.js';
 
 const { durationMs, positiveInt, flag } = configPieces;
 
@@ -30,6 +31,10 @@ export function orderConfig(platform: PlatformConfigShape) {
     ORDER_TIMER_BATCH_SIZE: positiveInt(100),
     /** Development stacks only: operators may move the service's clock (POST /ops/dev/clock). */
     ORDER_DEV_CLOCK: flag(false),
+    /** Tests only: kill the process at this point of a buy (adapters/crash-points.ts). */
+    ORDER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
+    /** Tests only: with ORDER_CRASH_AT, crash only for the order of this listing. */
+    ORDER_CRASH_FOR_LISTING: z.guid().optional(),
   });
 }
 

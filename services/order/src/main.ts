@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TokenVerifier, readSecret, runService } from '@dbay/platform';
 import { orderConfig } from './config.js';
+import { CrashPoints } from './adapters/crash-points.js';
 import { OrderChangeWaiter } from './adapters/order-change-waiter.js';
 import { operatorRoutes } from './entrypoints/http/operator-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
@@ -22,9 +23,14 @@ await runService({
     const waiter = new OrderChangeWaiter(db, logger.child({ component: 'order-waiter' }));
     await waiter.start();
     service.onStop('order-waiter', () => waiter.stop());
+    const crash = new CrashPoints(
+      { point: config.ORDER_CRASH_AT, forListing: config.ORDER_CRASH_FOR_LISTING },
+      logger,
+    );
     const ctx: OrderContext = {
       db,
       logger,
+      crash,
       waiter,
       newId: randomUUID,
       settings: {
@@ -54,8 +60,16 @@ await runService({
       app.use('/v1', userRoutes(ctx, verifier));
       app.use('/ops', operatorRoutes(ctx, verifier, config.ORDER_DEV_CLOCK));
     });
-    service.outboxRelay();
-    service.consumer({ handlers: walletAnswerHandlers() });
+    service.outboxRelay(crash.armed ? { afterPublish: (eventIds) => crash.afterPublish(db, eventIds) } : {});
+    service.consumer({
+      handlers: walletAnswerHandlers(crash),
+      ...(crash.armed
+        ? {
+            beforeOffsetCommit: (topic, partition, offset) =>
+              crash.afterAnswerCommitted(db, topic, partition, offset),
+          }
+        : {}),
+    });
     service.loops([
       {
         name: 'timers',

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { OrderWindows } from '../domain/order.js';
+import type { CrashPoints } from '../adapters/crash-points.js';
 import type { OrderChangeWaiter } from '../adapters/order-change-waiter.js';
 
 export interface OrderSettings {
@@ -20,6 +21,8 @@ export interface OrderContext {
   waiter: OrderChangeWaiter;
   logger: Logger;
   newId: () => string;
+  /** Test-only crash points; inert unless ORDER_CRASH_AT is set. */
+  crash: CrashPoints;
 }
 
 /** Who asked, for idempotency (scope) and for the outbox (correlation). */

@@ -92,6 +92,7 @@ export async function buyListing(
     },
     (orderId) => readOrderDetails(ctx, orderId),
   );
+  if (outcome.kind === 'done' && !outcome.replayed) ctx.crash.reach('after-order-committed', listingId);
   if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
   const orderId = outcome.value.order.id;
   const answered = await ctx.waiter.waitFor(

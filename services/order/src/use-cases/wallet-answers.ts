@@ -8,6 +8,7 @@ import { PermanentEventError } from '@dbay/platform';
 import type { Decision } from '../domain/decisions.js';
 import type { Order } from '../domain/order.js';
 import { databaseNow } from '../adapters/db/clock.js';
+import type { CrashPoints } from '../adapters/crash-points.js';
 import { lockOrder } from '../adapters/db/orders.js';
 import { saveTransition, type Correlation } from '../adapters/db/transitions.js';
 
@@ -16,9 +17,11 @@ export async function applyWalletAnswer(
   orderId: string,
   correlation: Correlation,
   decide: (order: Order, now: Date) => Decision,
+  crash: CrashPoints,
 ): Promise<Decision['kind']> {
   const order = await lockOrder(trx, orderId);
   if (!order) throw new PermanentEventError(`no order ${orderId} in this service`);
+  crash.reach('before-answer-applied', order.listingId);
   const decision = decide(order, await databaseNow(trx));
   if (decision.kind === 'REFUSED') {
     // An answer the domain cannot apply is a contract break between the services, not a retryable error.

@@ -16,6 +16,7 @@ import {
   type Decision,
 } from '../../domain/decisions.js';
 import type { Order } from '../../domain/order.js';
+import type { CrashPoints } from '../../adapters/crash-points.js';
 import { applyWalletAnswer } from '../../use-cases/wallet-answers.js';
 
 const koinu = z.string().transform((text, ctx) => {
@@ -40,6 +41,7 @@ const schemas = {
 type Topic = keyof typeof schemas;
 
 function handler<T extends Topic>(
+  crash: CrashPoints,
   topic: T,
   decide: (payload: z.output<(typeof schemas)[T]>) => (order: Order, now: Date) => Decision,
 ): EventHandler<unknown> {
@@ -51,24 +53,27 @@ function handler<T extends Topic>(
       );
     }
     const payload = parsed.data as z.output<(typeof schemas)[T]>;
-    await applyWalletAnswer(trx, payload.orderId, causedBy(event), decide(payload));
+    await applyWalletAnswer(trx, payload.orderId, causedBy(event), decide(payload), crash);
   };
 }
 
-export function walletAnswerHandlers(): Record<Topic, EventHandler<unknown>> {
+export function walletAnswerHandlers(crash: CrashPoints): Record<Topic, EventHandler<unknown>> {
   return {
-    'escrow.locked': handler('escrow.locked', () => (order, now) => onEscrowLocked(order, now)),
+    'escrow.locked': handler(crash, 'escrow.locked', () => (order, now) => onEscrowLocked(order, now)),
     'escrow.lock-failed': handler(
+      crash,
       'escrow.lock-failed',
       (payload) => (order, now) => onEscrowLockFailed(order, payload.reasonCode, payload.reason, now),
     ),
     'escrow.released': handler(
+      crash,
       'escrow.released',
       (payload) => (order, now) => onEscrowReleased(order, payload.sellerCreditKoinu, now),
     ),
-    'escrow.refunded': handler('escrow.refunded', () => (order, now) => onEscrowRefunded(order, now)),
-    'escrow.disputed': handler('escrow.disputed', () => (order, now) => onEscrowFrozen(order, now)),
+    'escrow.refunded': handler(crash, 'escrow.refunded', () => (order, now) => onEscrowRefunded(order, now)),
+    'escrow.disputed': handler(crash, 'escrow.disputed', () => (order, now) => onEscrowFrozen(order, now)),
     'escrow.command-failed': handler(
+      crash,
       'escrow.command-failed',
       (payload) => (order, now) => onEscrowCommandFailed(order, payload.command, payload.reasonCode, now),
     ),
