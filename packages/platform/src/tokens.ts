@@ -11,7 +11,7 @@
 // exceed the kind's maximum lifetime, so a leaked token cannot be minted to live for decades. A token of
 // another kind than a route accepts still verifies (with its own key) so that it is refused with 403,
 // not 401: the caller is known, just not allowed here.
-import { errors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import { SignJWT, errors, importPKCS8, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 
 export const TOKEN_ALGORITHM = 'ES256';
 /** Clock skew tolerated between a token's issuer and the verifying service, for exp, nbf and iat. */
@@ -195,4 +195,45 @@ function describe(error: unknown): string {
   if (error instanceof TokenError) return error.message;
   if (error instanceof errors.JOSEError) return error.code;
   return 'malformed token';
+}
+
+/** How long a service token this service signs for its calls lives; renewed well before it ends. */
+export const SERVICE_TOKEN_LIFETIME_SECONDS = 5 * 60;
+
+/**
+ * Signs the service's own short-lived tokens for calling another service's internal API (subject =
+ * this service's name). One token is reused until a minute before it expires.
+ */
+export class ServiceTokenSigner {
+  private current: { token: string; renewAtMs: number } | undefined;
+
+  private constructor(
+    private readonly key: CryptoKey,
+    private readonly claims: { subject: string; issuer: string; audience: string },
+  ) {}
+
+  static async create(options: {
+    privateKeyPem: string;
+    subject: string;
+    issuer: string;
+    audience: string;
+  }): Promise<ServiceTokenSigner> {
+    const { privateKeyPem, ...claims } = options;
+    return new ServiceTokenSigner(await importPKCS8(privateKeyPem, TOKEN_ALGORITHM), claims);
+  }
+
+  async token(): Promise<string> {
+    if (this.current && Date.now() < this.current.renewAtMs) return this.current.token;
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM })
+      .setSubject(this.claims.subject)
+      .setIssuer(this.claims.issuer)
+      .setAudience(this.claims.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + SERVICE_TOKEN_LIFETIME_SECONDS)
+      .sign(this.key);
+    this.current = { token, renewAtMs: (issuedAt + SERVICE_TOKEN_LIFETIME_SECONDS - 60) * 1000 };
+    return token;
+  }
 }
