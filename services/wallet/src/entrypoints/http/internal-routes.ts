@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
-import type { CommandExecutor } from '../../adapters/command-executor.js';
+import type { CommandExecutor } from '../../command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
 import type { TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
