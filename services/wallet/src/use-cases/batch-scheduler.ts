@@ -72,7 +72,8 @@ export class BatchScheduler<Request, Outcome> {
   /** Claims of the running batches. */
   private readonly held = new Set<string>();
   private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => undefined;
+  /** Resolves `idle`; set while batches run or wait, so one busy spell has one promise for drain(). */
+  private markIdle: (() => void) | undefined;
 
   constructor(private readonly deps: BatchSchedulerDeps<Request, Outcome>) {}
 
@@ -96,14 +97,17 @@ export class BatchScheduler<Request, Outcome> {
     while (this.running < this.deps.settings.maxConcurrentBatches && this.queue.length > 0) {
       const batch = this.takeBatch();
       if (batch.length === 0) return;
-      if (this.running === 0) this.idle = new Promise((resolve) => (this.markIdle = resolve));
+      if (this.markIdle === undefined) this.idle = new Promise((resolve) => (this.markIdle = resolve));
       this.running += 1;
       const claims = [...new Set(batch.flatMap((pending) => pending.claims))];
       for (const claim of claims) this.held.add(claim);
       void this.runBatch(batch).finally(() => {
         for (const claim of claims) this.held.delete(claim);
         this.running -= 1;
-        if (this.running === 0 && this.queue.length === 0) this.markIdle();
+        if (this.running === 0 && this.queue.length === 0) {
+          this.markIdle?.();
+          this.markIdle = undefined;
+        }
         this.pump();
       });
     }
