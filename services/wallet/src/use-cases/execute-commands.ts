@@ -35,12 +35,11 @@ export async function executeCommands(
   const now = context.now();
   const records = await idempotencyRecords(store, requests);
   const fresh = requests.filter((request) => !records.has(keyOf(request)));
-  const changes = new BatchChanges(
-    await loadAndLock(
-      store,
-      fresh.map((request) => request.command),
-    ),
+  const loaded = await loadAndLock(
+    store,
+    fresh.map((request) => request.command),
   );
+  const changes = new BatchChanges(loaded);
   const outcomes = requests.map((request) => answer(request, records, changes, now, context));
   await store.write(changes.toWrite(now));
   return outcomes;
