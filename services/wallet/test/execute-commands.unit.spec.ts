@@ -103,6 +103,48 @@ describe('execute commands (use case)', () => {
     expect(store.writes[1]).to.deep.include({ commands: [], ledgerEntries: [], events: [] });
   });
 
+  it('replays a split under its key without moving money again; another split under that key is key-reused', async () => {
+    const store = new MemoryStore({ [buyer]: 5n * DOGE });
+    const orderId = randomUUID();
+    await executeCommands(
+      store,
+      [request(payOrder(4n * DOGE, orderId)), request({ type: 'DisputeEscrow', orderId, reason: 'damaged' })],
+      context,
+    );
+    const split = (buyerRefundKoinu: bigint): Command => ({
+      type: 'ResolveDispute',
+      orderId,
+      outcome: 'SPLIT',
+      buyerRefundKoinu,
+      feeKoinu: DOGE / 10n,
+    });
+    const [first] = await executeCommands(store, [request(split(DOGE), 'split-1')], context);
+    expect(first).to.deep.include({ kind: 'accepted', replayed: false });
+    const after = {
+      wallets: structuredClone(store.wallets),
+      ledger: store.ledger.length,
+      outbox: store.outbox.length,
+    };
+
+    const [replayed, reused] = await executeCommands(
+      store,
+      [request(split(DOGE), 'split-1'), request(split(2n * DOGE), 'split-1')],
+      context,
+    );
+    expect(replayed).to.deep.equal({ ...first, replayed: true });
+    expect(reused).to.deep.include({ kind: 'key-reused' });
+    expect({
+      wallets: store.wallets,
+      ledger: store.ledger.length,
+      outbox: store.outbox.length,
+    }).to.deep.equal(after);
+    expect(store.escrows.get(orderId)?.split).to.deep.equal({
+      buyerRefundKoinu: DOGE,
+      sellerCreditKoinu: 3n * DOGE - DOGE / 10n,
+      feeKoinu: DOGE / 10n,
+    });
+  });
+
   it('answers a key repeated inside one batch with its first answer, recorded and announced once', async () => {
     const store = new MemoryStore();
     const release = request({ type: 'ReleaseEscrow', orderId: randomUUID() }, 'release-1');

@@ -173,6 +173,9 @@ const ESCROW_COLUMNS = new Columns({
   source: 'text',
   auction_id: 'uuid',
   dispute_reason: 'text',
+  split_buyer_refund: 'numeric',
+  split_seller_credit: 'numeric',
+  split_fee: 'numeric',
   created_at: 'timestamptz',
   updated_at: 'timestamptz',
 });
@@ -182,7 +185,9 @@ export function addEscrows(batch: WriteBatch, { created, updated }: RowChanges<E
   batch.add({
     what: 'escrow updates',
     expected: updated.length,
-    sql: `UPDATE escrow e SET status = x.status, dispute_reason = x.dispute_reason, updated_at = x.updated_at
+    sql: `UPDATE escrow e SET status = x.status, dispute_reason = x.dispute_reason,
+            split_buyer_refund = x.split_buyer_refund, split_seller_credit = x.split_seller_credit,
+            split_fee = x.split_fee, updated_at = x.updated_at
        FROM jsonb_to_recordset(?::jsonb) AS x(${ESCROW_COLUMNS.recordType}) WHERE e.order_id = x.order_id`,
     bindings: [json(updated.map(escrowToRow))],
   });
