@@ -7,7 +7,7 @@ import { Counter } from 'prom-client';
 import { READINESS, TokenVerifier, readSecret, type ServiceKit } from '@dbay/platform';
 import { networkByName } from '@dbay/dogecoin';
 import { xpubReader, type WalletConfig } from './config.js';
-import { CommandExecutor, createExecutorMetrics } from './adapters/command-executor.js';
+import { CommandExecutor, createExecutorMetrics } from './command-executor.js';
 import { DepositAddresses } from './adapters/deposit-addresses.js';
 import { WalletQueries } from './adapters/queries.js';
 import { RedlockWalletLocks, createLockRedis } from './adapters/wallet-locks.js';

@@ -142,6 +142,121 @@ describe('wallet domain', () => {
     });
   });
 
+  describe('dispute resolved by a split', () => {
+    const amountKoinu = 10n * DOGE;
+    /** A buyer with 10 DOGE more than the order, and the order's escrow DISPUTED. */
+    const disputed = () => {
+      const book = bookWith({ [buyer]: 20n * DOGE });
+      run(book, { type: 'PayOrder', orderId, buyerId: buyer, sellerId: seller, amountKoinu, feeKoinu: DOGE });
+      run(book, { type: 'DisputeEscrow', orderId, reason: 'half of it arrived' });
+      return book;
+    };
+    const split = (buyerRefundKoinu: bigint, feeKoinu: bigint) =>
+      ({ type: 'ResolveDispute', orderId, outcome: 'SPLIT', buyerRefundKoinu, feeKoinu }) as const;
+
+    it('pays exactly x to the buyer, amount - x - fee to the seller and the fee to MARKETPLACE_FEES, and ends SPLIT', () => {
+      const book = disputed();
+      const result = run(book, split(3n * DOGE, DOGE / 2n));
+      expect(result.ok).to.equal(true);
+      expect(book.wallets.get(buyer)).to.include({
+        availableKoinu: 10n * DOGE + 3n * DOGE,
+        lockedKoinu: 0n,
+      });
+      expect(book.wallets.get(seller)!.availableKoinu).to.equal(7n * DOGE - DOGE / 2n);
+      expect(book.platformAccounts.get('MARKETPLACE_FEES')!.balanceKoinu).to.equal(DOGE / 2n);
+      expect(book.escrows.get(orderId)).to.deep.include({
+        status: 'SPLIT',
+        feeKoinu: DOGE,
+        split: { buyerRefundKoinu: 3n * DOGE, sellerCreditKoinu: 7n * DOGE - DOGE / 2n, feeKoinu: DOGE / 2n },
+      });
+      // One balanced transaction: the buyer's locked amount leaves, and the three parts arrive.
+      expect(
+        result.applied!.entries.map((e) => [
+          e.userId ?? e.platformAccount,
+          e.bucket,
+          e.creditKoinu - e.debitKoinu,
+        ]),
+      ).to.deep.equal([
+        [buyer, 'LOCKED', -3n * DOGE],
+        [buyer, 'AVAILABLE', 3n * DOGE],
+        [buyer, 'LOCKED', -7n * DOGE],
+        [seller, 'AVAILABLE', 7n * DOGE - DOGE / 2n],
+        ['MARKETPLACE_FEES', 'PLATFORM', DOGE / 2n],
+      ]);
+      expect(bookSum(book)).to.equal(0n);
+      expect(result.applied!.events.map((e) => [e.topic, e.key])).to.deep.equal([
+        ['escrow.split', orderId],
+        ['balance.changed', buyer],
+        ['balance.changed', seller],
+      ]);
+      expect(result.applied!.events[0]!.payload).to.deep.include({
+        amountKoinu: String(10n * DOGE),
+        buyerRefundKoinu: String(3n * DOGE),
+        sellerCreditKoinu: String(7n * DOGE - DOGE / 2n),
+        feeKoinu: String(DOGE / 2n),
+      });
+    });
+
+    it('credits the seller nothing when the fee takes the whole seller part, and posts no fee when it is zero', () => {
+      const wholePart = disputed();
+      const taken = run(wholePart, split(4n * DOGE, 6n * DOGE));
+      expect(taken.ok && taken.postings.some((p) => p.entryType === 'SALE')).to.equal(false);
+      expect(wholePart.wallets.has(seller)).to.equal(false);
+      expect(wholePart.platformAccounts.get('MARKETPLACE_FEES')!.balanceKoinu).to.equal(6n * DOGE);
+      const noFee = disputed();
+      const free = run(noFee, split(4n * DOGE, 0n));
+      expect(free.ok && free.postings.some((p) => p.entryType === 'FEE')).to.equal(false);
+      expect(noFee.wallets.get(seller)!.availableKoinu).to.equal(6n * DOGE);
+      expect(bookSum(wholePart) + bookSum(noFee)).to.equal(0n);
+    });
+
+    for (const [name, command, code] of [
+      ['x = 0', split(0n, 0n), 'WALLET_SPLIT_REFUND_OUT_OF_RANGE'],
+      ['x = amount', split(10n * DOGE, 0n), 'WALLET_SPLIT_REFUND_OUT_OF_RANGE'],
+      ['x above the amount', split(11n * DOGE, 0n), 'WALLET_SPLIT_REFUND_OUT_OF_RANGE'],
+      [
+        'a fee above the seller part',
+        split(4n * DOGE, 6n * DOGE + 1n),
+        'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART',
+      ],
+      ['a negative fee', split(4n * DOGE, -1n), 'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART'],
+    ] as const) {
+      it(`refuses ${name} with ${code} and escrow.command-failed, changing nothing`, () => {
+        const book = disputed();
+        const before = structuredClone(book);
+        const result = run(book, command);
+        expect(result.ok ? 'accepted' : result.error.code).to.equal(code);
+        if (!result.ok) {
+          expect(result.events.map((e) => [e.topic, e.payload.command])).to.deep.equal([
+            ['escrow.command-failed', 'RESOLVE_DISPUTE'],
+          ]);
+        }
+        expect(book).to.deep.equal(before);
+      });
+    }
+
+    it('refuses a split of an escrow that is not DISPUTED (LOCKED, or already split) and changes nothing', () => {
+      const locked = bookWith({ [buyer]: 20n * DOGE });
+      run(locked, { type: 'PayOrder', orderId, buyerId: buyer, sellerId: seller, amountKoinu, feeKoinu: 0n });
+      const notDisputed = run(locked, split(DOGE, 0n));
+      expect(notDisputed.ok ? 'accepted' : notDisputed.error.code).to.equal('WALLET_ESCROW_WRONG_STATE');
+      expect(locked.wallets.get(buyer)!.lockedKoinu).to.equal(amountKoinu);
+
+      const book = disputed();
+      expect(run(book, split(DOGE, 0n)).ok).to.equal(true);
+      const after = structuredClone(book);
+      // Resolving it again, by the same split or otherwise, is refused: SPLIT is final.
+      for (const again of [
+        split(DOGE, 0n),
+        { type: 'ResolveDispute', orderId, outcome: 'REFUND' } as const,
+      ]) {
+        const result = run(book, again);
+        expect(result.ok ? 'accepted' : result.error.code).to.equal('WALLET_ESCROW_WRONG_STATE');
+      }
+      expect(book).to.deep.equal(after);
+    });
+  });
+
   describe('bids', () => {
     const auctionId = randomUUID();
 

@@ -1,8 +1,10 @@
 // Proves the internal API of the running wallet (service tokens only) moves money exactly as the
 // seed's flows say: pay-order locks the buyer's funds in escrow; release pays the seller minus the fee
 // and the fee to the platform; refund returns the funds; a disputed escrow moves only through its
-// resolution; bids lock, raise, unlock and convert into escrow; a wrong state is a coded 409 and a
-// bad amount a coded 400, and neither changes anything. Every answer replays under its key.
+// resolution, which may split it (the buyer's part back, the seller's part less the fee, the fee to the
+// platform); bids lock, raise, unlock and convert into escrow; a wrong state is a coded 409, a bad
+// amount a coded 400, a split that does not fit the escrow a coded 422, and none of them changes
+// anything. Every answer replays under its key.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import {
@@ -17,6 +19,7 @@ import {
   type ApiResponse,
   type TestExecutor,
   movedBy,
+  outboxFor,
 } from './support/stack.js';
 
 function expectError(response: ApiResponse, status: number, code: string): void {
@@ -242,8 +245,14 @@ describe('wallet internal API (running service)', function () {
         409,
         'WALLET_ESCROW_DISPUTED',
       );
+      // A split names its amounts; without them it is bad input.
       expectError(
         await unchanged(() => post('resolve-dispute', { orderId, outcome: 'SPLIT' })),
+        400,
+        'WALLET_AMOUNT_INVALID',
+      );
+      expectError(
+        await unchanged(() => post('resolve-dispute', { orderId, outcome: 'HALF' })),
         400,
         'WALLET_VALIDATION_FAILED',
       );
@@ -279,6 +288,139 @@ describe('wallet internal API (running service)', function () {
         locked: before.locked - 10n * DOGE,
       });
       expect(await movedBy(funder.knex, orderId)).to.deep.equal({});
+    });
+  });
+
+  describe('disputes resolved by a split', () => {
+    /** A 20 DOGE order (2 DOGE fee at payment) whose escrow is DISPUTED. */
+    const disputedOrder = async (): Promise<string> => {
+      const orderId = randomUUID();
+      expect((await payOrder(orderId, 20n * DOGE, 2n * DOGE)).status).to.equal(201);
+      expect((await post('dispute-escrow', { orderId, reason: 'half of it arrived' })).status).to.equal(200);
+      return orderId;
+    };
+    const split = (orderId: string, buyerRefund: bigint, fee: bigint, key?: string) =>
+      post(
+        'resolve-dispute',
+        { orderId, outcome: 'SPLIT', buyerRefundKoinu: buyerRefund.toString(), feeKoinu: fee.toString() },
+        key,
+      );
+
+    it('pays the buyer x, the seller amount - x - fee and the fee to MARKETPLACE_FEES, once; the escrow ends SPLIT', async () => {
+      const orderId = await disputedOrder();
+      const before = {
+        buyer: (await balanceOf(funder.knex, buyer))!,
+        seller: await balanceOf(funder.knex, seller),
+      };
+      const key = randomUUID();
+      const resolved = await split(orderId, 6n * DOGE, DOGE, key);
+      expect(resolved.status, resolved.text).to.equal(200);
+      expect(resolved.body.escrow).to.deep.include({
+        status: 'SPLIT',
+        amountKoinu: String(20n * DOGE),
+        split: {
+          buyerRefundKoinu: String(6n * DOGE),
+          sellerCreditKoinu: String(13n * DOGE),
+          feeKoinu: String(DOGE),
+        },
+      });
+      // Net over the order's life: the buyer paid 20 and got 6 back, the seller 13, the platform 1.
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -14n * DOGE,
+        [`${seller}:AVAILABLE`]: 13n * DOGE,
+        MARKETPLACE_FEES: DOGE,
+      });
+      expect(await balanceOf(funder.knex, buyer)).to.include({
+        available: before.buyer.available + 6n * DOGE,
+        locked: before.buyer.locked - 20n * DOGE,
+        version: before.buyer.version + 1,
+      });
+      expect((await balanceOf(funder.knex, seller))!.available).to.equal(
+        (before.seller?.available ?? 0n) + 13n * DOGE,
+      );
+      const splitEvents = (await outboxFor(funder.knex, orderId)).filter((e) => e.topic === 'escrow.split');
+      expect(splitEvents.map((e) => e.payload)).to.deep.equal([
+        {
+          orderId,
+          escrowId: (resolved.body.escrow as { escrowId: string }).escrowId,
+          buyerId: buyer,
+          sellerId: seller,
+          amountKoinu: String(20n * DOGE),
+          buyerRefundKoinu: String(6n * DOGE),
+          sellerCreditKoinu: String(13n * DOGE),
+          feeKoinu: String(DOGE),
+        },
+      ]);
+      // balance.changed for both users: the buyer's refund and the seller's sale (the buyer's lock came before).
+      const causes = async (userId: string) =>
+        (await outboxFor(funder.knex, userId))
+          .filter((e) => e.topic === 'balance.changed' && e.payload.referenceId === orderId)
+          .map((e) => e.payload.cause);
+      expect(await causes(buyer)).to.deep.equal(['ESCROW_LOCK', 'ESCROW_REFUND']);
+      expect(await causes(seller)).to.deep.equal(['SALE']);
+
+      // The same key and body replays; another body under it is a 409; a second resolution is a 409.
+      const replay = await unchanged(() => split(orderId, 6n * DOGE, DOGE, key));
+      expect([replay.status, replay.body, replay.headers.get('idempotent-replayed')]).to.deep.equal([
+        200,
+        resolved.body,
+        'true',
+      ]);
+      expectError(
+        await unchanged(() => split(orderId, 5n * DOGE, DOGE, key)),
+        409,
+        'WALLET_IDEMPOTENCY_KEY_REUSED',
+      );
+      expectError(await unchanged(() => split(orderId, 6n * DOGE, DOGE)), 409, 'WALLET_ESCROW_WRONG_STATE');
+      expectError(
+        await unchanged(() => post('resolve-dispute', { orderId, outcome: 'REFUND' })),
+        409,
+        'WALLET_ESCROW_WRONG_STATE',
+      );
+      expect(await escrowStatus(orderId)).to.equal('SPLIT');
+    });
+
+    it('refuses a split that does not fit the escrow, or of an escrow not in dispute, and changes nothing', async () => {
+      const orderId = await disputedOrder();
+      expectError(await unchanged(() => split(orderId, 0n, 0n)), 400, 'WALLET_AMOUNT_INVALID');
+      expectError(await unchanged(() => split(orderId, DOGE, -1n)), 400, 'WALLET_AMOUNT_INVALID');
+      expectError(
+        await unchanged(() =>
+          post('resolve-dispute', { orderId, outcome: 'RELEASE', buyerRefundKoinu: '1', feeKoinu: '0' }),
+        ),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+      expectError(
+        await unchanged(() => split(orderId, 20n * DOGE, 0n)),
+        422,
+        'WALLET_SPLIT_REFUND_OUT_OF_RANGE',
+      );
+      expectError(
+        await unchanged(() => split(orderId, 15n * DOGE, 5n * DOGE + 1n)),
+        422,
+        'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART',
+      );
+      const failed = (await outboxFor(funder.knex, orderId)).filter(
+        (e) => e.topic === 'escrow.command-failed',
+      );
+      expect(failed.map((e) => [e.payload.command, e.payload.reasonCode])).to.deep.equal([
+        ['RESOLVE_DISPUTE', 'WALLET_SPLIT_REFUND_OUT_OF_RANGE'],
+        ['RESOLVE_DISPUTE', 'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART'],
+      ]);
+      expect(await escrowStatus(orderId)).to.equal('DISPUTED');
+      // The whole seller part as the fee is allowed: the seller gets nothing, the platform all of it.
+      const allFee = await split(orderId, 15n * DOGE, 5n * DOGE);
+      expect(allFee.status, allFee.text).to.equal(200);
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -5n * DOGE,
+        MARKETPLACE_FEES: 5n * DOGE,
+      });
+
+      const locked = randomUUID();
+      expect((await payOrder(locked)).status).to.equal(201);
+      expectError(await unchanged(() => split(locked, DOGE, 0n)), 409, 'WALLET_ESCROW_WRONG_STATE');
+      expectError(await unchanged(() => split(randomUUID(), DOGE, 0n)), 404, 'WALLET_ESCROW_NOT_FOUND');
     });
   });
 

@@ -9,8 +9,7 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { commandArbitrary } from './ledger-properties.unit.spec.js';
 import type { Command, PayOrder } from '../src/domain/index.js';
-import type { CommandOutcome } from '../src/adapters/command-executor.js';
-import type { WalletLocks } from '../src/adapters/wallet-locks.js';
+import type { CommandOutcome, WalletLocks } from '../src/use-cases/ports.js';
 import {
   DOGE,
   balanceOf,

@@ -2,7 +2,8 @@
 // event is applied once however often it arrives (the same message redelivered, or re-emitted under a
 // new event id with the same idempotency key or the same chain facts); a refusal on a command topic is
 // answered with a failure event; a malformed message or a reused key goes to the topic's DLQ and
-// changes nothing; and the withdrawal and deposit events post exactly the ledger entries the design
+// changes nothing; a dispute resolved by a split over Kafka moves the same money as over HTTP and is
+// answered with escrow.split; and the withdrawal and deposit events post exactly the ledger entries the design
 // names, with their own events queued in the outbox.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -265,6 +266,138 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         [`${buyer}:LOCKED`]: 3n * DOGE,
       });
       expect((await outboxFor(funder.knex, auctionId)).map((e) => e.topic)).to.deep.equal(['bid.locked']);
+    });
+  });
+
+  describe('dispute resolution from the order service', () => {
+    /** Pays and disputes a 10 DOGE order over Kafka, as the order service would. */
+    const disputedOrder = async (): Promise<string> => {
+      const orderId = randomUUID();
+      await bus.sendAndWait(
+        'escrow.lock-requested',
+        orderId,
+        bus.event('escrow.lock-requested', 'order', {
+          idempotencyKey: `order:${orderId}:pay`,
+          orderId,
+          buyerId: buyer,
+          sellerId: seller,
+          amountKoinu: String(10n * DOGE),
+          feeKoinu: String(DOGE),
+        }),
+      );
+      await bus.sendAndWait(
+        'escrow.dispute-requested',
+        orderId,
+        bus.event('escrow.dispute-requested', 'order', {
+          idempotencyKey: `order:${orderId}:dispute`,
+          orderId,
+          reason: 'half of it arrived',
+        }),
+      );
+      return orderId;
+    };
+
+    it('escrow.dispute-resolution-requested SPLIT: applied once, answered with escrow.split; a reused key is dead-lettered', async () => {
+      const orderId = await disputedOrder();
+      const payload = {
+        idempotencyKey: `order:${orderId}:resolve`,
+        orderId,
+        outcome: 'SPLIT',
+        buyerRefundKoinu: String(4n * DOGE),
+        feeKoinu: String(DOGE / 2n),
+      };
+      const resolution = bus.event('escrow.dispute-resolution-requested', 'order', payload);
+      await bus.sendAndWait('escrow.dispute-resolution-requested', orderId, resolution);
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -6n * DOGE,
+        [`${seller}:AVAILABLE`]: 6n * DOGE - DOGE / 2n,
+        MARKETPLACE_FEES: DOGE / 2n,
+      });
+      const outbox = await outboxFor(funder.knex, orderId);
+      expect(outbox.map((e) => e.topic)).to.deep.equal(['escrow.locked', 'escrow.disputed', 'escrow.split']);
+      expect(outbox[2]!.payload).to.include({
+        buyerId: buyer,
+        sellerId: seller,
+        amountKoinu: String(10n * DOGE),
+        buyerRefundKoinu: String(4n * DOGE),
+        sellerCreditKoinu: String(6n * DOGE - DOGE / 2n),
+        feeKoinu: String(DOGE / 2n),
+      });
+      const after = await snapshot();
+
+      // Redelivered, then re-emitted under a new event id with the same key: nothing changes.
+      await bus.sendAndWait('escrow.dispute-resolution-requested', orderId, resolution);
+      await bus.sendAndWait(
+        'escrow.dispute-resolution-requested',
+        orderId,
+        bus.event('escrow.dispute-resolution-requested', 'order', payload),
+      );
+      expect(await snapshot()).to.deep.equal(after);
+      const marks = await bus.dlqMarks('escrow.dispute-resolution-requested');
+      await bus.sendAndWait(
+        'escrow.dispute-resolution-requested',
+        orderId,
+        bus.event('escrow.dispute-resolution-requested', 'order', {
+          ...payload,
+          buyerRefundKoinu: String(5n * DOGE),
+        }),
+      );
+      expect(await snapshot()).to.deep.equal(after);
+      const letters = await bus.deadLetters('escrow.dispute-resolution-requested', orderId, marks);
+      expect(letters).to.have.length(1);
+      expect(letters[0]).to.match(/idempotency key/);
+      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal([
+        'escrow.locked',
+        'escrow.disputed',
+        'escrow.split',
+      ]);
+    });
+
+    it('a split that does not fit the escrow is answered with escrow.command-failed; RELEASE without the split fields still works', async () => {
+      const orderId = await disputedOrder();
+      const before = await snapshot();
+      const marks = await bus.dlqMarks('escrow.dispute-resolution-requested');
+      await bus.sendAndWait(
+        'escrow.dispute-resolution-requested',
+        orderId,
+        bus.event('escrow.dispute-resolution-requested', 'order', {
+          idempotencyKey: randomUUID(),
+          orderId,
+          outcome: 'SPLIT',
+          buyerRefundKoinu: String(10n * DOGE),
+          feeKoinu: '0',
+        }),
+      );
+      expect(await snapshot()).to.deep.equal(before);
+      const failed = (await outboxFor(funder.knex, orderId)).filter(
+        (e) => e.topic === 'escrow.command-failed',
+      );
+      expect(failed.map((e) => [e.payload.command, e.payload.reasonCode])).to.deep.equal([
+        ['RESOLVE_DISPUTE', 'WALLET_SPLIT_REFUND_OUT_OF_RANGE'],
+      ]);
+      expect(await bus.deadLetters('escrow.dispute-resolution-requested', orderId, marks)).to.deep.equal([]);
+
+      // A RELEASE as it was sent before splits existed: no split fields, which Avro's defaults make null.
+      await bus.sendAndWait(
+        'escrow.dispute-resolution-requested',
+        orderId,
+        bus.event('escrow.dispute-resolution-requested', 'order', {
+          idempotencyKey: randomUUID(),
+          orderId,
+          outcome: 'RELEASE',
+        }),
+      );
+      expect(await movedBy(funder.knex, orderId)).to.deep.equal({
+        [`${buyer}:AVAILABLE`]: -10n * DOGE,
+        [`${seller}:AVAILABLE`]: 9n * DOGE,
+        MARKETPLACE_FEES: DOGE,
+      });
+      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal([
+        'escrow.locked',
+        'escrow.disputed',
+        'escrow.command-failed',
+        'escrow.released',
+      ]);
     });
   });
 

@@ -63,14 +63,15 @@ describe('wallet event schemas', () => {
       }),
       { numRuns: 200 },
     );
-    // Then one fixed story through the rarer paths (dispute, auction win, a finalized withdrawal, a reorg
-    // after credit), so the coverage check below never depends on what the random runs happened to draw.
+    // Then one fixed story through the rarer paths (disputes resolved by a refund and by a split, an
+    // auction win, a finalized withdrawal, a reorg after credit), so the coverage check below never depends on what the random runs happened to draw.
     const [buyer, seller] = USERS as [string, string];
     const book = bookWith({ [buyer]: 50n * DOGE });
-    const [orderId, wonOrderId, auctionId] = [
+    const [orderId, wonOrderId, auctionId, splitOrderId] = [
       '40000000-0000-4000-8000-000000000001',
       '40000000-0000-4000-8000-000000000002',
       '40000000-0000-4000-8000-000000000003',
+      '40000000-0000-4000-8000-000000000007',
     ];
     const deposit = {
       userId: buyer,
@@ -83,6 +84,22 @@ describe('wallet event schemas', () => {
       { type: 'PayOrder', orderId, buyerId: buyer, sellerId: seller, amountKoinu: DOGE, feeKoinu: 0n },
       { type: 'DisputeEscrow', orderId, reason: 'not as described' },
       { type: 'ResolveDispute', orderId, outcome: 'REFUND' },
+      {
+        type: 'PayOrder',
+        orderId: splitOrderId,
+        buyerId: buyer,
+        sellerId: seller,
+        amountKoinu: DOGE,
+        feeKoinu: DOGE / 10n,
+      },
+      { type: 'DisputeEscrow', orderId: splitOrderId, reason: 'half of it arrived' },
+      {
+        type: 'ResolveDispute',
+        orderId: splitOrderId,
+        outcome: 'SPLIT',
+        buyerRefundKoinu: DOGE / 2n,
+        feeKoinu: DOGE / 20n,
+      },
       { type: 'LockBid', auctionId, userId: buyer, amountKoinu: 2n * DOGE },
       {
         type: 'ConvertBid',

@@ -18,7 +18,7 @@ import { ECPair, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { REPO_ROOT, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
-import { CommandExecutor, createExecutorMetrics } from '../../../wallet/src/adapters/command-executor.js';
+import { CommandExecutor, createExecutorMetrics } from '../../../wallet/src/command-executor.js';
 import {
   RedlockWalletLocks,
   createLockRedis,

@@ -7,13 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { OUTBOX_TABLE } from '@dbay/platform';
-import type { DomainEvent } from '../domain/index.js';
-import type { WriteBatch } from './ledger-store.js';
-
-export interface OutgoingEvent extends DomainEvent {
-  correlationId: string;
-  causationId: string | null;
-}
+import type { OutgoingEvent } from '../use-cases/ports.js';
+import type { WriteBatch } from './write-batch.js';
 
 const INSERT_OUTBOX = `INSERT INTO ?? (event_id, topic, message_key, payload, correlation_id, causation_id, occurred_at)
      SELECT event_id, topic, message_key, payload, correlation_id, causation_id, occurred_at

@@ -7,6 +7,7 @@ import type {
   BidLock,
   Deposit,
   Escrow,
+  EscrowSplit,
   PlatformAccount,
   PlatformAccountCode,
   Wallet,
@@ -60,8 +61,22 @@ export interface EscrowRow {
   source: Escrow['source'];
   auction_id: string | null;
   dispute_reason: string | null;
+  /** The three parts of a SPLIT escrow; all null for any other status (a CHECK constraint says so). */
+  split_buyer_refund: Text | null;
+  split_seller_credit: Text | null;
+  split_fee: Text | null;
   created_at: Date;
   updated_at: Date;
+}
+
+function splitFromRow(row: EscrowRow): EscrowSplit | null {
+  if (row.split_buyer_refund === null || row.split_seller_credit === null || row.split_fee === null)
+    return null;
+  return {
+    buyerRefundKoinu: moneyOf(row.split_buyer_refund),
+    sellerCreditKoinu: moneyOf(row.split_seller_credit),
+    feeKoinu: moneyOf(row.split_fee),
+  };
 }
 
 export const escrowFromRow = (row: EscrowRow): Escrow => ({
@@ -75,6 +90,7 @@ export const escrowFromRow = (row: EscrowRow): Escrow => ({
   source: row.source,
   auctionId: row.auction_id,
   disputeReason: row.dispute_reason,
+  split: splitFromRow(row),
   createdAt: iso(row.created_at),
   updatedAt: iso(row.updated_at),
 });
@@ -90,6 +106,9 @@ export const escrowToRow = (escrow: Escrow) => ({
   source: escrow.source,
   auction_id: escrow.auctionId,
   dispute_reason: escrow.disputeReason,
+  split_buyer_refund: escrow.split === null ? null : column(escrow.split.buyerRefundKoinu),
+  split_seller_credit: escrow.split === null ? null : column(escrow.split.sellerCreditKoinu),
+  split_fee: escrow.split === null ? null : column(escrow.split.feeKoinu),
   created_at: escrow.createdAt,
   updated_at: escrow.updatedAt,
 });

@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import Redlock, { type Lock } from 'redlock';
 import type { Logger } from 'pino';
 import type { Counter } from 'prom-client';
+import type { LockOutcome, WalletLocks } from '../use-cases/ports.js';
 
 export interface WalletLockSettings {
   /** How long a lock lives if never released; longer than a batch's transaction takes. */
@@ -29,14 +30,6 @@ export const DEFAULT_WALLET_LOCK_SETTINGS: WalletLockSettings = {
 const REDLOCK_DRIFT_FACTOR = 0.01;
 const REDIS_CONNECT_TIMEOUT_MS = 1_000;
 const REDIS_COMMAND_TIMEOUT_MS = 1_000;
-
-export type LockOutcome =
-  { kind: 'locked'; release: () => Promise<void> } | { kind: 'degraded'; reason: string };
-
-export interface WalletLocks {
-  acquire(resources: string[]): Promise<LockOutcome>;
-  close(): Promise<void>;
-}
 
 /**
  * A Redis client that fails fast instead of queueing commands while disconnected, so an outage

@@ -120,6 +120,7 @@ export function decideConvertBid(book: Book, command: ConvertBid, ctx: DecisionC
     source: 'BID',
     auctionId,
     disputeReason: null,
+    split: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };

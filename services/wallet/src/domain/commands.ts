@@ -53,10 +53,27 @@ export interface DisputeEscrow {
   reason: string;
 }
 
-export interface ResolveDispute {
+/** Ends a dispute: as a release, as a refund, or divided between buyer and seller (a split). */
+export type ResolveDispute = ResolveDisputeWhole | ResolveDisputeBySplit;
+
+/** RELEASE pays the seller exactly as ReleaseEscrow would; REFUND returns it all as RefundEscrow would. */
+export interface ResolveDisputeWhole {
   type: 'ResolveDispute';
   orderId: string;
   outcome: 'RELEASE' | 'REFUND';
+}
+
+/**
+ * The buyer gets buyerRefundKoinu (x) back from locked to available; the seller gets the rest less
+ * feeKoinu, the platform fee on the seller's part, which goes to MARKETPLACE_FEES. The order service
+ * owns the fee policy and sends the fee; the wallet only checks 0 < x < amount and 0 <= fee <= amount - x.
+ */
+export interface ResolveDisputeBySplit {
+  type: 'ResolveDispute';
+  orderId: string;
+  outcome: 'SPLIT';
+  buyerRefundKoinu: bigint;
+  feeKoinu: bigint;
 }
 
 /** First bid: available -> locked. A higher bid by the same user raises the lock by the difference. */

@@ -1,9 +1,17 @@
 /**
  * Buy it now and the escrow lifecycle: pay (available -> locked, LOCKED), release (buyer locked out,
- * seller and fee account in), refund (locked -> available), dispute (frozen until resolved).
+ * seller and fee account in), refund (locked -> available), dispute (frozen until resolved as a
+ * release, a refund or a split between buyer and seller).
  */
 import { reject, type Accepted, type DecisionContext, type Decision } from './decision.js';
-import type { DisputeEscrow, PayOrder, RefundEscrow, ReleaseEscrow, ResolveDispute } from './commands.js';
+import type {
+  DisputeEscrow,
+  PayOrder,
+  RefundEscrow,
+  ReleaseEscrow,
+  ResolveDispute,
+  ResolveDisputeBySplit,
+} from './commands.js';
 import {
   escrowCommandFailed,
   escrowDisputed,
@@ -11,10 +19,11 @@ import {
   escrowLockFailed,
   escrowRefunded,
   escrowReleased,
+  escrowSplit,
   type EscrowCommandName,
 } from './events.js';
 import { moveBetweenBuckets, platformPosting, userPosting, type Posting } from './postings.js';
-import type { Book, Escrow } from './types.js';
+import type { Book, Escrow, EscrowSplit } from './types.js';
 import { escrowView } from './views.js';
 
 export function decidePayOrder(book: Book, command: PayOrder, ctx: DecisionContext): Decision {
@@ -47,6 +56,7 @@ export function decidePayOrder(book: Book, command: PayOrder, ctx: DecisionConte
     source: 'PAY_ORDER',
     auctionId: null,
     disputeReason: null,
+    split: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
@@ -164,5 +174,60 @@ export function decideResolveDispute(book: Book, command: ResolveDispute, ctx: D
       `the escrow is ${escrow.status}, not DISPUTED`,
     );
   }
-  return settle(escrow, command.outcome === 'RELEASE' ? 'RELEASED' : 'REFUNDED', ctx);
+  switch (command.outcome) {
+    case 'RELEASE':
+      return settle(escrow, 'RELEASED', ctx);
+    case 'REFUND':
+      return settle(escrow, 'REFUNDED', ctx);
+    case 'SPLIT':
+      return split(escrow, command, ctx);
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown dispute outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * A split is a partial refund and a partial release in one balanced transaction: the buyer's locked
+ * amount leaves locked, x of it to the buyer's available, the rest to the seller less the fee, and the
+ * fee to MARKETPLACE_FEES. A part of zero has no posting (a fee of zero, or a fee that takes the
+ * seller's whole part).
+ */
+function split(escrow: Escrow, command: ResolveDisputeBySplit, ctx: DecisionContext): Decision {
+  const { buyerRefundKoinu, feeKoinu } = command;
+  if (buyerRefundKoinu <= 0n || buyerRefundKoinu >= escrow.amountKoinu) {
+    return escrowFailure(
+      escrow.orderId,
+      'RESOLVE_DISPUTE',
+      'WALLET_SPLIT_REFUND_OUT_OF_RANGE',
+      `the buyer's part must be more than 0 and less than the escrow's ${escrow.amountKoinu} koinu (all of it is a REFUND)`,
+    );
+  }
+  const sellerPartKoinu = escrow.amountKoinu - buyerRefundKoinu;
+  if (feeKoinu < 0n || feeKoinu > sellerPartKoinu) {
+    return escrowFailure(
+      escrow.orderId,
+      'RESOLVE_DISPUTE',
+      'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART',
+      `the fee must be between 0 and the seller's part of ${sellerPartKoinu} koinu`,
+    );
+  }
+  const parts: EscrowSplit = { buyerRefundKoinu, sellerCreditKoinu: sellerPartKoinu - feeKoinu, feeKoinu };
+  const settled: Escrow = { ...escrow, status: 'SPLIT', split: parts, updatedAt: ctx.now };
+  const postings: Posting[] = [
+    ...moveBetweenBuckets(escrow.buyerId, 'LOCKED', 'AVAILABLE', buyerRefundKoinu, 'ESCROW_REFUND'),
+    userPosting(escrow.buyerId, 'LOCKED', -sellerPartKoinu, 'ESCROW_RELEASE'),
+  ];
+  if (parts.sellerCreditKoinu > 0n)
+    postings.push(userPosting(escrow.sellerId, 'AVAILABLE', parts.sellerCreditKoinu, 'SALE'));
+  if (feeKoinu > 0n) postings.push(platformPosting('MARKETPLACE_FEES', feeKoinu, 'FEE'));
+  return {
+    ok: true,
+    postings,
+    reference: { type: 'order', id: escrow.orderId },
+    changes: [{ kind: 'escrow', value: settled }],
+    events: [escrowSplit(settled, parts)],
+    result: { kind: 'escrow', escrow: escrowView(settled) },
+  };
 }

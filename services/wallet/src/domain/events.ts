@@ -3,7 +3,7 @@
  * in the shape of the topic's Avro schema in schemas/ (amounts are integer koinu strings). The outbox
  * adds the envelope.
  */
-import type { Deposit, Escrow, Wallet, Withdrawal, EntryType, ReferenceType } from './types.js';
+import type { Deposit, Escrow, EscrowSplit, Wallet, Withdrawal, EntryType, ReferenceType } from './types.js';
 
 export const PRODUCED_TOPICS = [
   'escrow.locked',
@@ -11,6 +11,7 @@ export const PRODUCED_TOPICS = [
   'escrow.released',
   'escrow.refunded',
   'escrow.disputed',
+  'escrow.split',
   'escrow.command-failed',
   'bid.locked',
   'bid.lock-failed',
@@ -109,6 +110,24 @@ export function escrowDisputed(escrow: Escrow): DomainEvent {
       sellerId: escrow.sellerId,
       amountKoinu: koinu(escrow.amountKoinu),
       reason: escrow.disputeReason ?? '',
+    },
+  };
+}
+
+/** A dispute resolved by a split: who got what of the escrow's amount. */
+export function escrowSplit(escrow: Escrow, split: EscrowSplit): DomainEvent {
+  return {
+    topic: 'escrow.split',
+    key: escrow.orderId,
+    payload: {
+      orderId: escrow.orderId,
+      escrowId: escrow.id,
+      buyerId: escrow.buyerId,
+      sellerId: escrow.sellerId,
+      amountKoinu: koinu(escrow.amountKoinu),
+      buyerRefundKoinu: koinu(split.buyerRefundKoinu),
+      sellerCreditKoinu: koinu(split.sellerCreditKoinu),
+      feeKoinu: koinu(split.feeKoinu),
     },
   };
 }

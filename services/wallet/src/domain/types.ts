@@ -56,8 +56,19 @@ export interface PlatformAccount {
   version: number;
 }
 
-export type EscrowStatus = 'LOCKED' | 'RELEASED' | 'REFUNDED' | 'DISPUTED';
+/**
+ * LOCKED -> RELEASED | REFUNDED | DISPUTED; DISPUTED -> RELEASED | REFUNDED | SPLIT. Only LOCKED and
+ * DISPUTED hold the buyer's money in locked; the other three are final.
+ */
+export type EscrowStatus = 'LOCKED' | 'RELEASED' | 'REFUNDED' | 'DISPUTED' | 'SPLIT';
 export type EscrowSource = 'PAY_ORDER' | 'BID';
+
+/** How a SPLIT escrow was divided: the three parts sum to the escrow's amount. */
+export interface EscrowSplit {
+  buyerRefundKoinu: bigint;
+  sellerCreditKoinu: bigint;
+  feeKoinu: bigint;
+}
 
 export interface Escrow {
   id: string;
@@ -70,6 +81,8 @@ export interface Escrow {
   source: EscrowSource;
   auctionId: string | null;
   disputeReason: string | null;
+  /** Set when (and only when) the status is SPLIT. */
+  split: EscrowSplit | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -14,6 +14,8 @@ export interface EscrowView {
   status: Escrow['status'];
   source: Escrow['source'];
   auctionId: string | null;
+  /** Who got what, once a dispute was resolved by a split (koinu strings); null otherwise. */
+  split: { buyerRefundKoinu: string; sellerCreditKoinu: string; feeKoinu: string } | null;
 }
 
 export interface BidLockView {
@@ -69,6 +71,14 @@ export function escrowView(escrow: Escrow): EscrowView {
     status: escrow.status,
     source: escrow.source,
     auctionId: escrow.auctionId,
+    split:
+      escrow.split === null
+        ? null
+        : {
+            buyerRefundKoinu: escrow.split.buyerRefundKoinu.toString(),
+            sellerCreditKoinu: escrow.split.sellerCreditKoinu.toString(),
+            feeKoinu: escrow.split.feeKoinu.toString(),
+          },
   };
 }
 

@@ -15,18 +15,13 @@ import { createKnex } from '@dbay/platform';
 import { stackEndpoints } from '@dbay/testing';
 import { regtest } from '@dbay/dogecoin';
 import { koinuFromDecimalColumn } from '@dbay/money';
-import {
-  CommandExecutor,
-  createExecutorMetrics,
-  type CommandOutcome,
-  type CommandRequest,
-} from '../../src/adapters/command-executor.js';
+import { CommandExecutor, createExecutorMetrics } from '../../src/command-executor.js';
+import type { CommandOutcome, CommandRequest, WalletLocks } from '../../src/use-cases/ports.js';
 import {
   RedlockWalletLocks,
   createLockRedis,
   DEFAULT_WALLET_LOCK_SETTINGS,
   type WalletLockSettings,
-  type WalletLocks,
 } from '../../src/adapters/wallet-locks.js';
 import type { Command } from '../../src/domain/index.js';
 

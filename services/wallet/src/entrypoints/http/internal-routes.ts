@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
-import type { CommandExecutor } from '../../adapters/command-executor.js';
+import type { CommandExecutor } from '../../command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
 import type { TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
@@ -46,9 +46,30 @@ export const internalCommandSchemas = {
     .strict()
     .transform((b): Command => ({ type: 'DisputeEscrow', ...b })),
   'resolve-dispute': z
-    .object({ orderId: uuid, outcome: z.enum(['RELEASE', 'REFUND']) })
-    .strict()
-    .transform((b): Command => ({ type: 'ResolveDispute', ...b })),
+    .discriminatedUnion('outcome', [
+      // The split's fields may come as null with the other outcomes: Avro's optional fields on Kafka.
+      z
+        .object({
+          orderId: uuid,
+          outcome: z.enum(['RELEASE', 'REFUND']),
+          buyerRefundKoinu: z.null().optional(),
+          feeKoinu: z.null().optional(),
+        })
+        .strict(),
+      z
+        .object({
+          orderId: uuid,
+          outcome: z.literal('SPLIT'),
+          buyerRefundKoinu: koinuAmount,
+          feeKoinu: koinuFee,
+        })
+        .strict(),
+    ])
+    .transform((b): Command =>
+      b.outcome === 'SPLIT'
+        ? { type: 'ResolveDispute', ...b }
+        : { type: 'ResolveDispute', orderId: b.orderId, outcome: b.outcome },
+    ),
   'bid-lock': z
     .object({ auctionId: uuid, userId: uuid, amountKoinu: koinuAmount })
     .strict()

@@ -20,12 +20,9 @@ import {
   type TokenVerifier,
 } from '@dbay/platform';
 import type { CommandResult } from '../../domain/index.js';
-import {
-  ExecutorOverloadedError,
-  type CommandExecutor,
-  type CommandOutcome,
-  type CommandRequest,
-} from '../../adapters/command-executor.js';
+import type { CommandExecutor } from '../../command-executor.js';
+import { QueueFullError } from '../../use-cases/batch-scheduler.js';
+import type { CommandOutcome, CommandRequest } from '../../use-cases/ports.js';
 import { walletError } from './error-table.js';
 
 /** A UUID in canonical lower case, so it compares equal to what Postgres returns. */
@@ -95,7 +92,7 @@ export async function respondWithCommand(
   try {
     outcome = await executor.execute(request);
   } catch (error) {
-    if (error instanceof ExecutorOverloadedError) throw walletError('WALLET_BUSY', error.message);
+    if (error instanceof QueueFullError) throw walletError('WALLET_BUSY', error.message);
     if (isTransientDatabaseError(error))
       throw walletError('WALLET_UNAVAILABLE', 'the wallet database is unavailable; nothing changed');
     throw error;

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { DEFAULT_CONFIRMATION_DEPTH } from '@dbay/dogecoin';
-import type { CommandExecutor } from '../../adapters/command-executor.js';
+import type { CommandExecutor } from '../../command-executor.js';
 import { DepositAddressUnavailableError, type DepositAddresses } from '../../adapters/deposit-addresses.js';
 import type { WalletQueries } from '../../adapters/queries.js';
 import type { TokenVerifier } from '@dbay/platform';

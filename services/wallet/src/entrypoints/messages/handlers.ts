@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { PermanentEventError, type BatchEventHandler, type EventMessage } from '@dbay/platform';
 import type { Command } from '../../domain/index.js';
-import type { CommandExecutor } from '../../adapters/command-executor.js';
+import type { CommandExecutor } from '../../command-executor.js';
 import { internalCommandSchemas } from '../http/internal-routes.js';
 import { koinuAmount, koinuFee, uuid } from '../http/request.js';
 
