@@ -228,4 +228,24 @@ describe('marketplace rules (who may do what; bad input)', function () {
     expect(await balanceOf(customer)).to.deep.equal({ available: 7n * DOGE, locked: 0n, pending: 0n });
     expect(await balanceOf(shop)).to.deep.equal({ available: 0n, locked: 0n, pending: 0n });
   });
+
+  it('splits a dispute: the buyer gets their part back, the seller the rest minus the fee on it', async () => {
+    const [shop, customer] = (await fundedUsers(['0', '10'])) as [User, User];
+    const orderId = await frozenDispute(shop, customer, '10');
+    const ops = await operator('ops-carol');
+    const answer = await ops('POST', `/orders/${orderId}/resolve`, {
+      body: { outcome: 'SPLIT', buyerRefund: '4' },
+    });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    const split = await waitForOrderStatus(customer, orderId, 'SPLIT');
+    const sellerPart = 6n * DOGE;
+    const fee = (sellerPart * 250n) / 10_000n;
+    expect((split as unknown as { resolution: Record<string, string> }).resolution).to.include({
+      outcome: 'SPLIT',
+      resolvedBy: 'ops-carol',
+      buyerRefund: '4.00000000',
+    });
+    expect(await balanceOf(customer)).to.deep.equal({ available: 4n * DOGE, locked: 0n, pending: 0n });
+    expect(await balanceOf(shop)).to.deep.equal({ available: sellerPart - fee, locked: 0n, pending: 0n });
+  });
 });

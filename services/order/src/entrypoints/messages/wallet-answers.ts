@@ -13,6 +13,7 @@ import {
   onEscrowLockFailed,
   onEscrowRefunded,
   onEscrowReleased,
+  onEscrowSplit,
   type Decision,
 } from '../../domain/decisions.js';
 import type { Order } from '../../domain/order.js';
@@ -36,6 +37,7 @@ const schemas = {
   'escrow.refunded': z.object({ orderId }),
   'escrow.disputed': z.object({ orderId }),
   'escrow.command-failed': z.object({ orderId, command: z.string().min(1), reasonCode: z.string().min(1) }),
+  'escrow.split': z.object({ orderId, buyerRefundKoinu: koinu, sellerCreditKoinu: koinu }),
 };
 
 type Topic = keyof typeof schemas;
@@ -72,6 +74,16 @@ export function walletAnswerHandlers(crash: CrashPoints): Record<Topic, EventHan
     ),
     'escrow.refunded': handler(crash, 'escrow.refunded', () => (order, now) => onEscrowRefunded(order, now)),
     'escrow.disputed': handler(crash, 'escrow.disputed', () => (order, now) => onEscrowFrozen(order, now)),
+    'escrow.split': handler(
+      crash,
+      'escrow.split',
+      (payload) => (order, now) =>
+        onEscrowSplit(
+          order,
+          { buyerRefundKoinu: payload.buyerRefundKoinu, sellerCreditKoinu: payload.sellerCreditKoinu },
+          now,
+        ),
+    ),
     'escrow.command-failed': handler(
       crash,
       'escrow.command-failed',
