@@ -126,7 +126,7 @@ export function checksExamining(pair: OrderEscrowPair): CheckName[] {
   return checks;
 }
 
-const describe = (state: EscrowState): string => (state === 'NONE' ? 'no escrow' : `escrow ${state}`);
+const describeState = (state: EscrowState): string => (state === 'NONE' ? 'no escrow' : `escrow ${state}`);
 
 /** "a", "a or b", "a, b or c". */
 function oneOf(words: readonly string[]): string {
@@ -177,7 +177,7 @@ export function checkOrderEscrow(pair: OrderEscrowPair, window: GraceWindow): Fi
         'order',
         orderId,
         describeAny(allowed),
-        describe(state),
+        describeState(state),
         sides(order, escrow),
       ),
     ];
@@ -189,7 +189,7 @@ export function checkOrderEscrow(pair: OrderEscrowPair, window: GraceWindow): Fi
         'order',
         orderId,
         `order and escrow agreeing within ${window.graceSeconds} s`,
-        `order ${order.status} with ${describe(state)}`,
+        `order ${order.status} with ${describeState(state)}`,
         `${sides(order, escrow)}: a move between the services older than the grace period`,
       ),
     ];
