@@ -8,7 +8,7 @@ import knexFactory from 'knex';
 import { pino } from 'pino';
 import { koinuFromDecimalColumn } from '@dbay/money';
 import { reconcile } from '../../services/reconciler/src/reconcile.js';
-import { CrossServiceSource, WalletSource } from '../../services/reconciler/src/adapters/sources.js';
+import { createSources } from '../../services/reconciler/src/adapters/sources.js';
 import { FindingSink } from '../../services/reconciler/src/adapters/finding-sink.js';
 
 const [mode, databaseUrl] = process.argv.slice(2);
@@ -20,7 +20,12 @@ const knex = knexFactory({
   searchPath: ['reconciler'],
   pool: { min: 0, max: 4 },
 });
-const schemas = { wallet: 'wallet', depositWatcher: 'deposit_watcher', withdrawalSaga: 'withdrawal_saga' };
+const schemas = {
+  wallet: 'wallet',
+  depositWatcher: 'deposit_watcher',
+  withdrawalSaga: 'withdrawal_saga',
+  order: 'order',
+};
 const started = process.hrtime.bigint();
 let findings: number;
 let checks: Array<{ check: string; seconds: number }> = [];
@@ -28,8 +33,7 @@ let checks: Array<{ check: string; seconds: number }> = [];
 if (mode === 'streaming') {
   const report = await reconcile({
     runId: '00000000-0000-4000-8000-000000000000',
-    wallet: new WalletSource(knex, schemas),
-    crossService: new CrossServiceSource(knex, schemas),
+    sources: createSources(knex, schemas),
     chain: null,
     sink: new FindingSink(knex, '00000000-0000-4000-8000-000000000000'),
     logger: pino({ level: 'silent' }),

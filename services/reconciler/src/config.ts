@@ -19,6 +19,7 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
       WALLET_SCHEMA: configPieces.schemaName.default('wallet'),
       DEPOSIT_WATCHER_SCHEMA: configPieces.schemaName.default('deposit_watcher'),
       WITHDRAWAL_SAGA_SCHEMA: configPieces.schemaName.default('withdrawal_saga'),
+      ORDER_SCHEMA: configPieces.schemaName.default('order'),
       /** Off for a ledger-only run (no node reachable): the two chain checks are then skipped and reported so. */
       CHAIN_CHECKS: z
         .enum(['true', 'false'])
@@ -26,7 +27,10 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
         .transform((value) => value === 'true'),
       /** The node, as every service reaches it (@dbay/chain-rpc); only needed with CHAIN_CHECKS. */
       ...dogecoinRpcConfigShape,
-      /** Deposits and withdrawals confirmed more recently than this may still have their event in flight. */
+      /**
+       * Work in flight between two services (an event one side produced and the other has not applied
+       * yet) is not a finding while either side changed less than this long ago.
+       */
       RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
       /** Serve mode (local stack): how often to run. The production CronJob runs `--once` daily instead. */
       RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(DAY_MS),

@@ -1,22 +1,33 @@
 /**
- * One reconciliation run: every check of issue 7 in turn, each streaming its inputs, each finding
- * recorded (table + event) as it is found. The run's report summarises the checks and carries the
- * first findings in full; the exit code of the one-shot process is derived from it.
+ * One reconciliation run: every check in turn, each fed by its source (rows already in koinu) and
+ * judged by its pure function in domain/checks, each finding recorded (table + event) as it is found.
+ * The report summarises the checks and carries the first findings in full; the exit code of the
+ * one-shot process is derived from it.
  */
 import type { Logger } from 'pino';
-import type { DogecoinRpcClient } from '@dbay/chain-rpc';
-import {
-  CHECKS,
-  finding,
-  REPORT_FINDINGS_LIMIT,
-  type CheckName,
-  type CheckSummary,
-  type Finding,
-  type ReconciliationReport,
-} from './domain/findings.js';
-import { checkChainCoverage, checkLocked, checkUserLedger } from './domain/rules.js';
-import type { CrossServiceSource, WalletSource } from './adapters/sources.js';
-import type { FindingSink } from './adapters/finding-sink.js';
+import type { Finding, ReconciliationReport } from './domain/findings.js';
+import type { GraceWindow } from './domain/grace.js';
+import { checkBalanceAfter } from './domain/checks/balance-after-continuity.js';
+import { checkChainCoverage } from './domain/checks/chain-covers-liabilities.js';
+import { checkDepositCredited } from './domain/checks/deposit-credited-once.js';
+import { checkHotWalletCoin, type HotWalletCoin } from './domain/checks/hot-wallet-coin-unspent.js';
+import { checkLedgerZeroSum } from './domain/checks/ledger-zero-sum.js';
+import { checkLocked } from './domain/checks/locked-vs-escrow-and-bids.js';
+import { checkOrderEscrow, checksExamining } from './domain/checks/order-escrow.js';
+import { checkPlatformAccount } from './domain/checks/platform-account-sum.js';
+import { checkTransactionBalanced } from './domain/checks/transaction-balanced.js';
+import { checkUserLedger } from './domain/checks/user-ledger.js';
+import { checkWithdrawalFinalized } from './domain/checks/withdrawal-finalized-once.js';
+import type {
+  ChainReads,
+  CrossServiceReads,
+  FindingWriter,
+  OrderReads,
+  ReconcilerSources,
+  WalletReads,
+  WalletTotals,
+} from './ports.js';
+import { Recorder } from './recorder.js';
 
 export const USER_CHUNK_SIZE = 2_000;
 /** gettxout calls in flight at once: enough to hide RPC latency, few enough not to load the node. */
@@ -24,260 +35,135 @@ export const CHAIN_CONCURRENCY = 8;
 
 export interface ReconcileDependencies {
   runId: string;
-  wallet: WalletSource;
-  crossService: CrossServiceSource;
-  chain: DogecoinRpcClient | null;
-  sink: FindingSink;
+  sources: ReconcilerSources;
+  /** null runs the ledger and cross-service checks alone (CHAIN_CHECKS=false). */
+  chain: ChainReads | null;
+  sink: FindingWriter;
   logger: Logger;
-  /** Confirmed deposits and withdrawals younger than this are skipped: their events may be in flight. */
+  /** Work in flight between two services younger than this is not a finding. */
   graceSeconds: number;
   userChunkSize?: number;
   onFinding?: (finding: Finding) => void;
 }
 
-class Recorder {
-  readonly summaries: CheckSummary[] = [];
-  readonly kept: Finding[] = [];
-  total = 0;
-
-  constructor(private readonly deps: ReconcileDependencies) {}
-
-  async record(found: Finding): Promise<void> {
-    this.total += 1;
-    if (this.kept.length < REPORT_FINDINGS_LIMIT) this.kept.push(found);
-    this.deps.onFinding?.(found);
-    this.deps.logger.warn({ finding: found }, 'Reconciliation discrepancy');
-    await this.deps.sink.add(found);
-  }
-
-  summary(check: CheckName): CheckSummary {
-    let summary = this.summaries.find((candidate) => candidate.check === check);
-    if (!summary) {
-      summary = { check, findings: 0, examined: 0, seconds: 0 };
-      this.summaries.push(summary);
-    }
-    return summary;
-  }
-
-  async timed(checks: CheckName[], work: () => Promise<void>): Promise<void> {
-    const started = process.hrtime.bigint();
-    await work();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    for (const check of checks) this.summary(check).seconds += seconds / checks.length;
-  }
-
-  async report(found: Finding): Promise<void> {
-    this.summary(found.check).findings += 1;
-    await this.record(found);
-  }
-}
-
 export async function reconcile(deps: ReconcileDependencies): Promise<ReconciliationReport> {
   const startedAt = new Date();
-  const recorder = new Recorder(deps);
-  for (const check of CHECKS) recorder.summary(check);
-  const chunkSize = deps.userChunkSize ?? USER_CHUNK_SIZE;
+  const recorder = new Recorder(deps.sink, deps.logger, deps.onFinding);
+  const { wallet, crossService, orders } = deps.sources;
+  const windowNow = async (): Promise<GraceWindow> => ({
+    now: await crossService.databaseNow(),
+    graceSeconds: deps.graceSeconds,
+  });
 
-  await recorder.timed(['user-ledger-sum', 'user-bucket-sum', 'locked-vs-escrow-and-bids'], async () => {
-    for await (const chunk of deps.wallet.userChunks(chunkSize)) {
-      for (const wallet of chunk.wallets) {
-        const found = [
-          ...checkUserLedger(wallet, chunk.nets.get(wallet.userId) ?? {}),
+  await checkUsers(recorder, wallet, deps.userChunkSize ?? USER_CHUNK_SIZE);
+  const totals = await wallet.bookTotals();
+  await checkLedger(recorder, wallet, totals);
+  await checkDeposits(recorder, crossService, await windowNow());
+  await checkWithdrawals(recorder, crossService, await windowNow());
+  await checkOrders(recorder, orders, await windowNow());
+  if (deps.chain) await checkChain(recorder, crossService, deps.chain, totals);
+  return recorder.finish(deps.runId, startedAt);
+}
+
+async function checkUsers(recorder: Recorder, wallet: WalletReads, chunkSize: number): Promise<void> {
+  const checks = ['user-ledger-sum', 'user-bucket-sum', 'locked-vs-escrow-and-bids'] as const;
+  await recorder.timed(checks, async () => {
+    for await (const chunk of wallet.userChunks(chunkSize)) {
+      for (const balance of chunk.wallets) {
+        await recorder.report([
+          ...checkUserLedger(balance, chunk.nets.get(balance.userId) ?? {}),
           ...checkLocked(
-            wallet,
-            chunk.openEscrow.get(wallet.userId) ?? 0n,
-            chunk.activeBids.get(wallet.userId) ?? 0n,
+            balance,
+            chunk.openEscrowKoinu.get(balance.userId) ?? 0n,
+            chunk.activeBidsKoinu.get(balance.userId) ?? 0n,
           ),
-        ];
-        for (const item of found) await recorder.report(item);
+        ]);
       }
-      for (const check of ['user-ledger-sum', 'user-bucket-sum', 'locked-vs-escrow-and-bids'] as const) {
-        recorder.summary(check).examined += chunk.wallets.length;
-      }
+      for (const check of checks) recorder.examined(check, chunk.wallets.length);
     }
   });
+}
 
-  const totals = await deps.wallet.bookTotals();
+async function checkLedger(recorder: Recorder, wallet: WalletReads, totals: WalletTotals): Promise<void> {
   await recorder.timed(['balance-after-continuity'], async () => {
-    recorder.summary('balance-after-continuity').examined = Number(totals.entries);
-    for await (const broken of deps.wallet.continuityBreaks()) {
-      await recorder.report(
-        finding(
-          'balance-after-continuity',
-          broken.accountType,
-          broken.account,
-          broken.previousBalance + broken.credit - broken.debit,
-          broken.balanceAfter,
-          `${broken.bucket} entry ${broken.entryId} (seq ${broken.seq}): previous ${broken.previousBalance} + credit ${broken.credit} - debit ${broken.debit}`,
-        ),
-      );
-    }
+    recorder.examined('balance-after-continuity', totals.entries);
+    for await (const entry of wallet.continuityCandidates()) await recorder.report(checkBalanceAfter(entry));
   });
-
   await recorder.timed(['platform-account-sum', 'transaction-balanced', 'ledger-zero-sum'], async () => {
-    const accounts = await deps.wallet.platformAccounts();
-    recorder.summary('platform-account-sum').examined = accounts.length;
-    for (const account of accounts) {
-      if (account.net !== account.balance) {
-        await recorder.report(
-          finding(
-            'platform-account-sum',
-            'platform-account',
-            account.code,
-            account.net,
-            account.balance,
-            'ledger net vs balance column',
-          ),
-        );
-      }
+    const accounts = await wallet.platformAccounts();
+    recorder.examined('platform-account-sum', accounts.length);
+    for (const account of accounts) await recorder.report(checkPlatformAccount(account));
+    recorder.examined('transaction-balanced', totals.entries);
+    for await (const transaction of wallet.unbalancedTransactions()) {
+      await recorder.report(checkTransactionBalanced(transaction));
     }
-    recorder.summary('transaction-balanced').examined = Number(totals.entries);
-    for await (const unbalanced of deps.wallet.unbalancedTransactions()) {
-      await recorder.report(
-        finding(
-          'transaction-balanced',
-          'ledger-transaction',
-          unbalanced.transactionId,
-          0n,
-          unbalanced.net,
-          'credits minus debits of one ledger transaction',
-        ),
-      );
-    }
-    recorder.summary('ledger-zero-sum').examined = 1;
-    if (totals.balances !== 0n) {
-      await recorder.report(
-        finding(
-          'ledger-zero-sum',
-          'ledger',
-          'balances',
-          0n,
-          totals.balances,
-          'sum of every user bucket and platform account',
-        ),
-      );
-    }
-    if (totals.entriesNet !== 0n) {
-      await recorder.report(
-        finding(
-          'ledger-zero-sum',
-          'ledger',
-          'entries',
-          0n,
-          totals.entriesNet,
-          'sum of credits minus debits of every entry',
-        ),
-      );
-    }
+    recorder.examined('ledger-zero-sum');
+    await recorder.report(checkLedgerZeroSum(totals));
   });
+}
 
-  const compared = await deps.crossService.crossServiceCounts(deps.graceSeconds);
-  recorder.summary('deposit-credited-once').examined = compared.deposits;
-  recorder.summary('withdrawal-finalized-once').examined = compared.withdrawals;
+async function checkDeposits(
+  recorder: Recorder,
+  crossService: CrossServiceReads,
+  window: GraceWindow,
+): Promise<void> {
   await recorder.timed(['deposit-credited-once'], async () => {
-    for await (const mismatch of deps.crossService.depositMismatches(deps.graceSeconds)) {
-      const detail =
-        mismatch.watcherAmount === null
-          ? `credited ${mismatch.credits} time(s) to ${mismatch.creditedUserIds ?? '?'} without a confirmed deposit`
-          : `confirmed for ${mismatch.watcherUserId ?? '?'}, credited ${mismatch.credits} time(s) to ${mismatch.creditedUserIds ?? 'nobody'}`;
-      await recorder.report(
-        finding(
-          'deposit-credited-once',
-          'deposit',
-          mismatch.depositKey,
-          mismatch.watcherAmount ?? 0n,
-          mismatch.creditedAmount,
-          detail,
-        ),
-      );
-    }
+    recorder.examined('deposit-credited-once', await crossService.confirmedDeposits());
+    for await (const pair of crossService.depositPairs())
+      await recorder.report(checkDepositCredited(pair, window));
   });
+}
 
+async function checkWithdrawals(
+  recorder: Recorder,
+  crossService: CrossServiceReads,
+  window: GraceWindow,
+): Promise<void> {
   await recorder.timed(['withdrawal-finalized-once'], async () => {
-    for await (const mismatch of deps.crossService.withdrawalMismatches(deps.graceSeconds)) {
-      await recorder.report(
-        finding(
-          'withdrawal-finalized-once',
-          'withdrawal',
-          mismatch.withdrawalId,
-          mismatch.sagaStatus === 'CONFIRMED' ? '1 finalization' : '0 finalizations',
-          `${mismatch.finalizations} finalization(s)`,
-          `saga status ${mismatch.sagaStatus ?? 'not confirmed'}, wallet status ${mismatch.walletStatus ?? 'none'}`,
-        ),
-      );
+    recorder.examined('withdrawal-finalized-once', await crossService.confirmedWithdrawals());
+    for await (const pair of crossService.withdrawalPairs()) {
+      await recorder.report(checkWithdrawalFinalized(pair, window));
     }
   });
+}
 
-  if (deps.chain) {
-    const chain = deps.chain;
-    await recorder.timed(['hot-wallet-coin-unspent', 'chain-covers-liabilities'], async () => {
-      let holdings = 0n;
-      let inFlight: Array<Promise<void>> = [];
-      const examine = async (coin: {
-        txid: string;
-        vout: number;
-        amountKoinu: bigint;
-        status: string;
-      }): Promise<void> => {
-        const out = await chain.getTxOut(coin.txid, coin.vout, true);
-        recorder.summary('hot-wallet-coin-unspent').examined += 1;
-        if (out === null) {
-          await recorder.report(
-            finding(
-              'hot-wallet-coin-unspent',
-              'coin',
-              `${coin.txid}:${coin.vout}`,
-              coin.amountKoinu,
-              0n,
-              `saga holds it as ${coin.status}; the node says it is spent or unknown`,
-            ),
-          );
-        } else {
-          holdings += out.valueKoinu;
-          if (out.valueKoinu !== coin.amountKoinu) {
-            await recorder.report(
-              finding(
-                'hot-wallet-coin-unspent',
-                'coin',
-                `${coin.txid}:${coin.vout}`,
-                coin.amountKoinu,
-                out.valueKoinu,
-                'amount the saga holds vs value on chain',
-              ),
-            );
-          }
-        }
-      };
-      for await (const coin of deps.crossService.unspentCoins()) {
-        inFlight.push(examine(coin));
-        if (inFlight.length >= CHAIN_CONCURRENCY) {
-          await Promise.all(inFlight);
-          inFlight = [];
-        }
+async function checkOrders(recorder: Recorder, orders: OrderReads, window: GraceWindow): Promise<void> {
+  await recorder.timed(['order-escrow-held', 'order-escrow-settled', 'escrow-has-order'], async () => {
+    for await (const pair of orders.orderEscrowPairs()) {
+      for (const check of checksExamining(pair)) recorder.examined(check);
+      await recorder.report(checkOrderEscrow(pair, window));
+    }
+  });
+}
+
+/** Every coin the saga holds as unspent, asked of the node a few at a time; then their sum against liabilities. */
+async function checkChain(
+  recorder: Recorder,
+  crossService: CrossServiceReads,
+  chain: ChainReads,
+  totals: WalletTotals,
+): Promise<void> {
+  await recorder.timed(['hot-wallet-coin-unspent', 'chain-covers-liabilities'], async () => {
+    let holdingsKoinu = 0n;
+    const examine = async (coin: HotWalletCoin): Promise<void> => {
+      const onChainKoinu = (await chain.getTxOut(coin.txid, coin.vout, true))?.valueKoinu ?? null;
+      holdingsKoinu += onChainKoinu ?? 0n;
+      recorder.examined('hot-wallet-coin-unspent');
+      await recorder.report(checkHotWalletCoin(coin, onChainKoinu));
+    };
+    let asking: Array<Promise<void>> = [];
+    for await (const coin of crossService.unspentCoins()) {
+      asking.push(examine(coin));
+      if (asking.length >= CHAIN_CONCURRENCY) {
+        await Promise.all(asking);
+        asking = [];
       }
-      await Promise.all(inFlight);
-      const pendingOut = await deps.crossService.inFlightWithdrawalsKoinu();
-      recorder.summary('chain-covers-liabilities').examined = 1;
-      for (const item of checkChainCoverage(holdings, totals.userLiabilities, pendingOut))
-        await recorder.report(item);
-    });
-  }
-
-  await deps.sink.flush();
-  return {
-    runId: deps.runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    clean: recorder.total === 0,
-    totals: {
-      findings: recorder.total,
-      examined: recorder.summaries.reduce((sum, summary) => sum + summary.examined, 0),
-    },
-    checks: recorder.summaries.map((summary) => ({
-      ...summary,
-      seconds: Math.round(summary.seconds * 1000) / 1000,
-    })),
-    findings: recorder.kept,
-    truncatedFindings: Math.max(0, recorder.total - recorder.kept.length),
-  };
+    }
+    await Promise.all(asking);
+    const broadcastNotFinalizedKoinu = await crossService.inFlightWithdrawalsKoinu();
+    recorder.examined('chain-covers-liabilities');
+    await recorder.report(
+      checkChainCoverage(holdingsKoinu, totals.userLiabilitiesKoinu, broadcastNotFinalizedKoinu),
+    );
+  });
 }

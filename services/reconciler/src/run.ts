@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import type { ReconciliationReport } from './domain/findings.js';
-import { CrossServiceSource, WalletSource } from './adapters/sources.js';
+import { createSources } from './adapters/sources.js';
 import { FindingSink } from './adapters/finding-sink.js';
 import { reconcile } from './reconcile.js';
 import type { ReconcilerConfig } from './config.js';
@@ -25,6 +25,7 @@ export async function runReconciliation(
     wallet: config.WALLET_SCHEMA,
     depositWatcher: config.DEPOSIT_WATCHER_SCHEMA,
     withdrawalSaga: config.WITHDRAWAL_SAGA_SCHEMA,
+    order: config.ORDER_SCHEMA,
   };
   const chain = config.CHAIN_CHECKS ? createDogecoinRpcClient(config) : null;
   await knex('runs').insert({ run_id: runId, started_at: new Date(), status: 'RUNNING' });
@@ -32,11 +33,11 @@ export async function runReconciliation(
   runLogger.info('Reconciliation started');
   try {
     // One REPEATABLE READ, READ ONLY snapshot for the database reads would make the checks see one
-    // instant; a daily run over a live system instead tolerates in-flight events with a grace period.
+    // instant; a daily run over a live system instead forgives work in flight between two services
+    // for a grace period, judged by both sides' timestamps.
     const report = await reconcile({
       runId,
-      wallet: new WalletSource(knex, schemas),
-      crossService: new CrossServiceSource(knex, schemas),
+      sources: createSources(knex, schemas),
       chain,
       sink: new FindingSink(knex, runId),
       logger: runLogger,

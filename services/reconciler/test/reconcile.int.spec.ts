@@ -1,9 +1,10 @@
 /**
  * The reconciler against a real book: deposits on the simulator's chain, purchases, a release, a bid
  * and a withdrawal that really left on chain, all through the wallet's own executor, with the
- * watcher's and the saga's records of the same money. A clean book passes every check; each
- * corruption of issue 7, injected directly in the database or on the chain, is reported with the
- * exact subject and amounts, and the exit code says so.
+ * watcher's, the saga's and the order service's records of the same money. A clean book passes every
+ * check; each corruption of issue 7, injected directly in the database or on the chain, is reported
+ * with the exact subject and amounts, and the exit code says so; work in flight between two services
+ * is no finding until it is older than the grace period.
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -54,6 +55,9 @@ const ALL_CHECKS = [
   'ledger-zero-sum',
   'deposit-credited-once',
   'withdrawal-finalized-once',
+  'order-escrow-held',
+  'order-escrow-settled',
+  'escrow-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
 ];
@@ -67,6 +71,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
   const users = { alice: randomUUID(), bob: randomUUID(), carol: randomUUID(), dave: randomUUID() };
   const coins = new Map<string, HeldCoin>();
   const openOrder = randomUUID();
+  const releasedOrder = randomUUID();
   let withdrawalId: string;
 
   async function recordDeposit(
@@ -127,6 +132,31 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     });
   }
 
+  /** The order service's row for an order the wallet was paid for, as its buy-it-now flow leaves it. */
+  async function recordOrder(
+    orderId: string,
+    parties: { buyerId: string; sellerId: string },
+    amountKoinu: bigint,
+    feeKoinu: bigint,
+    status: 'SHIPPED' | 'COMPLETED',
+  ): Promise<void> {
+    await db.admin('order.orders').insert({
+      id: orderId,
+      listing_id: randomUUID(),
+      buyer_id: parties.buyerId,
+      seller_id: parties.sellerId,
+      title: 'a reconciled item',
+      amount_koinu: amountKoinu.toString(),
+      fee_koinu: feeKoinu.toString(),
+      status,
+      escrow_locked_at: HOUR_AGO,
+      shipping_days: 14,
+      version: status === 'SHIPPED' ? 3 : 5,
+      created_at: HOUR_AGO,
+      updated_at: HOUR_AGO,
+    });
+  }
+
   before(async function () {
     db = await ThrowawayDatabase.create();
     wallet = new WalletDriver(db);
@@ -146,17 +176,24 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     for (const [name] of amounts)
       await recordDeposit(users[name], coins.get(name)!, depositBlock!, depositHeight, index++);
 
-    // Purchases: one released (fee to the marketplace), one still in escrow; one live bid.
-    const released = randomUUID();
+    // Purchases: one released (fee to the marketplace), one still in escrow, each with the order
+    // service's row of the same order; one live bid.
     await wallet.execute({
       type: 'PayOrder',
-      orderId: released,
+      orderId: releasedOrder,
       buyerId: users.alice,
       sellerId: users.bob,
       amountKoinu: 30n * DOGE,
       feeKoinu: DOGE,
     });
-    await wallet.execute({ type: 'ReleaseEscrow', orderId: released });
+    await wallet.execute({ type: 'ReleaseEscrow', orderId: releasedOrder });
+    await recordOrder(
+      releasedOrder,
+      { buyerId: users.alice, sellerId: users.bob },
+      30n * DOGE,
+      DOGE,
+      'COMPLETED',
+    );
     await wallet.execute({
       type: 'PayOrder',
       orderId: openOrder,
@@ -165,6 +202,13 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       amountKoinu: 10n * DOGE,
       feeKoinu: DOGE / 2n,
     });
+    await recordOrder(
+      openOrder,
+      { buyerId: users.alice, sellerId: users.carol },
+      10n * DOGE,
+      DOGE / 2n,
+      'SHIPPED',
+    );
     await wallet.execute({
       type: 'LockBid',
       auctionId: randomUUID(),
@@ -281,6 +325,9 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     expect(examined['user-ledger-sum']).to.equal(4);
     expect(examined['deposit-credited-once']).to.equal(4);
     expect(examined['withdrawal-finalized-once']).to.equal(1);
+    expect(examined['order-escrow-held']).to.equal(1);
+    expect(examined['order-escrow-settled']).to.equal(1);
+    expect(examined['escrow-has-order']).to.equal(2);
     // alice's, bob's and dave's deposits plus carol's change are unspent; carol's deposit was spent by the withdrawal.
     expect(examined['hot-wallet-coin-unspent']).to.equal(4);
   });
@@ -449,8 +496,124 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
           detail: `open escrow ${12n * DOGE} + active bid locks 0 vs locked bucket`,
         },
       ]);
+      // The order service still says 10 DOGE: the escrow disagrees with its order too.
+      expect(
+        findingsOf(run, 'order-escrow-held').map((found) => [found.subjectId, found.expected, found.actual]),
+      ).to.deep.equal([[openOrder, (10n * DOGE).toString(), (12n * DOGE).toString()]]);
     } finally {
       await db.admin.raw('UPDATE wallet.escrow SET amount = amount - 2 WHERE order_id = ?', [openOrder]);
+    }
+  });
+
+  it("finds orders whose escrow disagrees: the order id, its amount against the escrow's, its status against the escrow's", async function () {
+    await db.admin.raw('UPDATE "order".orders SET amount_koinu = amount_koinu + ? WHERE id = ?', [
+      DOGE.toString(),
+      openOrder,
+    ]);
+    // The wallet released this one long ago; an order service that forgot would still call it shipped.
+    await db.admin.raw(`UPDATE "order".orders SET status = 'SHIPPED' WHERE id = ?`, [releasedOrder]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(
+        findingsOf(run, 'order-escrow-held')
+          .map((found) => [found.subjectType, found.subjectId, found.expected, found.actual])
+          .sort(),
+      ).to.deep.equal(
+        [
+          ['order', openOrder, (11n * DOGE).toString(), (10n * DOGE).toString()],
+          ['order', releasedOrder, 'escrow LOCKED or DISPUTED', 'escrow RELEASED'],
+        ].sort(),
+      );
+      // The wallet's own books are untouched: only the cross-service check sees this.
+      expect(findingsOf(run, 'locked-vs-escrow-and-bids')).to.deep.equal([]);
+      expect(findingsOf(run, 'escrow-has-order')).to.deep.equal([]);
+    } finally {
+      await db.admin.raw('UPDATE "order".orders SET amount_koinu = amount_koinu - ? WHERE id = ?', [
+        DOGE.toString(),
+        openOrder,
+      ]);
+      await db.admin.raw(`UPDATE "order".orders SET status = 'COMPLETED' WHERE id = ?`, [releasedOrder]);
+    }
+  });
+
+  it('finds an escrow whose order the order service does not have', async function () {
+    await db.admin.raw('DELETE FROM "order".orders WHERE id = ?', [releasedOrder]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(
+        findingsOf(run, 'escrow-has-order').map((found) => [
+          found.subjectType,
+          found.subjectId,
+          found.expected,
+          found.actual,
+        ]),
+      ).to.deep.equal([['order', releasedOrder, 'an order', 'no order']]);
+      expect(findingsOf(run, 'escrow-has-order')[0]?.detail).to.contain(`of buyer ${users.alice}`);
+    } finally {
+      await recordOrder(
+        releasedOrder,
+        { buyerId: users.alice, sellerId: users.bob },
+        30n * DOGE,
+        DOGE,
+        'COMPLETED',
+      );
+    }
+  });
+
+  it('forgives work in flight on either side of a cross-service check, and reports it once older than the grace period', async function () {
+    const escrowBefore = await db
+      .admin<{ order_id: string; updated_at: Date }>('wallet.escrow')
+      .where({ order_id: releasedOrder })
+      .first('updated_at');
+    if (!escrowBefore) throw new Error('the released order has no escrow');
+    // The saga confirmed the withdrawal a moment ago and the wallet has already finalized it: the
+    // false positive of a fresh stack, where the saga's side alone was held back by the grace period.
+    await db.admin.raw(
+      'UPDATE withdrawal_saga.withdrawals SET status_changed_at = now() WHERE withdrawal_id = ?',
+      [withdrawalId],
+    );
+    // The order asked for its release a moment ago and the wallet has released: the answer is on its way.
+    await db.admin.raw(`UPDATE "order".orders SET status = 'RELEASING', updated_at = now() WHERE id = ?`, [
+      releasedOrder,
+    ]);
+    try {
+      const inFlight = await runReconciler(db);
+      expect(inFlight.report.findings, inFlight.stderr).to.deep.equal([]);
+      expect(inFlight.exitCode).to.equal(0);
+
+      // The same release, with both sides an hour old: the order service stopped listening.
+      await db.admin.raw('UPDATE "order".orders SET updated_at = ? WHERE id = ?', [HOUR_AGO, releasedOrder]);
+      await db.admin.raw('UPDATE wallet.escrow SET updated_at = ? WHERE order_id = ?', [
+        HOUR_AGO,
+        releasedOrder,
+      ]);
+      const stale = await runReconciler(db);
+      expect(stale.exitCode).to.equal(2);
+      expect(
+        stale.report.findings.map((found) => [found.check, found.subjectId, found.expected, found.actual]),
+      ).to.deep.equal([
+        [
+          'order-escrow-settled',
+          releasedOrder,
+          'order and escrow agreeing within 300 s',
+          'order RELEASING with escrow RELEASED',
+        ],
+      ]);
+    } finally {
+      await db.admin.raw(
+        'UPDATE withdrawal_saga.withdrawals SET status_changed_at = ? WHERE withdrawal_id = ?',
+        [HOUR_AGO, withdrawalId],
+      );
+      await db.admin.raw(`UPDATE "order".orders SET status = 'COMPLETED', updated_at = ? WHERE id = ?`, [
+        HOUR_AGO,
+        releasedOrder,
+      ]);
+      await db.admin.raw('UPDATE wallet.escrow SET updated_at = ? WHERE order_id = ?', [
+        escrowBefore.updated_at,
+        releasedOrder,
+      ]);
     }
   });
 

@@ -6,11 +6,12 @@
 import type { Knex } from 'knex';
 import { enqueueEvent } from '@dbay/platform';
 import type { Finding } from '../domain/findings.js';
+import type { FindingWriter } from '../ports.js';
 
 export const FINDINGS_BATCH_SIZE = 500;
 export const DISCREPANCY_TOPIC = 'reconciliation.discrepancy';
 
-export class FindingSink {
+export class FindingSink implements FindingWriter {
   private buffer: Finding[] = [];
   private seq = 0;
 

@@ -1,7 +1,7 @@
 /**
  * What the reconciler reports. A finding names the check that failed, the exact subject (a user, a
- * deposit, a withdrawal, a coin, a ledger transaction) and the two amounts or values that disagree,
- * so an operator can act on it without re-running anything.
+ * deposit, a withdrawal, an order, a coin, a ledger transaction) and the two amounts or values that
+ * disagree, so an operator can act on it without re-running anything.
  */
 export const CHECKS = [
   'user-ledger-sum',
@@ -13,6 +13,9 @@ export const CHECKS = [
   'ledger-zero-sum',
   'deposit-credited-once',
   'withdrawal-finalized-once',
+  'order-escrow-held',
+  'order-escrow-settled',
+  'escrow-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
 ] as const;
@@ -20,7 +23,15 @@ export const CHECKS = [
 export type CheckName = (typeof CHECKS)[number];
 
 export type SubjectType =
-  'user' | 'platform-account' | 'ledger-transaction' | 'ledger' | 'deposit' | 'withdrawal' | 'coin' | 'chain';
+  | 'user'
+  | 'platform-account'
+  | 'ledger-transaction'
+  | 'ledger'
+  | 'deposit'
+  | 'withdrawal'
+  | 'order'
+  | 'coin'
+  | 'chain';
 
 export interface Finding {
   check: CheckName;

@@ -1,6 +1,7 @@
 /**
  * A world for the reconciler's integration tests: a throwaway database carrying the real migrations of
- * the wallet, the deposit watcher, the withdrawal saga and the reconciler itself, a clean book built
+ * the wallet, the deposit watcher, the withdrawal saga, the order service and the reconciler itself, a
+ * clean book built
  * through the wallet's own command executor, the watcher's and the saga's records of the same money,
  * and real coins on the regtest simulator that we hold the keys to (so a test can spend one behind the
  * platform's back). The stack's own database is never touched: other suites inject synthetic events
@@ -33,12 +34,13 @@ export const DOGE = 100_000_000n;
 export const NETWORK_FEE_KOINU = DOGE;
 const silent = pino({ level: 'silent' });
 
-const SCHEMAS = ['wallet', 'deposit_watcher', 'withdrawal_saga', 'reconciler'] as const;
+const SCHEMAS = ['wallet', 'deposit_watcher', 'withdrawal_saga', 'order', 'reconciler'] as const;
 type Schema = (typeof SCHEMAS)[number];
 const MIGRATIONS: Record<Schema, string> = {
   wallet: 'services/wallet/migrations',
   deposit_watcher: 'services/deposit-watcher/migrations',
   withdrawal_saga: 'services/withdrawal-saga/migrations',
+  order: 'services/order/migrations',
   reconciler: 'services/reconciler/migrations',
 };
 
@@ -75,7 +77,8 @@ export class ThrowawayDatabase {
     await db.admin.raw(`GRANT CONNECT ON DATABASE ${db.name} TO dbay_reconciler`);
     for (const schema of SCHEMAS) {
       const owner = schema === 'reconciler' ? 'AUTHORIZATION dbay_reconciler' : '';
-      await db.admin.raw(`CREATE SCHEMA ${schema} ${owner}`);
+      // Quoted: the order service's schema is named with a reserved word.
+      await db.admin.raw(`CREATE SCHEMA "${schema}" ${owner}`);
       // The reconciler's own schema is migrated by its own role, as the stack does; the others by the
       // superuser (their owners' privileges do not matter to a reader).
       const migrator =
@@ -98,8 +101,8 @@ export class ThrowawayDatabase {
         await migrator.destroy();
       }
       if (schema !== 'reconciler') {
-        await db.admin.raw(`GRANT USAGE ON SCHEMA ${schema} TO dbay_reconciler`);
-        await db.admin.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO dbay_reconciler`);
+        await db.admin.raw(`GRANT USAGE ON SCHEMA "${schema}" TO dbay_reconciler`);
+        await db.admin.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO dbay_reconciler`);
       }
     }
     return db;

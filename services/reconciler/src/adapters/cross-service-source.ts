@@ -1,0 +1,218 @@
+/**
+ * Reads across service schemas, through the reconciler's read-only role: the deposit watcher's
+ * deposits and the saga's withdrawals, each beside the wallet's record of the same money, and the
+ * saga's hot-wallet coins. Each pair query returns only the pairs on which the two sides may disagree
+ * (a superset: in-flight work included), with both sides' whole records and timestamps; the checks in
+ * domain/checks judge them. The watcher's and the saga's amounts are BIGINT koinu, the wallet's
+ * NUMERIC(20,8) DOGE.
+ */
+import type { Knex } from 'knex';
+import { koinuFromBigintColumn, koinuFromDecimalColumn } from '@dbay/money';
+import type { DepositPair, WatcherDepositStatus } from '../domain/checks/deposit-credited-once.js';
+import type { HotWalletCoin } from '../domain/checks/hot-wallet-coin-unspent.js';
+import type { WalletWithdrawalStatus, WithdrawalPair } from '../domain/checks/withdrawal-finalized-once.js';
+import type { CrossServiceReads } from '../ports.js';
+import { count, quoted, select, statusFrom, stream, type SchemaNames } from './sql.js';
+
+const WATCHER_STATUSES: readonly WatcherDepositStatus[] = ['pending', 'confirmed', 'reversed'];
+const WALLET_WITHDRAWAL_STATUSES: readonly WalletWithdrawalStatus[] = ['REQUESTED', 'FINALIZED', 'FAILED'];
+
+interface DepositRow {
+  deposit_key: string;
+  credits: string;
+  credited_amount: string;
+  first_user: string | null;
+  last_user: string | null;
+  last_credited_at: Date | null;
+  watcher_user_id: string | null;
+  watcher_amount: string | null;
+  watcher_status: string | null;
+  confirmed_at: Date | null;
+  watcher_updated_at: Date | null;
+}
+
+interface WithdrawalRow {
+  withdrawal_id: string;
+  finalizations: string;
+  saga_status: string | null;
+  saga_changed_at: Date | null;
+  wallet_status: string | null;
+  wallet_updated_at: Date | null;
+}
+
+export class CrossServiceSource implements CrossServiceReads {
+  private readonly w: string;
+  private readonly d: string;
+  private readonly s: string;
+
+  constructor(
+    private readonly knex: Knex,
+    schemas: SchemaNames,
+  ) {
+    this.w = quoted(schemas.wallet);
+    this.d = quoted(schemas.depositWatcher);
+    this.s = quoted(schemas.withdrawalSaga);
+  }
+
+  async databaseNow(): Promise<Date> {
+    const [row] = await select<{ now: Date }>(this.knex, 'SELECT clock_timestamp() AS now');
+    if (!row) throw new Error('the database did not tell its time');
+    return row.now;
+  }
+
+  async confirmedDeposits(): Promise<number> {
+    const [row] = await select<{ confirmed: string }>(
+      this.knex,
+      `SELECT COUNT(*) AS confirmed FROM ${this.d}.deposits WHERE status = 'confirmed'`,
+    );
+    return count(row?.confirmed ?? 0);
+  }
+
+  async confirmedWithdrawals(): Promise<number> {
+    const [row] = await select<{ confirmed: string }>(
+      this.knex,
+      `SELECT COUNT(*) AS confirmed FROM ${this.s}.withdrawals WHERE status = 'CONFIRMED'`,
+    );
+    return count(row?.confirmed ?? 0);
+  }
+
+  /**
+   * Confirmed deposits against the wallet's DEPOSIT credits (reference 'tx', txid:vout): the pairs that
+   * are not one credit of the confirmed amount to the confirmed user, each with the watcher's row in
+   * whatever status it is.
+   */
+  async *depositPairs(): AsyncGenerator<DepositPair> {
+    const sql = `
+      WITH confirmed AS (
+        SELECT txid || ':' || vout AS deposit_key, user_id, amount_koinu
+        FROM ${this.d}.deposits WHERE status = 'confirmed'),
+      credits AS (
+        SELECT reference_id AS deposit_key, COUNT(*) AS credits, SUM(credit) AS amount,
+               MIN(user_id::text) AS first_user, MAX(user_id::text) AS last_user, MAX(created_at) AS last_credited_at
+        FROM ${this.w}.ledger_entries
+        WHERE entry_type = 'DEPOSIT' AND user_id IS NOT NULL AND reference_type = 'tx'
+        GROUP BY reference_id),
+      candidates AS (
+        SELECT COALESCE(confirmed.deposit_key, credits.deposit_key) AS deposit_key,
+               COALESCE(credits.credits, 0) AS credits, COALESCE(credits.amount, 0) AS credited_amount,
+               credits.first_user, credits.last_user, credits.last_credited_at
+        FROM confirmed FULL OUTER JOIN credits ON credits.deposit_key = confirmed.deposit_key
+        -- NUMERIC DOGE times 10^8 against BIGINT koinu is exact; it only narrows the candidates.
+        WHERE confirmed.deposit_key IS NULL OR credits.deposit_key IS NULL OR credits.credits <> 1
+           OR credits.amount * 100000000 <> confirmed.amount_koinu
+           OR credits.first_user <> confirmed.user_id OR credits.last_user <> confirmed.user_id)
+      SELECT c.deposit_key, c.credits, c.credited_amount, c.first_user, c.last_user, c.last_credited_at,
+             d.user_id AS watcher_user_id, d.amount_koinu AS watcher_amount, d.status AS watcher_status,
+             d.confirmed_at, d.updated_at AS watcher_updated_at
+      FROM candidates c LEFT JOIN ${this.d}.deposits d ON d.txid || ':' || d.vout = c.deposit_key
+      ORDER BY c.deposit_key`;
+    for await (const row of stream<DepositRow>(this.knex, sql)) {
+      yield {
+        depositKey: row.deposit_key,
+        watcher:
+          row.watcher_status === null
+            ? null
+            : {
+                userId: row.watcher_user_id!,
+                amountKoinu: koinuFromBigintColumn(row.watcher_amount!),
+                status: statusFrom(WATCHER_STATUSES, row.watcher_status, 'deposits.status'),
+                confirmedAt: row.confirmed_at,
+                updatedAt: row.watcher_updated_at!,
+              },
+        credits: {
+          count: count(row.credits),
+          amountKoinu: koinuFromDecimalColumn(row.credited_amount),
+          firstUserId: row.first_user,
+          lastUserId: row.last_user,
+          lastCreditedAt: row.last_credited_at,
+        },
+      };
+    }
+  }
+
+  /**
+   * Withdrawals the saga confirmed against the wallet's finalizations (WITHDRAWAL entries out of the
+   * pending bucket): the pairs that are not one finalization of a FINALIZED request for a CONFIRMED
+   * withdrawal, each with the saga's and the wallet's rows in whatever status they are.
+   */
+  async *withdrawalPairs(): AsyncGenerator<WithdrawalPair> {
+    const sql = `
+      WITH confirmed AS (
+        SELECT withdrawal_id FROM ${this.s}.withdrawals WHERE status = 'CONFIRMED'),
+      finalized AS (
+        SELECT r.id::text AS withdrawal_id, r.status,
+               (SELECT COUNT(*) FROM ${this.w}.ledger_entries e
+                 WHERE e.entry_type = 'WITHDRAWAL' AND e.reference_type = 'withdrawal'
+                   AND e.reference_id = r.id::text AND e.bucket = 'PENDING') AS finalizations
+        FROM ${this.w}.withdrawal_requests r WHERE r.status = 'FINALIZED'
+           OR EXISTS (SELECT 1 FROM ${this.w}.ledger_entries e WHERE e.entry_type = 'WITHDRAWAL'
+                        AND e.reference_type = 'withdrawal' AND e.reference_id = r.id::text)),
+      candidates AS (
+        SELECT COALESCE(confirmed.withdrawal_id, finalized.withdrawal_id) AS withdrawal_id,
+               COALESCE(finalized.finalizations, 0) AS finalizations
+        FROM confirmed FULL OUTER JOIN finalized ON finalized.withdrawal_id = confirmed.withdrawal_id
+        WHERE confirmed.withdrawal_id IS NULL OR finalized.withdrawal_id IS NULL
+           OR finalized.finalizations <> 1 OR finalized.status <> 'FINALIZED')
+      SELECT c.withdrawal_id, c.finalizations,
+             sw.status AS saga_status, sw.status_changed_at AS saga_changed_at,
+             r.status AS wallet_status, r.updated_at AS wallet_updated_at
+      FROM candidates c
+      LEFT JOIN ${this.s}.withdrawals sw ON sw.withdrawal_id = c.withdrawal_id
+      LEFT JOIN ${this.w}.withdrawal_requests r ON r.id::text = c.withdrawal_id
+      ORDER BY c.withdrawal_id`;
+    for await (const row of stream<WithdrawalRow>(this.knex, sql)) {
+      yield {
+        withdrawalId: row.withdrawal_id,
+        saga:
+          row.saga_status === null
+            ? null
+            : { status: row.saga_status, statusChangedAt: row.saga_changed_at! },
+        wallet:
+          row.wallet_status === null
+            ? null
+            : {
+                status: statusFrom(
+                  WALLET_WITHDRAWAL_STATUSES,
+                  row.wallet_status,
+                  'withdrawal_requests.status',
+                ),
+                updatedAt: row.wallet_updated_at!,
+              },
+        finalizations: count(row.finalizations),
+      };
+    }
+  }
+
+  /**
+   * Coins the saga holds as unspent: available, unconfirmed change, and coins reserved by a batch that
+   * has not been broadcast. Coins of a broadcast batch are legitimately spent on the node already.
+   */
+  async *unspentCoins(): AsyncGenerator<HotWalletCoin> {
+    const sql = `
+      SELECT c.txid, c.vout, c.amount_koinu, c.status FROM ${this.s}.coins c
+      LEFT JOIN ${this.s}.batches b ON b.batch_id = c.batch_id
+      WHERE c.status IN ('AVAILABLE', 'UNCONFIRMED_CHANGE')
+         OR (c.status = 'RESERVED' AND b.status IN ('AWAITING_SIGNATURE', 'SIGNED'))
+      ORDER BY c.txid, c.vout`;
+    type Row = { txid: string; vout: number; amount_koinu: string; status: string };
+    for await (const row of stream<Row>(this.knex, sql)) {
+      yield {
+        txid: row.txid,
+        vout: row.vout,
+        amountKoinu: koinuFromBigintColumn(row.amount_koinu),
+        status: row.status,
+      };
+    }
+  }
+
+  /** Requests still pending in the wallet whose withdrawal the saga already broadcast (or confirmed). */
+  async inFlightWithdrawalsKoinu(): Promise<bigint> {
+    const [row] = await select<{ total: string }>(
+      this.knex,
+      `SELECT COALESCE(SUM(r.amount + r.network_fee), 0) AS total
+       FROM ${this.w}.withdrawal_requests r JOIN ${this.s}.withdrawals sw ON sw.withdrawal_id = r.id::text
+       WHERE r.status = 'REQUESTED' AND sw.status IN ('BROADCAST', 'CONFIRMED')`,
+    );
+    return koinuFromDecimalColumn(row?.total ?? '0');
+  }
+}

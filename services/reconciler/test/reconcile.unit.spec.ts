@@ -1,0 +1,218 @@
+// Proves the run's orchestration over in-memory sources: the report lists every check with the rows
+// its source examined; each finding of a pure check reaches the sink and the report, while work in
+// flight reaches neither; without a node the chain checks are skipped; and past the report's limit
+// findings are counted as truncated while every one still reaches the sink.
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { CHECKS, REPORT_FINDINGS_LIMIT, type Finding } from '../src/domain/findings.js';
+import type { DepositPair } from '../src/domain/checks/deposit-credited-once.js';
+import type { HotWalletCoin } from '../src/domain/checks/hot-wallet-coin-unspent.js';
+import type { OrderEscrowPair } from '../src/domain/checks/order-escrow.js';
+import type { TransactionNet } from '../src/domain/checks/transaction-balanced.js';
+import type { WithdrawalPair } from '../src/domain/checks/withdrawal-finalized-once.js';
+import type { ChainReads, FindingWriter, ReconcilerSources, UserChunk } from '../src/ports.js';
+import { reconcile } from '../src/reconcile.js';
+import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
+
+const ALICE = '00000000-0000-4000-8000-00000000a11c';
+const BOB = '00000000-0000-4000-8000-0000000000b0';
+const ORDER = '00000000-0000-4000-8000-00000000000d';
+const COIN: HotWalletCoin = { txid: 'ef'.repeat(32), vout: 0, amountKoinu: 1_000n, status: 'AVAILABLE' };
+
+/** A source's stream, as a cursor would hand it over: one row at a time, asynchronously. */
+async function* rows<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}
+
+interface World {
+  chunk: UserChunk;
+  transactions: TransactionNet[];
+  deposits: DepositPair[];
+  withdrawals: WithdrawalPair[];
+  orders: OrderEscrowPair[];
+  coinsOnChain: Map<string, bigint>;
+}
+
+/** A clean book: alice holds 1,000 koinu with 300 of it in the escrow of one shipped order; bob nothing. */
+function cleanWorld(): World {
+  return {
+    chunk: {
+      wallets: [
+        { userId: ALICE, availableKoinu: 700n, lockedKoinu: 300n, pendingKoinu: 0n },
+        { userId: BOB, availableKoinu: 0n, lockedKoinu: 0n, pendingKoinu: 0n },
+      ],
+      nets: new Map([[ALICE, { AVAILABLE: 700n, LOCKED: 300n }]]),
+      openEscrowKoinu: new Map([[ALICE, 300n]]),
+      activeBidsKoinu: new Map(),
+    },
+    transactions: [],
+    deposits: [],
+    withdrawals: [],
+    orders: [
+      {
+        orderId: ORDER,
+        order: { status: 'SHIPPED', amountKoinu: 300n, auctionId: null, updatedAt: HOUR_AGO },
+        escrow: { status: 'LOCKED', amountKoinu: 300n, buyerId: ALICE, updatedAt: HOUR_AGO },
+      },
+    ],
+    coinsOnChain: new Map([[`${COIN.txid}:${COIN.vout}`, 1_000n]]),
+  };
+}
+
+function sourcesOf(world: World): ReconcilerSources {
+  return {
+    wallet: {
+      userChunks: () => rows([world.chunk]),
+      continuityCandidates: () => rows([]),
+      platformAccounts: () =>
+        Promise.resolve([{ code: 'CHAIN_CLEARING', balanceKoinu: -1_000n, netKoinu: -1_000n }]),
+      unbalancedTransactions: () => rows(world.transactions),
+      bookTotals: () =>
+        Promise.resolve({ balancesKoinu: 0n, entriesNetKoinu: 0n, entries: 6, userLiabilitiesKoinu: 1_000n }),
+    },
+    crossService: {
+      databaseNow: () => Promise.resolve(NOW),
+      confirmedDeposits: () => Promise.resolve(1),
+      confirmedWithdrawals: () => Promise.resolve(0),
+      depositPairs: () => rows(world.deposits),
+      withdrawalPairs: () => rows(world.withdrawals),
+      unspentCoins: () => rows([COIN]),
+      inFlightWithdrawalsKoinu: () => Promise.resolve(0n),
+    },
+    orders: { orderEscrowPairs: () => rows(world.orders) },
+  };
+}
+
+class MemorySink implements FindingWriter {
+  readonly added: Finding[] = [];
+  flushes = 0;
+  add(finding: Finding): Promise<void> {
+    this.added.push(finding);
+    return Promise.resolve();
+  }
+  flush(): Promise<void> {
+    this.flushes += 1;
+    return Promise.resolve();
+  }
+}
+
+const nodeOf = (world: World): ChainReads => ({
+  getTxOut: (txid, vout) => {
+    const valueKoinu = world.coinsOnChain.get(`${txid}:${vout}`);
+    return Promise.resolve(valueKoinu === undefined ? null : { valueKoinu });
+  },
+});
+
+async function run(world: World, chain: ChainReads | null = nodeOf(world)) {
+  const sink = new MemorySink();
+  const report = await reconcile({
+    runId: '00000000-0000-4000-8000-000000000000',
+    sources: sourcesOf(world),
+    chain,
+    sink,
+    logger: pino({ level: 'silent' }),
+    graceSeconds: GRACE_SECONDS,
+  });
+  return { report, sink };
+}
+
+describe('a reconciliation run', () => {
+  it('reports a clean book clean, with every check and the rows each examined', async () => {
+    const { report, sink } = await run(cleanWorld());
+    expect(report.clean).to.equal(true);
+    expect(report.findings).to.deep.equal([]);
+    expect(sink.added).to.deep.equal([]);
+    expect(sink.flushes).to.equal(1);
+    expect(report.checks.map((check) => check.check)).to.deep.equal([...CHECKS]);
+    expect(Object.fromEntries(report.checks.map((check) => [check.check, check.examined]))).to.deep.equal({
+      'user-ledger-sum': 2,
+      'user-bucket-sum': 2,
+      'balance-after-continuity': 6,
+      'locked-vs-escrow-and-bids': 2,
+      'platform-account-sum': 1,
+      'transaction-balanced': 6,
+      'ledger-zero-sum': 1,
+      'deposit-credited-once': 1,
+      'withdrawal-finalized-once': 0,
+      'order-escrow-held': 1,
+      'order-escrow-settled': 0,
+      'escrow-has-order': 1,
+      'hot-wallet-coin-unspent': 1,
+      'chain-covers-liabilities': 1,
+    });
+    expect(report.totals).to.deep.equal({ findings: 0, examined: 25 });
+  });
+
+  it('records each finding in the sink and the report, and leaves work in flight out of both', async () => {
+    const world = cleanWorld();
+    world.chunk.wallets[1] = { userId: BOB, availableKoinu: 5n, lockedKoinu: 0n, pendingKoinu: 0n };
+    world.deposits = [
+      {
+        depositKey: `${'aa'.repeat(32)}:1`,
+        watcher: {
+          userId: BOB,
+          amountKoinu: 5n,
+          status: 'confirmed',
+          confirmedAt: JUST_NOW,
+          updatedAt: JUST_NOW,
+        },
+        credits: { count: 0, amountKoinu: 0n, firstUserId: null, lastUserId: null, lastCreditedAt: null },
+      },
+    ];
+    world.withdrawals = [
+      {
+        withdrawalId: '00000000-0000-4000-8000-0000000000a1',
+        saga: { status: 'CONFIRMED', statusChangedAt: JUST_NOW },
+        wallet: { status: 'REQUESTED', updatedAt: HOUR_AGO },
+        finalizations: 0,
+      },
+    ];
+    world.orders.push({
+      orderId: '00000000-0000-4000-8000-00000000000e',
+      order: null,
+      escrow: { status: 'RELEASED', amountKoinu: 9n, buyerId: ALICE, updatedAt: HOUR_AGO },
+    });
+    world.coinsOnChain.clear();
+
+    const { report, sink } = await run(world);
+    expect(report.clean).to.equal(false);
+    expect(report.findings.map((found) => [found.check, found.subjectId])).to.deep.equal([
+      ['user-ledger-sum', BOB],
+      ['user-bucket-sum', BOB],
+      ['escrow-has-order', '00000000-0000-4000-8000-00000000000e'],
+      ['hot-wallet-coin-unspent', `${COIN.txid}:${COIN.vout}`],
+      ['chain-covers-liabilities', 'hot-wallet'],
+    ]);
+    expect(sink.added).to.deep.equal(report.findings);
+    expect(report.totals.findings).to.equal(5);
+    expect(report.checks.find((check) => check.check === 'user-bucket-sum')?.findings).to.equal(1);
+    expect(report.truncatedFindings).to.equal(0);
+  });
+
+  it('skips the chain checks without a node', async () => {
+    const world = cleanWorld();
+    world.coinsOnChain.clear();
+    const { report } = await run(world, null);
+    expect(report.clean).to.equal(true);
+    const chainChecks = report.checks.filter(
+      (check) => check.check.startsWith('hot-wallet') || check.check.startsWith('chain'),
+    );
+    expect(chainChecks.map((check) => [check.check, check.examined, check.findings])).to.deep.equal([
+      ['hot-wallet-coin-unspent', 0, 0],
+      ['chain-covers-liabilities', 0, 0],
+    ]);
+  });
+
+  it('keeps the first findings in the report and counts the rest, while the sink gets them all', async () => {
+    const world = cleanWorld();
+    world.transactions = Array.from({ length: REPORT_FINDINGS_LIMIT + 1 }, (_, index) => ({
+      transactionId: `transaction-${index}`,
+      netKoinu: 1n,
+    }));
+    const { report, sink } = await run(world);
+    expect(report.findings).to.have.length(REPORT_FINDINGS_LIMIT);
+    expect(report.truncatedFindings).to.equal(1);
+    expect(report.totals.findings).to.equal(REPORT_FINDINGS_LIMIT + 1);
+    expect(sink.added).to.have.length(REPORT_FINDINGS_LIMIT + 1);
+  });
+});
