@@ -26,6 +26,9 @@ export const GENERATED_HEADER = [
 
 type NamedAvroType = Extract<AvroType, { kind: 'record' | 'enum' }>;
 
+/** The largest long avsc decodes to a number (its isSafeLong: 2^53 - 2, either sign). */
+export const AVSC_LONG_LIMIT = 9_007_199_254_740_990;
+
 /** Names of the generated declarations for one topic. */
 export function topicNames(topic: string) {
   const pascal = pascalName(topic);
@@ -291,8 +294,8 @@ function zodSchema(type: AvroType, inlineNamed = false, defining = false): strin
     case 'int':
       return 'z.int32()';
     case 'long':
-      // avsc decodes a long to a number and refuses one it cannot hold exactly.
-      return 'z.int()';
+      // avsc decodes a long to a number, and refuses (as "potential precision loss") one outside its range.
+      return `z.int().min(${-AVSC_LONG_LIMIT}).max(${AVSC_LONG_LIMIT})`;
     case 'float':
     case 'double':
       return 'z.number()';

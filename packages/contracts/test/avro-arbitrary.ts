@@ -3,6 +3,7 @@
 // there instead of testing the model against itself.
 import fc from 'fast-check';
 import type { AvroType } from '../../../scripts/contracts/avro-model.js';
+import { AVSC_LONG_LIMIT } from '../../../scripts/contracts/typescript.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -16,7 +17,7 @@ export function arbitraryOf(type: AvroType): fc.Arbitrary<unknown> {
     case 'int':
       return fc.integer({ min: INT32_MIN, max: INT32_MAX });
     case 'long':
-      return fc.maxSafeInteger();
+      return fc.integer({ min: -AVSC_LONG_LIMIT, max: AVSC_LONG_LIMIT });
     case 'float':
       return fc.float({ noNaN: true, noDefaultInfinity: true });
     case 'double':

@@ -96,19 +96,23 @@ describe('generated payload decoders', () => {
     expect(error.message).not.to.contain('12345678901');
   });
 
-  it('holds int and long to the ranges avsc decodes (int32, safe integers)', () => {
+  it('holds int and long to the ranges avsc decodes (int32; a long within 2^53 - 2)', () => {
     expect(() => decodeDepositDetected({ ...detected, vout: 2 ** 31 })).to.throw(PayloadContractError);
-    expect(decodeDepositDetected({ ...detected, blockHeight: 2 ** 53 - 1 }).blockHeight).to.equal(
-      2 ** 53 - 1,
-    );
+    expect(decodeDepositDetected({ ...detected, vout: 2 ** 31 - 1 }).vout).to.equal(2 ** 31 - 1);
+    const highest = 2 ** 53 - 2;
+    expect(decodeDepositDetected({ ...detected, blockHeight: highest }).blockHeight).to.equal(highest);
+    expect(decodeDepositDetected({ ...detected, blockHeight: -highest }).blockHeight).to.equal(-highest);
     const assigned = {
       userId: detected.userId,
       address: detected.address,
       derivationPath: "m/44'/3'/0'/0/7",
-      addressIndex: 2 ** 53,
+      addressIndex: highest + 1,
     };
     expect(() => decodeDepositAddressAssigned(assigned)).to.throw(PayloadContractError);
     expect(() => decodeDepositAddressAssigned({ ...assigned, addressIndex: 7n })).to.throw(
+      PayloadContractError,
+    );
+    expect(() => decodeDepositAddressAssigned({ ...assigned, addressIndex: 7.5 })).to.throw(
       PayloadContractError,
     );
   });

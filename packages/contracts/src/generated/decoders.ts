@@ -66,7 +66,7 @@ export const balanceChangedPayloadSchema = z.object({
   availableKoinu: z.string(),
   lockedKoinu: z.string(),
   pendingKoinu: z.string(),
-  version: z.int(),
+  version: z.int().min(-9007199254740990).max(9007199254740990),
   cause: z.string(),
   referenceType: z.string(),
   referenceId: z.string(),
@@ -194,7 +194,7 @@ export const depositAddressAssignedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   derivationPath: z.string(),
-  addressIndex: z.int(),
+  addressIndex: z.int().min(-9007199254740990).max(9007199254740990),
 }) satisfies z.ZodType<DepositAddressAssignedPayload>;
 
 /** Decodes a `deposit-address.assigned` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
@@ -209,7 +209,7 @@ export const depositConfirmationsChangedPayloadSchema = z.object({
   vout: z.int32(),
   confirmations: z.int32(),
   blockHash: z.string().nullable().default(null),
-  blockHeight: z.int().nullable().default(null),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990).nullable().default(null),
 }) satisfies z.ZodType<DepositConfirmationsChangedPayload>;
 
 /** Decodes a `deposit.confirmations-changed` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
@@ -226,7 +226,7 @@ export const depositConfirmedPayloadSchema = z.object({
   vout: z.int32(),
   amountKoinu: z.string(),
   blockHash: z.string(),
-  blockHeight: z.int(),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990),
   confirmations: z.int32(),
   rawTransactionHex: z.string(),
 }) satisfies z.ZodType<DepositConfirmedPayload>;
@@ -244,7 +244,7 @@ export const depositCreditedPayloadSchema = z.object({
   vout: z.int32(),
   amountKoinu: z.string(),
   blockHash: z.string().nullable().default(null),
-  blockHeight: z.int().nullable().default(null),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990).nullable().default(null),
 }) satisfies z.ZodType<DepositCreditedPayload>;
 
 /** Decodes a `deposit.credited` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
@@ -261,7 +261,7 @@ export const depositDetectedPayloadSchema = z.object({
   amountKoinu: z.string(),
   confirmations: z.int32(),
   blockHash: z.string().nullable().default(null),
-  blockHeight: z.int().nullable().default(null),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990).nullable().default(null),
 }) satisfies z.ZodType<DepositDetectedPayload>;
 
 /** Decodes a `deposit.detected` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
@@ -272,9 +272,9 @@ export function decodeDepositDetected(payload: unknown): DepositDetectedPayload 
 /** The `deposit.reorg-detected` payload record, field for field as the platform's codec decodes it. */
 export const depositReorgDetectedPayloadSchema = z.object({
   network: z.string(),
-  forkHeight: z.int(),
+  forkHeight: z.int().min(-9007199254740990).max(9007199254740990),
   forkBlockHash: z.string().nullable().default(null),
-  oldTipHeight: z.int(),
+  oldTipHeight: z.int().min(-9007199254740990).max(9007199254740990),
   oldTipHash: z.string(),
   depth: z.int32(),
   requiredConfirmations: z.int32(),
@@ -529,7 +529,7 @@ export const withdrawalConfirmedPayloadSchema = z.object({
   userId: z.string(),
   txid: z.string(),
   blockHash: z.string(),
-  blockHeight: z.int(),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990),
   confirmations: z.int32(),
   minerFeeShareKoinu: z.string(),
 }) satisfies z.ZodType<WithdrawalConfirmedPayload>;
