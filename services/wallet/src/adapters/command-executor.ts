@@ -36,6 +36,7 @@ import {
   type BidLock,
   type Withdrawal,
   type Deposit,
+  type DomainEvent,
 } from '../domain/index.js';
 import { commandHash } from './command-hash.js';
 import {
@@ -439,9 +440,7 @@ export class CommandExecutor {
         commandId,
         policy: this.deps.policy,
       });
-      const route = (
-        list: { topic: OutgoingEvent['topic']; key: string; payload: OutgoingEvent['payload'] }[],
-      ) =>
+      const route = (list: DomainEvent[]): OutgoingEvent[] =>
         list.map((event) => ({
           ...event,
           correlationId: request.correlationId,

@@ -10,10 +10,10 @@ import { OUTBOX_TABLE } from '@dbay/platform';
 import type { DomainEvent } from '../domain/index.js';
 import type { WriteBatch } from './ledger-store.js';
 
-export interface OutgoingEvent extends DomainEvent {
+export type OutgoingEvent = DomainEvent & {
   correlationId: string;
   causationId: string | null;
-}
+};
 
 const INSERT_OUTBOX = `INSERT INTO ?? (event_id, topic, message_key, payload, correlation_id, causation_id, occurred_at)
      SELECT event_id, topic, message_key, payload, correlation_id, causation_id, occurred_at
