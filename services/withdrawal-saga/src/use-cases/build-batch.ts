@@ -21,7 +21,7 @@ import {
   type Withdrawal,
 } from '../adapters/saga-repository.js';
 import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
-import { TOPICS } from './events.js';
+import { TOPICS } from '@dbay/contracts';
 import type { SagaContext } from './ports.js';
 
 /** How many candidates one batch-building pass looks at. */
@@ -167,7 +167,7 @@ async function createBatch(
     );
   }
   await ctx.publish(trx, {
-    topic: TOPICS.signingRequested,
+    topic: TOPICS.withdrawalSigningRequested,
     key: batchId,
     correlationId,
     causationId: null,

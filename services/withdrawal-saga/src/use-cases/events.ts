@@ -1,39 +1,21 @@
 /**
- * The events the saga produces, one builder each, so every payload matches its schema in schemas/.
- * Amounts are integer koinu strings (CONVENTIONS.md); Kafka key = withdrawal id.
+ * The events the saga produces, one builder each; OutgoingEvent types every payload by its topic's
+ * contract (@dbay/contracts, from schemas/). Amounts are integer koinu strings (CONVENTIONS.md); Kafka
+ * key = withdrawal id.
  */
+import { TOPICS } from '@dbay/contracts';
 import type { FraudReason } from '../domain/fraud.js';
 import type { OutgoingEvent } from './ports.js';
 import type { Withdrawal } from '../adapters/saga-repository.js';
 
-export const TOPICS = {
-  requested: 'withdrawal.requested',
-  approved: 'withdrawal.approved',
-  held: 'withdrawal.held',
-  broadcast: 'withdrawal.broadcast',
-  confirmed: 'withdrawal.confirmed',
-  failed: 'withdrawal.failed',
-  signingRequested: 'withdrawal.signing-requested',
-  signed: 'withdrawal.signed',
-  signingRefused: 'withdrawal.signing-refused',
-  depositConfirmed: 'deposit.confirmed',
-  depositReversed: 'deposit.reversed',
-} as const;
-
 type Cause = { causationId: string | null };
 
-function forWithdrawal(
-  topic: string,
-  withdrawal: Withdrawal,
-  cause: Cause,
-  payload: Record<string, unknown>,
-): OutgoingEvent {
+/** Key and flow of a withdrawal's event: keyed by the withdrawal id, in the withdrawal's flow. */
+function routedBy(withdrawal: Withdrawal, cause: Cause) {
   return {
-    topic,
     key: withdrawal.withdrawalId,
     correlationId: withdrawal.correlationId,
     causationId: cause.causationId,
-    payload,
   };
 }
 
@@ -43,14 +25,18 @@ export function approvedEvent(
   reviewer: string | null,
   at: Date,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.approved, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    approvedBy,
-    reviewer,
-    approvedAt: at.toISOString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalApproved,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      approvedBy,
+      reviewer,
+      approvedAt: at.toISOString(),
+    },
+  };
 }
 
 export function heldEvent(
@@ -59,23 +45,36 @@ export function heldEvent(
   reasons: FraudReason[],
   releaseAt: Date | null,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.held, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    holdKind,
-    reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
-    releaseAt: releaseAt?.toISOString() ?? null,
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalHeld,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      holdKind,
+      reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
+      releaseAt: releaseAt?.toISOString() ?? null,
+    },
+  };
 }
 
-export function failedEvent(withdrawal: Withdrawal, reasonCode: string, reason: string, cause: Cause) {
-  return forWithdrawal(TOPICS.failed, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    reasonCode,
-    reason,
-  });
+export function failedEvent(
+  withdrawal: Withdrawal,
+  reasonCode: string,
+  reason: string,
+  cause: Cause,
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalFailed,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      reasonCode,
+      reason,
+    },
+  };
 }
 
 export function broadcastEvent(
@@ -85,16 +84,20 @@ export function broadcastEvent(
   withdrawalsInTransaction: number,
   at: Date,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.broadcast, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    txid,
-    batchId,
-    withdrawalsInTransaction,
-    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
-    broadcastAt: at.toISOString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalBroadcast,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      txid,
+      batchId,
+      withdrawalsInTransaction,
+      minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+      broadcastAt: at.toISOString(),
+    },
+  };
 }
 
 export function confirmedEvent(
@@ -104,14 +107,18 @@ export function confirmedEvent(
   blockHeight: number,
   confirmations: number,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.confirmed, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    txid,
-    blockHash,
-    blockHeight,
-    confirmations,
-    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalConfirmed,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      txid,
+      blockHash,
+      blockHeight,
+      confirmations,
+      minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseKoinu, MoneyError } from '@dbay/money';
 import { validateAddress, SOFT_DUST_LIMIT_KOINU } from '@dbay/dogecoin';
 import { PermanentEventError } from '@dbay/platform';
+import { PAYLOAD_SCHEMAS, TOPICS, type WithdrawalRequestedPayload } from '@dbay/contracts';
 import { decideFraud } from '../domain/fraud.js';
 import type { InitialStatus } from '../domain/withdrawal.js';
 import {
@@ -21,13 +22,11 @@ import { scriptHexForAddress } from '../adapters/psbt.js';
 import { approvedEvent, failedEvent, heldEvent } from './events.js';
 import type { SagaContext } from './ports.js';
 
-const requestedPayload = z.object({
+/** The contract's payload with the saga's limits on ids and addresses. */
+const requestedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalRequested].extend({
   withdrawalId: z.string().min(1).max(100),
   userId: z.string().min(1).max(100),
   destinationAddress: z.string().max(100),
-  amountKoinu: z.string(),
-  networkFeeKoinu: z.string(),
-  requestedAt: z.string(),
 });
 
 export interface RequestCause {
@@ -58,20 +57,20 @@ function parseAmounts(
 export async function receiveWithdrawalRequest(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: WithdrawalRequestedPayload,
   cause: RequestCause,
 ): Promise<void> {
   const parsed = requestedPayload.safeParse(payload);
   if (!parsed.success)
     throw new MalformedEventError(
-      `withdrawal.requested: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
+      `${TOPICS.withdrawalRequested}: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
     );
   const request = parsed.data;
   if (await findWithdrawal(trx, request.withdrawalId)) return;
 
   const requestedAt = new Date(request.requestedAt);
   if (Number.isNaN(requestedAt.getTime()))
-    throw new MalformedEventError('withdrawal.requested: requestedAt is not a date');
+    throw new MalformedEventError(`${TOPICS.withdrawalRequested}: requestedAt is not a date`);
   const amounts = parseAmounts(request.amountKoinu, request.networkFeeKoinu);
   const address = validateAddress(request.destinationAddress, ctx.network);
   const base = {
