@@ -4,11 +4,10 @@
  * the findings that were recorded. Findings are written in batches to keep memory flat.
  */
 import type { Knex } from 'knex';
-import { enqueueEvent } from '@dbay/platform';
+import { enqueueTopicEvent, TOPICS } from '@dbay/contracts';
 import type { Finding } from '../domain/findings.js';
 
 export const FINDINGS_BATCH_SIZE = 500;
-export const DISCREPANCY_TOPIC = 'reconciliation.discrepancy';
 
 export class FindingSink {
   private buffer: Finding[] = [];
@@ -41,8 +40,8 @@ export class FindingSink {
       }));
       await trx('findings').insert(rows);
       for (const row of rows) {
-        await enqueueEvent(trx, {
-          topic: DISCREPANCY_TOPIC,
+        await enqueueTopicEvent(trx, {
+          topic: TOPICS.reconciliationDiscrepancy,
           key: row.subject_id,
           correlationId: this.runId,
           payload: {
