@@ -117,12 +117,12 @@ export function renderDecoders(topics: ContractTopic[]): string {
   const nested = collectNamedTypes(topics);
   const nestedSchemas = [...nested.values()].map(({ type }) => {
     const name = type.name.name;
-    return `export const ${lowerFirst(name)}Schema = ${zodSchema(type, false, true)} satisfies z.ZodType<${name}>;`;
+    return `const ${lowerFirst(name)}Schema = ${zodSchema(type, false, true)} satisfies z.ZodType<${name}>;`;
   });
   const perTopic = topics.map(({ topic, payload }) => {
     const names = topicNames(topic);
     return `/** The \`${topic}\` payload record, field for field as the platform's codec decodes it. */
-export const ${names.schema} = ${recordSchema(payload.fields)} satisfies z.ZodType<${names.payloadType}>;
+const ${names.schema} = ${recordSchema(payload.fields)} satisfies z.ZodType<${names.payloadType}>;
 
 /** Decodes a \`${topic}\` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
 export function ${names.decoder}(payload: unknown): ${names.payloadType} {

@@ -21,7 +21,7 @@ export function decodePayload<T extends Topic>(topic: T, payload: unknown): Topi
 }
 
 /** The event with its payload decoded as `topic`'s. */
-export function decodeEvent<T extends Topic>(topic: T, event: EventMessage): EventMessage<TopicPayload<T>> {
+function decodeEvent<T extends Topic>(topic: T, event: EventMessage): EventMessage<TopicPayload<T>> {
   return { envelope: event.envelope, payload: decodePayload(topic, event.payload) };
 }
 

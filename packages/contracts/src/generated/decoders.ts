@@ -49,19 +49,19 @@ import type {
 } from './payloads.js';
 import { TOPICS, type Topic } from './topics.js';
 
-export const fraudReasonSchema = z.object({
+const fraudReasonSchema = z.object({
   code: z.string(),
   message: z.string(),
 }) satisfies z.ZodType<FraudReason>;
 
-export const withdrawalToSignSchema = z.object({
+const withdrawalToSignSchema = z.object({
   withdrawalId: z.string(),
   destinationAddress: z.string(),
   amountKoinu: z.string(),
 }) satisfies z.ZodType<WithdrawalToSign>;
 
 /** The `balance.changed` payload record, field for field as the platform's codec decodes it. */
-export const balanceChangedPayloadSchema = z.object({
+const balanceChangedPayloadSchema = z.object({
   userId: z.string(),
   availableKoinu: z.string(),
   lockedKoinu: z.string(),
@@ -78,7 +78,7 @@ export function decodeBalanceChanged(payload: unknown): BalanceChangedPayload {
 }
 
 /** The `bid.command-failed` payload record, field for field as the platform's codec decodes it. */
-export const bidCommandFailedPayloadSchema = z.object({
+const bidCommandFailedPayloadSchema = z.object({
   auctionId: z.string(),
   userId: z.string(),
   command: z.string(),
@@ -93,7 +93,7 @@ export function decodeBidCommandFailed(payload: unknown): BidCommandFailedPayloa
 }
 
 /** The `bid.convert-requested` payload record, field for field as the platform's codec decodes it. */
-export const bidConvertRequestedPayloadSchema = z.object({
+const bidConvertRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   auctionId: z.string(),
   userId: z.string(),
@@ -109,7 +109,7 @@ export function decodeBidConvertRequested(payload: unknown): BidConvertRequested
 }
 
 /** The `bid.converted` payload record, field for field as the platform's codec decodes it. */
-export const bidConvertedPayloadSchema = z.object({
+const bidConvertedPayloadSchema = z.object({
   auctionId: z.string(),
   userId: z.string(),
   orderId: z.string(),
@@ -126,7 +126,7 @@ export function decodeBidConverted(payload: unknown): BidConvertedPayload {
 }
 
 /** The `bid.lock-failed` payload record, field for field as the platform's codec decodes it. */
-export const bidLockFailedPayloadSchema = z.object({
+const bidLockFailedPayloadSchema = z.object({
   auctionId: z.string(),
   userId: z.string(),
   amountKoinu: z.string(),
@@ -140,7 +140,7 @@ export function decodeBidLockFailed(payload: unknown): BidLockFailedPayload {
 }
 
 /** The `bid.lock-requested` payload record, field for field as the platform's codec decodes it. */
-export const bidLockRequestedPayloadSchema = z.object({
+const bidLockRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   auctionId: z.string(),
   userId: z.string(),
@@ -153,7 +153,7 @@ export function decodeBidLockRequested(payload: unknown): BidLockRequestedPayloa
 }
 
 /** The `bid.locked` payload record, field for field as the platform's codec decodes it. */
-export const bidLockedPayloadSchema = z.object({
+const bidLockedPayloadSchema = z.object({
   auctionId: z.string(),
   userId: z.string(),
   amountKoinu: z.string(),
@@ -166,7 +166,7 @@ export function decodeBidLocked(payload: unknown): BidLockedPayload {
 }
 
 /** The `bid.unlock-requested` payload record, field for field as the platform's codec decodes it. */
-export const bidUnlockRequestedPayloadSchema = z.object({
+const bidUnlockRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   auctionId: z.string(),
   userId: z.string(),
@@ -178,7 +178,7 @@ export function decodeBidUnlockRequested(payload: unknown): BidUnlockRequestedPa
 }
 
 /** The `bid.unlocked` payload record, field for field as the platform's codec decodes it. */
-export const bidUnlockedPayloadSchema = z.object({
+const bidUnlockedPayloadSchema = z.object({
   auctionId: z.string(),
   userId: z.string(),
   amountKoinu: z.string(),
@@ -190,7 +190,7 @@ export function decodeBidUnlocked(payload: unknown): BidUnlockedPayload {
 }
 
 /** The `deposit-address.assigned` payload record, field for field as the platform's codec decodes it. */
-export const depositAddressAssignedPayloadSchema = z.object({
+const depositAddressAssignedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   derivationPath: z.string(),
@@ -203,7 +203,7 @@ export function decodeDepositAddressAssigned(payload: unknown): DepositAddressAs
 }
 
 /** The `deposit.confirmations-changed` payload record, field for field as the platform's codec decodes it. */
-export const depositConfirmationsChangedPayloadSchema = z.object({
+const depositConfirmationsChangedPayloadSchema = z.object({
   userId: z.string(),
   txid: z.string(),
   vout: z.int32(),
@@ -218,7 +218,7 @@ export function decodeDepositConfirmationsChanged(payload: unknown): DepositConf
 }
 
 /** The `deposit.confirmed` payload record, field for field as the platform's codec decodes it. */
-export const depositConfirmedPayloadSchema = z.object({
+const depositConfirmedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   derivationPath: z.string(),
@@ -237,7 +237,7 @@ export function decodeDepositConfirmed(payload: unknown): DepositConfirmedPayloa
 }
 
 /** The `deposit.credited` payload record, field for field as the platform's codec decodes it. */
-export const depositCreditedPayloadSchema = z.object({
+const depositCreditedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   txid: z.string(),
@@ -253,7 +253,7 @@ export function decodeDepositCredited(payload: unknown): DepositCreditedPayload 
 }
 
 /** The `deposit.detected` payload record, field for field as the platform's codec decodes it. */
-export const depositDetectedPayloadSchema = z.object({
+const depositDetectedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   txid: z.string(),
@@ -270,7 +270,7 @@ export function decodeDepositDetected(payload: unknown): DepositDetectedPayload 
 }
 
 /** The `deposit.reorg-detected` payload record, field for field as the platform's codec decodes it. */
-export const depositReorgDetectedPayloadSchema = z.object({
+const depositReorgDetectedPayloadSchema = z.object({
   network: z.string(),
   forkHeight: z.int().min(-9007199254740990).max(9007199254740990),
   forkBlockHash: z.string().nullable().default(null),
@@ -289,7 +289,7 @@ export function decodeDepositReorgDetected(payload: unknown): DepositReorgDetect
 }
 
 /** The `deposit.reversal-flagged` payload record, field for field as the platform's codec decodes it. */
-export const depositReversalFlaggedPayloadSchema = z.object({
+const depositReversalFlaggedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   txid: z.string(),
@@ -306,7 +306,7 @@ export function decodeDepositReversalFlagged(payload: unknown): DepositReversalF
 }
 
 /** The `deposit.reversed` payload record, field for field as the platform's codec decodes it. */
-export const depositReversedPayloadSchema = z.object({
+const depositReversedPayloadSchema = z.object({
   userId: z.string(),
   address: z.string(),
   txid: z.string(),
@@ -322,7 +322,7 @@ export function decodeDepositReversed(payload: unknown): DepositReversedPayload 
 }
 
 /** The `escrow.command-failed` payload record, field for field as the platform's codec decodes it. */
-export const escrowCommandFailedPayloadSchema = z.object({
+const escrowCommandFailedPayloadSchema = z.object({
   orderId: z.string(),
   command: z.string(),
   reasonCode: z.string(),
@@ -335,7 +335,7 @@ export function decodeEscrowCommandFailed(payload: unknown): EscrowCommandFailed
 }
 
 /** The `escrow.dispute-requested` payload record, field for field as the platform's codec decodes it. */
-export const escrowDisputeRequestedPayloadSchema = z.object({
+const escrowDisputeRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   orderId: z.string(),
   reason: z.string(),
@@ -347,7 +347,7 @@ export function decodeEscrowDisputeRequested(payload: unknown): EscrowDisputeReq
 }
 
 /** The `escrow.dispute-resolution-requested` payload record, field for field as the platform's codec decodes it. */
-export const escrowDisputeResolutionRequestedPayloadSchema = z.object({
+const escrowDisputeResolutionRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   orderId: z.string(),
   outcome: z.string(),
@@ -365,7 +365,7 @@ export function decodeEscrowDisputeResolutionRequested(
 }
 
 /** The `escrow.disputed` payload record, field for field as the platform's codec decodes it. */
-export const escrowDisputedPayloadSchema = z.object({
+const escrowDisputedPayloadSchema = z.object({
   orderId: z.string(),
   escrowId: z.string(),
   buyerId: z.string(),
@@ -380,7 +380,7 @@ export function decodeEscrowDisputed(payload: unknown): EscrowDisputedPayload {
 }
 
 /** The `escrow.lock-failed` payload record, field for field as the platform's codec decodes it. */
-export const escrowLockFailedPayloadSchema = z.object({
+const escrowLockFailedPayloadSchema = z.object({
   orderId: z.string(),
   buyerId: z.string(),
   amountKoinu: z.string(),
@@ -394,7 +394,7 @@ export function decodeEscrowLockFailed(payload: unknown): EscrowLockFailedPayloa
 }
 
 /** The `escrow.lock-requested` payload record, field for field as the platform's codec decodes it. */
-export const escrowLockRequestedPayloadSchema = z.object({
+const escrowLockRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   orderId: z.string(),
   buyerId: z.string(),
@@ -409,7 +409,7 @@ export function decodeEscrowLockRequested(payload: unknown): EscrowLockRequested
 }
 
 /** The `escrow.locked` payload record, field for field as the platform's codec decodes it. */
-export const escrowLockedPayloadSchema = z.object({
+const escrowLockedPayloadSchema = z.object({
   orderId: z.string(),
   escrowId: z.string(),
   buyerId: z.string(),
@@ -426,7 +426,7 @@ export function decodeEscrowLocked(payload: unknown): EscrowLockedPayload {
 }
 
 /** The `escrow.refund-requested` payload record, field for field as the platform's codec decodes it. */
-export const escrowRefundRequestedPayloadSchema = z.object({
+const escrowRefundRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   orderId: z.string(),
 }) satisfies z.ZodType<EscrowRefundRequestedPayload>;
@@ -437,7 +437,7 @@ export function decodeEscrowRefundRequested(payload: unknown): EscrowRefundReque
 }
 
 /** The `escrow.refunded` payload record, field for field as the platform's codec decodes it. */
-export const escrowRefundedPayloadSchema = z.object({
+const escrowRefundedPayloadSchema = z.object({
   orderId: z.string(),
   escrowId: z.string(),
   buyerId: z.string(),
@@ -450,7 +450,7 @@ export function decodeEscrowRefunded(payload: unknown): EscrowRefundedPayload {
 }
 
 /** The `escrow.release-requested` payload record, field for field as the platform's codec decodes it. */
-export const escrowReleaseRequestedPayloadSchema = z.object({
+const escrowReleaseRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   orderId: z.string(),
 }) satisfies z.ZodType<EscrowReleaseRequestedPayload>;
@@ -461,7 +461,7 @@ export function decodeEscrowReleaseRequested(payload: unknown): EscrowReleaseReq
 }
 
 /** The `escrow.released` payload record, field for field as the platform's codec decodes it. */
-export const escrowReleasedPayloadSchema = z.object({
+const escrowReleasedPayloadSchema = z.object({
   orderId: z.string(),
   escrowId: z.string(),
   buyerId: z.string(),
@@ -477,7 +477,7 @@ export function decodeEscrowReleased(payload: unknown): EscrowReleasedPayload {
 }
 
 /** The `reconciliation.discrepancy` payload record, field for field as the platform's codec decodes it. */
-export const reconciliationDiscrepancyPayloadSchema = z.object({
+const reconciliationDiscrepancyPayloadSchema = z.object({
   runId: z.string(),
   sequence: z.int32(),
   check: z.string(),
@@ -494,7 +494,7 @@ export function decodeReconciliationDiscrepancy(payload: unknown): Reconciliatio
 }
 
 /** The `withdrawal.approved` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalApprovedPayloadSchema = z.object({
+const withdrawalApprovedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   approvedBy: z.string(),
@@ -508,7 +508,7 @@ export function decodeWithdrawalApproved(payload: unknown): WithdrawalApprovedPa
 }
 
 /** The `withdrawal.broadcast` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalBroadcastPayloadSchema = z.object({
+const withdrawalBroadcastPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   txid: z.string(),
@@ -524,7 +524,7 @@ export function decodeWithdrawalBroadcast(payload: unknown): WithdrawalBroadcast
 }
 
 /** The `withdrawal.confirmed` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalConfirmedPayloadSchema = z.object({
+const withdrawalConfirmedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   txid: z.string(),
@@ -540,7 +540,7 @@ export function decodeWithdrawalConfirmed(payload: unknown): WithdrawalConfirmed
 }
 
 /** The `withdrawal.failed` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalFailedPayloadSchema = z.object({
+const withdrawalFailedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   reasonCode: z.string(),
@@ -553,7 +553,7 @@ export function decodeWithdrawalFailed(payload: unknown): WithdrawalFailedPayloa
 }
 
 /** The `withdrawal.finalized` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalFinalizedPayloadSchema = z.object({
+const withdrawalFinalizedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   txid: z.string(),
@@ -569,7 +569,7 @@ export function decodeWithdrawalFinalized(payload: unknown): WithdrawalFinalized
 }
 
 /** The `withdrawal.held` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalHeldPayloadSchema = z.object({
+const withdrawalHeldPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   holdKind: z.string(),
@@ -583,7 +583,7 @@ export function decodeWithdrawalHeld(payload: unknown): WithdrawalHeldPayload {
 }
 
 /** The `withdrawal.released` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalReleasedPayloadSchema = z.object({
+const withdrawalReleasedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   amountKoinu: z.string(),
@@ -598,7 +598,7 @@ export function decodeWithdrawalReleased(payload: unknown): WithdrawalReleasedPa
 }
 
 /** The `withdrawal.requested` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalRequestedPayloadSchema = z.object({
+const withdrawalRequestedPayloadSchema = z.object({
   withdrawalId: z.string(),
   userId: z.string(),
   destinationAddress: z.string(),
@@ -613,7 +613,7 @@ export function decodeWithdrawalRequested(payload: unknown): WithdrawalRequested
 }
 
 /** The `withdrawal.signed` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalSignedPayloadSchema = z.object({
+const withdrawalSignedPayloadSchema = z.object({
   requestId: z.string(),
   withdrawalIds: z.array(z.string()),
   txid: z.string(),
@@ -629,7 +629,7 @@ export function decodeWithdrawalSigned(payload: unknown): WithdrawalSignedPayloa
 }
 
 /** The `withdrawal.signing-refused` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalSigningRefusedPayloadSchema = z.object({
+const withdrawalSigningRefusedPayloadSchema = z.object({
   requestId: z.string(),
   withdrawalIds: z.array(z.string()),
   reasonCode: z.string(),
@@ -642,7 +642,7 @@ export function decodeWithdrawalSigningRefused(payload: unknown): WithdrawalSign
 }
 
 /** The `withdrawal.signing-requested` payload record, field for field as the platform's codec decodes it. */
-export const withdrawalSigningRequestedPayloadSchema = z.object({
+const withdrawalSigningRequestedPayloadSchema = z.object({
   requestId: z.string(),
   psbtBase64: z.string(),
   inputDerivationPaths: z.array(z.string()),
