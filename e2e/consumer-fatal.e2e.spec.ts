@@ -17,6 +17,7 @@ import {
   waitFor,
   type ServiceName,
 } from '@dbay/testing';
+import { TOPICS } from '@dbay/contracts';
 
 const stack = stackEndpoints();
 const OCCUPIER_PROTOCOL = 'DbayGroupOccupier';
@@ -44,10 +45,10 @@ const occupierAssigner: PartitionAssigner = () => ({
 
 /** One topic each service consumes: the occupier subscribes to it so its member is a real one. */
 const CONSUMERS: Partial<Record<ServiceName, string>> = {
-  wallet: 'escrow.lock-requested',
-  'deposit-watcher': 'deposit-address.assigned',
-  'withdrawal-saga': 'withdrawal.requested',
-  signer: 'withdrawal.signing-requested',
+  wallet: TOPICS.escrowLockRequested,
+  'deposit-watcher': TOPICS.depositAddressAssigned,
+  'withdrawal-saga': TOPICS.withdrawalRequested,
+  signer: TOPICS.withdrawalSigningRequested,
 };
 
 async function occupyGroup(groupId: string, topic: string): Promise<Consumer> {

@@ -29,6 +29,7 @@ import {
   watcherMetric,
   type WalletUser,
 } from './deposit-support.js';
+import { TOPICS } from '@dbay/contracts';
 
 describe('deposits end to end (stack)', function () {
   this.timeout(180_000);
@@ -55,11 +56,11 @@ describe('deposits end to end (stack)', function () {
     const user = await newWalletUser();
     await addressWatched(user);
     const { txid } = await control.fund([{ address: user.address, amount: '250.12345678' }]);
-    await waitFor(() => collector.of(user.userId, 'deposit.detected').length > 0, {
+    await waitFor(() => collector.of(user.userId, TOPICS.depositDetected).length > 0, {
       timeoutMs: 30_000,
-      description: 'deposit.detected',
+      description: TOPICS.depositDetected,
     });
-    expect(collector.of(user.userId, 'deposit.detected')[0]!.event.payload).to.include({
+    expect(collector.of(user.userId, TOPICS.depositDetected)[0]!.event.payload).to.include({
       txid,
       confirmations: 0,
       amountKoinu: '25012345678',
@@ -70,7 +71,7 @@ describe('deposits end to end (stack)', function () {
     await waitFor(
       () =>
         collector
-          .of(user.userId, 'deposit.confirmations-changed')
+          .of(user.userId, TOPICS.depositConfirmationsChanged)
           .some((e) => e.event.payload.confirmations === 5),
       {
         timeoutMs: 30_000,
@@ -87,7 +88,7 @@ describe('deposits end to end (stack)', function () {
     );
     expect((await depositsOf(user.userId)).map((deposit) => deposit.status)).to.deep.equal(['INCOMING']);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(collector.of(user.userId, 'deposit.confirmed')).to.have.length(0);
+    expect(collector.of(user.userId, TOPICS.depositConfirmed)).to.have.length(0);
     expect((await balanceOf(user.userId)).available).to.equal('0.00000000');
 
     await control.mine(1);
@@ -98,7 +99,7 @@ describe('deposits end to end (stack)', function () {
     await control.mine(3);
     await watcherCaughtUp(control);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(collector.of(user.userId, 'deposit.confirmed')).to.have.length(1);
+    expect(collector.of(user.userId, TOPICS.depositConfirmed)).to.have.length(1);
     expect((await balanceOf(user.userId)).available).to.equal('250.12345678');
     const deposits = (await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT');
     expect(deposits).to.have.length(1);
@@ -131,8 +132,8 @@ describe('deposits end to end (stack)', function () {
     await control.mine(2);
     await watcherCaughtUp(control);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(collector.of(bob.userId, 'deposit.confirmed')).to.have.length(3);
-    expect(collector.of(alice.userId, 'deposit.confirmed')).to.have.length(1);
+    expect(collector.of(bob.userId, TOPICS.depositConfirmed)).to.have.length(3);
+    expect(collector.of(alice.userId, TOPICS.depositConfirmed)).to.have.length(1);
     expect((await ledgerOf(bob.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(3);
     const strangerEvents = collector.events.filter((item) => item.event.payload.address === stranger.address);
     expect(strangerEvents).to.deep.equal([]);
@@ -170,7 +171,7 @@ describe('deposits end to end (stack)', function () {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    expect(original.map((item) => item.topic)).to.include('deposit.confirmed');
+    expect(original.map((item) => item.topic)).to.include(TOPICS.depositConfirmed);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect(await balanceOf(user.userId)).to.deep.equal(before);
     expect(await ledgerOf(user.userId)).to.deep.equal(ledgerBefore);
@@ -197,11 +198,11 @@ describe('deposits end to end (stack)', function () {
 
     const reorg = await control.reorg({ depth: 2, blocks: 3, drop: [txid] });
     expect(reorg.dropped).to.include(txid);
-    await waitFor(() => collector.of(user.userId, 'deposit.reversed').length > 0, {
+    await waitFor(() => collector.of(user.userId, TOPICS.depositReversed).length > 0, {
       timeoutMs: 15_000,
-      description: 'deposit.reversed',
+      description: TOPICS.depositReversed,
     });
-    expect(collector.of(user.userId, 'deposit.reversed')[0]!.event.payload).to.include({
+    expect(collector.of(user.userId, TOPICS.depositReversed)[0]!.event.payload).to.include({
       txid,
       wasConfirmed: false,
       amountKoinu: '4200000000',
@@ -215,7 +216,7 @@ describe('deposits end to end (stack)', function () {
     await control.mine(6);
     await watcherCaughtUp(control);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(collector.of(user.userId, 'deposit.confirmed')).to.deep.equal([]);
+    expect(collector.of(user.userId, TOPICS.depositConfirmed)).to.deep.equal([]);
     expect(await balanceOf(user.userId)).to.include({
       available: '0.00000000',
       locked: '0.00000000',
@@ -258,9 +259,9 @@ describe('deposits end to end (stack)', function () {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await balanceOf(user.userId)).to.include({ available: '31.50000000' });
     expect((await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(1);
-    expect(distinctEvents(user.userId, 'deposit.detected')).to.equal(1);
-    expect(distinctEvents(user.userId, 'deposit.confirmed')).to.equal(1);
-    expect(collector.of(user.userId, 'deposit.confirmed')[0]!.event.payload).to.include({
+    expect(distinctEvents(user.userId, TOPICS.depositDetected)).to.equal(1);
+    expect(distinctEvents(user.userId, TOPICS.depositConfirmed)).to.equal(1);
+    expect(collector.of(user.userId, TOPICS.depositConfirmed)[0]!.event.payload).to.include({
       txid,
       amountKoinu: '3150000000',
     });
@@ -291,7 +292,9 @@ describe('deposits end to end (stack)', function () {
       timeoutMs: 20_000,
       description: 'both credits',
     });
-    const confirmed = collector.of(user.userId, 'deposit.confirmed').map((item) => item.event.payload.txid);
+    const confirmed = collector
+      .of(user.userId, TOPICS.depositConfirmed)
+      .map((item) => item.event.payload.txid);
     expect(confirmed).to.have.members([mined.txid, pending.txid]);
     expect((await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(2);
   });
@@ -315,12 +318,12 @@ describe('deposits end to end (stack)', function () {
       intervalMs: 100,
       description: 'a malformed answer to be counted',
     });
-    const detected = (): number => collector.of(user.userId, 'deposit.detected').length;
+    const detected = (): number => collector.of(user.userId, TOPICS.depositDetected).length;
     expect(detected(), 'nothing decided from garbage').to.equal(0);
 
     // The fault ends by itself; the same process picks the block up (after its breaker closes).
-    await waitFor(() => detected() > 0, { timeoutMs: 20_000, description: 'deposit.detected' });
-    expect(collector.of(user.userId, 'deposit.detected')[0]!.event.payload).to.include({
+    await waitFor(() => detected() > 0, { timeoutMs: 20_000, description: TOPICS.depositDetected });
+    expect(collector.of(user.userId, TOPICS.depositDetected)[0]!.event.payload).to.include({
       txid,
       blockHash: block,
       amountKoinu: '1300000000',
@@ -347,8 +350,8 @@ describe('deposits end to end (stack)', function () {
       timeoutMs: 20_000,
       description: 'the credit',
     });
-    expect(distinctEvents(user.userId, 'deposit.detected')).to.equal(1);
-    expect(distinctEvents(user.userId, 'deposit.confirmed')).to.equal(1);
+    expect(distinctEvents(user.userId, TOPICS.depositDetected)).to.equal(1);
+    expect(distinctEvents(user.userId, TOPICS.depositConfirmed)).to.equal(1);
     expect((await ledgerOf(user.userId)).filter((entry) => entry.entryType === 'DEPOSIT')).to.have.length(1);
   });
 });

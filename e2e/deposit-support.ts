@@ -15,12 +15,13 @@ import { pino } from 'pino';
 import { createKafka, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
 import { dogecoinRpcPassword, stackEndpoints, waitFor } from '@dbay/testing';
 import { RegtestControl } from '@dbay/testing';
+import { TOPICS } from '@dbay/contracts';
 
 export const DEPOSIT_TOPICS = [
-  'deposit.detected',
-  'deposit.confirmations-changed',
-  'deposit.confirmed',
-  'deposit.reversed',
+  TOPICS.depositDetected,
+  TOPICS.depositConfirmationsChanged,
+  TOPICS.depositConfirmed,
+  TOPICS.depositReversed,
 ] as const;
 
 export function chainControl(): RegtestControl {

@@ -30,17 +30,18 @@ import {
   waitForSagaStatus,
   waitUntil,
 } from './withdrawal-support.js';
+import { TOPICS } from '@dbay/contracts';
 
 const WITHDRAWAL_TOPICS = [
-  'withdrawal.requested',
-  'withdrawal.approved',
-  'withdrawal.held',
-  'withdrawal.signing-requested',
-  'withdrawal.signed',
-  'withdrawal.signing-refused',
-  'withdrawal.broadcast',
-  'withdrawal.confirmed',
-  'withdrawal.failed',
+  TOPICS.withdrawalRequested,
+  TOPICS.withdrawalApproved,
+  TOPICS.withdrawalHeld,
+  TOPICS.withdrawalSigningRequested,
+  TOPICS.withdrawalSigned,
+  TOPICS.withdrawalSigningRefused,
+  TOPICS.withdrawalBroadcast,
+  TOPICS.withdrawalConfirmed,
+  TOPICS.withdrawalFailed,
 ];
 
 function newDestination(): { address: string; scriptHex: string } {
@@ -57,7 +58,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   async function request(amountDoge: string, destination = newDestination().address, userId = randomUUID()) {
     const withdrawalId = randomUUID();
     await bus.produce(
-      'withdrawal.requested',
+      TOPICS.withdrawalRequested,
       withdrawalId,
       {
         withdrawalId,
@@ -75,7 +76,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   /** Mines until the saga reports the withdrawal confirmed; returns the withdrawal.confirmed event payload. */
   async function mineToConfirmation(withdrawalId: string) {
     await chain.mine(6);
-    const confirmed = await bus.waitForEvent('withdrawal.confirmed', withdrawalId, 60_000);
+    const confirmed = await bus.waitForEvent(TOPICS.withdrawalConfirmed, withdrawalId, 60_000);
     return confirmed.event.payload;
   }
 
@@ -104,11 +105,11 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const heightBefore = await chain.height();
     const destination = newDestination();
     const { withdrawalId } = await request('12.34567891', destination.address);
-    const held = await bus.waitForEvent('withdrawal.held', withdrawalId);
+    const held = await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
     expect(held.event.payload).to.include({ holdKind: 'COOL_DOWN' });
-    const approved = await bus.waitForEvent('withdrawal.approved', withdrawalId);
+    const approved = await bus.waitForEvent(TOPICS.withdrawalApproved, withdrawalId);
     expect(approved.event.payload).to.include({ approvedBy: 'COOL_DOWN_ELAPSED' });
-    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+    const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload;
     const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
     expect(payments).to.deep.equal([
       { txid: broadcast.txid, vout: payments[0]!.vout, valueKoinu: 1_234_567_891n },
@@ -131,7 +132,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const heightBefore = await chain.height();
     const destination = newDestination();
     const { withdrawalId } = await request('1500', destination.address);
-    const held = (await bus.waitForEvent('withdrawal.held', withdrawalId)).event.payload;
+    const held = (await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId)).event.payload;
     expect(held.holdKind).to.equal('REVIEW');
     expect((held.reasons as { code: string }[]).map((r) => r.code)).to.include('FRAUD_SINGLE_AMOUNT_HOLD');
     const list = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
@@ -154,7 +155,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     );
     expect(again.status).to.equal(409);
     expect(again.body.error.code).to.equal('WITHDRAWAL_NOT_UNDER_REVIEW');
-    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+    const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload;
     const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
     expect(payments.map((p) => p.valueKoinu)).to.deep.equal([1500n * DOGE]);
     expect((await mineToConfirmation(withdrawalId)).txid).to.equal(broadcast.txid);
@@ -164,14 +165,14 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const heightBefore = await chain.height();
     const destination = newDestination();
     const { withdrawalId } = await request('2000', destination.address);
-    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
     const rejected = await sagaApi<{ withdrawal: { status: string } }>(
       'POST',
       `/internal/withdrawals/${withdrawalId}/reject`,
       { note: 'unknown destination' },
     );
     expect(rejected.status).to.equal(200);
-    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId)).event.payload;
+    const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId)).event.payload;
     expect(failed).to.include({ reasonCode: 'WITHDRAWAL_REJECTED_IN_REVIEW' });
     expect(String(failed.reason)).to.contain('unknown destination');
     expect((await sagaWithdrawal(db, withdrawalId))!.batch_id).to.equal(null);
@@ -180,9 +181,9 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
 
   it('returns the funds with the signer reason when the signer refuses, and frees the reserved coins', async () => {
     const { withdrawalId } = await request('150000');
-    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
     expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
-    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 90_000)).event.payload;
+    const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 90_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
     expect(String(failed.reason)).to.match(/^SIGNER_[A-Z_]+: /);
     const refusedBatch = await db('withdrawal_saga.batches')
@@ -199,8 +200,8 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const destination = newDestination();
     const within = await request('1001', destination.address);
     const over = await request('150000');
-    await bus.waitForEvent('withdrawal.held', within.withdrawalId);
-    await bus.waitForEvent('withdrawal.held', over.withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, within.withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, over.withdrawalId);
     // Approved together, they fall into one batching window and so into one signing request.
     const approvals = await Promise.all(
       [within, over].map(({ withdrawalId }) =>
@@ -208,9 +209,9 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       ),
     );
     expect(approvals.map((answer) => answer.status)).to.deep.equal([200, 200]);
-    const failed = (await bus.waitForEvent('withdrawal.failed', over.withdrawalId, 90_000)).event.payload;
+    const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, over.withdrawalId, 90_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
-    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', within.withdrawalId, 90_000)).event
+    const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, within.withdrawalId, 90_000)).event
       .payload;
     expect(broadcast.withdrawalsInTransaction).to.equal(1);
     const batchesOf = async (withdrawalId: string) =>
@@ -230,7 +231,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       .first<{ status: string; refusal_code: string }>();
     expect(shared.status).to.equal('REFUSED');
     expect(ownBatchId).to.equal(broadcast.batchId);
-    expect(bus.events('withdrawal.failed', within.withdrawalId)).to.deep.equal([]);
+    expect(bus.events(TOPICS.withdrawalFailed, within.withdrawalId)).to.deep.equal([]);
     const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
     expect(payments.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[broadcast.txid, 1001n * DOGE]]);
   });
@@ -239,10 +240,10 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const invalid = await request('10', 'DBus3bamQjgJULBJtYXpEzDWQRwF5iwxgC');
     const dust = await request('0.001');
     expect(
-      (await bus.waitForEvent('withdrawal.failed', invalid.withdrawalId)).event.payload.reasonCode,
+      (await bus.waitForEvent(TOPICS.withdrawalFailed, invalid.withdrawalId)).event.payload.reasonCode,
     ).to.equal('WITHDRAWAL_ADDRESS_INVALID');
     expect(
-      (await bus.waitForEvent('withdrawal.failed', dust.withdrawalId)).event.payload.reasonCode,
+      (await bus.waitForEvent(TOPICS.withdrawalFailed, dust.withdrawalId)).event.payload.reasonCode,
     ).to.equal('WITHDRAWAL_AMOUNT_BELOW_DUST');
     expect((await sagaWithdrawal(db, dust.withdrawalId))!.batch_id).to.equal(null);
   });
@@ -292,12 +293,12 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const second = newDestination();
     const a = await request('3', first.address);
     const b = await request('4', second.address);
-    const broadcastA = (await bus.waitForEvent('withdrawal.broadcast', a.withdrawalId)).event.payload;
-    const broadcastB = (await bus.waitForEvent('withdrawal.broadcast', b.withdrawalId)).event.payload;
+    const broadcastA = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, a.withdrawalId)).event.payload;
+    const broadcastB = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, b.withdrawalId)).event.payload;
     expect(broadcastA.txid).to.equal(broadcastB.txid);
     expect(broadcastA.withdrawalsInTransaction).to.equal(2);
     const confirmedA = await mineToConfirmation(a.withdrawalId);
-    const confirmedB = (await bus.waitForEvent('withdrawal.confirmed', b.withdrawalId)).event.payload;
+    const confirmedB = (await bus.waitForEvent(TOPICS.withdrawalConfirmed, b.withdrawalId)).event.payload;
     expect(confirmedB.txid).to.equal(confirmedA.txid);
     const batch = await db('withdrawal_saga.batches')
       .where({ txid: broadcastA.txid })
@@ -336,15 +337,15 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       // The signed transaction is stored before any broadcast, or not at all.
       expect(batchAtDeath.raw_tx_hex !== null, 'raw transaction stored at death').to.equal(stored);
       await stackScript(['start-service', 'withdrawal-saga']);
-      const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload;
+      const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload;
       expect(broadcast.batchId, 'the batch built before the crash is the one paid').to.equal(row!.batch_id);
       const confirmed = await mineToConfirmation(withdrawalId);
       expect(confirmed.txid).to.equal(broadcast.txid);
       const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
       expect(payments.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[broadcast.txid, 750_000_000n]]);
-      expect(bus.events('withdrawal.confirmed', withdrawalId)).to.have.length(1);
-      expect(bus.events('withdrawal.broadcast', withdrawalId)).to.have.length(1);
-      expect(bus.events('withdrawal.failed', withdrawalId)).to.deep.equal([]);
+      expect(bus.events(TOPICS.withdrawalConfirmed, withdrawalId)).to.have.length(1);
+      expect(bus.events(TOPICS.withdrawalBroadcast, withdrawalId)).to.have.length(1);
+      expect(bus.events(TOPICS.withdrawalFailed, withdrawalId)).to.deep.equal([]);
       const steps = await db('withdrawal_saga.withdrawal_steps')
         .where({ withdrawal_id: withdrawalId })
         .select<{ to_status: string }[]>('to_status');
@@ -365,7 +366,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const amountKoinu = holds + 100_000n * DOGE;
     const { withdrawalId } = await request(formatDoge(amountKoinu));
     // So large an amount is held for review first; approved, it must wait for coins, not fail.
-    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
     expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
     await waitForSagaStatus(db, withdrawalId, 'WAITING_FOR_FUNDS');
     const listed = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
@@ -380,15 +381,15 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     expect(shown.body.withdrawal.status).to.equal('WAITING_FOR_FUNDS');
     // It blocks nobody: a smaller withdrawal requested behind it is paid meanwhile.
     const small = await request('2.5');
-    await bus.waitForEvent('withdrawal.broadcast', small.withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalBroadcast, small.withdrawalId);
     expect((await sagaWithdrawal(db, withdrawalId))!.status).to.equal('WAITING_FOR_FUNDS');
-    expect(bus.events('withdrawal.failed', withdrawalId)).to.deep.equal([]);
+    expect(bus.events(TOPICS.withdrawalFailed, withdrawalId)).to.deep.equal([]);
 
     // Coins arrive: the saga takes it up by itself and sends it to the signer. On this stack the signer
     // refuses any single withdrawal over 100,000 DOGE (SIGNER_MAX_WITHDRAWAL_KOINU), and the shared hot
     // wallet holds far more than that, so the proof ends at the signer's answer, not on chain.
     await fundHotWallet(chain, bus, '150000');
-    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 90_000)).event.payload;
+    const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 90_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
     const steps = await db('withdrawal_saga.withdrawal_steps')
       .where({ withdrawal_id: withdrawalId })
@@ -433,7 +434,9 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const { withdrawalId, destination, txid, rawHex } = await staged('a dropped transaction', async () => {
       const destination = newDestination();
       const { withdrawalId } = await request('7.77', destination.address);
-      const txid = String((await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload.txid);
+      const txid = String(
+        (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload.txid,
+      );
       const rawHex = await chain.rawTransaction(txid);
       try {
         expect((await chain.dropFromMempool(txid)).dropped).to.include(txid);
@@ -464,7 +467,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     expect(confirmed.txid).to.equal(txid);
     const payments = await chain.paymentsTo(destination.scriptHex, heightBefore);
     expect(payments.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[txid, 777_000_000n]]);
-    expect(bus.events('withdrawal.failed', withdrawalId)).to.deep.equal([]);
+    expect(bus.events(TOPICS.withdrawalFailed, withdrawalId)).to.deep.equal([]);
   });
 
   it('fails a dropped transaction that can never confirm (its input is gone) and pays nothing', async () => {
@@ -489,7 +492,9 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       );
       const destination = newDestination();
       const { withdrawalId } = await request(formatDoge(amountKoinu), destination.address);
-      const txid = String((await bus.waitForEvent('withdrawal.broadcast', withdrawalId)).event.payload.txid);
+      const txid = String(
+        (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload.txid,
+      );
       const batch = await db('withdrawal_saga.batches')
         .where({ txid })
         .first<{ inputs: { txid: string; vout: number }[] }>();
@@ -503,7 +508,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       }
       return { withdrawalId, destination, txid };
     });
-    const failed = (await bus.waitForEvent('withdrawal.failed', withdrawalId, 60_000)).event.payload;
+    const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 60_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_DROPPED_BY_NETWORK');
     expect(String(failed.reason)).to.contain(txid);
     expect((await db('withdrawal_saga.batches').where({ txid }).first<{ status: string }>()).status).to.equal(
@@ -512,6 +517,6 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     expect((await sagaWithdrawal(db, withdrawalId))!.status).to.equal('FAILED');
     await chain.mine(1);
     expect(await chain.paymentsTo(destination.scriptHex, heightBefore)).to.deep.equal([]);
-    expect(bus.events('withdrawal.confirmed', withdrawalId)).to.deep.equal([]);
+    expect(bus.events(TOPICS.withdrawalConfirmed, withdrawalId)).to.deep.equal([]);
   });
 });

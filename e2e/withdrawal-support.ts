@@ -28,6 +28,7 @@ import {
 import { deriveAddress, outputScriptForAddress, regtest } from '@dbay/dogecoin';
 import { parseDoge } from '@dbay/money';
 import { kcatDump, kcatProduce, parseKcatDump } from '@dbay/testing';
+import { TOPICS } from '@dbay/contracts';
 
 const run = promisify(execFile);
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -417,7 +418,7 @@ export async function fundHotWallet(
   );
   if (vout < 0) throw new Error(`funding transaction ${funded.txid} does not pay ${derived.address}`);
   const height = await chain.height();
-  await bus.produce('deposit.confirmed', userId, {
+  await bus.produce(TOPICS.depositConfirmed, userId, {
     userId,
     address: derived.address,
     derivationPath: derived.path,

@@ -26,6 +26,7 @@ import {
   waitUntil,
   withdrawalTopics,
 } from './withdrawal-support.js';
+import { TOPICS } from '@dbay/contracts';
 
 const WALLET_URL = 'http://127.0.0.1:7101';
 
@@ -176,7 +177,8 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     const { withdrawalId } = requested.body;
     const held = await user.balance();
     expect(held).to.include({ available: '73.50000000', pending: '26.50000000' });
-    const broadcast = (await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000)).event.payload;
+    const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId, 90_000)).event
+      .payload;
     const paid = await chain.paymentsTo(destination.scriptHex, heightBefore);
     expect(paid.map((p) => [p.txid, p.valueKoinu])).to.deep.equal([[broadcast.txid, 2_550_000_000n]]);
     await chain.mine(6);
@@ -220,8 +222,8 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     const heightBefore = await chain.height();
     const first = (await user.withdraw(approvedDestination.address, '1500')).body.withdrawalId;
     const second = (await user.withdraw(newDestination().address, '2000')).body.withdrawalId;
-    await bus.waitForEvent('withdrawal.held', first);
-    await bus.waitForEvent('withdrawal.held', second);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, first);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, second);
     expect(
       (await sagaApi('POST', `/internal/withdrawals/${first}/approve`, { note: 'known customer' })).status,
     ).to.equal(200);
@@ -230,7 +232,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     ).to.equal(200);
     const refunded = await user.waitForWithdrawal(second, 'FAILED');
     expect(refunded.failureCode).to.equal('WITHDRAWAL_REJECTED_IN_REVIEW');
-    await bus.waitForEvent('withdrawal.broadcast', first, 90_000);
+    await bus.waitForEvent(TOPICS.withdrawalBroadcast, first, 90_000);
     expect(
       (await chain.paymentsTo(approvedDestination.scriptHex, heightBefore)).map((p) => p.valueKoinu),
     ).to.deep.equal([1500n * 100_000_000n]);
@@ -245,11 +247,11 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
   it('refunds with the signer reason when the signer refuses (over its cap)', async () => {
     const user = await fundedUser(chain, '150010');
     const withdrawalId = (await user.withdraw(newDestination().address, '150000')).body.withdrawalId;
-    await bus.waitForEvent('withdrawal.held', withdrawalId);
+    await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
     expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
     const failed = await user.waitForWithdrawal(withdrawalId, 'FAILED');
     expect(failed.failureCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
-    const event = (await bus.waitForEvent('withdrawal.failed', withdrawalId)).event.payload;
+    const event = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId)).event.payload;
     expect(String(event.reason)).to.match(/^SIGNER_[A-Z_]+: /);
     expect(await user.balance()).to.include({ available: '150010.00000000', pending: '0.00000000' });
   });
@@ -266,7 +268,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
       const withdrawalId = (await user.withdraw(destination.address, '10')).body.withdrawalId;
       await waitUntil('the saga to die at its crash point', async () => !(await sagaAlive()), 90_000);
       await stackScript(['start-service', 'withdrawal-saga']);
-      await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000);
+      await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId, 90_000);
       await chain.mine(6);
       await user.waitForWithdrawal(withdrawalId, 'FINALIZED');
       expect(
@@ -294,7 +296,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     expect([a.status, b.status]).to.deep.equal([201, 201]);
     const ids = [a.body.withdrawalId, b.body.withdrawalId];
     const broadcasts = await Promise.all(
-      ids.map(async (id) => (await bus.waitForEvent('withdrawal.broadcast', id, 90_000)).event.payload),
+      ids.map(async (id) => (await bus.waitForEvent(TOPICS.withdrawalBroadcast, id, 90_000)).event.payload),
     );
     expect(broadcasts[0]!.txid, 'both withdrawals in one transaction').to.equal(broadcasts[1]!.txid);
     const txid = String(broadcasts[0]!.txid);
@@ -336,7 +338,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
         inTransaction.map(async ({ withdrawal_id }) =>
           BigInt(
             String(
-              (await bus.waitForEvent('withdrawal.confirmed', withdrawal_id)).event.payload
+              (await bus.waitForEvent(TOPICS.withdrawalConfirmed, withdrawal_id)).event.payload
                 .minerFeeShareKoinu,
             ),
           ),
@@ -347,7 +349,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
       const equalShare = fee / BigInt(shares.length);
       for (const share of shares)
         expect(share === equalShare || share === equalShare + 1n, `share ${share} of ${fee}`).to.equal(true);
-      for (const id of ids) expect(bus.events('withdrawal.confirmed', id)).to.have.length(1);
+      for (const id of ids) expect(bus.events(TOPICS.withdrawalConfirmed, id)).to.have.length(1);
     } finally {
       await db.destroy();
     }
@@ -360,7 +362,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     const heightBefore = await chain.height();
     const destination = newDestination();
     const withdrawalId = (await user.withdraw(destination.address, '10')).body.withdrawalId;
-    await bus.waitForEvent('withdrawal.broadcast', withdrawalId, 90_000);
+    await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId, 90_000);
     await chain.mine(6);
     await user.waitForWithdrawal(withdrawalId, 'FINALIZED');
     const db = sagaDb();
@@ -405,7 +407,7 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
         Promise.resolve(
           bus.seen.some(
             (entry) =>
-              entry.topic === 'withdrawal.finalized' && entry.event.payload.withdrawalId === withdrawalId,
+              entry.topic === TOPICS.withdrawalFinalized && entry.event.payload.withdrawalId === withdrawalId,
           ) || undefined,
         ),
       );
@@ -432,12 +434,12 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
       });
       const groups = {
         'withdrawal-saga': [
-          { topic: 'withdrawal.requested' },
-          { topic: 'withdrawal.signed' },
-          { topic: 'withdrawal.signing-refused' },
+          { topic: TOPICS.withdrawalRequested },
+          { topic: TOPICS.withdrawalSigned },
+          { topic: TOPICS.withdrawalSigningRefused },
         ],
-        wallet: [walletPartitions('withdrawal.confirmed'), walletPartitions('withdrawal.failed')],
-        signer: [{ topic: 'withdrawal.signing-requested' }],
+        wallet: [walletPartitions(TOPICS.withdrawalConfirmed), walletPartitions(TOPICS.withdrawalFailed)],
+        signer: [{ topic: TOPICS.withdrawalSigningRequested }],
       };
       await bus.waitForGroupsCaughtUp(groups, 180_000);
       // Whatever they produced in answer to the copies is published, then consumed in its turn.

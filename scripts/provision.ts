@@ -6,69 +6,22 @@
  *
  * Settings: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (defaults of docs/CONVENTIONS.md).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
-import { z } from 'zod';
+import {
+  DLQ_SUFFIX,
+  DeclarationError,
+  readDeclarations,
+  type DeclaredTopic,
+} from './contracts/declarations.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const schemasDir = path.join(repoRoot, 'schemas');
-const TOPIC_FILE_SUFFIX = '.topic.json';
-const DLQ_SUFFIX = '.dlq';
 const ADMIN_TIMEOUT_MS = 30_000;
 
-/** The declaration format of docs/CONVENTIONS.md; unknown fields are refused so a typo cannot pass. */
-const TopicDeclaration = z.strictObject({
-  partitions: z.number().int().min(1).max(1000),
-  replicationFactor: z.number().int().min(1),
-  key: z.string().min(1),
-  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  producers: z.array(z.string().min(1)),
-  consumers: z.array(z.string().min(1)),
-  doc: z.string().min(1),
-});
-type TopicDeclaration = z.infer<typeof TopicDeclaration>;
-
-interface DeclaredTopic {
-  topic: string;
-  file: string;
-  declaration: TopicDeclaration;
-  schemaFile: string;
-}
-
 class ProvisioningError extends Error {}
-
-async function readDeclarations(): Promise<DeclaredTopic[]> {
-  const files = (await readdir(schemasDir)).filter((file) => file.endsWith(TOPIC_FILE_SUFFIX)).sort();
-  const declared: DeclaredTopic[] = [];
-  for (const name of files) {
-    const file = path.join('schemas', name);
-    const topic = name.slice(0, -TOPIC_FILE_SUFFIX.length);
-    if (!/^[a-zA-Z0-9._-]{1,200}$/.test(topic) || topic.endsWith(DLQ_SUFFIX)) {
-      throw new ProvisioningError(
-        `${file}: "${topic}" is not a legal topic name (or ends with ${DLQ_SUFFIX})`,
-      );
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(await readFile(path.join(repoRoot, file), 'utf8'));
-    } catch (error) {
-      throw new ProvisioningError(`${file}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = TopicDeclaration.safeParse(json);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map(
-        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      );
-      throw new ProvisioningError(`${file}: ${problems.join('; ')}`);
-    }
-    const schemaFile = path.join('schemas', `${topic}.avsc`);
-    declared.push({ topic, file, declaration: parsed.data, schemaFile });
-  }
-  return declared;
-}
 
 async function createMissingTopics(declared: DeclaredTopic[]): Promise<void> {
   const kafka = new Kafka({
@@ -165,7 +118,7 @@ async function setSubjectCompatibility(host: string, subject: string, compatibil
 }
 
 async function main(): Promise<void> {
-  const declared = await readDeclarations();
+  const declared = await readDeclarations(repoRoot);
   if (declared.length === 0) {
     console.log('    no topics declared in schemas/*.topic.json');
     return;
@@ -178,6 +131,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  console.error(error instanceof ProvisioningError ? error.message : error);
+  const expected = error instanceof ProvisioningError || error instanceof DeclarationError;
+  console.error(expected ? error.message : error);
   process.exitCode = 1;
 }

@@ -2,12 +2,14 @@
 # `npm test`: every check and every test tier, in the order that fails cheapest first:
 #
 #   1. prettier --check            formatting of the whole repository
-#   2. eslint --max-warnings 0     typescript-eslint's type-checked rules
-#   3. tsc --noEmit                strict typecheck of every workspace
-#   4. unit tier                   .mocharc.unit.cjs (pure code, no network)
-#   5. stack up                    scripts/stack.sh up: starts what is down, re-runs migrations and
+#   2. contracts:check             @dbay/contracts' generated code and docs/asyncapi.yaml are what
+#                                  schemas/ generates (scripts/generate-contracts.ts --check)
+#   3. eslint --max-warnings 0     typescript-eslint's type-checked rules
+#   4. tsc --noEmit                strict typecheck of every workspace
+#   5. unit tier                   .mocharc.unit.cjs (pure code, no network)
+#   6. stack up                    scripts/stack.sh up: starts what is down, re-runs migrations and
 #                                  provisioning, waits until every part is healthy
-#   6. integration and e2e tier    .mocharc.integration.cjs, against that one running stack
+#   7. integration and e2e tier    .mocharc.integration.cjs, against that one running stack
 #
 # It stops at the first failing step and names it. The stack is left running afterwards, so a second
 # `npm test` (or a single spec run by hand) reuses it; `npm run stack:down` stops it.
@@ -63,6 +65,7 @@ install_prerequisites() {
 
 run_step "prerequisites" install_prerequisites
 run_step "prettier --check" prettier --check --log-level warn .
+run_step "contracts:check" node --import tsx scripts/generate-contracts.ts --check
 run_step "eslint" eslint . --max-warnings 0
 run_step "tsc --noEmit" tsc -p tsconfig.json --noEmit
 run_step "unit tests" mocha --config .mocharc.unit.cjs "$@"

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { buildEnvelope, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
+import { TOPICS } from '@dbay/contracts';
 
 const run = promisify(execFile);
 const READY_TIMEOUT_MS = 90_000;
@@ -141,14 +142,17 @@ export class OrderServiceDriver {
   async start(): Promise<void> {
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: ['escrow.locked', 'escrow.lock-failed'], fromBeginning: false });
+    await this.consumer.subscribe({
+      topics: [TOPICS.escrowLocked, TOPICS.escrowLockFailed],
+      fromBeginning: false,
+    });
     let assigned!: () => void;
     const ready = new Promise<void>((resolve) => (assigned = resolve));
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => assigned());
     await this.consumer.run({
       eachMessage: async ({ topic, message }) => {
         const orderId = message.key?.toString('utf8');
-        if (orderId) this.onAnswer(orderId, topic === 'escrow.locked');
+        if (orderId) this.onAnswer(orderId, topic === TOPICS.escrowLocked);
         return Promise.resolve();
       },
     });
@@ -203,18 +207,18 @@ export class OrderServiceDriver {
         orders.map(async (orderId) => {
           const event: EventMessage = {
             envelope: buildEnvelope({
-              eventType: 'escrow.lock-requested',
+              eventType: TOPICS.escrowLockRequested,
               correlationId: orderId,
               producer: 'order',
             }),
             payload: { idempotencyKey: `order:${orderId}:pay`, ...payOrder(orderId) },
           };
-          return { key: orderId, value: await this.codec.encode('escrow.lock-requested', event) };
+          return { key: orderId, value: await this.codec.encode(TOPICS.escrowLockRequested, event) };
         }),
       );
       const sentAt = performance.now();
       for (const orderId of orders) this.outstanding.set(orderId, sentAt);
-      await this.producer.send({ topic: 'escrow.lock-requested', acks: -1, messages });
+      await this.producer.send({ topic: TOPICS.escrowLockRequested, acks: -1, messages });
     }
     const elapsed = (performance.now() - started) / 1000;
     // Drain, so the next measurement starts from an idle wallet.

@@ -47,6 +47,7 @@ import knexFactory, { type Knex } from 'knex';
 import { stackEndpoints } from '@dbay/testing';
 import { migrateWallet } from '../../services/wallet/src/migrate.js';
 import { OrderServiceDriver, startThrowawayKafka, type ThrowawayKafka } from './kafka.js';
+import { TOPICS } from '@dbay/contracts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -388,10 +389,10 @@ INSERT INTO wallet.ledger_entries (transaction_id, user_id, bucket, entry_type, 
 INSERT INTO wallet.escrow (id, order_id, buyer_id, seller_id, amount, fee_amount, status, source, created_at, updated_at)
   VALUES ((:tx)::uuid, (:ord)::uuid, ${buyer}, (:seller)::uuid, 1, 0.01, 'LOCKED', 'PAY_ORDER', now(), now());
 INSERT INTO wallet.outbox (event_id, topic, message_key, payload, correlation_id, occurred_at)
-  VALUES (gen_random_uuid(), 'escrow.locked', (:ord)::text, jsonb_build_object('orderId', (:ord)::text, 'escrowId', (:tx)::text,
+  VALUES (gen_random_uuid(), '${TOPICS.escrowLocked}', (:ord)::text, jsonb_build_object('orderId', (:ord)::text, 'escrowId', (:tx)::text,
             'buyerId', (${buyer})::text, 'sellerId', (:seller)::text, 'amountKoinu', '100000000', 'feeKoinu', '1000000',
             'source', 'PAY_ORDER', 'auctionId', null), (:tx)::text, now()),
-         (gen_random_uuid(), 'balance.changed', (${buyer})::text, jsonb_build_object('userId', (${buyer})::text,
+         (gen_random_uuid(), '${TOPICS.balanceChanged}', (${buyer})::text, jsonb_build_object('userId', (${buyer})::text,
             'availableKoinu', (:avail)::text, 'lockedKoinu', (:lck)::text, 'pendingKoinu', '0', 'version', 1,
             'cause', 'ESCROW_LOCK', 'referenceType', 'order', 'referenceId', (:ord)::text), (:tx)::text, now());
 INSERT INTO wallet.commands (scope, idempotency_key, command_type, request_hash, outcome, response, command_id)

@@ -25,6 +25,7 @@ import { deriveAddress, ECPair, outputScriptForAddress, p2pkhAddress, regtest } 
 import { formatDoge } from '@dbay/money';
 import { Transaction } from 'bitcoinjs-lib';
 import { accountXpub, Bus, Chain, sagaDb, stackScript, waitUntil } from '../../e2e/withdrawal-support.js';
+import { TOPICS } from '@dbay/contracts';
 
 const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 50);
 const BATCH_COUNT = Number(process.env.BENCH_BATCH_COUNT ?? 40);
@@ -56,7 +57,7 @@ async function fundCoins(chain: Chain, bus: Bus, count: number): Promise<void> {
     const vout = tx.outs.findIndex((out) => Buffer.from(out.script).toString('hex') === script);
     if (vout < 0) throw new Error(`funding transaction does not pay ${derived.address}`);
     const userId = `bench-hot-wallet-${randomUUID()}`;
-    await bus.produce('deposit.confirmed', userId, {
+    await bus.produce(TOPICS.depositConfirmed, userId, {
       userId,
       address: derived.address,
       derivationPath: derived.path,
@@ -78,7 +79,7 @@ function newDestination(): string {
 async function request(bus: Bus): Promise<string> {
   const withdrawalId = randomUUID();
   await bus.produce(
-    'withdrawal.requested',
+    TOPICS.withdrawalRequested,
     withdrawalId,
     {
       withdrawalId,
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const bus = new Bus();
   const db = sagaDb();
   try {
-    await bus.collect(['withdrawal.broadcast']);
+    await bus.collect([TOPICS.withdrawalBroadcast]);
     console.log(
       `restarting the saga without holds or batching window; funding ${LATENCY_COUNT + BATCH_COUNT} coins`,
     );
@@ -128,7 +129,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < LATENCY_COUNT; i++) {
       const started = performance.now();
       const withdrawalId = await request(bus);
-      const broadcast = await bus.waitForEvent('withdrawal.broadcast', withdrawalId, BROADCAST_TIMEOUT_MS);
+      const broadcast = await bus.waitForEvent(
+        TOPICS.withdrawalBroadcast,
+        withdrawalId,
+        BROADCAST_TIMEOUT_MS,
+      );
       latenciesMs.push(performance.now() - started);
       singleTxids.push(String(broadcast.event.payload.txid));
       if (i % 10 === 9) await chain.mine(1);
@@ -144,7 +149,9 @@ async function main(): Promise<void> {
     const burst = await Promise.all(Array.from({ length: BATCH_COUNT }, () => request(bus)));
     const batchTxids = await Promise.all(
       burst.map(async (id) =>
-        String((await bus.waitForEvent('withdrawal.broadcast', id, BROADCAST_TIMEOUT_MS)).event.payload.txid),
+        String(
+          (await bus.waitForEvent(TOPICS.withdrawalBroadcast, id, BROADCAST_TIMEOUT_MS)).event.payload.txid,
+        ),
       ),
     );
     await chain.mine(1);

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { READINESS, runService } from '@dbay/platform';
+import { TOPICS, topicHandlers } from '@dbay/contracts';
 import { depositWatcherConfig } from './config.js';
 import { countWatchedAddresses } from './adapters/db/watched-addresses.js';
 import { ensureCursor } from './adapters/db/chain-store.js';
@@ -13,10 +14,7 @@ import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
 import { createWatcherMetrics } from './adapters/watcher-metrics.js';
 import { ChainPoller } from './entrypoints/jobs/chain-poller.js';
-import {
-  DEPOSIT_ADDRESS_ASSIGNED_TOPIC,
-  depositAddressAssignedHandler,
-} from './entrypoints/messages/deposit-address-assigned.js';
+import { depositAddressAssignedHandler } from './entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from './use-cases/follow-chain.js';
 
 /** How often the watched-address gauge is recounted. */
@@ -83,7 +81,9 @@ await runService({
       },
     ]);
     service.consumer({
-      handlers: { [DEPOSIT_ADDRESS_ASSIGNED_TOPIC]: depositAddressAssignedHandler(config.DOGECOIN_NETWORK) },
+      handlers: topicHandlers({
+        [TOPICS.depositAddressAssigned]: depositAddressAssignedHandler(config.DOGECOIN_NETWORK),
+      }),
     });
   },
 });

@@ -25,6 +25,7 @@ import {
   type HeldCoin,
   type ReconcileRun,
 } from './support/book.js';
+import { TOPICS } from '@dbay/contracts';
 
 /** A ledger_entries row as pg returns it (numerics and bigints as strings). */
 interface LedgerRow {
@@ -642,7 +643,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       [];
     try {
       await consumer.connect();
-      await consumer.subscribe({ topic: 'reconciliation.discrepancy', fromBeginning: true });
+      await consumer.subscribe({ topic: TOPICS.reconciliationDiscrepancy, fromBeginning: true });
       const done = new Promise<void>((resolve) => {
         void consumer.run({
           eachMessage: async ({ message }) => {

@@ -14,7 +14,7 @@ import { stackEndpoints } from '@dbay/testing';
 import { outflowLast24h } from '../src/adapters/signing-log-repository.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import { answerSigningRequest, type DecisionOutcome } from '../src/use-cases/sign-withdrawals.js';
-import { TOPICS } from '../src/topics.js';
+import { TOPICS } from '@dbay/contracts';
 import { buildRequest, DOGE, foreignAddress, testKeys, testPolicy } from './fixtures/signing-fixtures.js';
 
 const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -34,7 +34,7 @@ function connection(database: string): string {
 function requestEvent(request: SigningRequest): EventMessage {
   return {
     envelope: buildEnvelope({
-      eventType: TOPICS.signingRequested,
+      eventType: TOPICS.withdrawalSigningRequested,
       correlationId: randomUUID(),
       producer: 'withdrawal-saga',
     }),
@@ -112,7 +112,9 @@ describe('signer daily cap under concurrent replicas (integration)', function ()
     const refusals = await replicas[0]!('refusals').select<{ code: string }[]>('code');
     expect(refusals.map((row) => row.code)).to.deep.equal(Array(REQUESTS - 5).fill('SIGNER_CAP_EXCEEDED'));
     const answers = await replicas[0]!('outbox').select<{ topic: string }[]>('topic');
-    expect(answers.filter((row) => row.topic === TOPICS.signed)).to.have.length(5);
-    expect(answers.filter((row) => row.topic === TOPICS.signingRefused)).to.have.length(REQUESTS - 5);
+    expect(answers.filter((row) => row.topic === TOPICS.withdrawalSigned)).to.have.length(5);
+    expect(answers.filter((row) => row.topic === TOPICS.withdrawalSigningRefused)).to.have.length(
+      REQUESTS - 5,
+    );
   });
 });

@@ -18,7 +18,7 @@ import { loadAccountKeys } from '../src/adapters/secrets/load-account-keys.js';
 import { findSigningsPaying, outflowLast24h } from '../src/adapters/signing-log-repository.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import { answerSigningRequest, type DecisionOutcome } from '../src/use-cases/sign-withdrawals.js';
-import { TOPICS } from '../src/topics.js';
+import { TOPICS } from '@dbay/contracts';
 import {
   buildRequest,
   DOGE,
@@ -41,7 +41,7 @@ function wire(request: SigningRequest): Record<string, unknown> {
 function requestEvent(payload: unknown): EventMessage {
   return {
     envelope: buildEnvelope({
-      eventType: TOPICS.signingRequested,
+      eventType: TOPICS.withdrawalSigningRequested,
       correlationId: randomUUID(),
       producer: 'withdrawal-saga',
     }),
@@ -161,10 +161,10 @@ describe('signer secrets never leak (integration, full signing run)', function (
         .orderBy('id')
         .select<{ topic: string; payload: Record<string, unknown> }[]>('topic', 'payload');
       expect(outbox.map((row) => row.topic)).to.deep.equal([
-        TOPICS.signed,
-        TOPICS.signed,
-        TOPICS.signingRefused,
-        TOPICS.signingRefused,
+        TOPICS.withdrawalSigned,
+        TOPICS.withdrawalSigned,
+        TOPICS.withdrawalSigningRefused,
+        TOPICS.withdrawalSigningRefused,
       ]);
       expect(outbox[1]!.payload).to.deep.equal(outbox[0]!.payload);
       const refusals = await trx('refusals')

@@ -23,7 +23,7 @@ import {
 import { buildEnvelope, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
 import { decryptSeed, readKeyFile } from '../src/adapters/secrets/key-file.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
-import { TOPICS } from '../src/topics.js';
+import { TOPICS } from '@dbay/contracts';
 import { buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
 import { eventually, required, stackEnv } from './support/stack.js';
 
@@ -72,13 +72,13 @@ describe('signer over real Kafka (integration)', function () {
 
   const send = async (event: EventMessage, key: string) => {
     await producer.send({
-      topic: TOPICS.signingRequested,
-      messages: [{ key, value: await codec.encode(TOPICS.signingRequested, event) }],
+      topic: TOPICS.withdrawalSigningRequested,
+      messages: [{ key, value: await codec.encode(TOPICS.withdrawalSigningRequested, event) }],
     });
   };
   const requestEvent = (request: SigningRequest): EventMessage => ({
     envelope: buildEnvelope({
-      eventType: TOPICS.signingRequested,
+      eventType: TOPICS.withdrawalSigningRequested,
       correlationId: randomUUID(),
       producer: 'withdrawal-saga',
     }),
@@ -104,7 +104,10 @@ describe('signer over real Kafka (integration)', function () {
     await producer.connect();
     consumer = kafka.consumer({ groupId: `signer-int-${randomUUID()}`, allowAutoTopicCreation: false });
     await consumer.connect();
-    await consumer.subscribe({ topics: [TOPICS.signed, TOPICS.signingRefused], fromBeginning: false });
+    await consumer.subscribe({
+      topics: [TOPICS.withdrawalSigned, TOPICS.withdrawalSigningRefused],
+      fromBeginning: false,
+    });
     let joined!: () => void;
     const hasJoined = new Promise<void>((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, () => joined());
@@ -145,9 +148,9 @@ describe('signer over real Kafka (integration)', function () {
   it('answers a signing request on withdrawal.signed, via the outbox, with signatures that verify', async () => {
     await send(first, request.requestId);
     signedAnswer = await answerTo(request.requestId);
-    expect(signedAnswer.topic).to.equal(TOPICS.signed);
+    expect(signedAnswer.topic).to.equal(TOPICS.withdrawalSigned);
     expect(signedAnswer.envelope).to.include({
-      eventType: TOPICS.signed,
+      eventType: TOPICS.withdrawalSigned,
       producer: 'signer',
       causationId: first.envelope.eventId,
       correlationId: first.envelope.correlationId,
@@ -161,7 +164,7 @@ describe('signer over real Kafka (integration)', function () {
     const outbox = await db('outbox')
       .where({ event_id: signedAnswer.envelope.eventId })
       .first<{ sent_at: Date | null; topic: string }>();
-    expect(outbox).to.include({ topic: TOPICS.signed });
+    expect(outbox).to.include({ topic: TOPICS.withdrawalSigned });
     expect(outbox?.sent_at).to.be.instanceOf(Date);
     const logged = await db('signed_withdrawals')
       .join('signings', 'signings.id', 'signed_withdrawals.signing_id')
@@ -174,7 +177,7 @@ describe('signer over real Kafka (integration)', function () {
     const again = requestEvent(request);
     await send(again, request.requestId);
     const second = await answerTo(request.requestId, 2);
-    expect(second.topic).to.equal(TOPICS.signed);
+    expect(second.topic).to.equal(TOPICS.withdrawalSigned);
     expect(second.payload).to.deep.equal(signedAnswer.payload);
     expect(second.envelope.causationId).to.equal(again.envelope.eventId);
     const signings = await db('signings')
@@ -203,7 +206,7 @@ describe('signer over real Kafka (integration)', function () {
     });
     await send(requestEvent(other), other.requestId);
     const refused = await answerTo(other.requestId);
-    expect(refused.topic).to.equal(TOPICS.signingRefused);
+    expect(refused.topic).to.equal(TOPICS.withdrawalSigningRefused);
     expect(refused.payload).to.include({ reasonCode: 'SIGNER_WITHDRAWAL_ALREADY_SIGNED' });
     expect(refused.payload.withdrawalIds).to.deep.equal([withdrawalId]);
   });

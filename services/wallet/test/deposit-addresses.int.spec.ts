@@ -16,8 +16,9 @@ import { createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platf
 import { waitFor } from '@dbay/testing';
 import { DepositAddresses, type DepositAddress } from '../src/adapters/deposit-addresses.js';
 import { api, SECRETS_DIR, stack, userToken, walletKnex } from './support/stack.js';
+import { TOPICS } from '@dbay/contracts';
 
-const TOPIC = 'deposit-address.assigned';
+const TOPIC = TOPICS.depositAddressAssigned;
 const USERS = 50;
 const REQUESTS_PER_USER = 2;
 const EVENT_TIMEOUT_MS = 30_000;

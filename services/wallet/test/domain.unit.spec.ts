@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { depositKey, InvariantViolation, applyPostings, userPosting } from '../src/domain/index.js';
 import { DOGE, REGTEST_ADDRESS, bookSum, bookWith, policy, run } from './fixtures.js';
+import { TOPICS } from '@dbay/contracts';
 
 const buyer = randomUUID();
 const seller = randomUUID();
@@ -35,7 +36,10 @@ describe('wallet domain', () => {
         ['AVAILABLE', 4n * DOGE, 0n, 6n * DOGE],
         ['LOCKED', 0n, 4n * DOGE, 4n * DOGE],
       ]);
-      expect(result.applied!.events.map((e) => e.topic)).to.deep.equal(['escrow.locked', 'balance.changed']);
+      expect(result.applied!.events.map((e) => e.topic)).to.deep.equal([
+        TOPICS.escrowLocked,
+        TOPICS.balanceChanged,
+      ]);
       expect(bookSum(book)).to.equal(0n);
     });
 
@@ -52,7 +56,7 @@ describe('wallet domain', () => {
       expect(result.ok).to.equal(false);
       if (result.ok) return;
       expect(result.error.code).to.equal('WALLET_INSUFFICIENT_FUNDS');
-      expect(result.events.map((e) => e.topic)).to.deep.equal(['escrow.lock-failed']);
+      expect(result.events.map((e) => e.topic)).to.deep.equal([TOPICS.escrowLockFailed]);
       expect(book.wallets.get(buyer)!.availableKoinu).to.equal(DOGE);
       expect(book.escrows.size).to.equal(0);
     });
@@ -138,7 +142,7 @@ describe('wallet domain', () => {
       expect(book.wallets.get(buyer)!.availableKoinu).to.equal(10n * DOGE);
       const late = run(book, { type: 'ReleaseEscrow', orderId });
       expect(late.ok ? 'accepted' : late.error.code).to.equal('WALLET_ESCROW_WRONG_STATE');
-      if (!late.ok) expect(late.events.map((e) => e.topic)).to.deep.equal(['escrow.command-failed']);
+      if (!late.ok) expect(late.events.map((e) => e.topic)).to.deep.equal([TOPICS.escrowCommandFailed]);
     });
   });
 
@@ -227,9 +231,9 @@ describe('wallet domain', () => {
         const result = run(book, command);
         expect(result.ok ? 'accepted' : result.error.code).to.equal(code);
         if (!result.ok) {
-          expect(result.events.map((e) => [e.topic, e.payload.command])).to.deep.equal([
-            ['escrow.command-failed', 'RESOLVE_DISPUTE'],
-          ]);
+          expect(
+            result.events.map((e) => [e.topic, 'command' in e.payload ? e.payload.command : null]),
+          ).to.deep.equal([['escrow.command-failed', 'RESOLVE_DISPUTE']]);
         }
         expect(book).to.deep.equal(before);
       });
@@ -266,7 +270,10 @@ describe('wallet domain', () => {
         true,
       );
       const raise = run(book, { type: 'LockBid', auctionId, userId: buyer, amountKoinu: 5n * DOGE });
-      expect(raise.ok && raise.events[0]?.payload.increaseKoinu).to.equal((2n * DOGE).toString());
+      const raised = raise.ok ? raise.events[0] : undefined;
+      expect(raised?.topic === TOPICS.bidLocked && raised.payload.increaseKoinu).to.equal(
+        (2n * DOGE).toString(),
+      );
       expect(book.wallets.get(buyer)!.lockedKoinu).to.equal(5n * DOGE);
       const lower = run(book, { type: 'LockBid', auctionId, userId: buyer, amountKoinu: 4n * DOGE });
       expect(lower.ok ? 'accepted' : lower.error.code).to.equal('WALLET_BID_NOT_HIGHER');
@@ -295,7 +302,7 @@ describe('wallet domain', () => {
         source: 'BID',
         amountKoinu: 4n * DOGE,
       });
-      expect(result.events.map((e) => e.topic)).to.deep.equal(['bid.converted', 'escrow.locked']);
+      expect(result.events.map((e) => e.topic)).to.deep.equal([TOPICS.bidConverted, TOPICS.escrowLocked]);
       const over = run(book, {
         type: 'ConvertBid',
         auctionId,
@@ -427,7 +434,7 @@ describe('wallet domain', () => {
         eventOccurredAt: '2026-11-24T12:00:00Z',
       } as const;
       const credited = run(book, confirm);
-      expect(credited.ok && credited.events.map((e) => e.topic)).to.deep.equal(['deposit.credited']);
+      expect(credited.ok && credited.events.map((e) => e.topic)).to.deep.equal([TOPICS.depositCredited]);
       expect(book.wallets.get(buyer)!.availableKoinu).to.equal(7n * DOGE);
       const repeat = run(book, confirm);
       expect(repeat.ok && repeat.postings.length).to.equal(0);
@@ -481,9 +488,13 @@ describe('wallet domain', () => {
         reason: 'deep reorg',
         eventOccurredAt: '2026-11-24T12:00:03Z',
       });
-      expect(flagged.ok && flagged.events.map((e) => [e.topic, e.payload.severity])).to.deep.equal([
-        ['deposit.reversal-flagged', 'CRITICAL'],
-      ]);
+      expect(
+        flagged.ok &&
+          flagged.events.map((e) => [
+            e.topic,
+            e.topic === TOPICS.depositReversalFlagged && e.payload.severity,
+          ]),
+      ).to.deep.equal([[TOPICS.depositReversalFlagged, 'CRITICAL']]);
       expect(book.wallets.get(buyer)!.availableKoinu).to.equal(7n * DOGE);
       expect(book.deposits.get(depositKey(other.txid, 1))?.reversedAfterCreditAt).to.not.equal(null);
     });
@@ -503,9 +514,10 @@ describe('wallet domain', () => {
         confirmations: 6,
         eventOccurredAt: '2026-11-24T12:00:04Z',
       });
-      expect(stale.ok && stale.events.map((e) => [e.topic, e.payload.severity])).to.deep.equal([
-        ['deposit.reversal-flagged', 'WARNING'],
-      ]);
+      expect(
+        stale.ok &&
+          stale.events.map((e) => [e.topic, e.topic === TOPICS.depositReversalFlagged && e.payload.severity]),
+      ).to.deep.equal([[TOPICS.depositReversalFlagged, 'WARNING']]);
       expect(book.wallets.has(buyer)).to.equal(false);
     });
   });

@@ -25,6 +25,7 @@ import {
   WALLET_URL,
 } from './support/stack.js';
 import { WalletBus } from './support/kafka.js';
+import { TOPICS } from '@dbay/contracts';
 
 const REGTEST_ADDRESS = 'mnHioPj6vMDGiSUKsXWdX9GEPHoeapF8oi';
 
@@ -73,31 +74,35 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         amountKoinu: String(10n * DOGE),
         feeKoinu: String(DOGE),
       };
-      const first = bus.event('escrow.lock-requested', 'order', payload);
-      await bus.sendAndWait('escrow.lock-requested', orderId, first);
+      const first = bus.event(TOPICS.escrowLockRequested, 'order', payload);
+      await bus.sendAndWait(TOPICS.escrowLockRequested, orderId, first);
       expect(await balanceOf(funder.knex, buyer)).to.include({ available: 90n * DOGE, locked: 10n * DOGE });
-      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal(['escrow.locked']);
+      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal([
+        TOPICS.escrowLocked,
+      ]);
       const after = await snapshot();
 
       // The same message again (a redelivery or a kcat replay), then the order service re-emitting the
       // command under a new event id after a crash: both change nothing.
-      await bus.sendAndWait('escrow.lock-requested', orderId, first);
+      await bus.sendAndWait(TOPICS.escrowLockRequested, orderId, first);
       await bus.sendAndWait(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderId,
-        bus.event('escrow.lock-requested', 'order', payload),
+        bus.event(TOPICS.escrowLockRequested, 'order', payload),
       );
       expect(await snapshot()).to.deep.equal(after);
-      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal(['escrow.locked']);
+      expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal([
+        TOPICS.escrowLocked,
+      ]);
 
-      const marks = await bus.dlqMarks('escrow.lock-requested');
-      const reused = bus.event('escrow.lock-requested', 'order', {
+      const marks = await bus.dlqMarks(TOPICS.escrowLockRequested);
+      const reused = bus.event(TOPICS.escrowLockRequested, 'order', {
         ...payload,
         amountKoinu: String(20n * DOGE),
       });
-      await bus.sendAndWait('escrow.lock-requested', orderId, reused);
+      await bus.sendAndWait(TOPICS.escrowLockRequested, orderId, reused);
       expect(await snapshot()).to.deep.equal(after);
-      const letters = await bus.deadLetters('escrow.lock-requested', orderId, marks);
+      const letters = await bus.deadLetters(TOPICS.escrowLockRequested, orderId, marks);
       expect(letters).to.have.length(1);
       expect(letters[0]).to.match(/idempotency key/);
     });
@@ -105,11 +110,11 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     it('escrow.lock-requested the buyer cannot afford: answered with escrow.lock-failed, nothing moves', async () => {
       const orderId = randomUUID();
       const before = await snapshot();
-      const marks = await bus.dlqMarks('escrow.lock-requested');
+      const marks = await bus.dlqMarks(TOPICS.escrowLockRequested);
       await bus.sendAndWait(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderId,
-        bus.event('escrow.lock-requested', 'order', {
+        bus.event(TOPICS.escrowLockRequested, 'order', {
           idempotencyKey: randomUUID(),
           orderId,
           buyerId: buyer,
@@ -120,19 +125,19 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       );
       expect(await snapshot()).to.deep.equal(before);
       const outbox = await outboxFor(funder.knex, orderId);
-      expect(outbox.map((e) => e.topic)).to.deep.equal(['escrow.lock-failed']);
+      expect(outbox.map((e) => e.topic)).to.deep.equal([TOPICS.escrowLockFailed]);
       expect(outbox[0]!.payload).to.include({ reasonCode: 'WALLET_INSUFFICIENT_FUNDS', buyerId: buyer });
-      expect(await bus.deadLetters('escrow.lock-requested', orderId, marks)).to.deep.equal([]);
+      expect(await bus.deadLetters(TOPICS.escrowLockRequested, orderId, marks)).to.deep.equal([]);
     });
 
     it('a malformed amount on a command topic goes to the DLQ with its reason and changes nothing', async () => {
       const orderId = randomUUID();
       const before = await snapshot();
-      const marks = await bus.dlqMarks('escrow.lock-requested');
+      const marks = await bus.dlqMarks(TOPICS.escrowLockRequested);
       await bus.sendAndWait(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderId,
-        bus.event('escrow.lock-requested', 'order', {
+        bus.event(TOPICS.escrowLockRequested, 'order', {
           idempotencyKey: randomUUID(),
           orderId,
           buyerId: buyer,
@@ -143,7 +148,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       );
       expect(await snapshot()).to.deep.equal(before);
       expect(await outboxFor(funder.knex, orderId)).to.deep.equal([]);
-      const letters = await bus.deadLetters('escrow.lock-requested', orderId, marks);
+      const letters = await bus.deadLetters(TOPICS.escrowLockRequested, orderId, marks);
       expect(letters).to.have.length(1);
       expect(letters[0]).to.match(/amountKoinu/);
     });
@@ -151,13 +156,13 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     it('a burst of pay-orders is group-committed: exactly as many as the buyer can afford are locked', async () => {
       const burstBuyer = randomUUID();
       await fund(funder.executor, burstBuyer, 25n * DOGE);
-      const batchesBefore = await consumerBatches('escrow.lock-requested');
+      const batchesBefore = await consumerBatches(TOPICS.escrowLockRequested);
       const orderIds = Array.from({ length: 40 }, () => randomUUID());
       const sent = await bus.sendBurst(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderIds.map((orderId) => ({
           key: orderId,
-          event: bus.event('escrow.lock-requested', 'order', {
+          event: bus.event(TOPICS.escrowLockRequested, 'order', {
             idempotencyKey: `order:${orderId}:pay`,
             orderId,
             buyerId: burstBuyer,
@@ -172,11 +177,11 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       expect(await balanceOf(funder.knex, burstBuyer)).to.include({ available: 0n, locked: 25n * DOGE });
       const answers = await Promise.all(orderIds.map((orderId) => outboxFor(funder.knex, orderId)));
       const topics = answers.map((events) => events.map((event) => event.topic).join(','));
-      expect(topics.filter((t) => t === 'escrow.locked')).to.have.length(25);
-      expect(topics.filter((t) => t === 'escrow.lock-failed')).to.have.length(15);
+      expect(topics.filter((t) => t === TOPICS.escrowLocked)).to.have.length(25);
+      expect(topics.filter((t) => t === TOPICS.escrowLockFailed)).to.have.length(15);
       await expectReconciled(funder.knex, [burstBuyer]);
       // The burst went through in runs, not one message per transaction: some run held several.
-      const batchesAfter = await consumerBatches('escrow.lock-requested');
+      const batchesAfter = await consumerBatches(TOPICS.escrowLockRequested);
       const runs = batchesAfter.count - batchesBefore.count;
       expect(batchesAfter.messages - batchesBefore.messages).to.equal(40);
       expect(runs).to.be.lessThan(40);
@@ -187,12 +192,12 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       await fund(funder.executor, burstBuyer, 10n * DOGE);
       const key = `burst-${randomUUID()}`; // one key: one partition, one run with the bad message in it
       const orderIds = [randomUUID(), randomUUID(), randomUUID()];
-      const marks = await bus.dlqMarks('escrow.lock-requested');
+      const marks = await bus.dlqMarks(TOPICS.escrowLockRequested);
       const sent = await bus.sendBurst(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderIds.map((orderId, index) => ({
           key,
-          event: bus.event('escrow.lock-requested', 'order', {
+          event: bus.event(TOPICS.escrowLockRequested, 'order', {
             idempotencyKey: `order:${orderId}:pay`,
             orderId,
             buyerId: burstBuyer,
@@ -208,13 +213,13 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         locked: 4n * DOGE,
       });
       expect((await outboxFor(funder.knex, orderIds[0]!)).map((e) => e.topic)).to.deep.equal([
-        'escrow.locked',
+        TOPICS.escrowLocked,
       ]);
       expect(await outboxFor(funder.knex, orderIds[1]!)).to.deep.equal([]);
       expect((await outboxFor(funder.knex, orderIds[2]!)).map((e) => e.topic)).to.deep.equal([
-        'escrow.locked',
+        TOPICS.escrowLocked,
       ]);
-      const letters = await bus.deadLetters('escrow.lock-requested', key, marks);
+      const letters = await bus.deadLetters(TOPICS.escrowLockRequested, key, marks);
       expect(letters).to.have.length(1);
       expect(letters[0]).to.match(/amountKoinu/);
       await expectReconciled(funder.knex, [burstBuyer]);
@@ -223,9 +228,9 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     it('escrow.release-requested and bid.lock-requested: redelivered, applied once', async () => {
       const orderId = randomUUID();
       await bus.sendAndWait(
-        'escrow.lock-requested',
+        TOPICS.escrowLockRequested,
         orderId,
-        bus.event('escrow.lock-requested', 'order', {
+        bus.event(TOPICS.escrowLockRequested, 'order', {
           idempotencyKey: randomUUID(),
           orderId,
           buyerId: buyer,
@@ -234,38 +239,38 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
           feeKoinu: String(DOGE / 4n),
         }),
       );
-      const release = bus.event('escrow.release-requested', 'order', {
+      const release = bus.event(TOPICS.escrowReleaseRequested, 'order', {
         idempotencyKey: randomUUID(),
         orderId,
       });
-      await bus.sendAndWait('escrow.release-requested', orderId, release);
-      await bus.sendAndWait('escrow.release-requested', orderId, release);
+      await bus.sendAndWait(TOPICS.escrowReleaseRequested, orderId, release);
+      await bus.sendAndWait(TOPICS.escrowReleaseRequested, orderId, release);
       expect(await movedBy(funder.knex, orderId)).to.deep.equal({
         [`${buyer}:AVAILABLE`]: -4n * DOGE,
         [`${seller}:AVAILABLE`]: 4n * DOGE - DOGE / 4n,
         MARKETPLACE_FEES: DOGE / 4n,
       });
       expect((await outboxFor(funder.knex, orderId)).map((e) => e.topic)).to.deep.equal([
-        'escrow.locked',
-        'escrow.released',
+        TOPICS.escrowLocked,
+        TOPICS.escrowReleased,
       ]);
 
       const auctionId = randomUUID();
-      const bid = bus.event('bid.lock-requested', 'order', {
+      const bid = bus.event(TOPICS.bidLockRequested, 'order', {
         idempotencyKey: randomUUID(),
         auctionId,
         userId: buyer,
         amountKoinu: String(3n * DOGE),
       });
-      await bus.sendAndWait('bid.lock-requested', auctionId, bid);
+      await bus.sendAndWait(TOPICS.bidLockRequested, auctionId, bid);
       const after = await snapshot();
-      await bus.sendAndWait('bid.lock-requested', auctionId, bid);
+      await bus.sendAndWait(TOPICS.bidLockRequested, auctionId, bid);
       expect(await snapshot()).to.deep.equal(after);
       expect(await movedBy(funder.knex, auctionId)).to.deep.equal({
         [`${buyer}:AVAILABLE`]: -3n * DOGE,
         [`${buyer}:LOCKED`]: 3n * DOGE,
       });
-      expect((await outboxFor(funder.knex, auctionId)).map((e) => e.topic)).to.deep.equal(['bid.locked']);
+      expect((await outboxFor(funder.knex, auctionId)).map((e) => e.topic)).to.deep.equal([TOPICS.bidLocked]);
     });
   });
 
@@ -433,7 +438,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         [`${user}:PENDING`]: 1_500n * DOGE + NETWORK_FEE_KOINU,
       });
       const [requested] = await outboxFor(funder.knex, withdrawalId);
-      expect(requested?.topic).to.equal('withdrawal.requested');
+      expect(requested?.topic).to.equal(TOPICS.withdrawalRequested);
       expect(requested?.payload).to.include({
         withdrawalId,
         userId: user,
@@ -447,7 +452,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       const withdrawalId = await requestWithdrawal('1500');
       const minerFee = 22_600_000n;
       const txid = randomTxid();
-      const confirmed = bus.event('withdrawal.confirmed', 'withdrawal-saga', {
+      const confirmed = bus.event(TOPICS.withdrawalConfirmed, 'withdrawal-saga', {
         withdrawalId,
         userId: user,
         txid,
@@ -456,7 +461,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         confirmations: 6,
         minerFeeShareKoinu: minerFee.toString(),
       });
-      await bus.sendAndWait('withdrawal.confirmed', withdrawalId, confirmed);
+      await bus.sendAndWait(TOPICS.withdrawalConfirmed, withdrawalId, confirmed);
       expect(await movedBy(funder.knex, withdrawalId)).to.deep.equal({
         [`${user}:AVAILABLE`]: -(1_500n * DOGE + NETWORK_FEE_KOINU),
         CHAIN_CLEARING: 1_500n * DOGE + minerFee,
@@ -467,26 +472,30 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       const after = await moneySnapshot(funder.knex, [user]);
 
       // Redelivered, then re-emitted by the saga under a new event id: nothing moves twice, no DLQ.
-      const marks = await bus.dlqMarks('withdrawal.confirmed');
-      await bus.sendAndWait('withdrawal.confirmed', withdrawalId, confirmed);
+      const marks = await bus.dlqMarks(TOPICS.withdrawalConfirmed);
+      await bus.sendAndWait(TOPICS.withdrawalConfirmed, withdrawalId, confirmed);
       await bus.sendAndWait(
-        'withdrawal.confirmed',
+        TOPICS.withdrawalConfirmed,
         withdrawalId,
-        bus.event('withdrawal.confirmed', 'withdrawal-saga', confirmed.payload as Record<string, unknown>),
+        bus.event(
+          TOPICS.withdrawalConfirmed,
+          'withdrawal-saga',
+          confirmed.payload as Record<string, unknown>,
+        ),
       );
       expect(await moneySnapshot(funder.knex, [user])).to.deep.equal(after);
-      expect(await bus.deadLetters('withdrawal.confirmed', withdrawalId, marks)).to.deep.equal([]);
+      expect(await bus.deadLetters(TOPICS.withdrawalConfirmed, withdrawalId, marks)).to.deep.equal([]);
       expect((await outboxFor(funder.knex, withdrawalId)).map((e) => e.topic)).to.deep.equal([
-        'withdrawal.requested',
-        'withdrawal.finalized',
+        TOPICS.withdrawalRequested,
+        TOPICS.withdrawalFinalized,
       ]);
 
       // A failure reported for a finalized withdrawal is a contract violation: DLQ, nothing changes.
-      const failMarks = await bus.dlqMarks('withdrawal.failed');
+      const failMarks = await bus.dlqMarks(TOPICS.withdrawalFailed);
       await bus.sendAndWait(
-        'withdrawal.failed',
+        TOPICS.withdrawalFailed,
         withdrawalId,
-        bus.event('withdrawal.failed', 'withdrawal-saga', {
+        bus.event(TOPICS.withdrawalFailed, 'withdrawal-saga', {
           withdrawalId,
           userId: user,
           reasonCode: 'LATE',
@@ -494,7 +503,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         }),
       );
       expect(await moneySnapshot(funder.knex, [user])).to.deep.equal(after);
-      const letters = await bus.deadLetters('withdrawal.failed', withdrawalId, failMarks);
+      const letters = await bus.deadLetters(TOPICS.withdrawalFailed, withdrawalId, failMarks);
       expect(letters).to.have.length(1);
       expect(letters[0]).to.match(/WALLET_WITHDRAWAL_WRONG_STATE/);
     });
@@ -502,28 +511,31 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     it('withdrawal.failed returns pending to available once', async () => {
       const withdrawalId = await requestWithdrawal('1200');
       const before = (await balanceOf(funder.knex, user))!;
-      const failed = bus.event('withdrawal.failed', 'withdrawal-saga', {
+      const failed = bus.event(TOPICS.withdrawalFailed, 'withdrawal-saga', {
         withdrawalId,
         userId: user,
         reasonCode: 'FRAUD_REJECTED',
         reason: 'velocity limit',
       });
-      await bus.sendAndWait('withdrawal.failed', withdrawalId, failed);
+      await bus.sendAndWait(TOPICS.withdrawalFailed, withdrawalId, failed);
       expect(await balanceOf(funder.knex, user)).to.include({
         available: before.available + 1_200n * DOGE + NETWORK_FEE_KOINU,
         pending: before.pending - 1_200n * DOGE - NETWORK_FEE_KOINU,
       });
       expect(await movedBy(funder.knex, withdrawalId)).to.deep.equal({});
       const after = await moneySnapshot(funder.knex, [user]);
-      await bus.sendAndWait('withdrawal.failed', withdrawalId, failed);
+      await bus.sendAndWait(TOPICS.withdrawalFailed, withdrawalId, failed);
       await bus.sendAndWait(
-        'withdrawal.failed',
+        TOPICS.withdrawalFailed,
         withdrawalId,
-        bus.event('withdrawal.failed', 'withdrawal-saga', failed.payload as Record<string, unknown>),
+        bus.event(TOPICS.withdrawalFailed, 'withdrawal-saga', failed.payload as Record<string, unknown>),
       );
       expect(await moneySnapshot(funder.knex, [user])).to.deep.equal(after);
       const outbox = await outboxFor(funder.knex, withdrawalId);
-      expect(outbox.map((e) => e.topic)).to.deep.equal(['withdrawal.requested', 'withdrawal.released']);
+      expect(outbox.map((e) => e.topic)).to.deep.equal([
+        TOPICS.withdrawalRequested,
+        TOPICS.withdrawalReleased,
+      ]);
       expect(outbox[1]!.payload).to.include({ reasonCode: 'FRAUD_REJECTED' });
       const status = await api('GET', `/v1/withdrawals/${withdrawalId}`, { token });
       expect(status.body).to.include({ status: 'FAILED', failureCode: 'FRAUD_REJECTED' });
@@ -548,14 +560,14 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
         blockHash: null,
         blockHeight: null,
       };
-      const detected = bus.event('deposit.detected', 'deposit-watcher', payload);
-      await bus.sendAndWait('deposit.detected', user, detected);
+      const detected = bus.event(TOPICS.depositDetected, 'deposit-watcher', payload);
+      await bus.sendAndWait(TOPICS.depositDetected, user, detected);
       const after = await moneySnapshot(funder.knex, [user]);
-      await bus.sendAndWait('deposit.detected', user, detected);
+      await bus.sendAndWait(TOPICS.depositDetected, user, detected);
       await bus.sendAndWait(
-        'deposit.detected',
+        TOPICS.depositDetected,
         user,
-        bus.event('deposit.detected', 'deposit-watcher', payload),
+        bus.event(TOPICS.depositDetected, 'deposit-watcher', payload),
       );
       expect(await moneySnapshot(funder.knex, [user])).to.deep.equal(after);
       const deposits = (await api('GET', '/v1/deposits', { token })).body.deposits as Record<
@@ -571,9 +583,9 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       expect(balance === undefined || balance.available === 0n).to.equal(true);
 
       await bus.sendAndWait(
-        'deposit.confirmations-changed',
+        TOPICS.depositConfirmationsChanged,
         user,
-        bus.event('deposit.confirmations-changed', 'deposit-watcher', {
+        bus.event(TOPICS.depositConfirmationsChanged, 'deposit-watcher', {
           userId: user,
           txid,
           vout: 2,

@@ -14,6 +14,7 @@ import {
 import { CONSUMED_TOPICS } from '../src/entrypoints/messages/handlers.js';
 import { USERS, commandArbitrary } from './ledger-properties.unit.spec.js';
 import { DOGE, REGTEST_ADDRESS, bookWith, context } from './fixtures.js';
+import { TOPICS } from '@dbay/contracts';
 
 const SCHEMAS = new URL('../../../schemas/', import.meta.url);
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(name, SCHEMAS), 'utf8'));
@@ -178,7 +179,7 @@ describe('wallet event schemas', () => {
     if (!refused.ok) refused.events.forEach(check);
     // Everything but deposit-address.assigned, which the address allocator emits outside the domain.
     expect([...seen].sort()).to.deep.equal(
-      PRODUCED_TOPICS.filter((t) => t !== 'deposit-address.assigned').sort(),
+      PRODUCED_TOPICS.filter((t) => t !== TOPICS.depositAddressAssigned).sort(),
     );
   });
 });

@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { READINESS, TokenVerifier, enqueueEvent, requireToken, runService } from '@dbay/platform';
+import { READINESS, TokenVerifier, requireToken, runService } from '@dbay/platform';
+import { enqueueTopicEvent } from '@dbay/contracts';
 import { networkByName, outputScriptForAddress, parseAccountXpub } from '@dbay/dogecoin';
 import { sagaConfig, sagaSettings } from './config.js';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
@@ -52,7 +53,7 @@ await runService({
     const ctx: SagaContext = {
       db,
       publish: async (trx, event) => {
-        await enqueueEvent(trx, event);
+        await enqueueTopicEvent(trx, event);
       },
       chain: new NodeChain(rpc),
       network,

@@ -18,6 +18,7 @@
 import { confirmationProgress, confirmationsAt } from './confirmations.js';
 import type { BlockRef } from './chain.js';
 import type { MatchedPayment } from './matching.js';
+import { TOPICS } from '@dbay/contracts';
 import type { DepositEvent } from './events.js';
 
 export type DepositStatus = 'pending' | 'confirmed' | 'reversed';
@@ -57,7 +58,7 @@ export class DepositInvariantError extends Error {
 
 function detected(deposit: Deposit): DepositEvent {
   return {
-    type: 'deposit.detected',
+    topic: TOPICS.depositDetected,
     payload: {
       userId: deposit.userId,
       address: deposit.address,
@@ -73,7 +74,7 @@ function detected(deposit: Deposit): DepositEvent {
 
 function confirmationsChanged(deposit: Deposit): DepositEvent {
   return {
-    type: 'deposit.confirmations-changed',
+    topic: TOPICS.depositConfirmationsChanged,
     payload: {
       userId: deposit.userId,
       txid: deposit.txid,
@@ -87,7 +88,7 @@ function confirmationsChanged(deposit: Deposit): DepositEvent {
 
 function confirmed(deposit: Deposit, block: BlockRef): DepositEvent {
   return {
-    type: 'deposit.confirmed',
+    topic: TOPICS.depositConfirmed,
     payload: {
       userId: deposit.userId,
       address: deposit.address,
@@ -105,7 +106,7 @@ function confirmed(deposit: Deposit, block: BlockRef): DepositEvent {
 
 function reversed(deposit: Deposit, wasConfirmed: boolean, reason: ReversalReason): DepositEvent {
   return {
-    type: 'deposit.reversed',
+    topic: TOPICS.depositReversed,
     payload: {
       userId: deposit.userId,
       address: deposit.address,

@@ -6,7 +6,7 @@
 import { blockDisconnected, type Decision, type Deposit } from './deposit.js';
 import { exceedsConfirmationDepth, reorgDepth } from './fork.js';
 import type { BlockRef } from './chain.js';
-import type { DepositReorgDetected } from './events.js';
+import type { DepositReorgDetectedPayload } from '@dbay/contracts';
 
 export interface Rollback {
   /** The new stored tip: the fork block, or null when nothing stored is on the node's chain. */
@@ -15,7 +15,7 @@ export interface Rollback {
   forkHeight: number;
   /** One decision per disconnected deposit, in the order given. */
   decisions: Decision[];
-  alert: DepositReorgDetected;
+  alert: DepositReorgDetectedPayload;
 }
 
 export function decideRollback(input: {

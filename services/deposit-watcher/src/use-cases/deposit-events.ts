@@ -3,7 +3,7 @@
  * the outbox, both in `trx`, so an event exists exactly when its state change committed.
  */
 import type { Knex } from 'knex';
-import { enqueueEvent } from '@dbay/platform';
+import { enqueueTopicEvent } from '@dbay/contracts';
 import { saveDeposit, type StoredDeposit } from '../adapters/db/deposits.js';
 import type { Decision, Deposit } from '../domain/deposit.js';
 import type { DepositEvent } from '../domain/events.js';
@@ -14,7 +14,7 @@ export class CommittedEvents {
 
   countByType(): Record<string, number> {
     const counts: Record<string, number> = {};
-    for (const event of this.events) counts[event.type] = (counts[event.type] ?? 0) + 1;
+    for (const event of this.events) counts[event.topic] = (counts[event.topic] ?? 0) + 1;
     return counts;
   }
 }
@@ -45,12 +45,7 @@ export async function applyDecision(
     await saveDeposit(trx, previous, stored, now);
   }
   for (const event of decision.events) {
-    await enqueueEvent(trx, {
-      topic: event.type,
-      key: stored.userId,
-      payload: event.payload as unknown as Record<string, unknown>,
-      correlationId: stored.correlationId,
-    });
+    await enqueueTopicEvent(trx, { ...event, key: stored.userId, correlationId: stored.correlationId });
     collected.events.push(event);
   }
   return stored;

@@ -6,7 +6,7 @@
  * cursor moves to the fork. The scan then connects the node's new blocks from there.
  */
 import { randomUUID } from 'node:crypto';
-import { enqueueEvent } from '@dbay/platform';
+import { enqueueTopicEvent, TOPICS } from '@dbay/contracts';
 import {
   deleteBlocksAbove,
   lockCursorAt,
@@ -19,7 +19,6 @@ import { depositsAbove } from '../adapters/db/deposits.js';
 import type { BlockRef } from '../domain/chain.js';
 import { findForkPoint } from '../domain/fork.js';
 import { decideRollback } from '../domain/reorg.js';
-import { REORG_TOPIC } from '../domain/events.js';
 import { applyDecision, CommittedEvents } from './deposit-events.js';
 import { mapWithConcurrency, RPC_FETCH_CONCURRENCY, type ScanDependencies } from './dependencies.js';
 
@@ -76,10 +75,10 @@ export async function rollBack(deps: ScanDependencies, tip: Cursor): Promise<Cur
       const previous = disconnected[index]!;
       await applyDecision(trx, previous, decision, previous.correlationId, now, events);
     }
-    await enqueueEvent(trx, {
-      topic: REORG_TOPIC,
+    await enqueueTopicEvent(trx, {
+      topic: TOPICS.depositReorgDetected,
       key: deps.settings.network,
-      payload: decided.alert as unknown as Record<string, unknown>,
+      payload: decided.alert,
       correlationId: randomUUID(),
     });
     await deleteBlocksAbove(trx, forkHeight);

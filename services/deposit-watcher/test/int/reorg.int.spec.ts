@@ -15,6 +15,7 @@ import {
   type Watcher,
 } from '../support/harness.js';
 import { newRegtestAddress } from '../support/addresses.js';
+import { TOPICS } from '@dbay/contracts';
 
 describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
   this.timeout(90_000);
@@ -43,7 +44,7 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
     await simulator.control.mine(2);
     await pollUntilCaughtUp(watcher);
     // Mined before the watcher saw it in the mempool: detected at its first inclusion.
-    expect(await topics()).to.deep.equal(['deposit.detected', 'deposit.confirmations-changed']);
+    expect(await topics()).to.deep.equal([TOPICS.depositDetected, TOPICS.depositConfirmationsChanged]);
 
     const reorg = await simulator.control.reorg({ depth: 2, blocks: 3, dropReturned: true });
     expect(reorg.dropped).to.include(txid);
@@ -53,10 +54,10 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
 
     const events = await outboxEvents(database.knex);
     expect(events.map((event) => event.topic)).to.deep.equal([
-      'deposit.detected',
-      'deposit.confirmations-changed',
-      'deposit.confirmations-changed',
-      'deposit.reversed',
+      TOPICS.depositDetected,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositReversed,
     ]);
     expect(events[0]!.payload).to.include({ confirmations: 1 });
     expect(events[2]!.payload).to.include({ confirmations: 0, blockHash: null, blockHeight: null });
@@ -69,7 +70,7 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
       wasConfirmed: false,
       reason: 'DEPOSIT_LEFT_CHAIN',
     });
-    const alerts = await outboxEvents(database.knex, 'deposit.reorg-detected');
+    const alerts = await outboxEvents(database.knex, TOPICS.depositReorgDetected);
     expect(alerts).to.have.length(1);
     expect(alerts[0]!.payload).to.include({
       depth: 2,
@@ -93,9 +94,9 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
     await simulator.control.mine(4);
     await pollUntilCaughtUp(watcher);
     const events = await outboxEvents(database.knex);
-    expect(events.map((event) => event.topic)).to.not.include('deposit.reversed');
-    expect(events.filter((event) => event.topic === 'deposit.detected')).to.have.length(1);
-    const confirmed = events.filter((event) => event.topic === 'deposit.confirmed');
+    expect(events.map((event) => event.topic)).to.not.include(TOPICS.depositReversed);
+    expect(events.filter((event) => event.topic === TOPICS.depositDetected)).to.have.length(1);
+    const confirmed = events.filter((event) => event.topic === TOPICS.depositConfirmed);
     expect(confirmed).to.have.length(1);
     const onChain = await simulator.control.rpc<{ blockhash: string }>('getrawtransaction', [txid, true]);
     expect(confirmed[0]!.payload.blockHash).to.equal(onChain.blockhash);
@@ -107,10 +108,13 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
     await simulator.control.dropMempool(txid);
     await watcher.follower.pollOnce();
     await watcher.follower.pollOnce();
-    expect(await topics()).to.deep.equal(['deposit.detected']);
+    expect(await topics()).to.deep.equal([TOPICS.depositDetected]);
     await watcher.follower.pollOnce();
     const events = await outboxEvents(database.knex);
-    expect(events.map((event) => event.topic)).to.deep.equal(['deposit.detected', 'deposit.reversed']);
+    expect(events.map((event) => event.topic)).to.deep.equal([
+      TOPICS.depositDetected,
+      TOPICS.depositReversed,
+    ]);
     expect(events[1]!.payload).to.include({ wasConfirmed: false, reason: 'DEPOSIT_DROPPED_FROM_MEMPOOL' });
   });
 
@@ -118,11 +122,11 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
     await simulator.control.fund([{ address: user.address, amount: '5' }]);
     await simulator.control.mine(7);
     await pollUntilCaughtUp(watcher);
-    expect(await topics()).to.include('deposit.confirmed');
+    expect(await topics()).to.include(TOPICS.depositConfirmed);
     await simulator.control.reorg({ depth: 7, blocks: 8, dropReturned: true });
     for (let poll = 0; poll < 4; poll += 1) await watcher.follower.pollOnce();
 
-    const alerts = await outboxEvents(database.knex, 'deposit.reorg-detected');
+    const alerts = await outboxEvents(database.knex, TOPICS.depositReorgDetected);
     expect(alerts.map((alert) => alert.payload)).to.have.length(1);
     expect(alerts[0]!.payload).to.include({
       depth: 7,
@@ -130,7 +134,7 @@ describe('deposit watcher reorgs (simulator + PostgreSQL)', function () {
       affectedConfirmedDeposits: 1,
     });
     const reversed = (await outboxEvents(database.knex)).filter(
-      (event) => event.topic === 'deposit.reversed',
+      (event) => event.topic === TOPICS.depositReversed,
     );
     expect(reversed.map((event) => event.payload)).to.have.length(1);
     expect(reversed[0]!.payload).to.include({ wasConfirmed: true, reason: 'DEPOSIT_LEFT_CHAIN' });

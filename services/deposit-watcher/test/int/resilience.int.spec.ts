@@ -17,6 +17,7 @@ import {
   type TestSimulator,
 } from '../support/harness.js';
 import { newRegtestAddress } from '../support/addresses.js';
+import { TOPICS } from '@dbay/contracts';
 
 describe('deposit watcher resilience (simulator + PostgreSQL)', function () {
   this.timeout(120_000);
@@ -56,7 +57,7 @@ describe('deposit watcher resilience (simulator + PostgreSQL)', function () {
     await simulator.control.fault('none');
     await pollUntilCaughtUp(watcher);
     const events = await outboxEvents(database.knex);
-    expect(events.map((event) => event.topic)).to.deep.equal(['deposit.detected']);
+    expect(events.map((event) => event.topic)).to.deep.equal([TOPICS.depositDetected]);
     expect((await readCursor(database.knex)).tipHeight).to.equal(before.tipHeight + 1);
   });
 
@@ -101,9 +102,9 @@ describe('deposit watcher resilience (simulator + PostgreSQL)', function () {
     expect(watcher.node.breakerState).to.equal('closed');
     const events = await outboxEvents(database.knex);
     expect(events.map((event) => [event.topic, event.payload.confirmations])).to.deep.equal([
-      ['deposit.detected', 1],
-      ['deposit.confirmations-changed', 2],
-      ['deposit.confirmations-changed', 3],
+      [TOPICS.depositDetected, 1],
+      [TOPICS.depositConfirmationsChanged, 2],
+      [TOPICS.depositConfirmationsChanged, 3],
     ]);
   });
 
@@ -130,18 +131,20 @@ describe('deposit watcher resilience (simulator + PostgreSQL)', function () {
     await pollUntilCaughtUp(second);
 
     const events = await outboxEvents(database.knex);
-    const confirmed = events.filter((event) => event.topic === 'deposit.confirmed');
+    const confirmed = events.filter((event) => event.topic === TOPICS.depositConfirmed);
     expect(confirmed.map((event) => event.payload.userId).sort()).to.deep.equal([
       'user-0',
       'user-1',
       'user-2',
     ]);
-    const detected = events.filter((event) => event.topic === 'deposit.detected');
+    const detected = events.filter((event) => event.topic === TOPICS.depositDetected);
     expect(detected).to.have.length(3);
     // Each deposit walked 1..5 then confirmed at 6: exactly 5 changes each, none repeated.
     for (const user of ['user-0', 'user-1', 'user-2']) {
       const counts = events
-        .filter((event) => event.topic === 'deposit.confirmations-changed' && event.payload.userId === user)
+        .filter(
+          (event) => event.topic === TOPICS.depositConfirmationsChanged && event.payload.userId === user,
+        )
         .map((event) => event.payload.confirmations);
       expect(counts, user).to.deep.equal([2, 3, 4, 5]);
     }
@@ -176,12 +179,12 @@ describe('deposit watcher resilience (simulator + PostgreSQL)', function () {
     await pollUntilCaughtUp(watcher);
     const events = await outboxEvents(database.knex);
     expect(events.map((event) => [event.topic, event.payload.confirmations])).to.deep.equal([
-      ['deposit.detected', 1],
-      ['deposit.confirmations-changed', 2],
-      ['deposit.confirmations-changed', 3],
-      ['deposit.confirmations-changed', 4],
-      ['deposit.confirmations-changed', 5],
-      ['deposit.confirmed', 6],
+      [TOPICS.depositDetected, 1],
+      [TOPICS.depositConfirmationsChanged, 2],
+      [TOPICS.depositConfirmationsChanged, 3],
+      [TOPICS.depositConfirmationsChanged, 4],
+      [TOPICS.depositConfirmationsChanged, 5],
+      [TOPICS.depositConfirmed, 6],
     ]);
   });
 });

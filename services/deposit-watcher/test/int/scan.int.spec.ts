@@ -16,6 +16,7 @@ import {
   type TestSimulator,
 } from '../support/harness.js';
 import { newRegtestAddress } from '../support/addresses.js';
+import { TOPICS } from '@dbay/contracts';
 
 describe('deposit watcher scan (simulator + PostgreSQL)', function () {
   this.timeout(60_000);
@@ -45,7 +46,7 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     let events = await outboxEvents(database.knex);
     expect(events).to.deep.equal([
       {
-        topic: 'deposit.detected',
+        topic: TOPICS.depositDetected,
         key: 'user-1',
         payload: {
           userId: 'user-1',
@@ -66,15 +67,15 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     await pollUntilCaughtUp(watcher);
     events = await outboxEvents(database.knex);
     expect(events.map((event) => [event.topic, event.payload.confirmations])).to.deep.equal([
-      ['deposit.detected', 0],
-      ['deposit.confirmations-changed', 1],
-      ['deposit.confirmations-changed', 2],
-      ['deposit.confirmations-changed', 3],
-      ['deposit.confirmations-changed', 4],
-      ['deposit.confirmations-changed', 5],
+      [TOPICS.depositDetected, 0],
+      [TOPICS.depositConfirmationsChanged, 1],
+      [TOPICS.depositConfirmationsChanged, 2],
+      [TOPICS.depositConfirmationsChanged, 3],
+      [TOPICS.depositConfirmationsChanged, 4],
+      [TOPICS.depositConfirmationsChanged, 5],
     ]);
     expect(
-      events.some((event) => event.topic === 'deposit.confirmed'),
+      events.some((event) => event.topic === TOPICS.depositConfirmed),
       'not confirmed at 5',
     ).to.equal(false);
 
@@ -83,7 +84,7 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     await simulator.control.mine(3);
     await pollUntilCaughtUp(watcher);
     events = await outboxEvents(database.knex);
-    const confirmed = events.filter((event) => event.topic === 'deposit.confirmed');
+    const confirmed = events.filter((event) => event.topic === TOPICS.depositConfirmed);
     expect(confirmed).to.have.length(1);
     const status = await simulator.control.status();
     expect(confirmed[0]!.payload).to.deep.equal({
@@ -123,7 +124,7 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     await pollUntilCaughtUp(watcher);
 
     const confirmed = (await outboxEvents(database.knex)).filter(
-      (event) => event.topic === 'deposit.confirmed',
+      (event) => event.topic === TOPICS.depositConfirmed,
     );
     const summary = confirmed
       .map(
@@ -143,7 +144,7 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     expect(outpoints.size).to.equal(4);
     expect(second.txid).to.not.equal(first.txid);
     const detected = (await outboxEvents(database.knex)).filter(
-      (event) => event.topic === 'deposit.detected',
+      (event) => event.topic === TOPICS.depositDetected,
     );
     expect(detected).to.have.length(4);
   });

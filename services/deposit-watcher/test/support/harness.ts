@@ -22,6 +22,7 @@ import { depositAddressAssignedHandler } from '../../src/entrypoints/messages/de
 import { ChainFollower } from '../../src/use-cases/follow-chain.js';
 import type { ScanSettings } from '../../src/use-cases/dependencies.js';
 import { RegtestControl } from '@dbay/testing';
+import { TOPICS, type DepositAddressAssignedPayload } from '@dbay/contracts';
 
 export const SCHEMA = 'deposit_watcher';
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
@@ -161,10 +162,10 @@ export async function assignAddress(
   assignment: { userId: string; address: string; addressIndex: number; occurredAt?: Date },
 ): Promise<void> {
   const handler = depositAddressAssignedHandler('regtest');
-  const event: EventMessage<unknown> = {
+  const event: EventMessage<DepositAddressAssignedPayload> = {
     envelope: {
       eventId: randomUUID(),
-      eventType: 'deposit-address.assigned',
+      eventType: TOPICS.depositAddressAssigned,
       occurredAt: (assignment.occurredAt ?? new Date()).toISOString(),
       correlationId: randomUUID(),
       causationId: null,
@@ -180,7 +181,7 @@ export async function assignAddress(
   const silent = pino({ level: 'silent' });
   await knex.transaction((trx) =>
     handler(trx, event, {
-      topic: 'deposit-address.assigned',
+      topic: TOPICS.depositAddressAssigned,
       partition: 0,
       offset: '0',
       key: assignment.userId,
@@ -198,10 +199,10 @@ export interface OutboxEvent {
 }
 
 const DEPOSIT_TOPICS = [
-  'deposit.detected',
-  'deposit.confirmations-changed',
-  'deposit.confirmed',
-  'deposit.reversed',
+  TOPICS.depositDetected,
+  TOPICS.depositConfirmationsChanged,
+  TOPICS.depositConfirmed,
+  TOPICS.depositReversed,
 ];
 
 /** Every event of the given topics (the four deposit.* topics by default) in the outbox, in commit order. */

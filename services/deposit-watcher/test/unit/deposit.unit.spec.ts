@@ -15,6 +15,7 @@ import {
 import type { DepositEvent } from '../../src/domain/events.js';
 import type { MatchedPayment } from '../../src/domain/matching.js';
 import { decideRollback } from '../../src/domain/reorg.js';
+import { TOPICS } from '@dbay/contracts';
 
 const REQUIRED = 6;
 const DROP_POLLS = 3;
@@ -37,7 +38,7 @@ const block = (height: number, branch = 'b'): { height: number; hash: string } =
 });
 
 function types(events: DepositEvent[]): string[] {
-  return events.map((event) => event.type);
+  return events.map((event) => event.topic);
 }
 
 describe('deposit lifecycle', () => {
@@ -46,7 +47,7 @@ describe('deposit lifecycle', () => {
     let step = seenInMempool(undefined, payment, RAW);
     events.push(...step.events);
     expect(step.events[0]).to.deep.equal({
-      type: 'deposit.detected',
+      topic: TOPICS.depositDetected,
       payload: {
         userId: 'user-1',
         address: 'nUserAddress',
@@ -69,17 +70,17 @@ describe('deposit lifecycle', () => {
       deposit = advanced.deposit;
     }
     expect(types(events)).to.deep.equal([
-      'deposit.detected',
-      'deposit.confirmations-changed',
-      'deposit.confirmations-changed',
-      'deposit.confirmations-changed',
-      'deposit.confirmations-changed',
-      'deposit.confirmations-changed',
-      'deposit.confirmed',
+      TOPICS.depositDetected,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmationsChanged,
+      TOPICS.depositConfirmed,
     ]);
     const confirmed = events.at(-1)!;
     expect(confirmed).to.deep.equal({
-      type: 'deposit.confirmed',
+      topic: TOPICS.depositConfirmed,
       payload: {
         userId: 'user-1',
         address: 'nUserAddress',
@@ -113,7 +114,7 @@ describe('deposit lifecycle', () => {
       requiredConfirmations: REQUIRED,
       disconnected: [deposit],
     });
-    expect(types(rollback.decisions[0]!.events)).to.deep.equal(['deposit.confirmations-changed']);
+    expect(types(rollback.decisions[0]!.events)).to.deep.equal([TOPICS.depositConfirmationsChanged]);
     expect(rollback.decisions[0]!.events[0]!.payload).to.include({
       confirmations: 0,
       blockHash: null,
@@ -129,7 +130,7 @@ describe('deposit lifecycle', () => {
     }
     expect(events).to.deep.equal([
       {
-        type: 'deposit.reversed',
+        topic: TOPICS.depositReversed,
         payload: {
           userId: 'user-1',
           address: 'nUserAddress',
@@ -152,7 +153,7 @@ describe('deposit lifecycle', () => {
     deposit = seenInMempool(deposit, payment, RAW).deposit;
     expect(deposit.missingPolls).to.equal(0);
     const moved = seenInBlock(deposit, payment, RAW, block(51, 'c'));
-    expect(types(moved.events)).to.deep.equal(['deposit.confirmations-changed']);
+    expect(types(moved.events)).to.deep.equal([TOPICS.depositConfirmationsChanged]);
     expect(moved.deposit).to.include({ status: 'pending', confirmations: 1, leftChain: false });
   });
 
@@ -161,7 +162,7 @@ describe('deposit lifecycle', () => {
     for (let poll = 0; poll < DROP_POLLS; poll += 1) deposit = missingFromNode(deposit, DROP_POLLS).deposit;
     expect(deposit.status).to.equal('reversed');
     const again = seenInBlock(deposit, payment, RAW, block(70));
-    expect(types(again.events)).to.deep.equal(['deposit.detected']);
+    expect(types(again.events)).to.deep.equal([TOPICS.depositDetected]);
     expect(again.deposit.status).to.equal('pending');
   });
 
@@ -279,7 +280,7 @@ describe('deposit lifecycle under random histories', () => {
                 events.push(...advanced.events);
                 deposit = advanced.deposit;
                 for (const event of advanced.events) {
-                  if (event.type !== 'deposit.reversed') {
+                  if (event.topic !== TOPICS.depositReversed) {
                     expect(event.payload.confirmations).to.equal(more + 1);
                   }
                 }
@@ -297,19 +298,19 @@ describe('deposit lifecycle under random histories', () => {
         // Replay the stream as a wallet would and check it is coherent.
         let state: 'none' | 'incoming' | 'credited' | 'dropped' = 'none';
         for (const event of events) {
-          switch (event.type) {
-            case 'deposit.detected':
+          switch (event.topic) {
+            case TOPICS.depositDetected:
               expect(state).to.be.oneOf(['none', 'dropped']);
               state = 'incoming';
               break;
-            case 'deposit.confirmations-changed':
+            case TOPICS.depositConfirmationsChanged:
               expect(state).to.equal('incoming');
               break;
-            case 'deposit.confirmed':
+            case TOPICS.depositConfirmed:
               expect(state).to.equal('incoming');
               state = 'credited';
               break;
-            case 'deposit.reversed':
+            case TOPICS.depositReversed:
               expect(state).to.be.oneOf(['incoming', 'credited']);
               expect(event.payload.wasConfirmed).to.equal(state === 'credited');
               state = 'dropped';

@@ -4,12 +4,11 @@
  * the findings that were recorded. Findings are written in batches to keep memory flat.
  */
 import type { Knex } from 'knex';
-import { enqueueEvent } from '@dbay/platform';
+import { enqueueTopicEvent, TOPICS } from '@dbay/contracts';
 import type { Finding } from '../domain/findings.js';
 import type { FindingWriter } from '../ports.js';
 
 export const FINDINGS_BATCH_SIZE = 500;
-export const DISCREPANCY_TOPIC = 'reconciliation.discrepancy';
 
 export class FindingSink implements FindingWriter {
   private buffer: Finding[] = [];
@@ -42,8 +41,8 @@ export class FindingSink implements FindingWriter {
       }));
       await trx('findings').insert(rows);
       for (const row of rows) {
-        await enqueueEvent(trx, {
-          topic: DISCREPANCY_TOPIC,
+        await enqueueTopicEvent(trx, {
+          topic: TOPICS.reconciliationDiscrepancy,
           key: row.subject_id,
           correlationId: this.runId,
           payload: {

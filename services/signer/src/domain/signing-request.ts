@@ -4,6 +4,7 @@
  * SIGNER_MALFORMED_REQUEST refusal, never a guess.
  */
 import { z } from 'zod';
+import type { WithdrawalSigningRequestedPayload } from '@dbay/contracts';
 import { parseKoinu, MoneyError } from '@dbay/money';
 import { refusal, type SigningRefusal } from './refusal.js';
 
@@ -30,6 +31,7 @@ export const MAX_INPUTS_PER_REQUEST = 500;
 export const MAX_PSBT_BASE64_LENGTH = 2_000_000;
 const MAX_ID_LENGTH = 200;
 
+/** The contract's payload (the `satisfies` keeps the two in step) with the signer's limits. */
 const wirePayload = z.object({
   requestId: z.string().min(1).max(MAX_ID_LENGTH),
   psbtBase64: z.string().min(1).max(MAX_PSBT_BASE64_LENGTH),
@@ -45,7 +47,7 @@ const wirePayload = z.object({
     )
     .min(1)
     .max(MAX_WITHDRAWALS_PER_REQUEST),
-});
+}) satisfies z.ZodType<WithdrawalSigningRequestedPayload>;
 
 export type ParsedSigningRequest =
   { ok: true; request: SigningRequest } | { ok: false; refusal: SigningRefusal };

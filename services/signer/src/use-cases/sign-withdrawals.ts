@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { enqueueEvent, type EventMessage } from '@dbay/platform';
+import type { EventMessage } from '@dbay/platform';
 import type { AccountKeys } from '../domain/account-keys.js';
 import { decideSigning, type SignedTransaction, type SigningDecision } from '../domain/decide-signing.js';
 import type { SigningRefusal } from '../domain/refusal.js';
@@ -20,9 +20,18 @@ import {
   outflowLast24h,
   type RequestMeta,
 } from '../adapters/signing-log-repository.js';
-import { TOPICS } from '../topics.js';
+import {
+  enqueueTopicEvent,
+  TOPICS,
+  type TopicEvent,
+  type WithdrawalSignedPayload,
+  type WithdrawalSigningRefusedPayload,
+} from '@dbay/contracts';
 
 export type DecisionOutcome = SigningDecision['kind'];
+
+/** The two answers the signer produces, keyed by the request id. */
+type SignerAnswerTopic = typeof TOPICS.withdrawalSigned | typeof TOPICS.withdrawalSigningRefused;
 
 export interface SignerDependencies {
   keys: AccountKeys;
@@ -31,7 +40,7 @@ export interface SignerDependencies {
   recordDecision: (outcome: DecisionOutcome, code: string) => void;
 }
 
-function signedPayload(requestId: string, transaction: SignedTransaction): Record<string, unknown> {
+function signedPayload(requestId: string, transaction: SignedTransaction): WithdrawalSignedPayload {
   return {
     requestId,
     withdrawalIds: transaction.withdrawals.map((w) => w.withdrawalId),
@@ -47,7 +56,7 @@ function refusedPayload(
   requestId: string,
   withdrawalIds: string[],
   refusal: SigningRefusal,
-): Record<string, unknown> {
+): WithdrawalSigningRefusedPayload {
   return { requestId, withdrawalIds, reasonCode: refusal.code, reason: refusal.reason };
 }
 
@@ -71,11 +80,9 @@ export async function answerSigningRequest(
   event: EventMessage,
   logger: Logger,
 ): Promise<DecisionOutcome> {
-  const answer = (topic: string, key: string, payload: Record<string, unknown>) =>
-    enqueueEvent(trx, {
-      topic,
-      key,
-      payload,
+  const answer = (answerEvent: TopicEvent<SignerAnswerTopic>) =>
+    enqueueTopicEvent(trx, {
+      ...answerEvent,
       correlationId: event.envelope.correlationId,
       causationId: event.envelope.eventId,
     });
@@ -89,7 +96,11 @@ export async function answerSigningRequest(
       correlationId: event.envelope.correlationId,
     };
     await insertRefusal(trx, parsed.refusal, withdrawalIds, meta);
-    await answer(TOPICS.signingRefused, requestId, refusedPayload(requestId, withdrawalIds, parsed.refusal));
+    await answer({
+      topic: TOPICS.withdrawalSigningRefused,
+      key: requestId,
+      payload: refusedPayload(requestId, withdrawalIds, parsed.refusal),
+    });
     logger.warn(
       { requestId, code: parsed.refusal.code, reason: parsed.refusal.reason },
       'signing request refused',
@@ -115,7 +126,11 @@ export async function answerSigningRequest(
   switch (decision.kind) {
     case 'signed':
       await insertSigning(trx, decision.transaction, meta);
-      await answer(TOPICS.signed, request.requestId, signedPayload(request.requestId, decision.transaction));
+      await answer({
+        topic: TOPICS.withdrawalSigned,
+        key: request.requestId,
+        payload: signedPayload(request.requestId, decision.transaction),
+      });
       logger.info(
         {
           requestId: request.requestId,
@@ -129,7 +144,11 @@ export async function answerSigningRequest(
       break;
     case 'replayed':
       // Nothing new is signed or logged; the stored answer is sent again, byte for byte.
-      await answer(TOPICS.signed, request.requestId, signedPayload(request.requestId, decision.transaction));
+      await answer({
+        topic: TOPICS.withdrawalSigned,
+        key: request.requestId,
+        payload: signedPayload(request.requestId, decision.transaction),
+      });
       logger.info(
         { requestId: request.requestId, txid: decision.transaction.txid },
         'replayed signing request answered from the signing log',
@@ -138,11 +157,11 @@ export async function answerSigningRequest(
       break;
     case 'refused':
       await insertRefusal(trx, decision.refusal, withdrawalIds, meta);
-      await answer(
-        TOPICS.signingRefused,
-        request.requestId,
-        refusedPayload(request.requestId, withdrawalIds, decision.refusal),
-      );
+      await answer({
+        topic: TOPICS.withdrawalSigningRefused,
+        key: request.requestId,
+        payload: refusedPayload(request.requestId, withdrawalIds, decision.refusal),
+      });
       logger.warn(
         { requestId: request.requestId, code: decision.refusal.code, reason: decision.refusal.reason },
         'signing request refused',

@@ -1,47 +1,44 @@
 /**
  * The events the wallet produces, as plain values: topic, Kafka key (the aggregate id) and the payload
- * in the shape of the topic's Avro schema in schemas/ (amounts are integer koinu strings). The outbox
- * adds the envelope.
+ * typed by the topic's generated contract (@dbay/contracts, from schemas/), so a payload that does not
+ * fit its schema is a compile error here. Amounts are integer koinu strings. The outbox adds the envelope.
  */
+import { TOPICS, type TopicEvent, type TopicProducedBy } from '@dbay/contracts';
 import type { Deposit, Escrow, EscrowSplit, Wallet, Withdrawal, EntryType, ReferenceType } from './types.js';
 
+/** Every topic the wallet produces; each must name the wallet as a producer in its topic.json. */
 export const PRODUCED_TOPICS = [
-  'escrow.locked',
-  'escrow.lock-failed',
-  'escrow.released',
-  'escrow.refunded',
-  'escrow.disputed',
-  'escrow.split',
-  'escrow.command-failed',
-  'bid.locked',
-  'bid.lock-failed',
-  'bid.unlocked',
-  'bid.converted',
-  'bid.command-failed',
-  'withdrawal.requested',
-  'withdrawal.finalized',
-  'withdrawal.released',
-  'deposit.credited',
-  'deposit.reversal-flagged',
-  'deposit-address.assigned',
-  'balance.changed',
-] as const;
+  TOPICS.escrowLocked,
+  TOPICS.escrowLockFailed,
+  TOPICS.escrowReleased,
+  TOPICS.escrowRefunded,
+  TOPICS.escrowDisputed,
+  TOPICS.escrowSplit,
+  TOPICS.escrowCommandFailed,
+  TOPICS.bidLocked,
+  TOPICS.bidLockFailed,
+  TOPICS.bidUnlocked,
+  TOPICS.bidConverted,
+  TOPICS.bidCommandFailed,
+  TOPICS.withdrawalRequested,
+  TOPICS.withdrawalFinalized,
+  TOPICS.withdrawalReleased,
+  TOPICS.depositCredited,
+  TOPICS.depositReversalFlagged,
+  TOPICS.depositAddressAssigned,
+  TOPICS.balanceChanged,
+] as const satisfies readonly TopicProducedBy<'wallet'>[];
 
 export type ProducedTopic = (typeof PRODUCED_TOPICS)[number];
 
-export type EventValue = string | number | boolean | null;
-
-export interface DomainEvent {
-  topic: ProducedTopic;
-  key: string;
-  payload: Record<string, EventValue>;
-}
+/** One event the wallet produces: a topic and that topic's payload. */
+export type DomainEvent = TopicEvent<ProducedTopic>;
 
 const koinu = (value: bigint): string => value.toString();
 
 export function escrowLocked(escrow: Escrow): DomainEvent {
   return {
-    topic: 'escrow.locked',
+    topic: TOPICS.escrowLocked,
     key: escrow.orderId,
     payload: {
       orderId: escrow.orderId,
@@ -64,7 +61,7 @@ export function escrowLockFailed(
   reason: string,
 ): DomainEvent {
   return {
-    topic: 'escrow.lock-failed',
+    topic: TOPICS.escrowLockFailed,
     key: orderId,
     payload: { orderId, buyerId, amountKoinu: koinu(amountKoinu), reasonCode, reason },
   };
@@ -72,7 +69,7 @@ export function escrowLockFailed(
 
 export function escrowReleased(escrow: Escrow): DomainEvent {
   return {
-    topic: 'escrow.released',
+    topic: TOPICS.escrowReleased,
     key: escrow.orderId,
     payload: {
       orderId: escrow.orderId,
@@ -88,7 +85,7 @@ export function escrowReleased(escrow: Escrow): DomainEvent {
 
 export function escrowRefunded(escrow: Escrow): DomainEvent {
   return {
-    topic: 'escrow.refunded',
+    topic: TOPICS.escrowRefunded,
     key: escrow.orderId,
     payload: {
       orderId: escrow.orderId,
@@ -101,7 +98,7 @@ export function escrowRefunded(escrow: Escrow): DomainEvent {
 
 export function escrowDisputed(escrow: Escrow): DomainEvent {
   return {
-    topic: 'escrow.disputed',
+    topic: TOPICS.escrowDisputed,
     key: escrow.orderId,
     payload: {
       orderId: escrow.orderId,
@@ -117,7 +114,7 @@ export function escrowDisputed(escrow: Escrow): DomainEvent {
 /** A dispute resolved by a split: who got what of the escrow's amount. */
 export function escrowSplit(escrow: Escrow, split: EscrowSplit): DomainEvent {
   return {
-    topic: 'escrow.split',
+    topic: TOPICS.escrowSplit,
     key: escrow.orderId,
     payload: {
       orderId: escrow.orderId,
@@ -140,7 +137,11 @@ export function escrowCommandFailed(
   reasonCode: string,
   reason: string,
 ): DomainEvent {
-  return { topic: 'escrow.command-failed', key: orderId, payload: { orderId, command, reasonCode, reason } };
+  return {
+    topic: TOPICS.escrowCommandFailed,
+    key: orderId,
+    payload: { orderId, command, reasonCode, reason },
+  };
 }
 
 export function bidLocked(
@@ -150,7 +151,7 @@ export function bidLocked(
   increaseKoinu: bigint,
 ): DomainEvent {
   return {
-    topic: 'bid.locked',
+    topic: TOPICS.bidLocked,
     key: auctionId,
     payload: { auctionId, userId, amountKoinu: koinu(lockedKoinu), increaseKoinu: koinu(increaseKoinu) },
   };
@@ -164,7 +165,7 @@ export function bidLockFailed(
   reason: string,
 ): DomainEvent {
   return {
-    topic: 'bid.lock-failed',
+    topic: TOPICS.bidLockFailed,
     key: auctionId,
     payload: { auctionId, userId, amountKoinu: koinu(amountKoinu), reasonCode, reason },
   };
@@ -172,7 +173,7 @@ export function bidLockFailed(
 
 export function bidUnlocked(auctionId: string, userId: string, amountKoinu: bigint): DomainEvent {
   return {
-    topic: 'bid.unlocked',
+    topic: TOPICS.bidUnlocked,
     key: auctionId,
     payload: { auctionId, userId, amountKoinu: koinu(amountKoinu) },
   };
@@ -180,7 +181,7 @@ export function bidUnlocked(auctionId: string, userId: string, amountKoinu: bigi
 
 export function bidConverted(escrow: Escrow, unlockedKoinu: bigint): DomainEvent {
   return {
-    topic: 'bid.converted',
+    topic: TOPICS.bidConverted,
     key: escrow.auctionId ?? escrow.orderId,
     payload: {
       auctionId: escrow.auctionId ?? '',
@@ -206,7 +207,7 @@ export function bidCommandFailed(
   reason: string,
 ): DomainEvent {
   return {
-    topic: 'bid.command-failed',
+    topic: TOPICS.bidCommandFailed,
     key: auctionId,
     payload: { auctionId, userId, command, orderId, reasonCode, reason },
   };
@@ -214,7 +215,7 @@ export function bidCommandFailed(
 
 export function withdrawalRequested(withdrawal: Withdrawal): DomainEvent {
   return {
-    topic: 'withdrawal.requested',
+    topic: TOPICS.withdrawalRequested,
     key: withdrawal.id,
     payload: {
       withdrawalId: withdrawal.id,
@@ -229,7 +230,7 @@ export function withdrawalRequested(withdrawal: Withdrawal): DomainEvent {
 
 export function withdrawalFinalized(withdrawal: Withdrawal): DomainEvent {
   return {
-    topic: 'withdrawal.finalized',
+    topic: TOPICS.withdrawalFinalized,
     key: withdrawal.id,
     payload: {
       withdrawalId: withdrawal.id,
@@ -245,7 +246,7 @@ export function withdrawalFinalized(withdrawal: Withdrawal): DomainEvent {
 
 export function withdrawalReleased(withdrawal: Withdrawal): DomainEvent {
   return {
-    topic: 'withdrawal.released',
+    topic: TOPICS.withdrawalReleased,
     key: withdrawal.id,
     payload: {
       withdrawalId: withdrawal.id,
@@ -260,7 +261,7 @@ export function withdrawalReleased(withdrawal: Withdrawal): DomainEvent {
 
 export function depositCredited(deposit: Deposit): DomainEvent {
   return {
-    topic: 'deposit.credited',
+    topic: TOPICS.depositCredited,
     key: deposit.userId,
     payload: {
       userId: deposit.userId,
@@ -281,7 +282,7 @@ export function depositReversalFlagged(
   severity: 'CRITICAL' | 'WARNING',
 ): DomainEvent {
   return {
-    topic: 'deposit.reversal-flagged',
+    topic: TOPICS.depositReversalFlagged,
     key: deposit.userId,
     payload: {
       userId: deposit.userId,
@@ -303,7 +304,7 @@ export function depositAddressAssigned(
   addressIndex: number,
 ): DomainEvent {
   return {
-    topic: 'deposit-address.assigned',
+    topic: TOPICS.depositAddressAssigned,
     key: userId,
     payload: { userId, address, derivationPath, addressIndex },
   };
@@ -316,7 +317,7 @@ export function balanceChanged(
   referenceId: string,
 ): DomainEvent {
   return {
-    topic: 'balance.changed',
+    topic: TOPICS.balanceChanged,
     key: wallet.userId,
     payload: {
       userId: wallet.userId,

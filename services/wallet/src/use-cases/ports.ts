@@ -55,10 +55,10 @@ export interface LedgerEntryRecord extends LedgerEntryDraft {
   idempotencyKey: string;
 }
 
-export interface OutgoingEvent extends DomainEvent {
+export type OutgoingEvent = DomainEvent & {
   correlationId: string;
   causationId: string | null;
-}
+};
 
 /** Rows of one aggregate a batch writes: new ones (which must not exist yet) and known, locked ones. */
 export interface RowChanges<T> {

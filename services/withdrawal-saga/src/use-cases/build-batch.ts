@@ -15,7 +15,7 @@ import { availableCoins, previousTransactions, reserveCoins } from '../adapters/
 import { lockBatchBuilding } from '../adapters/db/locks.js';
 import { batchCandidates, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
-import { TOPICS } from './events.js';
+import { TOPICS } from '@dbay/contracts';
 import type { SagaContext } from './ports.js';
 
 /** How many candidates one batch-building pass looks at. */
@@ -161,7 +161,7 @@ async function createBatch(
     );
   }
   await ctx.publish(trx, {
-    topic: TOPICS.signingRequested,
+    topic: TOPICS.withdrawalSigningRequested,
     key: batchId,
     correlationId,
     causationId: null,

@@ -1,42 +1,24 @@
 /**
- * The events the saga produces, one builder each, so every payload matches its schema in schemas/.
- * Amounts are integer koinu strings (CONVENTIONS.md); Kafka key = withdrawal id.
+ * The events the saga produces, one builder each; OutgoingEvent types every payload by its topic's
+ * contract (@dbay/contracts, from schemas/). Amounts are integer koinu strings (CONVENTIONS.md); Kafka
+ * key = withdrawal id.
  */
+import { TOPICS } from '@dbay/contracts';
 import type { FraudReason } from '../domain/fraud.js';
-import type { Withdrawal, WithdrawalFailure } from '../domain/withdrawal.js';
 import type { OutgoingEvent } from './ports.js';
-
-export const TOPICS = {
-  requested: 'withdrawal.requested',
-  approved: 'withdrawal.approved',
-  held: 'withdrawal.held',
-  broadcast: 'withdrawal.broadcast',
-  confirmed: 'withdrawal.confirmed',
-  failed: 'withdrawal.failed',
-  signingRequested: 'withdrawal.signing-requested',
-  signed: 'withdrawal.signed',
-  signingRefused: 'withdrawal.signing-refused',
-  depositConfirmed: 'deposit.confirmed',
-  depositReversed: 'deposit.reversed',
-} as const;
+import type { Withdrawal, WithdrawalFailure } from '../domain/withdrawal.js';
 
 type Cause = { causationId: string | null };
 
+/** Key and flow of a withdrawal's event: keyed by the withdrawal id, in the withdrawal's flow. */
 /** What every event about a withdrawal carries: its key, its user and its correlation. */
 type WithdrawalIdentity = Pick<Withdrawal, 'withdrawalId' | 'userId' | 'correlationId'>;
 
-function forWithdrawal(
-  topic: string,
-  withdrawal: WithdrawalIdentity,
-  cause: Cause,
-  payload: Record<string, unknown>,
-): OutgoingEvent {
+function routedBy(withdrawal: WithdrawalIdentity, cause: Cause) {
   return {
-    topic,
     key: withdrawal.withdrawalId,
     correlationId: withdrawal.correlationId,
     causationId: cause.causationId,
-    payload,
   };
 }
 
@@ -46,14 +28,18 @@ export function approvedEvent(
   reviewer: string | null,
   at: Date,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.approved, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    approvedBy,
-    reviewer,
-    approvedAt: at.toISOString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalApproved,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      approvedBy,
+      reviewer,
+      approvedAt: at.toISOString(),
+    },
+  };
 }
 
 export function heldEvent(
@@ -62,24 +48,36 @@ export function heldEvent(
   reasons: FraudReason[],
   releaseAt: Date | null,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.held, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    holdKind,
-    reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
-    releaseAt: releaseAt?.toISOString() ?? null,
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalHeld,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      holdKind,
+      reasons: reasons.map((reason) => ({ code: reason.code, message: reason.message })),
+      releaseAt: releaseAt?.toISOString() ?? null,
+    },
+  };
 }
 
 /** withdrawal.failed with the failure the withdrawal recorded: the wallet refunds on it. */
-export function failedEvent(withdrawal: WithdrawalIdentity, failure: WithdrawalFailure, cause: Cause) {
-  return forWithdrawal(TOPICS.failed, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    reasonCode: failure.code,
-    reason: failure.reason,
-  });
+export function failedEvent(
+  withdrawal: WithdrawalIdentity,
+  failure: WithdrawalFailure,
+  cause: Cause,
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalFailed,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      reasonCode: failure.code,
+      reason: failure.reason,
+    },
+  };
 }
 
 export function broadcastEvent(
@@ -89,16 +87,20 @@ export function broadcastEvent(
   withdrawalsInTransaction: number,
   at: Date,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.broadcast, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    txid,
-    batchId,
-    withdrawalsInTransaction,
-    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
-    broadcastAt: at.toISOString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalBroadcast,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      txid,
+      batchId,
+      withdrawalsInTransaction,
+      minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+      broadcastAt: at.toISOString(),
+    },
+  };
 }
 
 export function confirmedEvent(
@@ -108,14 +110,18 @@ export function confirmedEvent(
   blockHeight: number,
   confirmations: number,
   cause: Cause,
-) {
-  return forWithdrawal(TOPICS.confirmed, withdrawal, cause, {
-    withdrawalId: withdrawal.withdrawalId,
-    userId: withdrawal.userId,
-    txid,
-    blockHash,
-    blockHeight,
-    confirmations,
-    minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
-  });
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalConfirmed,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      txid,
+      blockHash,
+      blockHeight,
+      confirmations,
+      minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+    },
+  };
 }

@@ -7,6 +7,12 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import {
+  PAYLOAD_SCHEMAS,
+  TOPICS,
+  type DepositConfirmedPayload,
+  type DepositReversedPayload,
+} from '@dbay/contracts';
 import { Transaction } from 'bitcoinjs-lib';
 import { parseKoinu } from '@dbay/money';
 import { parseAddressPath } from '@dbay/dogecoin';
@@ -17,31 +23,29 @@ import { MalformedEventError } from './request-withdrawal.js';
 import { cancelUnsignedBatch } from './signing-answers.js';
 import type { SagaContext } from './ports.js';
 
-const confirmedPayload = z.looseObject({
-  address: z.string(),
-  derivationPath: z.string(),
+/** The contract's payloads with the saga's rules: txid and transaction lower-case hex, vout not negative. */
+const confirmedPayload = PAYLOAD_SCHEMAS[TOPICS.depositConfirmed].extend({
   txid: z.string().regex(/^[0-9a-f]{64}$/),
   vout: z.number().int().min(0),
-  amountKoinu: z.string(),
   rawTransactionHex: z.string().regex(/^([0-9a-f]{2})+$/),
 });
 
-const reversedPayload = z.looseObject({
+const reversedPayload = PAYLOAD_SCHEMAS[TOPICS.depositReversed].extend({
   txid: z.string().regex(/^[0-9a-f]{64}$/),
   vout: z.number().int().min(0),
-  wasConfirmed: z.boolean(),
-  reason: z.string(),
 });
 
 export async function receiveConfirmedDeposit(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: DepositConfirmedPayload,
   eventId: string,
 ): Promise<void> {
   const parsed = confirmedPayload.safeParse(payload);
   if (!parsed.success)
-    throw new MalformedEventError(`deposit.confirmed: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+    throw new MalformedEventError(
+      `${TOPICS.depositConfirmed}: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
+    );
   const deposit = parsed.data;
   const amountKoinu = parseKoinu(deposit.amountKoinu);
   parseAddressPath(deposit.derivationPath);
@@ -49,7 +53,9 @@ export async function receiveConfirmedDeposit(
   try {
     tx = Transaction.fromHex(deposit.rawTransactionHex);
   } catch {
-    throw new MalformedEventError(`deposit.confirmed ${deposit.txid}: raw transaction does not parse`);
+    throw new MalformedEventError(
+      `${TOPICS.depositConfirmed} ${deposit.txid}: raw transaction does not parse`,
+    );
   }
   const output = tx.outs[deposit.vout];
   if (
@@ -59,7 +65,7 @@ export async function receiveConfirmedDeposit(
     Buffer.from(output.script).toString('hex') !== scriptHexForAddress(deposit.address, ctx.network)
   ) {
     throw new MalformedEventError(
-      `deposit.confirmed ${deposit.txid}:${deposit.vout}: raw transaction does not match the event`,
+      `${TOPICS.depositConfirmed} ${deposit.txid}:${deposit.vout}: raw transaction does not match the event`,
     );
   }
   await savePreviousTransaction(trx, deposit.txid, deposit.rawTransactionHex);
@@ -84,11 +90,13 @@ export async function receiveConfirmedDeposit(
 export async function receiveReversedDeposit(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: DepositReversedPayload,
 ): Promise<void> {
   const parsed = reversedPayload.safeParse(payload);
   if (!parsed.success)
-    throw new MalformedEventError(`deposit.reversed: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
+    throw new MalformedEventError(
+      `${TOPICS.depositReversed}: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
+    );
   const { txid, vout, reason } = parsed.data;
   const coin = await findCoin(trx, txid, vout);
   if (!coin || coin.status === 'REVERSED') return;

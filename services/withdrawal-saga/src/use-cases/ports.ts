@@ -4,6 +4,7 @@
  * run against the real database without Kafka or a node.
  */
 import type { Knex } from 'knex';
+import type { NewTopicEvent, TopicProducedBy } from '@dbay/contracts';
 import type { Network } from 'bitcoinjs-lib';
 import type { BIP32Interface } from 'bip32';
 import type { Logger } from 'pino';
@@ -11,13 +12,10 @@ import type { FraudPolicy } from '../domain/fraud.js';
 import type { BatchPolicy } from '../domain/batch-plan.js';
 import type { ChainSighting } from '../domain/broadcast.js';
 
-export interface OutgoingEvent {
-  topic: string;
-  key: string;
-  payload: Record<string, unknown>;
-  correlationId: string;
+/** An event the saga produces (its topic.json files name it a producer), typed by the topic's contract. */
+export type OutgoingEvent = NewTopicEvent<TopicProducedBy<'withdrawal-saga'>> & {
   causationId: string | null;
-}
+};
 
 /** Writes an event to the outbox inside `trx`; it is published only if `trx` commits. */
 export type Publish = (trx: Knex.Transaction, event: OutgoingEvent) => Promise<void>;

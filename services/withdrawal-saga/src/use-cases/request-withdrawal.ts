@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { validateAddress } from '@dbay/dogecoin';
 import { PermanentEventError } from '@dbay/platform';
+import { PAYLOAD_SCHEMAS, TOPICS, type WithdrawalRequestedPayload } from '@dbay/contracts';
 import { decideFraud } from '../domain/fraud.js';
 import {
   fraudRejection,
@@ -23,13 +24,11 @@ import { scriptHexForAddress } from '../adapters/psbt.js';
 import { approvedEvent, failedEvent, heldEvent } from './events.js';
 import type { SagaContext } from './ports.js';
 
-const requestedPayload = z.object({
+/** The contract's payload with the saga's limits on ids and addresses. */
+const requestedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalRequested].extend({
   withdrawalId: z.string().min(1).max(100),
   userId: z.string().min(1).max(100),
   destinationAddress: z.string().max(100),
-  amountKoinu: z.string(),
-  networkFeeKoinu: z.string(),
-  requestedAt: z.string(),
 });
 
 export interface RequestCause {
@@ -49,11 +48,11 @@ function parseRequest(payload: unknown, cause: RequestCause): WithdrawalRequest 
   const parsed = requestedPayload.safeParse(payload);
   if (!parsed.success)
     throw new MalformedEventError(
-      `withdrawal.requested: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
+      `${TOPICS.withdrawalRequested}: ${parsed.error.issues[0]?.message ?? 'bad payload'}`,
     );
   const requestedAt = new Date(parsed.data.requestedAt);
   if (Number.isNaN(requestedAt.getTime()))
-    throw new MalformedEventError('withdrawal.requested: requestedAt is not a date');
+    throw new MalformedEventError(`${TOPICS.withdrawalRequested}: requestedAt is not a date`);
   return {
     withdrawalId: parsed.data.withdrawalId,
     userId: parsed.data.userId,
@@ -69,7 +68,7 @@ function parseRequest(payload: unknown, cause: RequestCause): WithdrawalRequest 
 export async function receiveWithdrawalRequest(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: WithdrawalRequestedPayload,
   cause: RequestCause,
 ): Promise<void> {
   const request = parseRequest(payload, cause);

@@ -7,6 +7,12 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import {
+  PAYLOAD_SCHEMAS,
+  TOPICS,
+  type WithdrawalSignedPayload,
+  type WithdrawalSigningRefusedPayload,
+} from '@dbay/contracts';
 import { checkSignedTransaction } from '../domain/signed-transaction.js';
 import type { Batch } from '../domain/batch.js';
 import type { WithdrawalFailure } from '../domain/withdrawal.js';
@@ -17,23 +23,22 @@ import { failedEvent } from './events.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import type { SagaContext } from './ports.js';
 
-const signedPayload = z.looseObject({
+/** The contract's payloads with the saga's rules: ids present, txid and transaction lower-case hex. */
+const signedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalSigned].extend({
   requestId: z.string().min(1),
   txid: z.string().regex(/^[0-9a-f]{64}$/),
   rawTransactionHex: z.string().regex(/^([0-9a-f]{2})+$/),
 });
 
-const refusedPayload = z.looseObject({
+const refusedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalSigningRefused].extend({
   requestId: z.string().min(1),
-  reasonCode: z.string().min(1).optional(),
-  code: z.string().min(1).optional(),
-  reason: z.string(),
+  reasonCode: z.string().min(1),
 });
 
 export async function receiveSigned(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: WithdrawalSignedPayload,
   causationId: string,
 ): Promise<void> {
   const parsed = signedPayload.safeParse(payload);
@@ -96,13 +101,13 @@ export async function receiveSigned(
 export async function receiveRefused(
   ctx: SagaContext,
   trx: Knex.Transaction,
-  payload: unknown,
+  payload: WithdrawalSigningRefusedPayload,
   causationId: string,
 ): Promise<void> {
   const parsed = refusedPayload.safeParse(payload);
   if (!parsed.success)
     throw new MalformedEventError(`refused answer: ${parsed.error.issues[0]?.message ?? 'bad payload'}`);
-  const code = parsed.data.reasonCode ?? parsed.data.code ?? 'SIGNER_REFUSED';
+  const code = parsed.data.reasonCode;
   const batch = await findBatch(trx, parsed.data.requestId, true);
   if (!batch || batch.status !== 'AWAITING_SIGNATURE') return;
   await failBatchBeforeBroadcast(ctx, trx, batch, 'REFUSED', code, parsed.data.reason, causationId);

@@ -1,25 +1,26 @@
 /**
  * deposit-address.assigned (wallet -> deposit-watcher): start watching the user's address. Runs in
- * the idempotent consumer's transaction, so a redelivered or replayed event changes nothing. An
- * event that cannot be right (an address of another network or type, a path that does not match
- * its index, an address already assigned to someone else) throws: the consumer retries it and then
- * dead-letters it on purpose, because watching a wrong address would silently lose deposits.
+ * the idempotent consumer's transaction, so a redelivered or replayed event changes nothing. The
+ * payload arrives decoded by its contract (@dbay/contracts; one that does not fit the schema is
+ * dead-lettered before this runs). An event that cannot be right (an empty id, an address of another
+ * network or type, a path that does not match its index, an address already assigned to someone
+ * else) throws: the consumer retries it and then dead-letters it on purpose, because watching a wrong
+ * address would silently lose deposits.
  */
 import { z } from 'zod';
 import type { EventHandler } from '@dbay/platform';
+import type { DepositAddressAssignedPayload } from '@dbay/contracts';
 import { networkByName, validateAddress, type NetworkName } from '@dbay/dogecoin';
 import { watchAddress } from '../../adapters/db/watched-addresses.js';
 
-export const DEPOSIT_ADDRESS_ASSIGNED_TOPIC = 'deposit-address.assigned';
-
 const RECEIVE_PATH = /^m\/44'\/3'\/0'\/0\/(0|[1-9]\d{0,9})$/;
 
-const payloadSchema = z.object({
+/** The watcher's rules on top of the schema's types. */
+const assignmentRules = z.object({
   userId: z.string().min(1),
   address: z.string().min(1),
   derivationPath: z.string().regex(RECEIVE_PATH, "expected m/44'/3'/0'/0/N"),
-  // Avro long: a JS number from avsc by default, a bigint if the reader is configured so.
-  addressIndex: z.union([z.number().int().nonnegative(), z.bigint().nonnegative()]).transform(Number),
+  addressIndex: z.number().int().nonnegative(),
 });
 
 export class AssignedAddressRejectedError extends Error {
@@ -29,10 +30,12 @@ export class AssignedAddressRejectedError extends Error {
   }
 }
 
-export function depositAddressAssignedHandler(network: NetworkName): EventHandler<unknown> {
+export function depositAddressAssignedHandler(
+  network: NetworkName,
+): EventHandler<DepositAddressAssignedPayload> {
   const params = networkByName(network);
   return async (trx, event, context) => {
-    const parsed = payloadSchema.safeParse(event.payload);
+    const parsed = assignmentRules.safeParse(event.payload);
     if (!parsed.success) {
       throw new AssignedAddressRejectedError(
         `invalid payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,

@@ -12,7 +12,19 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { PermanentEventError, type BatchEventHandler, type EventMessage } from '@dbay/platform';
+import {
+  PermanentEventError,
+  type BatchEventHandler,
+  type BatchItem,
+  type EventMessage,
+} from '@dbay/platform';
+import {
+  TOPICS,
+  topicBatchHandlers,
+  type TopicBatchHandlers,
+  type TopicConsumedBy,
+  type TopicPayload,
+} from '@dbay/contracts';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../command-executor.js';
 import { internalCommandSchemas } from '../http/internal-routes.js';
@@ -36,19 +48,26 @@ const nullableHeight = z.number().int().min(0).nullable();
 const text = z.string().max(2_000);
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/);
 
-/** Command topics the order service produces: their payload is the internal API body plus a key. */
-const COMMAND_TOPICS = {
-  'escrow.lock-requested': 'pay-order',
-  'escrow.release-requested': 'release-escrow',
-  'escrow.refund-requested': 'refund-escrow',
-  'escrow.dispute-requested': 'dispute-escrow',
-  'escrow.dispute-resolution-requested': 'resolve-dispute',
-  'bid.lock-requested': 'bid-lock',
-  'bid.unlock-requested': 'bid-unlock',
-  'bid.convert-requested': 'bid-convert',
-} as const satisfies Record<string, keyof typeof internalCommandSchemas>;
+/** The topics the wallet consumes, as their topic.json files list it. */
+type ConsumedTopic = TopicConsumedBy<'wallet'>;
 
-type EventParser = (payload: unknown, event: EventMessage) => Command;
+/** Command topics the order service produces: their payload is the internal API body plus a key. */
+const COMMAND_ROUTES = {
+  [TOPICS.escrowLockRequested]: 'pay-order',
+  [TOPICS.escrowReleaseRequested]: 'release-escrow',
+  [TOPICS.escrowRefundRequested]: 'refund-escrow',
+  [TOPICS.escrowDisputeRequested]: 'dispute-escrow',
+  [TOPICS.escrowDisputeResolutionRequested]: 'resolve-dispute',
+  [TOPICS.bidLockRequested]: 'bid-lock',
+  [TOPICS.bidUnlockRequested]: 'bid-unlock',
+  [TOPICS.bidConvertRequested]: 'bid-convert',
+} as const satisfies Partial<Record<ConsumedTopic, keyof typeof internalCommandSchemas>>;
+
+type CommandTopic = keyof typeof COMMAND_ROUTES;
+type EventTopic = Exclude<ConsumedTopic, CommandTopic>;
+
+/** The command of an event: the payload arrives decoded by its contract; these add the wallet's rules. */
+type EventParser<T extends EventTopic> = (payload: TopicPayload<T>, event: EventMessage) => Command;
 
 /** The fields deposit.detected and deposit.confirmed share (the latter adds what the wallet ignores). */
 const depositSeen = z.object({
@@ -62,10 +81,14 @@ const depositSeen = z.object({
   blockHeight: nullableHeight,
 });
 
-/** Payload parsers of the events other services emit; fields per CONVENTIONS.md (extra fields ignored). */
-const EVENT_TOPICS: Record<string, EventParser> = {
-  'deposit.detected': (payload) => ({ type: 'RecordIncomingDeposit', ...depositSeen.parse(payload) }),
-  'deposit.confirmations-changed': (payload) => {
+/**
+ * The wallet's rules on the events other services emit (ids are UUIDs, amounts positive koinu, txids
+ * hex; fields per CONVENTIONS.md), one per consumed event topic: the type makes a topic the wallet's
+ * topic.json files say it consumes impossible to leave out.
+ */
+const EVENT_PARSERS: { [T in EventTopic]: EventParser<T> } = {
+  [TOPICS.depositDetected]: (payload) => ({ type: 'RecordIncomingDeposit', ...depositSeen.parse(payload) }),
+  [TOPICS.depositConfirmationsChanged]: (payload) => {
     const p = z
       .object({
         userId: uuid,
@@ -78,12 +101,12 @@ const EVENT_TOPICS: Record<string, EventParser> = {
       .parse(payload);
     return { type: 'UpdateDepositConfirmations', ...p };
   },
-  'deposit.confirmed': (payload, event) => ({
+  [TOPICS.depositConfirmed]: (payload, event) => ({
     type: 'CreditDeposit',
     ...depositSeen.parse(payload),
     eventOccurredAt: event.envelope.occurredAt,
   }),
-  'deposit.reversed': (payload, event) => {
+  [TOPICS.depositReversed]: (payload, event) => {
     const p = z
       .object({
         userId: uuid,
@@ -97,7 +120,7 @@ const EVENT_TOPICS: Record<string, EventParser> = {
       .parse(payload);
     return { type: 'ReverseDeposit', ...p, eventOccurredAt: event.envelope.occurredAt };
   },
-  'withdrawal.confirmed': (payload) => {
+  [TOPICS.withdrawalConfirmed]: (payload) => {
     const p = z
       .object({
         withdrawalId: uuid,
@@ -111,13 +134,16 @@ const EVENT_TOPICS: Record<string, EventParser> = {
       .parse(payload);
     return { type: 'FinalizeWithdrawal', ...p };
   },
-  'withdrawal.failed': (payload) => {
+  [TOPICS.withdrawalFailed]: (payload) => {
     const p = z.object({ withdrawalId: uuid, userId: uuid, reasonCode: text, reason: text }).parse(payload);
     return { type: 'FailWithdrawal', ...p };
   },
 };
 
-export const CONSUMED_TOPICS = [...Object.keys(COMMAND_TOPICS), ...Object.keys(EVENT_TOPICS)];
+export const CONSUMED_TOPICS = [
+  ...Object.keys(COMMAND_ROUTES),
+  ...Object.keys(EVENT_PARSERS),
+] as ConsumedTopic[];
 
 function parseOrDeadLetter<T>(topic: string, parse: () => T): T {
   try {
@@ -170,35 +196,55 @@ async function runAll(
   });
 }
 
+/** A command topic's handler: the key and the internal API body of each message, then one group commit. */
+function commandHandler(
+  executor: CommandExecutor,
+  topic: CommandTopic,
+): BatchEventHandler<{ idempotencyKey: string }> {
+  const schema = internalCommandSchemas[COMMAND_ROUTES[topic]] as unknown as z.ZodType<Command>;
+  return async (trx, items) => {
+    const work = items.map(({ event }): MessageCommand => {
+      const { idempotencyKey: rawKey, ...body } = event.payload;
+      const key = parseOrDeadLetter(topic, () => idempotencyKey.parse(rawKey));
+      const command = parseOrDeadLetter(topic, () => schema.parse(body));
+      return { event, command, key, rejectionIsAnAnswer: true };
+    });
+    await runAll(executor, trx, work);
+  };
+}
+
+/** An event topic's handler: the command its parser builds, keyed by the event id. */
+function eventHandler<T extends EventTopic>(
+  executor: CommandExecutor,
+  topic: T,
+): BatchEventHandler<TopicPayload<T>> {
+  const parse: EventParser<T> = EVENT_PARSERS[topic];
+  return async (trx, items: BatchItem<TopicPayload<T>>[]) => {
+    const work = items.map(({ event }): MessageCommand => ({
+      event,
+      command: parseOrDeadLetter(topic, () => parse(event.payload, event)),
+      key: `event:${event.envelope.eventId}`,
+      rejectionIsAnAnswer: false,
+    }));
+    await runAll(executor, trx, work);
+  };
+}
+
 /**
  * Every consumed topic as a batch handler: the consumer applies runs of messages of one partition in
- * one transaction (group commit, as the HTTP path does), and single messages as batches of one.
+ * one transaction (group commit, as the HTTP path does), and single messages as batches of one. Each
+ * payload is decoded by its topic's contract first (@dbay/contracts): one that does not fit its schema
+ * is dead-lettered at once, before any rule here runs.
  */
 export function walletHandlers(executor: CommandExecutor): Record<string, BatchEventHandler<never>> {
-  const handlers: Record<string, BatchEventHandler<unknown>> = {};
-  for (const [topic, route] of Object.entries(COMMAND_TOPICS)) {
-    const schema = internalCommandSchemas[route] as unknown as z.ZodType<Command>;
-    handlers[topic] = async (trx, items) => {
-      const work = items.map(({ event }): MessageCommand => {
-        const payload = event.payload as Record<string, unknown>;
-        const key = parseOrDeadLetter(topic, () => idempotencyKey.parse(payload.idempotencyKey));
-        const { idempotencyKey: _key, ...body } = payload;
-        const command = parseOrDeadLetter(topic, () => schema.parse(body));
-        return { event, command, key, rejectionIsAnAnswer: true };
-      });
-      await runAll(executor, trx, work);
-    };
-  }
-  for (const [topic, parse] of Object.entries(EVENT_TOPICS)) {
-    handlers[topic] = async (trx, items) => {
-      const work = items.map(({ event }): MessageCommand => ({
-        event,
-        command: parseOrDeadLetter(topic, () => parse(event.payload, event)),
-        key: `event:${event.envelope.eventId}`,
-        rejectionIsAnAnswer: false,
-      }));
-      await runAll(executor, trx, work);
-    };
-  }
-  return handlers as Record<string, BatchEventHandler<never>>;
+  const handlers = [
+    ...(Object.keys(COMMAND_ROUTES) as CommandTopic[]).map((topic) => [
+      topic,
+      commandHandler(executor, topic),
+    ]),
+    ...(Object.keys(EVENT_PARSERS) as EventTopic[]).map((topic) => [topic, eventHandler(executor, topic)]),
+  ];
+  // Each entry pairs a topic with the handler built for that topic, which a map typed per key cannot
+  // be told entry by entry.
+  return topicBatchHandlers(Object.fromEntries(handlers) as TopicBatchHandlers<ConsumedTopic>);
 }
