@@ -80,7 +80,9 @@ export class ThrowawayDatabase {
     const { schema } = stackEndpoints().services[service];
     const url = this.urlOf(service);
     const role = decodeURIComponent(new URL(url).username);
+    // What scripts/lib/parts.sh grants each role on the stack's database, whatever PUBLIC may do here.
     await onDatabase(this.adminUrl, async (admin) => {
+      await admin.raw('GRANT CONNECT, TEMPORARY ON DATABASE ?? TO ??', [this.name, role]);
       await admin.raw('CREATE SCHEMA ?? AUTHORIZATION ??', [schema, role]);
     });
     const migrator = createKnex({ connectionString: url, schema, poolMax: 1 });

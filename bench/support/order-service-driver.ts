@@ -14,7 +14,7 @@ const PRODUCE_CHUNK = 100;
 const WAKE_POLL_MS = 50;
 const DRAIN_POLL_MS = 20;
 /** What is still unanswered this long after the last request is given up on (and counted). */
-const DRAIN_TIMEOUT_MS = 60_000;
+export const DRAIN_TIMEOUT_MS = 60_000;
 
 export interface KafkaDriveResult {
   /** Locked (escrow.locked) answers counted. */
