@@ -1,5 +1,6 @@
-// Unit tier: pure code, no network. Files named *.unit.spec.ts anywhere in the workspaces; spec files
-// named on the command line run alone (`npx mocha --config .mocharc.unit.cjs path/to/x.unit.spec.ts`).
+// Unit tier: pure code, no network. Files named *.unit.spec.ts anywhere in the workspaces, and the pure
+// parts of the benchmarks' support (bench/*/test); spec files named on the command line run alone
+// (`npx mocha --config .mocharc.unit.cjs path/to/x.unit.spec.ts`).
 const { tierSpecs } = require('./scripts/mocha-spec.cjs');
 
 module.exports = {
@@ -9,6 +10,7 @@ module.exports = {
     'packages/*/test/**/*.unit.spec.ts',
     'services/*/test/**/*.unit.spec.ts',
     'tools/*/test/**/*.unit.spec.ts',
+    'bench/*/test/**/*.unit.spec.ts',
   ]),
   timeout: 20000,
   reporter: 'spec',

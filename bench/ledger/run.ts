@@ -14,7 +14,7 @@
  * version bump, ledger entries, escrow, outbox, idempotency record, one commit per batch).
  *
  * Service via Kafka: the same wallet code as a second process with its consumer and outbox relay on,
- * against a throwaway Kafka broker (bench/ledger/kafka.ts) and its own copy of the seeded database.
+ * against a throwaway Kafka broker (bench/support/kafka.ts) and its own copy of the seeded database.
  * The bench plays the order service: it keeps BENCH_KAFKA_IN_FLIGHT (default 1000) escrow.lock-requested
  * commands outstanding and counts a pay-order done when its escrow.locked comes back through the relay.
  * The wallet applies each run of a partition's messages as one group commit (one inbox insert, one
@@ -33,21 +33,24 @@
  * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH and
  * BENCH_GROUP_COMMIT_CONCURRENCY (default: the wallet's own), BENCH_KEEP_DB=1.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import knexFactory, { type Knex } from 'knex';
+import { KOINU_PER_DOGE } from '@dbay/money';
 import { stackEndpoints } from '@dbay/testing';
-import { migrateWallet } from '../../services/wallet/src/migrate.js';
-import { OrderServiceDriver, startThrowawayKafka, type ThrowawayKafka } from './kafka.js';
 import { TOPICS } from '@dbay/contracts';
+import { closedLoop, OK } from '../support/closed-loop.js';
+import { benchUserId, checkWalletBooks, seedFundedWallets, ThrowawayDatabase } from '../support/database.js';
+import { keepAliveAgent, postJson } from '../support/http.js';
+import { startThrowawayKafka } from '../support/kafka.js';
+import { loadAverage, machineLine } from '../support/machine.js';
+import { OrderServiceDriver } from '../support/order-service-driver.js';
+import { BenchKeys, startService, type ServiceProcess } from '../support/services.js';
+import { combine, summarize, tableLines, type Measured, type Summary } from '../support/stats.js';
+import { runBench, type Teardown } from '../support/teardown.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -58,152 +61,30 @@ const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 const KAFKA_IN_FLIGHT = Number(process.env.BENCH_KAFKA_IN_FLIGHT ?? 1000);
 const ORDER_KOINU = 100_000_000n; // 1 DOGE
 const FEE_KOINU = 1_000_000n;
-const SEED_DOGE = 1_000_000; // per wallet: never the limit in a short run
-const HOT_SEED_DOGE = 1_000_000_000;
-const READY_TIMEOUT_MS = 60_000;
+const SEED_KOINU = 1_000_000n * KOINU_PER_DOGE; // per wallet: never the limit in a short run
+const HOT_SEED_KOINU = 1_000_000_000n * KOINU_PER_DOGE;
+const WALLET_PREFIX = 'bench';
+const HOT_PREFIX = 'bench-hot';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const stack = stackEndpoints();
 const run = promisify(execFile);
 
-/** The same deterministic user ids in SQL (md5('bench-n')::uuid) and here. */
+/** The numbered wallets md5('bench-n') and the one hot wallet md5('bench-hot-1'), here and in SQL. */
 function walletId(n: number | 'hot'): string {
-  const hex = createHash('md5').update(`bench-${n}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function withDatabase(url: string, database: string, user?: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  if (user) parsed.username = user;
-  return parsed.toString();
-}
-
-function connect(url: string): Knex {
-  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-}
-
-interface Measured {
-  name: string;
-  /** Service runs: mean commands per group-commit transaction and mean batch time, from /metrics. */
-  batches?: { count: number; meanSize: number; meanMs: number };
-  ops: number;
-  seconds: number;
-  latenciesMs: number[];
-  errors: number;
-}
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------
-// The throwaway database
-
-async function createBenchDatabase(name: string): Promise<string> {
-  const admin = connect(stack.databaseAdminUrl);
-  try {
-    await admin.raw(`CREATE DATABASE ${name} OWNER dbay_wallet`);
-  } finally {
-    await admin.destroy();
-  }
-  const adminOnBench = connect(withDatabase(stack.databaseAdminUrl, name));
-  try {
-    await adminOnBench.raw('CREATE SCHEMA wallet AUTHORIZATION dbay_wallet');
-  } finally {
-    await adminOnBench.destroy();
-  }
-  const walletUrl = withDatabase(stack.services.wallet.databaseUrl, name, 'dbay_wallet');
-  await migrateWallet(walletUrl, 'wallet');
-  return walletUrl;
-}
-
-async function dropBenchDatabase(name: string): Promise<void> {
-  const admin = connect(stack.databaseAdminUrl);
-  try {
-    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.destroy();
-  }
-}
-
-/** Wallets, their deposit entries and the clearing account's mirror, in a few set-based statements. */
-async function seed(url: string): Promise<void> {
-  const db = connect(url);
-  try {
-    await db.transaction(async (trx) => {
-      await trx.raw('SET LOCAL search_path TO wallet');
-      await trx.raw(
-        `INSERT INTO wallet_balances (user_id, available)
-         SELECT md5('bench-' || n)::uuid, ?::numeric FROM generate_series(1, ?::int) AS n
-         UNION ALL SELECT md5('bench-hot')::uuid, ?::numeric`,
-        [SEED_DOGE, WALLETS, HOT_SEED_DOGE],
-      );
-      await trx.raw(
-        `INSERT INTO ledger_entries (transaction_id, user_id, bucket, entry_type, credit, balance_after,
-           reference_type, reference_id, idempotency_key)
-         SELECT gen_random_uuid(), user_id, 'AVAILABLE', 'DEPOSIT', available, available, 'tx',
-           'bench-seed:' || user_id, 'bench-seed:' || user_id
-         FROM wallet_balances`,
-      );
-      await trx.raw(
-        `INSERT INTO ledger_entries (transaction_id, platform_account, bucket, entry_type, debit, balance_after,
-           reference_type, reference_id, idempotency_key)
-         SELECT gen_random_uuid(), 'CHAIN_CLEARING', 'PLATFORM', 'DEPOSIT', SUM(available), -SUM(available), 'tx',
-           'bench-seed', 'bench-seed:clearing'
-         FROM wallet_balances`,
-      );
-      await trx.raw(
-        `UPDATE platform_accounts SET balance = -(SELECT SUM(available) FROM wallet_balances), version = 1
-         WHERE code = 'CHAIN_CLEARING'`,
-      );
-    });
-    await db.raw('ANALYZE wallet.wallet_balances, wallet.ledger_entries');
-  } finally {
-    await db.destroy();
-  }
+  return n === 'hot' ? benchUserId(HOT_PREFIX, 1) : benchUserId(WALLET_PREFIX, n);
 }
 
 // ---------------------------------------------------------------------------------------------------
 // The service side
 
 interface Wallet {
-  process: ChildProcess;
-  port: number;
+  service: ServiceProcess;
   token: string;
 }
 
-async function startWallet(databaseUrl: string, kafkaBrokers?: string): Promise<Wallet> {
-  const service = await generateKeyPair('ES256', { extractable: true });
-  const user = await generateKeyPair('ES256', { extractable: true });
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HTTP_PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    DB_SCHEMA: 'wallet',
-    REDIS_URL: stack.redisUrl,
+async function startWallet(keys: BenchKeys, databaseUrl: string, kafkaBrokers?: string): Promise<Wallet> {
+  const env: Record<string, string> = {
     KAFKA_ENABLED: kafkaBrokers ? 'true' : 'false',
-    KAFKA_BROKERS: kafkaBrokers ?? stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
-    DOGECOIN_NETWORK: 'regtest',
-    SERVICE_JWT_PUBLIC_KEY: await exportSPKI(service.publicKey),
-    USER_JWT_PUBLIC_KEY: await exportSPKI(user.publicKey),
     INTERNAL_CALLERS: 'order',
   };
   if (process.env.BENCH_GROUP_COMMIT_MAX_BATCH)
@@ -212,73 +93,21 @@ async function startWallet(databaseUrl: string, kafkaBrokers?: string): Promise<
     env.GROUP_COMMIT_CONCURRENCY = process.env.BENCH_GROUP_COMMIT_CONCURRENCY;
   if (process.env.BENCH_CONSUMER_PARTITIONS)
     env.CONSUMER_PARTITIONS_CONCURRENTLY = process.env.BENCH_CONSUMER_PARTITIONS;
-  // For profiling the wallet under load, e.g. BENCH_WALLET_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-  const nodeArgs = (process.env.BENCH_WALLET_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const main = path.join(REPO, 'services/wallet/src/main.ts');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', main], {
-    cwd: REPO,
+  const service = await startService({
+    service: 'wallet',
+    databaseUrl,
+    kafkaBrokers: kafkaBrokers ?? stack.kafkaBrokers.join(','),
+    keys,
     env,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // For profiling the wallet under load, e.g. BENCH_WALLET_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    nodeArgs: (process.env.BENCH_WALLET_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256' })
-    .setSubject('order')
-    .setIssuer('dbay-services')
-    .setAudience('dbay-wallet-internal')
-    .setExpirationTime('1h')
-    .sign(service.privateKey);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the wallet exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the wallet did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return { process: child, port, token };
-}
-
-async function stopWallet(wallet: Wallet): Promise<void> {
-  if (wallet.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => wallet.process.once('exit', resolve));
-  wallet.process.kill('SIGTERM');
-  await exited;
-}
-
-function post(agent: http.Agent, port: number, route: string, token: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: route,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'idempotency-key': randomUUID(),
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+  return { service, token: await keys.serviceToken('order') };
 }
 
 /** The executor's histograms: batches run, commands in them, seconds spent (sums since start). */
 async function batchMetrics(wallet: Wallet): Promise<{ count: number; commands: number; seconds: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${wallet.port}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${wallet.service.port}/metrics`)).text();
   const value = (name: string): number =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return {
@@ -315,34 +144,28 @@ function payOrderBody(orderId: string, buyerId: string) {
 
 /** Closed loop: CONCURRENCY clients, each sends its next pay-order when the previous one answered. */
 async function driveService(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const payOrder = () => JSON.stringify(payOrderBody(randomUUID(), buyer()));
-  const phase = async (seconds: number, record: boolean) => {
-    const latenciesMs: number[] = [];
-    let errors = 0;
-    let ops = 0;
-    const started = performance.now();
-    const end = started + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < end) {
-          const body = payOrder();
-          const sent = performance.now();
-          const status = await post(agent, wallet.port, '/internal/pay-order', wallet.token, body);
-          if (status === 201) {
-            ops += 1;
-            if (record) latenciesMs.push(performance.now() - sent);
-          } else {
-            errors += 1;
-          }
-        }
-      }),
+  const agent = keepAliveAgent(CONCURRENCY);
+  const phase = (seconds: number) => {
+    const end = performance.now() + seconds * 1000;
+    return closedLoop(
+      name,
+      CONCURRENCY,
+      () => (performance.now() < end ? JSON.stringify(payOrderBody(randomUUID(), buyer())) : undefined),
+      async (body) => {
+        const { status } = await postJson(
+          agent,
+          wallet.service.port,
+          '/internal/pay-order',
+          wallet.token,
+          body,
+        );
+        return status === 201 ? OK : { ok: false, kind: `HTTP ${status}` };
+      },
     );
-    return { name, ops, seconds: (performance.now() - started) / 1000, latenciesMs, errors };
   };
-  await phase(WARMUP_SECONDS, false);
+  await phase(WARMUP_SECONDS);
   const before = await batchMetrics(wallet);
-  const measured = await phase(SECONDS, true);
+  const measured = await phase(SECONDS);
   const after = await batchMetrics(wallet);
   agent.destroy();
   return { ...measured, batches: batchesBetween(before, after) };
@@ -356,9 +179,9 @@ async function driveKafka(
   buyer: () => string,
 ): Promise<Measured> {
   const payOrder = (orderId: string) => payOrderBody(orderId, buyer());
-  await driver.drive(WARMUP_SECONDS, KAFKA_IN_FLIGHT, payOrder, false);
+  await driver.drive({ seconds: WARMUP_SECONDS }, KAFKA_IN_FLIGHT, payOrder, false);
   const before = await batchMetrics(wallet);
-  const measured = await driver.drive(SECONDS, KAFKA_IN_FLIGHT, payOrder, true);
+  const measured = await driver.drive({ seconds: SECONDS }, KAFKA_IN_FLIGHT, payOrder, true);
   const after = await batchMetrics(wallet);
   return {
     name,
@@ -442,179 +265,100 @@ async function drivePgbench(database: string, name: string, buyer: string): Prom
 
 // ---------------------------------------------------------------------------------------------------
 
-/** Two rounds of one measurement as one: ops and time summed, latencies pooled, batches weighted. */
-function combine(a: Measured | undefined, b: Measured): Measured {
-  if (!a) return b;
-  const batches =
-    a.batches && b.batches
-      ? {
-          count: a.batches.count + b.batches.count,
-          meanSize:
-            (a.batches.meanSize * a.batches.count + b.batches.meanSize * b.batches.count) /
-            (a.batches.count + b.batches.count),
-          meanMs:
-            (a.batches.meanMs * a.batches.count + b.batches.meanMs * b.batches.count) /
-            (a.batches.count + b.batches.count),
-        }
-      : undefined;
-  return {
-    name: a.name,
-    ops: a.ops + b.ops,
-    seconds: a.seconds + b.seconds,
-    latenciesMs: a.latenciesMs.concat(b.latenciesMs),
-    errors: a.errors + b.errors,
-    ...(batches ? { batches } : {}),
-  };
+/** The two throwaway databases, each seeded with the same wallets: one for HTTP and pgbench, one for Kafka. */
+async function seededDatabase(teardown: Teardown, name: string): Promise<ThrowawayDatabase> {
+  const database = await ThrowawayDatabase.create({ name, owner: 'dbay_wallet', services: ['wallet'] });
+  if (KEEP_DB) teardown.add(name, () => console.log(`  kept database ${name} (BENCH_KEEP_DB=1)`));
+  else teardown.add(name, () => database.drop());
+  await seedFundedWallets(database.urlOf('wallet'), [
+    { prefix: WALLET_PREFIX, count: WALLETS, balanceKoinu: SEED_KOINU },
+    { prefix: HOT_PREFIX, count: 1, balanceKoinu: HOT_SEED_KOINU },
+  ]);
+  return database;
 }
 
-function summarize(measured: Measured) {
-  const sorted = [...measured.latenciesMs].sort((a, b) => a - b);
-  return {
-    name: measured.name,
-    opsPerSecond: measured.ops / measured.seconds,
-    p50: percentile(sorted, 50),
-    p99: percentile(sorted, 99),
-    ops: measured.ops,
-    errors: measured.errors,
-    batches: measured.batches,
-  };
-}
-
-function loadAverage(): string {
-  return os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-}
-
-/** The books of a bench database: every user's ledger equals their balance, nothing negative. */
-async function checkBooks(databaseUrl: string): Promise<string> {
-  const db = connect(databaseUrl);
-  try {
-    const [check] = (
-      await db.raw<{ rows: { escrows: string; unbalanced: string; negative: string }[] }>(
-        `SELECT (SELECT COUNT(*) FROM wallet.escrow) AS escrows,
-                (SELECT COUNT(*) FROM (SELECT user_id FROM wallet.ledger_entries WHERE user_id IS NOT NULL
-                   GROUP BY user_id HAVING SUM(credit) - SUM(debit) <>
-                   (SELECT available + locked + pending FROM wallet.wallet_balances w WHERE w.user_id = ledger_entries.user_id)) bad) AS unbalanced,
-                (SELECT COUNT(*) FROM wallet.wallet_balances WHERE available < 0 OR locked < 0) AS negative`,
-      )
-    ).rows;
-    return `${check?.escrows} escrows, ${check?.unbalanced} users whose ledger differs from their balance, ${check?.negative} negative balances`;
-  } finally {
-    await db.destroy();
+function printResults(rows: Summary[]): void {
+  console.log('');
+  for (const line of tableLines(rows)) console.log(line);
+  for (const row of rows) {
+    if (row.batches)
+      console.log(
+        `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
+      );
   }
-}
-
-async function provisionTopics(brokers: string): Promise<void> {
-  await run(process.execPath, ['--import', 'tsx', path.join(REPO, 'scripts/provision.ts')], {
-    cwd: REPO,
-    env: { ...process.env, KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl },
-  });
-}
-
-async function main(): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const database = `dbay_bench_ledger_${id}`;
-  const kafkaDatabase = `dbay_bench_ledger_kafka_${id}`;
+  const [http, viaBus, raw, httpHot, busHot, rawHot] = rows as [
+    Summary,
+    Summary,
+    Summary,
+    Summary,
+    Summary,
+    Summary,
+  ];
+  const ratio = (service: Summary, baseline: Summary) =>
+    (service.opsPerSecond / baseline.opsPerSecond).toFixed(2);
+  console.log('');
+  console.log(`  ratio service / raw          100k wallets   one hot wallet   (target >= 1.0)`);
   console.log(
-    `bench:ledger  ${new Date().toISOString()}  ${os.cpus().length} CPUs  load average before: ${loadAverage()}`,
+    `    via Kafka (group commit)   ${ratio(viaBus, raw).padStart(12)}   ${ratio(busHot, rawHot).padStart(14)}`,
   );
+  console.log(
+    `    via HTTP                   ${ratio(http, raw).padStart(12)}   ${ratio(httpHot, rawHot).padStart(14)}`,
+  );
+}
+
+async function main(teardown: Teardown): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  console.log(machineLine('bench:ledger'));
   console.log(
     `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
   );
-  let httpWallet: Wallet | undefined;
-  let kafkaWallet: Wallet | undefined;
-  let kafka: ThrowawayKafka | undefined;
-  let driver: OrderServiceDriver | undefined;
-  try {
-    const seedStarted = performance.now();
-    const databaseUrl = await createBenchDatabase(database);
-    await seed(databaseUrl);
-    const kafkaDatabaseUrl = await createBenchDatabase(kafkaDatabase);
-    await seed(kafkaDatabaseUrl);
-    console.log(
-      `  databases ${database} (HTTP, pgbench) and ${kafkaDatabase} (Kafka) migrated and seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
-    );
-    const kafkaStarted = performance.now();
-    kafka = await startThrowawayKafka({
-      libsDir: stack.kafkaLibsDir,
-      port: await freePort(),
-      controllerPort: await freePort(),
-    });
-    await provisionTopics(kafka.brokers);
-    console.log(
-      `  throwaway Kafka on ${kafka.brokers} with the declared topics in ${((performance.now() - kafkaStarted) / 1000).toFixed(1)} s`,
-    );
+  const seedStarted = performance.now();
+  const database = await seededDatabase(teardown, `dbay_bench_ledger_${id}`);
+  const kafkaDatabase = await seededDatabase(teardown, `dbay_bench_ledger_kafka_${id}`);
+  console.log(
+    `  databases ${database.name} (HTTP, pgbench) and ${kafkaDatabase.name} (Kafka) migrated and seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+  );
+  const kafkaStarted = performance.now();
+  const kafka = await startThrowawayKafka();
+  teardown.add('the throwaway Kafka', () => kafka.stop());
+  console.log(
+    `  throwaway Kafka on ${kafka.brokers} with the declared topics in ${((performance.now() - kafkaStarted) / 1000).toFixed(1)} s`,
+  );
 
-    httpWallet = await startWallet(databaseUrl);
-    kafkaWallet = await startWallet(kafkaDatabaseUrl, kafka.brokers);
-    driver = new OrderServiceDriver(kafka.brokers, stack.schemaRegistryUrl);
-    await driver.start();
-    const hot = walletId('hot');
-    const [viaHttp, viaKafka, orders] = [httpWallet, kafkaWallet, driver];
-    const spreadBuyer = () => walletId(1 + Math.floor(Math.random() * WALLETS));
-    const runs: (() => Promise<Measured>)[] = [
-      () => driveService(viaHttp, 'HTTP, 100k wallets', spreadBuyer),
-      () => driveKafka(viaKafka, orders, 'Kafka, 100k wallets', spreadBuyer),
-      () => drivePgbench(database, 'pgbench, 100k wallets', `md5('bench-' || (:n)::text)::uuid`),
-      () => driveService(viaHttp, 'HTTP, one hot wallet', () => hot),
-      () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
-      () => drivePgbench(database, 'pgbench, one hot wallet', `md5('bench-hot')::uuid`),
-    ];
-    const totals: (Measured | undefined)[] = runs.map(() => undefined);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [index, drive] of runs.entries()) totals[index] = combine(totals[index], await drive());
-    }
-    await driver.stop();
-    driver = undefined;
-    await stopWallet(httpWallet);
-    httpWallet = undefined;
-    await stopWallet(kafkaWallet);
-    kafkaWallet = undefined;
+  const keys = await BenchKeys.generate();
+  const viaHttp = await startWallet(keys, database.urlOf('wallet'));
+  teardown.add('the HTTP wallet', () => viaHttp.service.stop());
+  const viaKafka = await startWallet(keys, kafkaDatabase.urlOf('wallet'), kafka.brokers);
+  teardown.add('the Kafka wallet', () => viaKafka.service.stop());
+  const orders = new OrderServiceDriver(kafka.brokers, stack.schemaRegistryUrl);
+  teardown.add('the order service driver', () => orders.stop());
+  await orders.start();
 
-    const rows = (totals as Measured[]).map(summarize);
-    console.log(`  load average after: ${loadAverage()}`);
-    console.log('');
-    console.log(
-      `  ${'run'.padEnd(26)} ${'ops/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ops'.padStart(8)} ${'errors'.padStart(7)}`,
-    );
-    for (const row of rows) {
-      console.log(
-        `  ${row.name.padEnd(26)} ${row.opsPerSecond.toFixed(0).padStart(9)} ${row.p50.toFixed(2).padStart(8)} ${row.p99.toFixed(2).padStart(8)} ${String(row.ops).padStart(8)} ${String(row.errors).padStart(7)}`,
-      );
-    }
-    for (const row of rows) {
-      if (row.batches)
-        console.log(
-          `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
-        );
-    }
-    type Row = ReturnType<typeof summarize>;
-    const [http, viaBus, raw, httpHot, busHot, rawHot] = rows as [Row, Row, Row, Row, Row, Row];
-    const ratio = (service: { opsPerSecond: number }, baseline: { opsPerSecond: number }) =>
-      (service.opsPerSecond / baseline.opsPerSecond).toFixed(2);
-    console.log('');
-    console.log(`  ratio service / raw          100k wallets   one hot wallet   (target >= 1.0)`);
-    console.log(
-      `    via Kafka (group commit)   ${ratio(viaBus, raw).padStart(12)}   ${ratio(busHot, rawHot).padStart(14)}`,
-    );
-    console.log(
-      `    via HTTP                   ${ratio(http, raw).padStart(12)}   ${ratio(httpHot, rawHot).padStart(14)}`,
-    );
-    console.log(`  books after the HTTP and pgbench runs: ${await checkBooks(databaseUrl)}`);
-    console.log(`  books after the Kafka runs:            ${await checkBooks(kafkaDatabaseUrl)}`);
-  } finally {
-    if (driver) await driver.stop().catch(() => undefined);
-    if (httpWallet) await stopWallet(httpWallet);
-    if (kafkaWallet) await stopWallet(kafkaWallet);
-    if (kafka) await kafka.stop();
-    if (KEEP_DB) console.log(`  kept databases ${database} and ${kafkaDatabase} (BENCH_KEEP_DB=1)`);
-    else {
-      await dropBenchDatabase(database);
-      await dropBenchDatabase(kafkaDatabase);
-    }
+  const hot = walletId('hot');
+  const spreadBuyer = () => walletId(1 + Math.floor(Math.random() * WALLETS));
+  const runs: (() => Promise<Measured>)[] = [
+    () => driveService(viaHttp, 'HTTP, 100k wallets', spreadBuyer),
+    () => driveKafka(viaKafka, orders, 'Kafka, 100k wallets', spreadBuyer),
+    () =>
+      drivePgbench(database.name, 'pgbench, 100k wallets', `md5('${WALLET_PREFIX}-' || (:n)::text)::uuid`),
+    () => driveService(viaHttp, 'HTTP, one hot wallet', () => hot),
+    () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
+    () => drivePgbench(database.name, 'pgbench, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
+  ];
+  const totals: (Measured | undefined)[] = runs.map(() => undefined);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [index, drive] of runs.entries()) totals[index] = combine(totals[index], await drive());
   }
+  await orders.stop();
+  await viaHttp.service.stop();
+  await viaKafka.service.stop();
+
+  console.log(`  load average after: ${loadAverage()}`);
+  printResults((totals as Measured[]).map(summarize));
+  console.log(`  books after the HTTP and pgbench runs: ${await checkWalletBooks(database.urlOf('wallet'))}`);
+  console.log(
+    `  books after the Kafka runs:            ${await checkWalletBooks(kafkaDatabase.urlOf('wallet'))}`,
+  );
 }
 
-await main();
+await runBench(main);

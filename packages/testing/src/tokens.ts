@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { SignJWT, importPKCS8, type JWTPayload } from 'jose';
+import { SignJWT, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
+import type { TokenKind } from '@dbay/platform';
 import { stackEndpoints } from './stack-env.js';
-
-type KeyName = 'user-jwt' | 'service-jwt' | 'operator-jwt';
 
 export interface MintOptions {
   issuer?: string;
@@ -20,32 +19,46 @@ export interface MintOptions {
   claims?: JWTPayload;
 }
 
-const DEFAULTS: Record<KeyName, { issuer: string; audience: string }> = {
-  'user-jwt': { issuer: 'dbay-auth', audience: 'dbay-wallet' },
-  'service-jwt': { issuer: 'dbay-services', audience: 'dbay-wallet-internal' },
-  'operator-jwt': { issuer: 'dbay-operators', audience: 'dbay-order-ops' },
+/** The issuer and audience each kind's verifier expects by default (the services' configuration). */
+const DEFAULTS: Record<TokenKind, { issuer: string; audience: string }> = {
+  user: { issuer: 'dbay-auth', audience: 'dbay-wallet' },
+  service: { issuer: 'dbay-services', audience: 'dbay-wallet-internal' },
+  operator: { issuer: 'dbay-operators', audience: 'dbay-order-ops' },
 };
 
-async function mint(key: KeyName, subject: string, options: MintOptions): Promise<string> {
-  const pem = readFileSync(path.join(stackEndpoints().secretsDir, `${key}-private.pem`), 'utf8');
+/**
+ * Signs a token of `kind` for `subject` with `privateKey` (ES256), as its issuer would; the stack's keys
+ * are used by the mint functions below, a benchmark's own generated keys by bench/support.
+ */
+export function signToken(
+  privateKey: CryptoKey,
+  kind: TokenKind,
+  subject: string,
+  options: MintOptions = {},
+): Promise<string> {
   const jwt = new SignJWT({ ...options.claims })
     .setProtectedHeader({ alg: 'ES256' })
     .setSubject(subject)
-    .setIssuer(options.issuer ?? DEFAULTS[key].issuer)
-    .setAudience(options.audience ?? DEFAULTS[key].audience);
+    .setIssuer(options.issuer ?? DEFAULTS[kind].issuer)
+    .setAudience(options.audience ?? DEFAULTS[kind].audience);
   if (options.issuedAt !== null) jwt.setIssuedAt(options.issuedAt);
   if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '10m');
-  return jwt.sign(await importPKCS8(pem, 'ES256'));
+  return jwt.sign(privateKey);
+}
+
+async function mint(kind: TokenKind, subject: string, options: MintOptions): Promise<string> {
+  const pem = readFileSync(path.join(stackEndpoints().secretsDir, `${kind}-jwt-private.pem`), 'utf8');
+  return signToken(await importPKCS8(pem, 'ES256'), kind, subject, options);
 }
 
 export function mintUserToken(userId: string, options: MintOptions = {}): Promise<string> {
-  return mint('user-jwt', userId, options);
+  return mint('user', userId, options);
 }
 
 export function mintServiceToken(service: string, options: MintOptions = {}): Promise<string> {
-  return mint('service-jwt', service, options);
+  return mint('service', service, options);
 }
 
 export function mintOperatorToken(operator: string, options: MintOptions = {}): Promise<string> {
-  return mint('operator-jwt', operator, options);
+  return mint('operator', operator, options);
 }
