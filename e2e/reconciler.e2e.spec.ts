@@ -3,7 +3,9 @@
  * and a withdrawal that really left on chain, all through the wallet's own executor, with the
  * watcher's and the saga's records of the same money. A clean book passes every check; each
  * corruption of issue 7, injected directly in the database or on the chain, is reported with the
- * exact subject and amounts, and the exit code says so.
+ * exact subject and amounts, and the exit code says so. It lives in e2e/ because it spans services: the
+ * wallet writes the book (the executor of its test support) and the reconciler reads it, and no service's
+ * tests import another service.
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -13,9 +15,7 @@ import { hash160 } from '@dbay/dogecoin';
 import {
   Chain,
   DOGE,
-  NETWORK_FEE_KOINU,
   ThrowawayDatabase,
-  WalletDriver,
   fundKey,
   newKey,
   runReconciler,
@@ -23,7 +23,14 @@ import {
   stack,
   type HeldCoin,
   type ReconcileRun,
-} from './support/book.js';
+} from '../services/reconciler/test/support/book.js';
+import {
+  NETWORK_FEE_KOINU,
+  request,
+  testExecutor,
+  type Command,
+  type TestExecutor,
+} from '../services/wallet/test/support/stack.js';
 
 /** A ledger_entries row as pg returns it (numerics and bigints as strings). */
 interface LedgerRow {
@@ -63,11 +70,20 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
   const chain = new Chain();
   let db: ThrowawayDatabase;
-  let wallet: WalletDriver;
+  let wallet: TestExecutor;
   const users = { alice: randomUUID(), bob: randomUUID(), carol: randomUUID(), dave: randomUUID() };
   const coins = new Map<string, HeldCoin>();
   const openOrder = randomUUID();
   let withdrawalId: string;
+
+  /** One command through the wallet's own executor, which must accept it. */
+  async function execute(command: Command): Promise<void> {
+    const outcome = await wallet.executor.execute(request(command, 'service:reconciler-tests'));
+    if (outcome.kind !== 'accepted')
+      throw new Error(
+        `wallet refused ${command.type}: ${outcome.kind === 'rejected' ? outcome.error.code : outcome.message}`,
+      );
+  }
 
   async function recordDeposit(
     userId: string,
@@ -113,7 +129,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       source: 'DEPOSIT',
       status: 'AVAILABLE',
     });
-    await wallet.execute({
+    await execute({
       type: 'CreditDeposit',
       userId,
       address: coin.address,
@@ -129,7 +145,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
   before(async function () {
     db = await ThrowawayDatabase.create();
-    wallet = new WalletDriver(db);
+    wallet = testExecutor({ databaseUrl: db.adminUrl, poolMax: 4 });
 
     // Deposits: real coins on the chain, paying keys we hold, seen by the watcher, held by the saga.
     const amounts: Array<[keyof typeof users, bigint]> = [
@@ -148,7 +164,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
     // Purchases: one released (fee to the marketplace), one still in escrow; one live bid.
     const released = randomUUID();
-    await wallet.execute({
+    await execute({
       type: 'PayOrder',
       orderId: released,
       buyerId: users.alice,
@@ -156,8 +172,8 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       amountKoinu: 30n * DOGE,
       feeKoinu: DOGE,
     });
-    await wallet.execute({ type: 'ReleaseEscrow', orderId: released });
-    await wallet.execute({
+    await execute({ type: 'ReleaseEscrow', orderId: released });
+    await execute({
       type: 'PayOrder',
       orderId: openOrder,
       buyerId: users.alice,
@@ -165,7 +181,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       amountKoinu: 10n * DOGE,
       feeKoinu: DOGE / 2n,
     });
-    await wallet.execute({
+    await execute({
       type: 'LockBid',
       auctionId: randomUUID(),
       userId: users.bob,
@@ -176,7 +192,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     withdrawalId = randomUUID();
     const destination = newKey();
     const change = newKey();
-    await wallet.execute({
+    await execute({
       type: 'RequestWithdrawal',
       withdrawalId,
       userId: users.carol,
@@ -243,7 +259,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       correlation_id: randomUUID(),
       requested_event_id: randomUUID(),
     });
-    await wallet.execute({
+    await execute({
       type: 'FinalizeWithdrawal',
       withdrawalId,
       userId: users.carol,
