@@ -9,6 +9,7 @@
 // - e2e/ drives the stack as a whole; it may use a service's own test support (services/<name>/test/support,
 //   how that service is driven on the stack, kept beside the code it drives) but never a service's code.
 //   bench/ is exempt: a benchmark measures a service's own code in-process.
+// - Production code (src/ of services, packages and tools) never imports a test helper, fixture or spec.
 // - A domain (services/<name>/src/domain) is pure: it imports only its own files and pure packages, and
 //   reads neither the clock nor randomness; the use cases hand it `now` and ids as data.
 import { readdirSync } from 'node:fs';
@@ -19,9 +20,12 @@ import tseslint from 'typescript-eslint';
 
 const ROOT = import.meta.dirname;
 /** Every service, read from the tree so that a new service is bounded the day it is added. */
-const SERVICES = readdirSync(path.join(ROOT, 'services'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+const workspaces = (folder) =>
+  readdirSync(path.join(ROOT, folder), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+const SERVICES = workspaces('services');
+const PACKAGES = workspaces('packages');
 
 const NO_FLOATS = { name: 'parseFloat', message: 'Money is bigint koinu; never parse floats.' };
 
@@ -175,6 +179,23 @@ export default tseslint.config(
               except: SERVICES.map((service) => `./${service}/test/support`),
               message:
                 "e2e drives a service through the stack and the service's own test/support, never its code.",
+            },
+            {
+              target: [
+                ...SERVICES.map((service) => `services/${service}/src/**`),
+                ...PACKAGES.filter((name) => name !== 'testing').map((name) => `packages/${name}/src/**`),
+                'tools/*/src/**',
+              ],
+              from: [
+                'services/*/test/**',
+                'packages/*/test/**',
+                'tools/*/test/**',
+                'packages/testing/**',
+                'packages/*/src/testing.ts',
+                'e2e/**',
+                'bench/**',
+              ],
+              message: 'Production code never imports a test helper, fixture or spec.',
             },
             ...SERVICES.map((service) => ({
               target: `services/${service}/src/domain`,
