@@ -6,6 +6,9 @@ const { tierSpecs } = require('./scripts/mocha-spec.cjs');
 module.exports = {
   'node-option': ['import=tsx'],
   extension: ['ts'],
+  // A run that ran only some tests, or passed over a pending one, is not green: it proved less than it says.
+  'forbid-only': true,
+  'forbid-pending': true,
   spec: tierSpecs([
     'packages/*/test/**/*.unit.spec.ts',
     'services/*/test/**/*.unit.spec.ts',

@@ -20,7 +20,6 @@ import {
   killService,
   parseKcatDump,
   SERVICE_NAMES,
-  serviceExists,
   servicePid,
   stackEndpoints,
   startService,
@@ -161,16 +160,13 @@ describe('the local stack', function () {
   });
 
   describe('service processes', () => {
-    const running = SERVICE_NAMES.filter(serviceExists);
-
-    it('runs every service that exists', function () {
-      if (running.length === 0) this.skip();
-      for (const name of running) expect(servicePid(name), `${name} has a live process`).to.be.a('number');
+    it('runs every service', () => {
+      for (const name of SERVICE_NAMES)
+        expect(servicePid(name), `${name} has a live process`).to.be.a('number');
     });
 
     for (const name of SERVICE_NAMES) {
-      it(`${name}: answers /healthz, /readyz and /metrics, exits with 0 on SIGTERM and comes back`, async function () {
-        if (!serviceExists(name)) this.skip();
+      it(`${name}: answers /healthz, /readyz and /metrics, exits with 0 on SIGTERM and comes back`, async () => {
         const { url } = stack.services[name];
         expect((await fetch(`${url}/healthz`)).status).to.equal(200);
         await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {

@@ -8,7 +8,7 @@ const TAKES_VALUE = new Set(
   [
     'config', 'package', 'grep', 'g', 'fgrep', 'f', 'timeout', 't', 'slow', 's', 'reporter', 'R',
     'reporter-option', 'O', 'require', 'r', 'ui', 'u', 'jobs', 'j', 'extension', 'ignore', 'exclude',
-    'file', 'node-option', 'n', 'retries', 'spec', 'watch-files', 'watch-ignore', 'forbid-pending',
+    'file', 'node-option', 'n', 'retries', 'spec', 'watch-files', 'watch-ignore',
   ].map((name) => (name.length === 1 ? `-${name}` : `--${name}`)),
 ); // prettier-ignore
 

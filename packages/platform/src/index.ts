@@ -17,3 +17,4 @@ export * from './loops.js';
 export * from './tokens.js';
 export * from './http-input.js';
 export * from './notifications.js';
+export * from './invariant.js';

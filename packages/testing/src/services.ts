@@ -16,11 +16,6 @@ const STACK_SCRIPT = path.join(REPO_ROOT, 'scripts', 'stack.sh');
 const STACK_COMMAND_TIMEOUT_MS = 180_000;
 const EXIT_TIMEOUT_MS = 60_000;
 
-/** True when services/<name>/src/main.ts exists, i.e. the stack runs this service. */
-export function serviceExists(name: ServiceName): boolean {
-  return existsSync(path.join(REPO_ROOT, 'services', name, 'src', 'main.ts'));
-}
-
 function readNumber(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const value = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);

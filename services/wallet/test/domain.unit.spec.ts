@@ -2,7 +2,7 @@
 // events, or a coded rejection that changes nothing.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { depositKey, InvariantViolation, applyPostings, userPosting } from '../src/domain/index.js';
+import { depositKey, WalletInvariantViolation, applyPostings, userPosting } from '../src/domain/index.js';
 import { DOGE, REGTEST_ADDRESS, bookSum, bookWith, policy, run } from './fixtures.js';
 import { TOPICS } from '@dbay/contracts';
 
@@ -523,7 +523,7 @@ describe('wallet domain', () => {
   });
 
   describe('invariants', () => {
-    it('throws InvariantViolation instead of letting a bucket go negative or postings not balance', () => {
+    it('throws WalletInvariantViolation instead of letting a bucket go negative or postings not balance', () => {
       const book = bookWith({ [buyer]: DOGE });
       const reference = { type: 'order', id: orderId } as const;
       expect(() =>
@@ -535,10 +535,10 @@ describe('wallet domain', () => {
           ],
           reference,
         ),
-      ).to.throw(InvariantViolation);
+      ).to.throw(WalletInvariantViolation);
       expect(() =>
         applyPostings(book, [userPosting(buyer, 'AVAILABLE', DOGE, 'DEPOSIT')], reference),
-      ).to.throw(InvariantViolation, /sum/);
+      ).to.throw(WalletInvariantViolation, /sum/);
     });
   });
 });

@@ -301,26 +301,44 @@ describe('wallet ledger on the real database', function () {
     }
 
     it('even after the owner grants itself UPDATE back, the trigger still refuses', async () => {
-      await knex
+      // The GRANT and the UPDATE run in a transaction that is always rolled back, so the grant never
+      // outlives the test. Every assertion runs after the rollback, on what the statements answered: an
+      // assertion inside the transaction would only roll it back, and its failure would go with it.
+      const latest = await knex.raw<{ rows: { seq: string | null }[] }>(
+        'SELECT MAX(seq) AS seq FROM ledger_entries',
+      );
+      const seq = latest.rows[0]!.seq;
+      expect(seq, 'a ledger entry for the row trigger to fire on').to.be.a('string');
+      const ROLLED_BACK = new Error('rolled back on purpose');
+      let grantedInside: boolean | undefined;
+      let refusal: unknown;
+      const ended = await knex
         .transaction(async (trx) => {
           await trx.raw('GRANT UPDATE, DELETE ON ledger_entries TO CURRENT_USER');
-          let failure: unknown;
-          try {
-            await trx.raw(
-              'UPDATE ledger_entries SET credit = credit WHERE seq = (SELECT MAX(seq) FROM ledger_entries)',
-            );
-          } catch (error) {
-            failure = error;
-          }
-          expect(String(failure)).to.match(/append-only/);
-          // The failed statement aborted the transaction, which takes the GRANT with it.
+          const granted = await trx.raw<{ rows: { allowed: boolean }[] }>(
+            'SELECT has_table_privilege(current_user, ?, ?) AS allowed',
+            ['wallet.ledger_entries', 'UPDATE'],
+          );
+          grantedInside = granted.rows[0]!.allowed;
+          refusal = await trx.raw('UPDATE ledger_entries SET credit = credit WHERE seq = ?', [seq]).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          throw ROLLED_BACK;
         })
-        .catch(() => undefined);
+        .then(
+          () => 'committed',
+          (error: unknown) => error,
+        );
+      expect(ended, 'the transaction ends only by the deliberate rollback').to.equal(ROLLED_BACK);
+      // Without the grant the UPDATE would be refused by the permissions, not by the trigger under test.
+      expect(grantedInside, 'the owner could grant itself UPDATE').to.equal(true);
+      expect(String(refusal)).to.match(/ledger_entries is append-only: UPDATE is not allowed/);
       const still = await knex.raw<{ rows: { allowed: boolean }[] }>(
         'SELECT has_table_privilege(current_user, ?, ?) AS allowed',
         ['wallet.ledger_entries', 'UPDATE'],
       );
-      expect(still.rows[0]!.allowed).to.equal(false);
+      expect(still.rows[0]!.allowed, 'the rollback took the grant away again').to.equal(false);
     });
   });
 });

@@ -15,7 +15,7 @@ import {
   OPENING_STEPS,
   STEP_NAMES,
   WITHDRAWAL_FAILURE_CODES,
-  WithdrawalInvariantError,
+  WithdrawalInvariantViolation,
   type StepName,
   type Withdrawal,
   type WithdrawalOpening,
@@ -84,13 +84,13 @@ describe('withdrawal step vocabulary', () => {
 
   it('refuses a step into FAILED without its own code, and a failure on any other step', () => {
     const reason = 'why';
-    expect(() => assertFailureFits('SIGNER_REFUSED', 'FAILED', null)).to.throw(WithdrawalInvariantError);
+    expect(() => assertFailureFits('SIGNER_REFUSED', 'FAILED', null)).to.throw(WithdrawalInvariantViolation);
     expect(() =>
       assertFailureFits('SIGNER_REFUSED', 'FAILED', { code: 'WITHDRAWAL_REJECTED_IN_REVIEW', reason }),
-    ).to.throw(WithdrawalInvariantError);
+    ).to.throw(WithdrawalInvariantViolation);
     expect(() =>
       assertFailureFits('BATCHED', 'AWAITING_SIGNATURE', { code: 'WITHDRAWAL_SIGNER_REFUSED', reason }),
-    ).to.throw(WithdrawalInvariantError);
+    ).to.throw(WithdrawalInvariantViolation);
     expect(() =>
       assertFailureFits('SIGNER_REFUSED', 'FAILED', { code: 'WITHDRAWAL_SIGNER_REFUSED', reason }),
     ).not.to.throw();

@@ -9,7 +9,7 @@ import {
   STEP_NAMES,
   transition,
   WITHDRAWAL_STATUSES,
-  WithdrawalInvariantError,
+  WithdrawalInvariantViolation,
   type StepName,
   type WithdrawalStatus,
 } from '../src/domain/withdrawal.js';
@@ -47,19 +47,19 @@ describe('withdrawal state machine', () => {
       for (const step of STEP_NAMES) {
         if (legalTarget(from, step) !== undefined) continue;
         expect(canTransition(from, step), `${from} ${step}`).to.equal(false);
-        expect(() => transition(from, step), `${from} ${step}`).to.throw(WithdrawalInvariantError);
+        expect(() => transition(from, step), `${from} ${step}`).to.throw(WithdrawalInvariantViolation);
       }
     }
   });
 
   it('refuses the moves that would pay twice or undo a decision', () => {
-    expect(() => transition('SIGNED', 'BATCH_CANCELLED')).to.throw(WithdrawalInvariantError, /SIGNED/);
-    expect(() => transition('SIGNED', 'BATCHED')).to.throw(WithdrawalInvariantError);
-    expect(() => transition('BROADCAST', 'SIGNER_REFUSED')).to.throw(WithdrawalInvariantError);
-    expect(() => transition('CONFIRMED', 'CONFIRMED')).to.throw(WithdrawalInvariantError);
-    expect(() => transition('FAILED', 'REVIEW_APPROVED')).to.throw(WithdrawalInvariantError);
-    expect(() => transition('APPROVED', 'REVIEW_REJECTED')).to.throw(WithdrawalInvariantError);
-    expect(() => transition('HELD', 'FRAUD_APPROVED')).to.throw(WithdrawalInvariantError);
+    expect(() => transition('SIGNED', 'BATCH_CANCELLED')).to.throw(WithdrawalInvariantViolation, /SIGNED/);
+    expect(() => transition('SIGNED', 'BATCHED')).to.throw(WithdrawalInvariantViolation);
+    expect(() => transition('BROADCAST', 'SIGNER_REFUSED')).to.throw(WithdrawalInvariantViolation);
+    expect(() => transition('CONFIRMED', 'CONFIRMED')).to.throw(WithdrawalInvariantViolation);
+    expect(() => transition('FAILED', 'REVIEW_APPROVED')).to.throw(WithdrawalInvariantViolation);
+    expect(() => transition('APPROVED', 'REVIEW_REJECTED')).to.throw(WithdrawalInvariantViolation);
+    expect(() => transition('HELD', 'FRAUD_APPROVED')).to.throw(WithdrawalInvariantViolation);
   });
 
   it('walks the happy path from approval to confirmation', () => {

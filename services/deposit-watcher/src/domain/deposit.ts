@@ -15,6 +15,7 @@
  *                                                         emits deposit.reversed
  *   reversed --seen again--> pending                      emits deposit.detected again
  */
+import { InvariantViolation, invariantOf, type Invariant } from '@dbay/platform/invariant';
 import { confirmationProgress, confirmationsAt } from './confirmations.js';
 import type { BlockRef } from './chain.js';
 import type { MatchedPayment } from './matching.js';
@@ -49,12 +50,14 @@ export interface Decision {
   events: DepositEvent[];
 }
 
-export class DepositInvariantError extends Error {
+/** A broken deposit rule: a bug, or a chain answer that contradicts what was stored. */
+export class DepositInvariantViolation extends InvariantViolation {
   constructor(message: string) {
-    super(message);
-    this.name = 'DepositInvariantError';
+    super('deposit', message);
   }
 }
+
+const invariant: Invariant = invariantOf(DepositInvariantViolation);
 
 function detected(deposit: Deposit): DepositEvent {
   return {
@@ -120,7 +123,7 @@ function reversed(deposit: Deposit, wasConfirmed: boolean, reason: ReversalReaso
 }
 
 function newDeposit(payment: MatchedPayment, rawTransactionHex: string, block: BlockRef | null): Deposit {
-  if (payment.amountKoinu <= 0n) throw new DepositInvariantError('a deposit must have a positive amount');
+  invariant(payment.amountKoinu > 0n, 'a deposit must have a positive amount');
   return {
     txid: payment.txid,
     vout: payment.vout,
@@ -139,12 +142,11 @@ function newDeposit(payment: MatchedPayment, rawTransactionHex: string, block: B
 
 function checkSamePayment(existing: Deposit, payment: MatchedPayment): void {
   // A txid commits to its outputs, so the same txid:vout can never pay someone else or another amount.
-  if (existing.amountKoinu !== payment.amountKoinu || existing.address !== payment.watched.address) {
-    throw new DepositInvariantError(
-      `${existing.txid}:${existing.vout} was stored as ${existing.amountKoinu} koinu to ${existing.address}, ` +
-        `now seen as ${payment.amountKoinu} koinu to ${payment.watched.address}`,
-    );
-  }
+  invariant(
+    existing.amountKoinu === payment.amountKoinu && existing.address === payment.watched.address,
+    `${existing.txid}:${existing.vout} was stored as ${existing.amountKoinu} koinu to ${existing.address}, ` +
+      `now seen as ${payment.amountKoinu} koinu to ${payment.watched.address}`,
+  );
 }
 
 /**
@@ -163,7 +165,7 @@ export function seenInBlock(
   }
   checkSamePayment(existing, payment);
   if (existing.block !== null) {
-    throw new DepositInvariantError(
+    throw new DepositInvariantViolation(
       `${existing.txid}:${existing.vout} is already in block ${existing.block.hash}, now seen in ${block.hash}`,
     );
   }
@@ -188,7 +190,7 @@ export function seenInBlock(
     }
     default: {
       const unreachable: never = existing.status;
-      throw new DepositInvariantError(`unknown status ${String(unreachable)}`);
+      throw new DepositInvariantViolation(`unknown status ${String(unreachable)}`);
     }
   }
 }
@@ -239,7 +241,7 @@ export function tipAdvanced(existing: Deposit, tip: BlockRef, requiredConfirmati
     }
     default: {
       const unreachable: never = progress;
-      throw new DepositInvariantError(`unknown progress ${JSON.stringify(unreachable)}`);
+      throw new DepositInvariantViolation(`unknown progress ${JSON.stringify(unreachable)}`);
     }
   }
 }

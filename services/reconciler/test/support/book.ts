@@ -1,38 +1,27 @@
 /**
- * A world for the reconciler's integration tests: a throwaway database carrying the real migrations of
- * the wallet, the deposit watcher, the withdrawal saga, the order service and the reconciler itself, a
- * clean book built
- * through the wallet's own command executor, the watcher's and the saga's records of the same money,
+ * A world for the reconciler's end-to-end spec (e2e/reconciler.e2e.spec.ts): a throwaway database carrying
+ * the real migrations of the wallet, the deposit watcher, the withdrawal saga, the order service and the
+ * reconciler itself, the watcher's and the saga's records of the same money,
  * and real coins on the regtest simulator that we hold the keys to (so a test can spend one behind the
- * platform's back). The stack's own database is never touched: other suites inject synthetic events
- * there, which a reconciler rightly reports.
+ * platform's back). The spec writes the book through the wallet's own executor, from the wallet's test
+ * support: this file is the reconciler's and imports nothing of another service. The stack's own
+ * database is never touched: other suites inject synthetic events there, which a reconciler rightly
+ * reports.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Psbt, Transaction } from 'bitcoinjs-lib';
 import knexFactory, { type Knex } from 'knex';
-import { Counter, Registry } from 'prom-client';
-import { pino } from 'pino';
 import { ECPair, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { REPO_ROOT, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
-import { CommandExecutor, createExecutorMetrics } from '../../../wallet/src/command-executor.js';
-import {
-  RedlockWalletLocks,
-  createLockRedis,
-  DEFAULT_WALLET_LOCK_SETTINGS,
-} from '../../../wallet/src/adapters/wallet-locks.js';
-import type { Command } from '../../../wallet/src/domain/index.js';
 
 const run = promisify(execFile);
 export const stack = stackEndpoints();
 export const DOGE = 100_000_000n;
-/** The wallet's flat network fee in this world (its policy), charged on every withdrawal. */
-export const NETWORK_FEE_KOINU = DOGE;
-const silent = pino({ level: 'silent' });
 
 const SCHEMAS = ['wallet', 'deposit_watcher', 'withdrawal_saga', 'order', 'reconciler'] as const;
 type Schema = (typeof SCHEMAS)[number];
@@ -51,10 +40,14 @@ function databaseUrl(user: string, database: string): string {
   return admin.toString();
 }
 
+function adminUser(): string {
+  return new URL(stack.databaseAdminUrl).username || 'postgres';
+}
+
 function adminKnex(database: string, schema?: string): Knex {
   return knexFactory({
     client: 'pg',
-    connection: databaseUrl(new URL(stack.databaseAdminUrl).username || 'postgres', database),
+    connection: databaseUrl(adminUser(), database),
     ...(schema ? { searchPath: [schema] } : {}),
     pool: { min: 0, max: 4 },
   });
@@ -106,6 +99,11 @@ export class ThrowawayDatabase {
       }
     }
     return db;
+  }
+
+  /** The superuser's connection, for the wallet's executor that writes the book. */
+  get adminUrl(): string {
+    return databaseUrl(adminUser(), this.name);
   }
 
   /** The reconciler's connection: its own login role, read-only on every other schema. */
@@ -192,53 +190,6 @@ export async function spend(
   psbt.signAllInputs(coin.key).finalizeAllInputs();
   const hex = psbt.extractTransaction(true).toHex();
   return chain.rpc.sendRawTransaction(hex);
-}
-
-/** The wallet's real command executor on the throwaway database (Redis locks from the stack). */
-export class WalletDriver {
-  private readonly knex: Knex;
-  private readonly locks: RedlockWalletLocks;
-  readonly executor: CommandExecutor;
-
-  constructor(db: ThrowawayDatabase) {
-    this.knex = adminKnex(db.name, 'wallet');
-    const registry = new Registry();
-    this.locks = new RedlockWalletLocks(
-      createLockRedis(stack.redisUrl),
-      DEFAULT_WALLET_LOCK_SETTINGS,
-      silent,
-      new Counter({ name: 'degraded', help: 'degraded', labelNames: ['reason'], registers: [registry] }),
-    );
-    this.executor = new CommandExecutor({
-      knex: this.knex,
-      locks: this.locks,
-      policy: {
-        network: regtest,
-        withdrawalMinimumKoinu: DOGE,
-        withdrawalNetworkFeeKoinu: NETWORK_FEE_KOINU,
-      },
-      logger: silent,
-      metrics: createExecutorMetrics(registry),
-    });
-  }
-
-  async execute(command: Command): Promise<void> {
-    const outcome = await this.executor.execute({
-      command,
-      scope: 'service:reconciler-tests',
-      idempotencyKey: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: null,
-    });
-    if (outcome.kind !== 'accepted')
-      throw new Error(`wallet refused ${command.type}: ${JSON.stringify(outcome)}`);
-  }
-
-  async close(): Promise<void> {
-    await this.executor.drain();
-    await this.locks.close();
-    await this.knex.destroy();
-  }
 }
 
 export interface ReconcileRun {

@@ -95,7 +95,7 @@ function storeChange(book: Book, change: AggregateChange): void {
   }
 }
 
-/** Applies an accepted decision to the book. Throws InvariantViolation on any broken money rule. */
+/** Applies an accepted decision to the book. Throws WalletInvariantViolation on any broken money rule. */
 export function applyDecision(book: Book, decision: Decision & { ok: true }): AppliedDecision {
   const applied = applyPostings(book, decision.postings, decision.reference);
   for (const change of decision.changes) storeChange(book, change);

@@ -2,6 +2,7 @@
  * Expected failures of the wallet, as values. Codes carry their domain; only the HTTP entry point maps
  * them to statuses (src/entrypoints/http/error-table.ts), and the Kafka entry point to failure events.
  */
+import { InvariantViolation, invariantOf, type Invariant } from '@dbay/platform/invariant';
 
 /** Rejections the domain decides on loaded state. */
 export type DomainErrorCode =
@@ -41,13 +42,10 @@ export function domainError(code: DomainErrorCode, message: string): DomainError
  * A broken invariant where money moves: a bug, never an expected outcome. Thrown so the whole DB
  * transaction rolls back and the process says so loudly, instead of committing a wrong balance.
  */
-export class InvariantViolation extends Error {
+export class WalletInvariantViolation extends InvariantViolation {
   constructor(message: string) {
-    super(`wallet invariant violated: ${message}`);
-    this.name = 'InvariantViolation';
+    super('wallet', message);
   }
 }
 
-export function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new InvariantViolation(message);
-}
+export const invariant: Invariant = invariantOf(WalletInvariantViolation);

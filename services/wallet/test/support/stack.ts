@@ -25,6 +25,8 @@ import {
 } from '../../src/adapters/wallet-locks.js';
 import type { Command } from '../../src/domain/index.js';
 
+export type { Command };
+
 export const stack = stackEndpoints();
 export const WALLET_URL = process.env.WALLET_URL ?? stack.services.wallet.url;
 export const WALLET_DATABASE_URL = process.env.WALLET_DATABASE_URL ?? stack.services.wallet.databaseUrl;
@@ -35,8 +37,8 @@ export const NETWORK_FEE_KOINU = 100_000_000n;
 export const MINIMUM_WITHDRAWAL_KOINU = 100_000_000n;
 export const silentLogger = pino({ level: 'silent' });
 
-export function walletKnex(poolMax = 10): Knex {
-  return createKnex({ connectionString: WALLET_DATABASE_URL, schema: 'wallet', poolMax });
+export function walletKnex(poolMax = 10, connectionString = WALLET_DATABASE_URL): Knex {
+  return createKnex({ connectionString, schema: 'wallet', poolMax });
 }
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
@@ -119,9 +121,14 @@ export interface TestExecutor {
   close(): Promise<void>;
 }
 
-/** An executor like the service's, on the real database and a Redis of the test's choosing. */
+/**
+ * An executor like the service's, on the real database and a Redis of the test's choosing. The database
+ * is the stack's wallet unless `databaseUrl` names another that carries the wallet's schema (the
+ * reconciler's end-to-end spec writes its throwaway book this way).
+ */
 export function testExecutor(
   options: {
+    databaseUrl?: string;
     redisUrl?: string;
     lock?: Partial<WalletLockSettings>;
     wrapLocks?: (locks: WalletLocks) => WalletLocks;
@@ -130,7 +137,7 @@ export function testExecutor(
     poolMax?: number;
   } = {},
 ): TestExecutor {
-  const knex = walletKnex(options.poolMax ?? 5);
+  const knex = walletKnex(options.poolMax ?? 5, options.databaseUrl);
   const registry = new Registry();
   const redis = createLockRedis(options.redisUrl ?? stack.redisUrl);
   const locks = new RedlockWalletLocks(

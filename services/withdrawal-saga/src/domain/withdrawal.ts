@@ -17,6 +17,7 @@
  *   AWAITING_SIGNATURE --SIGNED--> SIGNED --BROADCAST--> BROADCAST --CONFIRMED--> CONFIRMED
  *   SIGNED/BROADCAST --DROPPED_BY_NETWORK--> FAILED
  */
+import { InvariantViolation, invariantOf, type Invariant } from '@dbay/platform/invariant';
 import { FRAUD_OUTCOMES, type FraudOutcome, type FraudReason } from './fraud.js';
 
 export const WITHDRAWAL_STATUSES = [
@@ -120,12 +121,14 @@ export interface WithdrawalFailure {
   reason: string;
 }
 
-export class WithdrawalInvariantError extends Error {
+/** A broken withdrawal rule: a move the lifecycle does not allow, or a failure that does not fit its step. */
+export class WithdrawalInvariantViolation extends InvariantViolation {
   constructor(message: string) {
-    super(message);
-    this.name = 'WithdrawalInvariantError';
+    super('withdrawal', message);
   }
 }
+
+const invariant: Invariant = invariantOf(WithdrawalInvariantViolation);
 
 export function isOpeningStep(step: StepName): step is OpeningStepName {
   return Object.hasOwn(OPENING_STEPS, step);
@@ -141,7 +144,7 @@ function target(from: WithdrawalStatus, step: StepName): WithdrawalStatus | unde
 /** The status after `step`, or a thrown invariant error when the move is not allowed from `from`. */
 export function transition(from: WithdrawalStatus, step: StepName): WithdrawalStatus {
   const next = target(from, step);
-  if (next === undefined) throw new WithdrawalInvariantError(`withdrawal cannot go ${step} from ${from}`);
+  invariant(next !== undefined, `withdrawal cannot go ${step} from ${from}`);
   return next;
 }
 
@@ -167,7 +170,7 @@ export function assertFailureFits(
   const codes = FAILURE_CODES_BY_STEP[step];
   if (to !== 'FAILED' && failure === null && codes === undefined) return;
   if (to === 'FAILED' && failure !== null && codes?.includes(failure.code)) return;
-  throw new WithdrawalInvariantError(
+  throw new WithdrawalInvariantViolation(
     `step ${step} into ${to} cannot record failure ${failure === null ? 'none' : failure.code}`,
   );
 }

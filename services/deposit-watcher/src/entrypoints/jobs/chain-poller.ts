@@ -11,7 +11,7 @@ import { isTransientDatabaseError } from '@dbay/platform';
 import { CursorMovedError } from '../../adapters/db/chain-store.js';
 import { NodeUnavailableError, RpcError, RpcMalformedAnswerError, RpcTransportError } from '@dbay/chain-rpc';
 import type { WatcherMetrics } from '../../adapters/watcher-metrics.js';
-import { DepositInvariantError } from '../../domain/deposit.js';
+import { DepositInvariantViolation } from '../../domain/deposit.js';
 import type { ChainFollower, PollReport } from '../../use-cases/follow-chain.js';
 
 /** Repeated failures of one kind are logged at most this often (each is still counted). */
@@ -33,7 +33,7 @@ function classify(error: unknown): FailureKind {
   if (error instanceof RpcMalformedAnswerError) return 'node-malformed';
   if (error instanceof RpcError) return 'node-error';
   if (error instanceof CursorMovedError) return 'concurrent-scan';
-  if (error instanceof DepositInvariantError) return 'invariant';
+  if (error instanceof DepositInvariantViolation) return 'invariant';
   if (isTransientDatabaseError(error)) return 'database';
   return 'other';
 }

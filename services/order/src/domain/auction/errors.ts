@@ -3,6 +3,7 @@
  * way a broken rule is reported: a thrown AuctionInvariantViolation. Only the HTTP entry point maps
  * codes to statuses.
  */
+import { InvariantViolation, invariantOf, type Invariant } from '@dbay/platform/invariant';
 
 /** Why a configured increment ladder is unusable (checked once, at boot). */
 export type IncrementLadderErrorCode =
@@ -55,13 +56,10 @@ export function auctionError<Code extends AuctionErrorCode>(code: Code, message:
  * A broken auction rule: a bug, never an expected outcome. Thrown so the caller's transaction rolls
  * back and the process says so loudly, instead of committing a lock that does not match the leader.
  */
-export class AuctionInvariantViolation extends Error {
+export class AuctionInvariantViolation extends InvariantViolation {
   constructor(message: string) {
-    super(`auction invariant violated: ${message}`);
-    this.name = 'AuctionInvariantViolation';
+    super('auction', message);
   }
 }
 
-export function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new AuctionInvariantViolation(message);
-}
+export const invariant: Invariant = invariantOf(AuctionInvariantViolation);

@@ -4,7 +4,9 @@
  * watcher's, the saga's and the order service's records of the same money. A clean book passes every
  * check; each corruption of issue 7, injected directly in the database or on the chain, is reported
  * with the exact subject and amounts, and the exit code says so; work in flight between two services
- * is no finding until it is older than the grace period.
+ * is no finding until it is older than the grace period. It lives in e2e/ because it spans services:
+ * the wallet writes the book (the executor of its test support) and the reconciler reads it, and no
+ * service's tests import another service.
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
@@ -14,9 +16,7 @@ import { hash160 } from '@dbay/dogecoin';
 import {
   Chain,
   DOGE,
-  NETWORK_FEE_KOINU,
   ThrowawayDatabase,
-  WalletDriver,
   fundKey,
   newKey,
   runReconciler,
@@ -24,7 +24,14 @@ import {
   stack,
   type HeldCoin,
   type ReconcileRun,
-} from './support/book.js';
+} from '../services/reconciler/test/support/book.js';
+import {
+  NETWORK_FEE_KOINU,
+  request,
+  testExecutor,
+  type Command,
+  type TestExecutor,
+} from '../services/wallet/test/support/stack.js';
 import { TOPICS } from '@dbay/contracts';
 
 /** A ledger_entries row as pg returns it (numerics and bigints as strings). */
@@ -68,12 +75,21 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
   const chain = new Chain();
   let db: ThrowawayDatabase;
-  let wallet: WalletDriver;
+  let wallet: TestExecutor;
   const users = { alice: randomUUID(), bob: randomUUID(), carol: randomUUID(), dave: randomUUID() };
   const coins = new Map<string, HeldCoin>();
   const openOrder = randomUUID();
   const releasedOrder = randomUUID();
   let withdrawalId: string;
+
+  /** One command through the wallet's own executor, which must accept it. */
+  async function execute(command: Command): Promise<void> {
+    const outcome = await wallet.executor.execute(request(command, 'service:reconciler-tests'));
+    if (outcome.kind !== 'accepted')
+      throw new Error(
+        `wallet refused ${command.type}: ${outcome.kind === 'rejected' ? outcome.error.code : outcome.message}`,
+      );
+  }
 
   async function recordDeposit(
     userId: string,
@@ -119,7 +135,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       source: 'DEPOSIT',
       status: 'AVAILABLE',
     });
-    await wallet.execute({
+    await execute({
       type: 'CreditDeposit',
       userId,
       address: coin.address,
@@ -160,7 +176,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
   before(async function () {
     db = await ThrowawayDatabase.create();
-    wallet = new WalletDriver(db);
+    wallet = testExecutor({ databaseUrl: db.adminUrl, poolMax: 4 });
 
     // Deposits: real coins on the chain, paying keys we hold, seen by the watcher, held by the saga.
     const amounts: Array<[keyof typeof users, bigint]> = [
@@ -179,7 +195,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
 
     // Purchases: one released (fee to the marketplace), one still in escrow, each with the order
     // service's row of the same order; one live bid.
-    await wallet.execute({
+    await execute({
       type: 'PayOrder',
       orderId: releasedOrder,
       buyerId: users.alice,
@@ -187,7 +203,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       amountKoinu: 30n * DOGE,
       feeKoinu: DOGE,
     });
-    await wallet.execute({ type: 'ReleaseEscrow', orderId: releasedOrder });
+    await execute({ type: 'ReleaseEscrow', orderId: releasedOrder });
     await recordOrder(
       releasedOrder,
       { buyerId: users.alice, sellerId: users.bob },
@@ -195,7 +211,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       DOGE,
       'COMPLETED',
     );
-    await wallet.execute({
+    await execute({
       type: 'PayOrder',
       orderId: openOrder,
       buyerId: users.alice,
@@ -210,7 +226,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       DOGE / 2n,
       'SHIPPED',
     );
-    await wallet.execute({
+    await execute({
       type: 'LockBid',
       auctionId: randomUUID(),
       userId: users.bob,
@@ -221,7 +237,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     withdrawalId = randomUUID();
     const destination = newKey();
     const change = newKey();
-    await wallet.execute({
+    await execute({
       type: 'RequestWithdrawal',
       withdrawalId,
       userId: users.carol,
@@ -288,7 +304,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       correlation_id: randomUUID(),
       requested_event_id: randomUUID(),
     });
-    await wallet.execute({
+    await execute({
       type: 'FinalizeWithdrawal',
       withdrawalId,
       userId: users.carol,
