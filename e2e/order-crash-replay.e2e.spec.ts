@@ -59,7 +59,7 @@ async function walletEscrow(orderId: string): Promise<{ status: string; amount: 
 async function buyThroughCrash(buyer: User, listingId: string, point: string): Promise<string> {
   const key = `crash-${point}-${listingId}`;
   await stopService('order');
-  await startService('order', { ORDER_CRASH_AT: point, ORDER_CRASH_FOR_LISTING: listingId });
+  await startService('order', { ORDER_CRASH_AT: point, ORDER_CRASH_FOR: listingId });
   // The service dies while answering (or right after): the buyer sees an error or a pending order.
   await buyer.orders('POST', '/orders', { body: { listingId }, idempotencyKey: key }).catch(() => undefined);
   const exited = await waitFor(

@@ -10,3 +10,5 @@ export ORDER_TIMER_POLL_MS="${ORDER_TIMER_POLL_MS:-250}"
 # Crash tests kill the service; a short Kafka session lets the restarted process consume again at once.
 export KAFKA_SESSION_TIMEOUT_MS="${KAFKA_SESSION_TIMEOUT_MS:-8000}"
 export KAFKA_HEARTBEAT_INTERVAL_MS="${KAFKA_HEARTBEAT_INTERVAL_MS:-1000}"
+# The order service asks the wallet for bid locks over its internal API, signing its own service tokens.
+export SERVICE_JWT_PRIVATE_KEY_FILE="$STACK_SECRETS_DIR/service-jwt-private.pem"

@@ -28,13 +28,28 @@ export function orderConfig(platform: PlatformConfigShape) {
     /** How long POST /v1/orders waits for the wallet's answer before answering 202 (pending). */
     ORDER_PAYMENT_WAIT_MS: durationMs(5_000),
     ORDER_TIMER_POLL_MS: positiveInt(1_000),
+    /** Where the wallet's internal API answers (bid locks are asked synchronously). */
+    WALLET_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:7101'),
+    /** The key this service signs its calls to the wallet's internal API with (subject "order"). */
+    ...secretVariables('SERVICE_JWT_PRIVATE_KEY'),
+    SERVICE_JWT_ISSUER: z.string().min(1).default('dbay-services'),
+    WALLET_SERVICE_JWT_AUDIENCE: z.string().min(1).default('dbay-wallet-internal'),
+    /** "price:increment,..." in DOGE (e.g. "0:0.05,1:0.25"); eBay's ladder in DOGE by default. */
+    ORDER_AUCTION_INCREMENT_LADDER: z.string().optional(),
+    /** A bid this close to the end moves the end to this long after the bid (soft close); 0 turns it off. */
+    ORDER_AUCTION_SOFT_CLOSE_MS: durationMs(2 * 60_000),
+    ORDER_AUCTION_MIN_DURATION_MS: durationMs(60_000),
+    ORDER_AUCTION_MAX_DURATION_MS: durationMs(30 * DAY_MS),
+    /** A bid whose request died between its lock and its record is settled by the sweeper after this. */
+    ORDER_BID_PENDING_TIMEOUT_MS: durationMs(60_000),
+    ORDER_BID_SWEEP_INTERVAL_MS: positiveInt(10_000),
     ORDER_TIMER_BATCH_SIZE: positiveInt(100),
     /** Development stacks only: operators may move the service's clock (POST /ops/dev/clock). */
     ORDER_DEV_CLOCK: flag(false),
     /** Tests only: kill the process at this point of a buy (adapters/crash-points.ts). */
     ORDER_CRASH_AT: z.enum(CRASH_POINTS).optional(),
-    /** Tests only: with ORDER_CRASH_AT, crash only for the order of this listing. */
-    ORDER_CRASH_FOR_LISTING: z.guid().optional(),
+    /** Tests only: with ORDER_CRASH_AT, crash only for this listing or auction. */
+    ORDER_CRASH_FOR: z.guid().optional(),
   });
 }
 

@@ -1,18 +1,59 @@
 /**
- * The order service: listings, buy-it-now orders and their timers (docs/order.md). It never moves a
- * balance: it asks the wallet over Kafka (escrow.*-requested, through the outbox) and applies its answers.
+ * The order service: listings, buy-it-now orders, auctions and their timers (docs/order.md). It never
+ * moves a balance: it asks the wallet (escrow.* and bid.* commands through the outbox; a bid's lock
+ * synchronously over the wallet's internal API) and applies its answers.
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { TokenVerifier, readSecret, runService } from '@dbay/platform';
-import { orderConfig } from './config.js';
+import { ConfigError, ServiceTokenSigner, TokenVerifier, readSecret, runService } from '@dbay/platform';
+import { orderConfig, type OrderConfig } from './config.js';
+import {
+  DEFAULT_INCREMENT_LADDER,
+  parseIncrementLadder,
+  type IncrementLadder,
+} from './domain/auction/index.js';
 import { CrashPoints } from './adapters/crash-points.js';
 import { OrderChangeWaiter } from './adapters/order-change-waiter.js';
+import { WalletClient } from './adapters/wallet-client.js';
+import { auctionRoutes } from './entrypoints/http/auction-routes.js';
 import { operatorRoutes } from './entrypoints/http/operator-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
+import { bidAnswerHandlers } from './entrypoints/messages/bid-answers.js';
 import { walletAnswerHandlers } from './entrypoints/messages/wallet-answers.js';
-import type { OrderContext } from './use-cases/context.js';
+import { sweepPendingBids } from './use-cases/bidding.js';
+import type { OrderContext, OrderSettings } from './use-cases/context.js';
 import { fireDueTimers } from './use-cases/timers.js';
+
+/** Stale bids settled per sweep at most. */
+const SWEEP_BATCH = 50;
+
+function incrementLadder(config: OrderConfig): IncrementLadder {
+  if (config.ORDER_AUCTION_INCREMENT_LADDER === undefined) return DEFAULT_INCREMENT_LADDER;
+  const parsed = parseIncrementLadder(config.ORDER_AUCTION_INCREMENT_LADDER);
+  if (!parsed.ok) {
+    throw new ConfigError([{ variable: 'ORDER_AUCTION_INCREMENT_LADDER', problem: parsed.error.message }]);
+  }
+  return parsed.ladder;
+}
+
+function settingsOf(config: OrderConfig): OrderSettings {
+  return {
+    feeBasisPoints: config.ORDER_FEE_BASIS_POINTS,
+    windows: {
+      autoReleaseMs: config.ORDER_AUTO_RELEASE_MS,
+      disputeFallbackMs: config.ORDER_DISPUTE_FALLBACK_MS,
+    },
+    paymentWaitMs: config.ORDER_PAYMENT_WAIT_MS,
+    timerBatchSize: config.ORDER_TIMER_BATCH_SIZE,
+    auctions: {
+      ladder: incrementLadder(config),
+      softCloseWindowMs: config.ORDER_AUCTION_SOFT_CLOSE_MS,
+      minDurationMs: config.ORDER_AUCTION_MIN_DURATION_MS,
+      maxDurationMs: config.ORDER_AUCTION_MAX_DURATION_MS,
+      bidPendingTimeoutMs: config.ORDER_BID_PENDING_TIMEOUT_MS,
+    },
+  };
+}
 
 await runService({
   name: 'order',
@@ -24,24 +65,23 @@ await runService({
     await waiter.start();
     service.onStop('order-waiter', () => waiter.stop());
     const crash = new CrashPoints(
-      { point: config.ORDER_CRASH_AT, forListing: config.ORDER_CRASH_FOR_LISTING },
+      { point: config.ORDER_CRASH_AT, forSubject: config.ORDER_CRASH_FOR },
       logger,
     );
+    const signer = await ServiceTokenSigner.create({
+      privateKeyPem: readSecret(config, 'SERVICE_JWT_PRIVATE_KEY'),
+      subject: 'order',
+      issuer: config.SERVICE_JWT_ISSUER,
+      audience: config.WALLET_SERVICE_JWT_AUDIENCE,
+    });
     const ctx: OrderContext = {
       db,
       logger,
       crash,
       waiter,
+      wallet: new WalletClient(config.WALLET_URL, signer),
       newId: randomUUID,
-      settings: {
-        feeBasisPoints: config.ORDER_FEE_BASIS_POINTS,
-        windows: {
-          autoReleaseMs: config.ORDER_AUTO_RELEASE_MS,
-          disputeFallbackMs: config.ORDER_DISPUTE_FALLBACK_MS,
-        },
-        paymentWaitMs: config.ORDER_PAYMENT_WAIT_MS,
-        timerBatchSize: config.ORDER_TIMER_BATCH_SIZE,
-      },
+      settings: settingsOf(config),
     };
     const verifier = await TokenVerifier.create({
       user: {
@@ -58,11 +98,12 @@ await runService({
 
     service.http((app) => {
       app.use('/v1', userRoutes(ctx, verifier));
+      app.use('/v1', auctionRoutes(ctx, verifier));
       app.use('/ops', operatorRoutes(ctx, verifier, config.ORDER_DEV_CLOCK));
     });
     service.outboxRelay(crash.armed ? { afterPublish: (eventIds) => crash.afterPublish(db, eventIds) } : {});
     service.consumer({
-      handlers: walletAnswerHandlers(crash),
+      handlers: { ...walletAnswerHandlers(crash), ...bidAnswerHandlers(logger) },
       ...(crash.armed
         ? {
             beforeOffsetCommit: (topic, partition, offset) =>
@@ -77,6 +118,15 @@ await runService({
         step: async () => {
           const report = await fireDueTimers(ctx);
           if (report.fired > 0 || report.deferred > 0) logger.info(report, 'Timers fired');
+        },
+      },
+      {
+        name: 'bid-sweeper',
+        intervalMs: config.ORDER_BID_SWEEP_INTERVAL_MS,
+        step: async () => {
+          const settled = await sweepPendingBids(ctx, SWEEP_BATCH);
+          if (settled > 0)
+            logger.warn({ settled }, 'Settled bids whose request died before they were applied');
         },
       },
     ]);

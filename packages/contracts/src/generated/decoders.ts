@@ -5,6 +5,11 @@ import { decodeWith } from '../decode.js';
 import type {
   FraudReason,
   WithdrawalToSign,
+  AuctionBidPlacedPayload,
+  AuctionClosedPayload,
+  AuctionExtendedPayload,
+  AuctionOpenedPayload,
+  AuctionOutbidPayload,
   BalanceChangedPayload,
   BidCommandFailedPayload,
   BidConvertRequestedPayload,
@@ -68,6 +73,83 @@ const withdrawalToSignSchema = z.object({
   destinationAddress: z.string(),
   amountKoinu: z.string(),
 }) satisfies z.ZodType<WithdrawalToSign>;
+
+/** The `auction.bid-placed` payload record, field for field as the platform's codec decodes it. */
+const auctionBidPlacedPayloadSchema = z.object({
+  auctionId: z.string(),
+  bidId: z.string(),
+  bidderId: z.string(),
+  outcome: z.string(),
+  leaderId: z.string(),
+  priceKoinu: z.string(),
+  bidCount: z.int32(),
+  reserveMet: z.boolean(),
+  buyNowRemoved: z.boolean(),
+  placedAt: z.string(),
+}) satisfies z.ZodType<AuctionBidPlacedPayload>;
+
+/** Decodes a `auction.bid-placed` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeAuctionBidPlaced(payload: unknown): AuctionBidPlacedPayload {
+  return decodeWith(TOPICS.auctionBidPlaced, auctionBidPlacedPayloadSchema, payload);
+}
+
+/** The `auction.closed` payload record, field for field as the platform's codec decodes it. */
+const auctionClosedPayloadSchema = z.object({
+  auctionId: z.string(),
+  outcome: z.string(),
+  via: z.string().nullable().default(null),
+  winnerId: z.string().nullable().default(null),
+  priceKoinu: z.string().nullable().default(null),
+  unsoldReason: z.string().nullable().default(null),
+  closedAt: z.string(),
+}) satisfies z.ZodType<AuctionClosedPayload>;
+
+/** Decodes a `auction.closed` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeAuctionClosed(payload: unknown): AuctionClosedPayload {
+  return decodeWith(TOPICS.auctionClosed, auctionClosedPayloadSchema, payload);
+}
+
+/** The `auction.extended` payload record, field for field as the platform's codec decodes it. */
+const auctionExtendedPayloadSchema = z.object({
+  auctionId: z.string(),
+  bidId: z.string(),
+  previousEndsAt: z.string(),
+  endsAt: z.string(),
+}) satisfies z.ZodType<AuctionExtendedPayload>;
+
+/** Decodes a `auction.extended` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeAuctionExtended(payload: unknown): AuctionExtendedPayload {
+  return decodeWith(TOPICS.auctionExtended, auctionExtendedPayloadSchema, payload);
+}
+
+/** The `auction.opened` payload record, field for field as the platform's codec decodes it. */
+const auctionOpenedPayloadSchema = z.object({
+  auctionId: z.string(),
+  sellerId: z.string(),
+  startPriceKoinu: z.string(),
+  buyNowKoinu: z.string().nullable().default(null),
+  hasReserve: z.boolean(),
+  endsAt: z.string(),
+}) satisfies z.ZodType<AuctionOpenedPayload>;
+
+/** Decodes a `auction.opened` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeAuctionOpened(payload: unknown): AuctionOpenedPayload {
+  return decodeWith(TOPICS.auctionOpened, auctionOpenedPayloadSchema, payload);
+}
+
+/** The `auction.outbid` payload record, field for field as the platform's codec decodes it. */
+const auctionOutbidPayloadSchema = z.object({
+  auctionId: z.string(),
+  bidderId: z.string(),
+  bidId: z.string(),
+  leaderId: z.string(),
+  priceKoinu: z.string(),
+}) satisfies z.ZodType<AuctionOutbidPayload>;
+
+/** Decodes a `auction.outbid` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeAuctionOutbid(payload: unknown): AuctionOutbidPayload {
+  return decodeWith(TOPICS.auctionOutbid, auctionOutbidPayloadSchema, payload);
+}
 
 /** The `balance.changed` payload record, field for field as the platform's codec decodes it. */
 const balanceChangedPayloadSchema = z.object({
@@ -853,6 +935,11 @@ export function decodeWithdrawalSigningRequested(payload: unknown): WithdrawalSi
 
 /** Every topic's payload schema, by topic name: compose domain rules onto these (`.extend`, `.pipe`). */
 export const PAYLOAD_SCHEMAS = {
+  'auction.bid-placed': auctionBidPlacedPayloadSchema,
+  'auction.closed': auctionClosedPayloadSchema,
+  'auction.extended': auctionExtendedPayloadSchema,
+  'auction.opened': auctionOpenedPayloadSchema,
+  'auction.outbid': auctionOutbidPayloadSchema,
   'balance.changed': balanceChangedPayloadSchema,
   'bid.command-failed': bidCommandFailedPayloadSchema,
   'bid.convert-requested': bidConvertRequestedPayloadSchema,
@@ -906,6 +993,11 @@ export const PAYLOAD_SCHEMAS = {
 
 /** Every topic's decoder, by topic name. */
 export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => TopicPayloads[T] } = {
+  'auction.bid-placed': decodeAuctionBidPlaced,
+  'auction.closed': decodeAuctionClosed,
+  'auction.extended': decodeAuctionExtended,
+  'auction.opened': decodeAuctionOpened,
+  'auction.outbid': decodeAuctionOutbid,
   'balance.changed': decodeBalanceChanged,
   'bid.command-failed': decodeBidCommandFailed,
   'bid.convert-requested': decodeBidConvertRequested,

@@ -18,6 +18,90 @@ export type WithdrawalToSign = {
   amountKoinu: string;
 };
 
+/** `auction.bid-placed`: A bid was accepted (its maximum is locked in the bidder's wallet): who leads now and the visible price. Bidders' maxima are never published. */
+export type AuctionBidPlacedPayload = {
+  /** The auction. */
+  auctionId: string;
+  /** The bid (UUID). */
+  bidId: string;
+  /** Who bid. */
+  bidderId: string;
+  /** LEADING (the bidder leads) or OUTBID (lost at once to a higher or earlier maximum). */
+  outcome: string;
+  /** Who leads after this bid. */
+  leaderId: string;
+  /** The visible price after this bid, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  priceKoinu: string;
+  /** Accepted bids so far, this one included. */
+  bidCount: number;
+  /** Whether the leader's maximum meets the reserve. */
+  reserveMet: boolean;
+  /** Whether this bid ended the buy-it-now offer. */
+  buyNowRemoved: boolean;
+  /** ISO-8601 UTC time the bid was applied (the database clock). */
+  placedAt: string;
+};
+
+/** `auction.closed`: The auction ended, once: SOLD (by bidding at the visible price, or bought now) or UNSOLD (no bids, reserve not met, or cancelled by the seller). */
+export type AuctionClosedPayload = {
+  /** The auction. */
+  auctionId: string;
+  /** SOLD or UNSOLD. */
+  outcome: string;
+  /** BIDDING or BUY_NOW when sold, else null. */
+  via: string | null;
+  /** The buyer when sold, else null. */
+  winnerId: string | null;
+  /** The price when sold, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. Null otherwise. */
+  priceKoinu: string | null;
+  /** NO_BIDS, RESERVE_NOT_MET or CANCELLED_BY_SELLER when unsold, else null. */
+  unsoldReason: string | null;
+  /** ISO-8601 UTC time it ended. */
+  closedAt: string;
+};
+
+/** `auction.extended`: Soft close: a bid near the end moved the end later. */
+export type AuctionExtendedPayload = {
+  /** The auction. */
+  auctionId: string;
+  /** The bid that extended it. */
+  bidId: string;
+  /** ISO-8601 UTC end before. */
+  previousEndsAt: string;
+  /** ISO-8601 UTC end now. */
+  endsAt: string;
+};
+
+/** `auction.opened`: A seller opened an auction. The reserve, if any, stays hidden: only whether there is one. */
+export type AuctionOpenedPayload = {
+  /** The auction (UUID, lower case). */
+  auctionId: string;
+  /** The seller (UUID, lower case). */
+  sellerId: string;
+  /** The start price, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  startPriceKoinu: string;
+  /** The buy-it-now price, or null when none is offered, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  buyNowKoinu: string | null;
+  /** Whether a hidden reserve price exists. */
+  hasReserve: boolean;
+  /** ISO-8601 UTC end time (soft close may move it later). */
+  endsAt: string;
+};
+
+/** `auction.outbid`: A bidder no longer leads (displaced, or lost at once); their lock is being released. For a notification team. */
+export type AuctionOutbidPayload = {
+  /** The auction. */
+  auctionId: string;
+  /** Who was outbid. */
+  bidderId: string;
+  /** Their bid. */
+  bidId: string;
+  /** Who leads now. */
+  leaderId: string;
+  /** The visible price now, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  priceKoinu: string;
+};
+
 /** `balance.changed`: A user's balances after a command moved their money (one per user per command), for notifications and read models. */
 export type BalanceChangedPayload = {
   /** The user (UUID, lower case). */
@@ -886,6 +970,11 @@ export type WithdrawalSigningRequestedPayload = {
 
 /** Every topic's payload type, by topic name. */
 export interface TopicPayloads {
+  'auction.bid-placed': AuctionBidPlacedPayload;
+  'auction.closed': AuctionClosedPayload;
+  'auction.extended': AuctionExtendedPayload;
+  'auction.opened': AuctionOpenedPayload;
+  'auction.outbid': AuctionOutbidPayload;
   'balance.changed': BalanceChangedPayload;
   'bid.command-failed': BidCommandFailedPayload;
   'bid.convert-requested': BidConvertRequestedPayload;

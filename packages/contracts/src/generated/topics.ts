@@ -3,6 +3,16 @@
 
 /** Every topic of schemas/, by the camelCase of its name. */
 export const TOPICS = {
+  /** A bid was accepted (its maximum is locked in the bidder's wallet): who leads now and the visible price. Bidders' maxima are never published. */
+  auctionBidPlaced: 'auction.bid-placed',
+  /** The auction ended, once: SOLD (by bidding at the visible price, or bought now) or UNSOLD (no bids, reserve not met, or cancelled by the seller). */
+  auctionClosed: 'auction.closed',
+  /** Soft close: a bid near the end moved the end later. */
+  auctionExtended: 'auction.extended',
+  /** A seller opened an auction. The reserve, if any, stays hidden: only whether there is one. */
+  auctionOpened: 'auction.opened',
+  /** A bidder no longer leads (displaced, or lost at once); their lock is being released. For a notification team. */
+  auctionOutbid: 'auction.outbid',
   /** A user's balances after a command moved their money (one per user per command), for notifications and read models. */
   balanceChanged: 'balance.changed',
   /** An unlock or convert was refused and nothing changed. */
@@ -117,6 +127,41 @@ export interface TopicDeclaration {
 }
 
 export const TOPIC_DECLARATIONS = {
+  'auction.bid-placed': {
+    key: 'auctionId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['order'],
+    consumers: [],
+  },
+  'auction.closed': {
+    key: 'auctionId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['order'],
+    consumers: [],
+  },
+  'auction.extended': {
+    key: 'auctionId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['order'],
+    consumers: [],
+  },
+  'auction.opened': {
+    key: 'auctionId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['order'],
+    consumers: [],
+  },
+  'auction.outbid': {
+    key: 'auctionId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['order'],
+    consumers: [],
+  },
   'balance.changed': {
     key: 'userId',
     partitions: 6,
@@ -150,7 +195,7 @@ export const TOPIC_DECLARATIONS = {
     partitions: 6,
     replicationFactor: 1,
     producers: ['wallet'],
-    consumers: ['order'],
+    consumers: [],
   },
   'bid.lock-requested': {
     key: 'auctionId',
@@ -164,7 +209,7 @@ export const TOPIC_DECLARATIONS = {
     partitions: 6,
     replicationFactor: 1,
     producers: ['wallet'],
-    consumers: ['order'],
+    consumers: [],
   },
   'bid.unlock-requested': {
     key: 'auctionId',

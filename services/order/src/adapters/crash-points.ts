@@ -1,8 +1,8 @@
 /**
- * Test-only crash points (ORDER_CRASH_AT), in the order a buy passes them: the process kills itself with
- * SIGKILL there, so a test proves that nothing between the order's transaction and the wallet's answer
- * can lose or duplicate money. ORDER_CRASH_FOR_LISTING narrows a point to one listing's order, so a test
- * on the shared stack crashes on its own order only. Production never sets them.
+ * Test-only crash points (ORDER_CRASH_AT): the process kills itself with SIGKILL there, so a test proves
+ * that nothing between the order service's transaction and the wallet's answer can lose or duplicate
+ * money. ORDER_CRASH_FOR narrows a point to one listing or auction, so a test on the shared stack crashes
+ * on its own only. Production never sets them.
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -16,12 +16,17 @@ export const CRASH_POINTS = [
   'before-answer-applied',
   /** The answer was applied and committed; the consumer's offset is not yet committed. */
   'after-answer-committed',
+  /** A bid's maximum is locked in the wallet; the bid is not yet applied to the auction. */
+  'after-bid-locked',
+  /** Inside the close's transaction, the order written, nothing committed. */
+  'during-auction-close',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export interface CrashSettings {
   point: CrashPoint | undefined;
-  forListing: string | undefined;
+  /** The listing or auction a point is narrowed to. */
+  forSubject: string | undefined;
 }
 
 export class CrashPoints {
@@ -34,11 +39,11 @@ export class CrashPoints {
     return this.settings.point !== undefined;
   }
 
-  /** Kills the process when `point` is the configured one and the order's listing matches. */
-  reach(point: CrashPoint, listingId: string | null): void {
+  /** Kills the process when `point` is the configured one and its listing or auction matches. */
+  reach(point: CrashPoint, subjectId: string | null): void {
     if (this.settings.point !== point) return;
-    if (this.settings.forListing !== undefined && this.settings.forListing !== listingId) return;
-    this.logger.fatal({ point, listingId }, 'ORDER_CRASH_AT reached: killing the process (test crash point)');
+    if (this.settings.forSubject !== undefined && this.settings.forSubject !== subjectId) return;
+    this.logger.fatal({ point, subjectId }, 'ORDER_CRASH_AT reached: killing the process (test crash point)');
     process.kill(process.pid, 'SIGKILL');
   }
 

@@ -2,8 +2,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { OrderWindows } from '../domain/order.js';
+import type { AuctionSettings } from './auctions.js';
 import type { CrashPoints } from '../adapters/crash-points.js';
 import type { OrderChangeWaiter } from '../adapters/order-change-waiter.js';
+import type { WalletClient } from '../adapters/wallet-client.js';
 
 export interface OrderSettings {
   /** The platform's fee on a sale, in basis points of the price. */
@@ -13,6 +15,7 @@ export interface OrderSettings {
   paymentWaitMs: number;
   /** Timers fired per poller transaction at most. */
   timerBatchSize: number;
+  auctions: AuctionSettings;
 }
 
 export interface OrderContext {
@@ -23,6 +26,8 @@ export interface OrderContext {
   newId: () => string;
   /** Test-only crash points; inert unless ORDER_CRASH_AT is set. */
   crash: CrashPoints;
+  /** The wallet's synchronous bid-lock commands. */
+  wallet: WalletClient;
 }
 
 /** Who asked, for idempotency (scope) and for the outbox (correlation). */

@@ -25,6 +25,7 @@ import {
   type IncrementLadder,
 } from '../../src/domain/auction/index.js';
 import { ALICE, AUCTION_ID, BOB, CAROL, DOGE, MINUTE_MS, SELLER, T0 } from './fixtures.js';
+import { increment, referenceLeader, referencePrice, type Reference, type Scenario } from './reference.js';
 
 const DAVE = 'u0000000-0000-4000-8000-00000000000d';
 /** The seller is among the bidders on purpose: every one of their bids must be refused. */
@@ -40,73 +41,6 @@ const IRREGULAR_LADDER: IncrementLadder = [
 
 // ---------------------------------------------------------------------------------------------
 // The reference model.
-
-interface Scenario {
-  startPriceKoinu: bigint;
-  reserveKoinu: bigint | null;
-  buyNowKoinu: bigint | null;
-  durationMs: number;
-  softCloseWindowMs: number;
-  ladder: IncrementLadder;
-}
-
-interface ReferenceBid {
-  bidderId: string;
-  maxKoinu: bigint;
-  atMs: number;
-  /** Placed by the bidder who led just before it. */
-  raise: boolean;
-}
-
-type ReferenceEnding =
-  | { kind: 'SOLD'; via: 'BIDDING' | 'BUY_NOW'; buyerId: string; priceKoinu: bigint }
-  | { kind: 'UNSOLD'; reason: string };
-
-interface Reference {
-  scenario: Scenario;
-  bids: ReferenceBid[];
-  ending: ReferenceEnding | null;
-  cancelled: boolean;
-}
-
-const increment = (ladder: IncrementLadder, priceKoinu: bigint): bigint =>
-  ladder.filter((step) => step.fromPriceKoinu <= priceKoinu).at(-1)!.incrementKoinu;
-
-const maxOf = (amounts: bigint[]): bigint | undefined =>
-  amounts.reduce<bigint | undefined>(
-    (best, amount) => (best === undefined || amount > best ? amount : best),
-    undefined,
-  );
-
-function referenceLeader(bids: ReferenceBid[]): ReferenceBid | undefined {
-  // Strictly greater, scanning in time order: the earliest of equal maxima stays ahead.
-  return bids.reduce<ReferenceBid | undefined>(
-    (best, bid) => (best === undefined || bid.maxKoinu > best.maxKoinu ? bid : best),
-    undefined,
-  );
-}
-
-function referencePrice(model: Reference): bigint | null {
-  const { bids, scenario } = model;
-  const leader = referenceLeader(bids);
-  if (leader === undefined) return null;
-  const second = maxOf(bids.filter((bid) => bid.bidderId !== leader.bidderId).map((bid) => bid.maxKoinu));
-  const lastPricingIndex = bids.findLastIndex((bid) => !bid.raise);
-  const cap = maxOf(
-    bids
-      .slice(0, lastPricingIndex + 1)
-      .filter((bid) => bid.bidderId === leader.bidderId)
-      .map((bid) => bid.maxKoinu),
-  )!;
-  let price = scenario.startPriceKoinu;
-  if (second !== undefined) {
-    const challenged = second + increment(scenario.ladder, second);
-    price = challenged < cap ? challenged : cap;
-  }
-  const reserve = scenario.reserveKoinu;
-  if (reserve !== null && leader.maxKoinu >= reserve && price < reserve) price = reserve;
-  return price;
-}
 
 const referenceEndMs = (model: Reference): number =>
   Math.max(

@@ -109,6 +109,20 @@ export async function updateBid(
   if (updated !== 1) throw new Error(`bid ${id} does not exist`);
 }
 
+/** Moves the lock state of a bidder's bids on an auction (the wallet answered for their one lock). */
+export async function moveLockState(
+  trx: Knex.Transaction,
+  lock: { auctionId: string; bidderId: string },
+  from: readonly LockState[],
+  to: LockState,
+  now: Date,
+): Promise<number> {
+  return trx(TABLE)
+    .where({ auction_id: lock.auctionId, bidder_id: lock.bidderId })
+    .whereIn('lock_state', [...from])
+    .update({ lock_state: to, updated_at: now });
+}
+
 /** A bidder's bids on an auction whose lock is in the given state. */
 export async function bidsWithLock(
   db: Knex | Knex.Transaction,
