@@ -222,19 +222,19 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
     expect((raised.body as { bid?: { outcome: string } }).bid?.outcome).to.equal('LEADING');
     await advanceClock(31 * MINUTE_MS);
     const closed = await closedView(alice!, auction.id);
-    expect(closed.ending).to.deep.include({ outcome: 'SOLD', price: '25.50000000' });
+    expect(closed.ending).to.deep.include({ outcome: 'SOLD', price: '26.00000000' });
     const orderId = closed.orderId!;
-    await waitFor(async () => (await balanceOf(alice!)).locked === 2_550_000_000n);
+    await waitFor(async () => (await balanceOf(alice!)).locked === 2_600_000_000n);
     expect((await seller!.orders('POST', `/orders/${orderId}/ship`, { body: {} })).status).to.equal(200);
     await waitFor(
       async () =>
         (await alice!.orders('POST', `/orders/${orderId}/confirm-receipt`, { body: {} })).status === 200,
     );
     await waitForOrderStatus(seller!, orderId, 'COMPLETED');
-    const earned = 2_550_000_000n - (2_550_000_000n * 250n) / 10_000n;
+    const earned = 2_600_000_000n - (2_600_000_000n * 250n) / 10_000n;
     await waitFor(async () => (await balanceOf(seller!)).available === earned);
     expect(await balanceOf(alice!)).to.deep.equal({
-      available: 80n * DOGE - 2_550_000_000n,
+      available: 80n * DOGE - 2_600_000_000n,
       locked: 0n,
       pending: 0n,
     });

@@ -138,13 +138,14 @@ describe('auctions (order service, wallet, Kafka)', function () {
 
     const lost = await accepted(alice!, auction.id, '25');
     expect(lost.bid.outcome).to.equal('OUTBID');
-    expect(lost.auction.price).to.equal('25.50000000');
+    // 25 DOGE is on the 25-100 step: +1.
+    expect(lost.auction.price).to.equal('26.00000000');
     await releasesSettled(db, auction.id);
     expect(await activeLocks(wallet, auction.id)).to.deep.equal(new Map([[bob!.userId, 30n * DOGE]]));
 
     const raise = await accepted(bob!, auction.id, '45');
     expect(raise.bid.outcome).to.equal('LEADING');
-    expect(raise.auction.price).to.equal('25.50000000');
+    expect(raise.auction.price).to.equal('26.00000000');
     expect(await balanceOf(bob!)).to.deep.equal({ available: 55n * DOGE, locked: 45n * DOGE, pending: 0n });
     expect(await activeLocks(wallet, auction.id)).to.deep.equal(new Map([[bob!.userId, 45n * DOGE]]));
     expect(raise.auction.leader).to.deep.equal({ bidder: 'you', maximum: '45.00000000' });
@@ -192,16 +193,17 @@ describe('auctions (order service, wallet, Kafka)', function () {
       },
       { timeoutMs: 30_000, description: 'the auction to close' },
     );
-    expect(closed.ending).to.deep.include({ outcome: 'SOLD', via: 'BIDDING', price: '35.50000000' });
+    // Bob's 35 DOGE is on the 25-100 step: the price is 35 + 1.
+    expect(closed.ending).to.deep.include({ outcome: 'SOLD', via: 'BIDDING', price: '36.00000000' });
     expect(closed.orderId).to.be.a('string');
     const order = await waitFor(async () => {
       const view = await orderStatus(alice!, closed.orderId!);
       return view.escrowConfirmed ? view : undefined;
     });
-    expect(order).to.include({ status: 'PAID', amount: '35.50000000' });
+    expect(order).to.include({ status: 'PAID', amount: '36.00000000' });
     expect(await balanceOf(alice!)).to.deep.equal({
-      available: 100n * DOGE - 3_550_000_000n,
-      locked: 3_550_000_000n,
+      available: 100n * DOGE - 3_600_000_000n,
+      locked: 3_600_000_000n,
       pending: 0n,
     });
     await releasesSettled(db, auction.id);
@@ -213,7 +215,7 @@ describe('auctions (order service, wallet, Kafka)', function () {
       (await alice!.orders('POST', `/orders/${order.id}/confirm-receipt`, { body: {} })).status,
     ).to.equal(200);
     await waitForOrderStatus(seller!, order.id, 'COMPLETED');
-    await waitFor(async () => (await balanceOf(seller!)).available === 3_550_000_000n - FEE(3_550_000_000n));
+    await waitFor(async () => (await balanceOf(seller!)).available === 36n * DOGE - FEE(36n * DOGE));
     const orders = await db('orders')
       .where({ auction_id: auction.id })
       .count<{ count: string }[]>({ count: '*' });
