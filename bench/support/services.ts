@@ -10,7 +10,7 @@ import { closeSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
+import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import type { TokenKind } from '@dbay/platform';
 import { REPO_ROOT, signToken, stackEndpoints, type ServiceName } from '@dbay/testing';
 import { freePort, hasExited, stopChild } from './processes.js';
@@ -24,6 +24,7 @@ const SERVICE_TOKEN_LIFETIME = '50m';
 
 interface KeyPair {
   privateKey: CryptoKey;
+  privateKeyPem: string;
   publicKeyPem: string;
 }
 
@@ -34,14 +35,22 @@ export class BenchKeys {
   static async generate(): Promise<BenchKeys> {
     const pair = async (): Promise<KeyPair> => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-      return { privateKey, publicKeyPem: await exportSPKI(publicKey) };
+      return {
+        privateKey,
+        privateKeyPem: await exportPKCS8(privateKey),
+        publicKeyPem: await exportSPKI(publicKey),
+      };
     };
     return new BenchKeys({ user: await pair(), service: await pair(), operator: await pair() });
   }
 
-  /** Every public key: each service reads the ones its configuration declares and ignores the rest. */
+  /**
+   * Every public key, and the service key a calling service signs with (the order service asks the
+   * wallet for bid locks): each service reads the ones its configuration declares and ignores the rest.
+   */
   publicKeyEnv(): Record<string, string> {
     return {
+      SERVICE_JWT_PRIVATE_KEY: this.pairs.service.privateKeyPem,
       USER_JWT_PUBLIC_KEY: this.pairs.user.publicKeyPem,
       SERVICE_JWT_PUBLIC_KEY: this.pairs.service.publicKeyPem,
       OPERATOR_JWT_PUBLIC_KEY: this.pairs.operator.publicKeyPem,

@@ -1,21 +1,27 @@
 /**
- * Lets a request wait for an order to change (the wallet's answer to a buy arrives through Kafka, maybe
- * on another replica): the transaction that changes an order NOTIFYs its id, one LISTEN connection per
- * process wakes the waiters of that id, and a short poll covers a missed notification.
+ * Lets a buy request wait for the wallet's answer to its payment (it arrives through Kafka, maybe on
+ * another replica): the transaction that changes an order NOTIFYs its id, and one LISTEN connection per
+ * process wakes the requests waiting for that order. A missed notification is covered by one poll per
+ * process (not per request: hundreds of concurrent buyers must not each query the database), which asks
+ * in one statement which of the waited-for orders have left PENDING_PAYMENT.
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { PgListener } from '@dbay/platform';
 import { ORDER_CHANGED_CHANNEL } from './db/transitions.js';
 
-/** How often a waiter looks again when no notification came. */
-export const ORDER_WAIT_POLL_MS = 250;
+/** How often the process looks for answers it was not notified of, while anyone waits. */
+export const ORDER_WAIT_POLL_MS = 500;
 
 export class OrderChangeWaiter {
   private readonly listener: PgListener;
   private readonly wakers = new Map<string, Set<() => void>>();
+  private poller: NodeJS.Timeout | undefined;
 
-  constructor(db: Knex, logger: Logger) {
+  constructor(
+    private readonly db: Knex,
+    private readonly logger: Logger,
+  ) {
     this.listener = new PgListener(db, ORDER_CHANGED_CHANNEL, (orderId) => this.wake(orderId), logger);
   }
 
@@ -24,16 +30,14 @@ export class OrderChangeWaiter {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.poller);
+    this.poller = undefined;
     await this.listener.stop();
     for (const wakers of this.wakers.values()) for (const wake of wakers) wake();
   }
 
-  /** Calls `check` until it returns a value or `timeoutMs` passes; resolves with the value or undefined. */
-  async waitFor<T>(
-    orderId: string,
-    check: () => Promise<T | undefined>,
-    timeoutMs: number,
-  ): Promise<T | undefined> {
+  /** Resolves true once the order has left PENDING_PAYMENT, false when `timeoutMs` passed first. */
+  async waitForPaymentAnswer(orderId: string, timeoutMs: number): Promise<boolean> {
     await this.listener.ensure();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -43,17 +47,11 @@ export class OrderChangeWaiter {
       });
       this.register(orderId, wake);
       try {
-        const value = await check();
-        if (value !== undefined) return value;
+        if ((await this.answered([orderId])).length > 0) return true;
         const remaining = deadline - Date.now();
-        if (remaining <= 0) return undefined;
+        if (remaining <= 0) return false;
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          woken,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, Math.min(remaining, ORDER_WAIT_POLL_MS));
-          }),
-        ]);
+        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining)))]);
         clearTimeout(timer);
       } finally {
         this.unregister(orderId, wake);
@@ -61,16 +59,37 @@ export class OrderChangeWaiter {
     }
   }
 
+  private answered(orderIds: readonly string[]): Promise<string[]> {
+    return this.db('orders')
+      .whereIn('id', [...orderIds])
+      .whereNot({ status: 'PENDING_PAYMENT' })
+      .pluck<string[]>('id');
+  }
+
   private register(orderId: string, wake: () => void): void {
     const wakers = this.wakers.get(orderId) ?? new Set();
     wakers.add(wake);
     this.wakers.set(orderId, wakers);
+    this.poller ??= setInterval(() => void this.poll(), ORDER_WAIT_POLL_MS);
   }
 
   private unregister(orderId: string, wake: () => void): void {
     const wakers = this.wakers.get(orderId);
     wakers?.delete(wake);
     if (wakers?.size === 0) this.wakers.delete(orderId);
+    if (this.wakers.size === 0 && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.wakers.size === 0) return;
+    try {
+      for (const orderId of await this.answered([...this.wakers.keys()])) this.wake(orderId);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Polling for payment answers failed; waiting for notifications');
+    }
   }
 
   private wake(orderId: string): void {

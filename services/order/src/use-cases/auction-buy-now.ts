@@ -8,7 +8,6 @@ import { buyNow } from '../domain/auction/index.js';
 import { buyNowOrder } from '../domain/auction-records.js';
 import { orderError } from '../domain/errors.js';
 import { lockAuction, updateAuction } from '../adapters/db/auctions.js';
-import { findOrder } from '../adapters/db/orders.js';
 import { saveTransition } from '../adapters/db/transitions.js';
 import type { OrderContext, RequestMeta } from './context.js';
 import { runIdempotent } from './idempotent.js';
@@ -60,13 +59,6 @@ export async function buyAuctionNow(
   );
   if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
   const orderId = outcome.value.order.id;
-  const answered = await ctx.waiter.waitFor(
-    orderId,
-    async () => {
-      const order = await findOrder(ctx.db, orderId);
-      return order && order.status !== 'PENDING_PAYMENT' ? order : undefined;
-    },
-    ctx.settings.paymentWaitMs,
-  );
+  const answered = await ctx.waiter.waitForPaymentAnswer(orderId, ctx.settings.paymentWaitMs);
   return answered ? { ...outcome, value: await readOrderDetails(ctx, orderId) } : outcome;
 }

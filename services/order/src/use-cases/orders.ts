@@ -95,14 +95,7 @@ export async function buyListing(
   if (outcome.kind === 'done' && !outcome.replayed) ctx.crash.reach('after-order-committed', listingId);
   if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
   const orderId = outcome.value.order.id;
-  const answered = await ctx.waiter.waitFor(
-    orderId,
-    async () => {
-      const order = await findOrder(ctx.db, orderId);
-      return order && order.status !== 'PENDING_PAYMENT' ? order : undefined;
-    },
-    ctx.settings.paymentWaitMs,
-  );
+  const answered = await ctx.waiter.waitForPaymentAnswer(orderId, ctx.settings.paymentWaitMs);
   return answered ? { ...outcome, value: await readOrderDetails(ctx, orderId) } : outcome;
 }
 
