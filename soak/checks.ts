@@ -1,0 +1,212 @@
+/**
+ * What the soak asks the books once the platform is quiet again. Each check returns its violations as
+ * sentences; the report lists them, and the run fails on any.
+ *
+ * - the reconciler (a fresh `npm run reconcile` run) has no findings;
+ * - per user, deposits - withdrawals (amount + network fee) - spent + earned = balance (all three buckets);
+ * - every accepted buy and withdrawal exists exactly once, and nothing exists that was not accepted;
+ * - every finalized withdrawal paid its destination exactly once on chain, a failed one never;
+ * - no saga stuck: no withdrawal still on its way, no order still waiting for its payment's answer.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Block } from 'bitcoinjs-lib';
+import { outputScriptForAddress, regtest } from '@dbay/dogecoin';
+import { formatDoge, parseDoge } from '@dbay/money';
+import { REPO_ROOT, type RegtestControl } from '@dbay/testing';
+import type { SoakUser } from './api.js';
+import type { Market } from './actors.js';
+
+const run = promisify(execFile);
+
+export interface CheckResult {
+  name: string;
+  examined: number;
+  violations: string[];
+}
+
+const koinu = (doge: unknown): bigint =>
+  typeof doge === 'string' ? parseDoge(doge, { allowZero: true }) : 0n;
+
+interface OrderView {
+  id: string;
+  listingId: string | null;
+  auctionId: string | null;
+  status: string;
+  amount: string;
+  fee: string;
+  resolution: { buyerRefund: string | null; sellerCredit: string | null } | null;
+}
+
+interface WithdrawalView {
+  withdrawalId: string;
+  amount: string;
+  networkFee: string;
+  status: string;
+}
+
+export interface Snapshot {
+  user: SoakUser;
+  bought: OrderView[];
+  sold: OrderView[];
+  withdrawals: WithdrawalView[];
+}
+
+export async function snapshot(user: SoakUser): Promise<Snapshot> {
+  return {
+    user,
+    bought: (await user.all('orders', '/orders?role=buyer', 'orders')) as unknown as OrderView[],
+    sold: (await user.all('orders', '/orders?role=seller', 'orders')) as unknown as OrderView[],
+    withdrawals: ((await user.wallet('GET', '/withdrawals?limit=100')).body.withdrawals ??
+      []) as WithdrawalView[],
+  };
+}
+
+/** What the user's total (available + locked + pending) must be, from their deposits, orders and withdrawals. */
+export function expectedTotal(market: Market, { user, bought, sold, withdrawals }: Snapshot): bigint {
+  let total = market.records.get(user.userId)!.depositsKoinu.reduce((sum, each) => sum + each, 0n);
+  for (const withdrawal of withdrawals)
+    if (withdrawal.status === 'FINALIZED') total -= koinu(withdrawal.amount) + koinu(withdrawal.networkFee);
+  for (const order of bought) {
+    if (order.status === 'COMPLETED') total -= koinu(order.amount);
+    if (order.status === 'SPLIT') total -= koinu(order.amount) - koinu(order.resolution?.buyerRefund);
+  }
+  for (const order of sold) {
+    if (order.status === 'COMPLETED') total += koinu(order.amount) - koinu(order.fee);
+    if (order.status === 'SPLIT') total += koinu(order.resolution?.sellerCredit);
+  }
+  return total;
+}
+
+export async function balanceEquation(market: Market, snapshots: readonly Snapshot[]): Promise<CheckResult> {
+  const violations: string[] = [];
+  for (const each of snapshots) {
+    const balance = await each.user.balance();
+    const actual = balance.available + balance.locked + balance.pending;
+    const expected = expectedTotal(market, each);
+    if (actual !== expected)
+      violations.push(
+        `${each.user.name}: balance ${formatDoge(actual)} DOGE, but deposits - withdrawals - spent + earned = ${formatDoge(expected)}`,
+      );
+  }
+  return { name: 'per-user balance equation', examined: snapshots.length, violations };
+}
+
+export function exactlyOnce(market: Market, snapshots: readonly Snapshot[]): CheckResult {
+  const violations: string[] = [];
+  let examined = 0;
+  const auctionOrders = new Map<string, number>();
+  for (const { user, bought, withdrawals } of snapshots) {
+    const record = market.records.get(user.userId)!;
+    const accepted = new Set(record.acceptedOrders.values());
+    for (const orderId of accepted) {
+      examined++;
+      const found = bought.filter((order) => order.id === orderId).length;
+      if (found !== 1) violations.push(`${user.name}: accepted order ${orderId} exists ${found} times`);
+    }
+    for (const order of bought) {
+      if (order.auctionId !== null)
+        auctionOrders.set(order.auctionId, (auctionOrders.get(order.auctionId) ?? 0) + 1);
+      else if (!accepted.has(order.id))
+        violations.push(`${user.name}: order ${order.id} exists but no buy request was accepted for it`);
+    }
+    const acceptedWithdrawals = new Set(record.withdrawals.map((each) => each.withdrawalId));
+    for (const withdrawalId of acceptedWithdrawals) {
+      examined++;
+      const found = withdrawals.filter((each) => each.withdrawalId === withdrawalId).length;
+      if (found !== 1)
+        violations.push(`${user.name}: accepted withdrawal ${withdrawalId} exists ${found} times`);
+    }
+    for (const withdrawal of withdrawals)
+      if (!acceptedWithdrawals.has(withdrawal.withdrawalId))
+        violations.push(`${user.name}: withdrawal ${withdrawal.withdrawalId} exists but was never accepted`);
+  }
+  for (const [auctionId, count] of auctionOrders)
+    if (count > 1) violations.push(`auction ${auctionId} has ${count} orders`);
+  return { name: 'accepted requests exist exactly once', examined, violations };
+}
+
+export function nothingStuck(snapshots: readonly Snapshot[]): CheckResult {
+  const violations: string[] = [];
+  let examined = 0;
+  for (const { user, bought, withdrawals } of snapshots) {
+    for (const withdrawal of withdrawals) {
+      examined++;
+      if (withdrawal.status !== 'FINALIZED' && withdrawal.status !== 'FAILED')
+        violations.push(`${user.name}: withdrawal ${withdrawal.withdrawalId} still ${withdrawal.status}`);
+    }
+    for (const order of bought) {
+      examined++;
+      if (order.status === 'PENDING_PAYMENT')
+        violations.push(`${user.name}: order ${order.id} still waits for its payment's answer`);
+    }
+  }
+  return { name: 'no saga stuck', examined, violations };
+}
+
+/** Each withdrawal went to its own fresh address: count the outputs paying it since the soak began. */
+export async function paidOnceOnChain(
+  market: Market,
+  snapshots: readonly Snapshot[],
+  chain: RegtestControl,
+  fromHeight: number,
+): Promise<CheckResult> {
+  const paid = new Map<string, bigint[]>();
+  const tip = await chain.rpc<number>('getblockcount');
+  for (let height = fromHeight + 1; height <= tip; height++) {
+    const hash = await chain.rpc<string>('getblockhash', [height]);
+    const block = Block.fromHex(await chain.rpc<string>('getblock', [hash, false]));
+    for (const tx of block.transactions ?? [])
+      for (const out of tx.outs) {
+        const script = Buffer.from(out.script).toString('hex');
+        paid.set(script, [...(paid.get(script) ?? []), out.value]);
+      }
+  }
+  const violations: string[] = [];
+  let examined = 0;
+  for (const { user, withdrawals } of snapshots) {
+    const record = market.records.get(user.userId)!;
+    for (const accepted of record.withdrawals) {
+      examined++;
+      const status = withdrawals.find((each) => each.withdrawalId === accepted.withdrawalId)?.status;
+      const script = Buffer.from(outputScriptForAddress(accepted.destination, regtest)).toString('hex');
+      const outputs = paid.get(script) ?? [];
+      if (status === 'FINALIZED' && (outputs.length !== 1 || outputs[0] !== accepted.amountKoinu))
+        violations.push(
+          `${user.name}: finalized withdrawal ${accepted.withdrawalId} paid ${outputs.length} outputs (${outputs.map(formatDoge).join(', ')}) on chain`,
+        );
+      if (status === 'FAILED' && outputs.length > 0)
+        violations.push(`${user.name}: failed withdrawal ${accepted.withdrawalId} was paid on chain anyway`);
+    }
+  }
+  return { name: 'withdrawals paid once on chain', examined, violations };
+}
+
+export async function reconcilerClean(): Promise<CheckResult> {
+  try {
+    const { stdout } = await run('bash', [path.join(REPO_ROOT, 'services/reconciler/bin-reconcile.sh')], {
+      cwd: REPO_ROOT,
+      timeout: 300_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { name: 'reconciler clean', examined: 1, violations: findingsOf(stdout) };
+  } catch (error) {
+    const stdout = (error as { stdout?: string }).stdout ?? '';
+    const findings = findingsOf(stdout);
+    return {
+      name: 'reconciler clean',
+      examined: 1,
+      violations: findings.length > 0 ? findings : [`the reconciler failed: ${String(error).slice(0, 500)}`],
+    };
+  }
+}
+
+/** The reconciler prints one JSON report (pretty) between its log lines; its findings, one line each. */
+function findingsOf(stdout: string): string[] {
+  const start = stdout.indexOf('{\n');
+  const end = stdout.indexOf('\n}', start);
+  if (start < 0 || end < 0) return [];
+  const report = JSON.parse(stdout.slice(start, end + 2)) as { findings?: unknown[] };
+  return (report.findings ?? []).map((finding) => JSON.stringify(finding));
+}
