@@ -10,6 +10,10 @@
 #   6. stack up                    scripts/stack.sh up: starts what is down, re-runs migrations and
 #                                  provisioning, waits until every part is healthy
 #   7. integration and e2e tier    .mocharc.integration.cjs, against that one running stack
+#   8. soak (3 min)                soak/run.ts: simulated users under a nemesis on the same stack,
+#                                  then the books: per-user balances, exactly-once effects, nothing
+#                                  stuck or paid twice, and the reconciler clean over everything the
+#                                  suite left in the shared books (docs/reliability.md)
 #
 # It stops at the first failing step and names it. The stack is left running afterwards, so a second
 # `npm test` (or a single spec run by hand) reuses it; `npm run stack:down` stops it.
@@ -71,6 +75,7 @@ run_step "tsc --noEmit" tsc -p tsconfig.json --noEmit
 run_step "unit tests" mocha --config .mocharc.unit.cjs "$@"
 run_step "stack up" bash scripts/stack.sh up
 run_step "integration + e2e tests" mocha --config .mocharc.integration.cjs "$@"
+run_step "soak (3 min)" node --import tsx soak/run.ts --minutes 3
 
 echo
 summary
