@@ -109,9 +109,7 @@ export interface AuctionBook {
 
 /** How the order service accounts for one wallet lock. */
 export type LockAccount =
-  | { kind: 'held'; bid: BidSide }
-  | { kind: 'moving'; bid: BidSide }
-  | { kind: 'unaccounted' };
+  { kind: 'held'; bid: BidSide } | { kind: 'moving'; bid: BidSide } | { kind: 'unaccounted' };
 
 /** A bid whose lock is on its way between the services (see the opening comment). */
 export function isMoving(bid: BidSide): boolean {

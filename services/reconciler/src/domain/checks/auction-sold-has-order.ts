@@ -54,7 +54,10 @@ function checkConversion(
     );
   }
   if (lock.status !== 'CONVERTED' || lock.orderId !== order.orderId) {
-    return report(`lock ${lock.status}${lock.orderId ? ` into order ${lock.orderId}` : ''}`, describeLock(lock));
+    return report(
+      `lock ${lock.status}${lock.orderId ? ` into order ${lock.orderId}` : ''}`,
+      describeLock(lock),
+    );
   }
   if (book.escrow === null) return report('no escrow', `${describeLock(lock)}, but no escrow for the order`);
   return [];
