@@ -4,7 +4,10 @@
  * watcher's, the saga's and the order service's records of the same money. A clean book passes every
  * check; each corruption of issue 7, injected directly in the database or on the chain, is reported
  * with the exact subject and amounts, and the exit code says so; work in flight between two services
- * is no finding until it is older than the grace period. It lives in e2e/ because it spans services:
+ * is no finding until it is older than the grace period. The order service's auctions sit beside the
+ * wallet's bid locks: an open auction whose leader holds its lock, and an auction sold at the close whose
+ * winning lock the wallet converted into its order's escrow; each way those can disagree is reported
+ * with the auction or the lock as subject. It lives in e2e/ because it spans services:
  * the wallet writes the book (the executor of its test support) and the reconciler reads it, and no
  * service's tests import another service.
  */
@@ -66,6 +69,10 @@ const ALL_CHECKS = [
   'order-escrow-held',
   'order-escrow-settled',
   'escrow-has-order',
+  'bid-lock-matches-bids',
+  'auction-lock-is-leaders',
+  'auction-closed-no-lock',
+  'auction-sold-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
 ];
@@ -80,6 +87,11 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
   const coins = new Map<string, HeldCoin>();
   const openOrder = randomUUID();
   const releasedOrder = randomUUID();
+  /** bob leads it with a maximum of 5 DOGE, locked in his wallet. */
+  const openAuction = randomUUID();
+  /** alice won it at 2 DOGE with a maximum of 3; the wallet converted her lock into soldOrder's escrow. */
+  const soldAuction = randomUUID();
+  const soldOrder = randomUUID();
   let withdrawalId: string;
 
   /** One command through the wallet's own executor, which must accept it. */
@@ -174,6 +186,52 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     });
   }
 
+  /** The order service's auction row, as its bidding and its close leave it. */
+  async function recordAuction(
+    auctionId: string,
+    leader: { bidId: string; bidderId: string; maxKoinu: bigint; priceKoinu: bigint },
+    sale: { orderId: string } | null,
+  ): Promise<void> {
+    await db.admin('order.auctions').insert({
+      id: auctionId,
+      seller_id: users.dave,
+      title: 'a reconciled auction',
+      description: '',
+      shipping_days: 14,
+      status: sale === null ? 'OPEN' : 'CLOSED',
+      start_price_koinu: DOGE.toString(),
+      ends_at: sale === null ? new Date(Date.now() + 86_400_000) : HOUR_AGO,
+      leader_bid_id: leader.bidId,
+      leader_bidder_id: leader.bidderId,
+      leader_max_koinu: leader.maxKoinu.toString(),
+      leader_placed_at: HOUR_AGO,
+      price_koinu: leader.priceKoinu.toString(),
+      bid_count: 1,
+      reserve_met: true,
+      ending_kind: sale === null ? null : 'SOLD',
+      ending_via: sale === null ? null : 'BIDDING',
+      ending_buyer_id: sale === null ? null : leader.bidderId,
+      ending_price_koinu: sale === null ? null : leader.priceKoinu.toString(),
+      ended_at: sale === null ? null : HOUR_AGO,
+      order_id: sale?.orderId ?? null,
+      version: sale === null ? 2 : 3,
+      created_at: HOUR_AGO,
+      updated_at: HOUR_AGO,
+    });
+    await db.admin('order.bids').insert({
+      id: leader.bidId,
+      auction_id: auctionId,
+      bidder_id: leader.bidderId,
+      max_koinu: leader.maxKoinu.toString(),
+      outcome: sale === null ? 'LEADING' : 'WON',
+      lock_state: sale === null ? 'LOCKED' : 'CONVERTED',
+      price_after_koinu: leader.priceKoinu.toString(),
+      placed_at: HOUR_AGO,
+      created_at: HOUR_AGO,
+      updated_at: HOUR_AGO,
+    });
+  }
+
   before(async function () {
     db = await ThrowawayDatabase.create();
     wallet = testExecutor({ databaseUrl: db.adminUrl, poolMax: 4 });
@@ -228,9 +286,46 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     );
     await execute({
       type: 'LockBid',
-      auctionId: randomUUID(),
+      auctionId: openAuction,
       userId: users.bob,
       amountKoinu: 5n * DOGE,
+    });
+    await recordAuction(
+      openAuction,
+      { bidId: randomUUID(), bidderId: users.bob, maxKoinu: 5n * DOGE, priceKoinu: DOGE },
+      null,
+    );
+    // An auction sold at its close: alice's 3 DOGE lock converted into the order's 2 DOGE escrow (the
+    // excess back to her available balance), the order PAID.
+    await execute({ type: 'LockBid', auctionId: soldAuction, userId: users.alice, amountKoinu: 3n * DOGE });
+    await execute({
+      type: 'ConvertBid',
+      auctionId: soldAuction,
+      userId: users.alice,
+      orderId: soldOrder,
+      sellerId: users.dave,
+      amountKoinu: 2n * DOGE,
+      feeKoinu: DOGE / 20n,
+    });
+    await recordAuction(
+      soldAuction,
+      { bidId: randomUUID(), bidderId: users.alice, maxKoinu: 3n * DOGE, priceKoinu: 2n * DOGE },
+      { orderId: soldOrder },
+    );
+    await db.admin('order.orders').insert({
+      id: soldOrder,
+      auction_id: soldAuction,
+      buyer_id: users.alice,
+      seller_id: users.dave,
+      title: 'a reconciled auction',
+      amount_koinu: (2n * DOGE).toString(),
+      fee_koinu: (DOGE / 20n).toString(),
+      status: 'PAID',
+      escrow_locked_at: HOUR_AGO,
+      shipping_days: 14,
+      version: 1,
+      created_at: HOUR_AGO,
+      updated_at: HOUR_AGO,
     });
 
     // A withdrawal that really left: carol's coin pays 5 DOGE out, 14 back as change, 1 DOGE to the miner.
@@ -342,9 +437,14 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     expect(examined['user-ledger-sum']).to.equal(4);
     expect(examined['deposit-credited-once']).to.equal(4);
     expect(examined['withdrawal-finalized-once']).to.equal(1);
-    expect(examined['order-escrow-held']).to.equal(1);
+    expect(examined['order-escrow-held']).to.equal(2);
     expect(examined['order-escrow-settled']).to.equal(1);
-    expect(examined['escrow-has-order']).to.equal(2);
+    expect(examined['escrow-has-order']).to.equal(3);
+    // bob's lock; the open auction; the sold one, closed and sold.
+    expect(examined['bid-lock-matches-bids']).to.equal(1);
+    expect(examined['auction-lock-is-leaders']).to.equal(1);
+    expect(examined['auction-closed-no-lock']).to.equal(1);
+    expect(examined['auction-sold-has-order']).to.equal(1);
     // alice's, bob's and dave's deposits plus carol's change are unspent; carol's deposit was spent by the withdrawal.
     expect(examined['hot-wallet-coin-unspent']).to.equal(4);
   });
@@ -508,9 +608,10 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
           check: 'locked-vs-escrow-and-bids',
           subjectType: 'user',
           subjectId: users.alice,
-          expected: (12n * DOGE).toString(),
-          actual: (10n * DOGE).toString(),
-          detail: `open escrow ${12n * DOGE} + active bid locks 0 vs locked bucket`,
+          // 10 DOGE of the shipped order (+2 tampered) and the 2 DOGE converted from the won auction.
+          expected: (14n * DOGE).toString(),
+          actual: (12n * DOGE).toString(),
+          detail: `open escrow ${14n * DOGE} + active bid locks 0 vs locked bucket`,
         },
       ]);
       // The order service still says 10 DOGE: the escrow disagrees with its order too.
@@ -631,6 +732,148 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
         escrowBefore.updated_at,
         releasedOrder,
       ]);
+    }
+  });
+
+  /** The findings of the four auction checks, as [check, subject, expected, actual], sorted. */
+  const auctionFindings = (run: ReconcileRun) =>
+    run.report.findings
+      .filter((found) => found.check.startsWith('auction-') || found.check === 'bid-lock-matches-bids')
+      .map((found) => [found.check, found.subjectType, found.subjectId, found.expected, found.actual])
+      .sort();
+
+  it('finds a bid lock that no bid of the order service accounts for', async function () {
+    const strayAuction = randomUUID();
+    await execute({ type: 'LockBid', auctionId: strayAuction, userId: users.dave, amountKoinu: DOGE });
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(auctionFindings(run)).to.deep.equal([
+        [
+          'bid-lock-matches-bids',
+          'bid-lock',
+          `${strayAuction}:${users.dave}`,
+          'a LEADING bid of this bidder',
+          DOGE.toString(),
+        ],
+      ]);
+      // The wallet's own books agree with themselves: only the order service's side can tell.
+      expect(findingsOf(run, 'locked-vs-escrow-and-bids')).to.deep.equal([]);
+    } finally {
+      await execute({ type: 'UnlockBid', auctionId: strayAuction, userId: users.dave });
+    }
+  });
+
+  it('finds an open auction whose leader holds no lock', async function () {
+    await execute({ type: 'UnlockBid', auctionId: openAuction, userId: users.bob });
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(auctionFindings(run)).to.deep.equal([
+        ['auction-lock-is-leaders', 'auction', openAuction, (5n * DOGE).toString(), 'no active lock'],
+      ]);
+    } finally {
+      await execute({ type: 'LockBid', auctionId: openAuction, userId: users.bob, amountKoinu: 5n * DOGE });
+    }
+  });
+
+  it("forgives an outbid bidder's lock while its release is on its way, and reports it once older than the grace period", async function () {
+    const outbidBid = randomUUID();
+    await execute({ type: 'LockBid', auctionId: openAuction, userId: users.carol, amountKoinu: DOGE });
+    await db.admin('order.bids').insert({
+      id: outbidBid,
+      auction_id: openAuction,
+      bidder_id: users.carol,
+      max_koinu: DOGE.toString(),
+      outcome: 'OUTBID',
+      lock_state: 'RELEASE_REQUESTED',
+      price_after_koinu: (2n * DOGE).toString(),
+      placed_at: db.admin.raw('"order".order_now()'),
+      created_at: db.admin.raw('"order".order_now()'),
+      updated_at: db.admin.raw('"order".order_now()'),
+    });
+    try {
+      const inFlight = await runReconciler(db);
+      expect(inFlight.report.findings, inFlight.stderr).to.deep.equal([]);
+      expect(inFlight.exitCode).to.equal(0);
+
+      // The same release, both sides an hour old: the wallet never applied it.
+      await db.admin.raw('UPDATE "order".bids SET updated_at = ? WHERE id = ?', [HOUR_AGO, outbidBid]);
+      await db.admin.raw('UPDATE wallet.bid_locks SET updated_at = ? WHERE auction_id = ? AND user_id = ?', [
+        HOUR_AGO,
+        openAuction,
+        users.carol,
+      ]);
+      const stale = await runReconciler(db);
+      expect(stale.exitCode).to.equal(2);
+      expect(auctionFindings(stale)).to.deep.equal(
+        [
+          [
+            'auction-lock-is-leaders',
+            'auction',
+            openAuction,
+            `only the leader's lock (${users.bob})`,
+            `${DOGE} koinu locked for ${users.carol}`,
+          ],
+          [
+            'bid-lock-matches-bids',
+            'bid-lock',
+            `${openAuction}:${users.carol}`,
+            'bid and lock agreeing within 300 s',
+            'bid OUTBID with its lock RELEASE_REQUESTED, wallet lock ACTIVE',
+          ],
+        ].sort(),
+      );
+    } finally {
+      await execute({ type: 'UnlockBid', auctionId: openAuction, userId: users.carol });
+      await db.admin('order.bids').where({ id: outbidBid }).delete();
+    }
+  });
+
+  it("finds a closed auction still holding its leader's lock", async function () {
+    // An order service that closed the auction unsold but never asked the wallet for the release.
+    await db.admin.raw(
+      `UPDATE "order".auctions SET status = 'CLOSED', ending_kind = 'UNSOLD', ending_reason = 'RESERVE_NOT_MET',
+         ended_at = ? WHERE id = ?`,
+      [HOUR_AGO, openAuction],
+    );
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(auctionFindings(run)).to.deep.equal([
+        [
+          'auction-closed-no-lock',
+          'auction',
+          openAuction,
+          'no active lock',
+          `${5n * DOGE} koinu locked for ${users.bob}`,
+        ],
+      ]);
+    } finally {
+      await db.admin.raw(
+        `UPDATE "order".auctions SET status = 'OPEN', ending_kind = NULL, ending_reason = NULL, ended_at = NULL
+         WHERE id = ?`,
+        [openAuction],
+      );
+    }
+  });
+
+  it('finds a sold auction without its order', async function () {
+    await db.admin.raw('UPDATE "order".auctions SET order_id = NULL WHERE id = ?', [soldAuction]);
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(auctionFindings(run)).to.deep.equal([
+        [
+          'auction-sold-has-order',
+          'auction',
+          soldAuction,
+          `an order of this auction to ${users.alice} for ${2n * DOGE} koinu`,
+          'no order',
+        ],
+      ]);
+    } finally {
+      await db.admin.raw('UPDATE "order".auctions SET order_id = ? WHERE id = ?', [soldOrder, soldAuction]);
     }
   });
 

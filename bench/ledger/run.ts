@@ -33,12 +33,7 @@
  * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH and
  * BENCH_GROUP_COMMIT_CONCURRENCY (default: the wallet's own), BENCH_KEEP_DB=1.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { KOINU_PER_DOGE } from '@dbay/money';
 import { stackEndpoints } from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
@@ -48,6 +43,7 @@ import { keepAliveAgent, postJson } from '../support/http.js';
 import { startThrowawayKafka } from '../support/kafka.js';
 import { loadAverage, machineLine } from '../support/machine.js';
 import { OrderServiceDriver } from '../support/order-service-driver.js';
+import { drivePgbench } from '../support/pgbench.js';
 import { BenchKeys, startService, type ServiceProcess } from '../support/services.js';
 import { combine, summarize, tableLines, type Measured, type Summary } from '../support/stats.js';
 import { runBench, type Teardown } from '../support/teardown.js';
@@ -67,7 +63,6 @@ const WALLET_PREFIX = 'bench';
 const HOT_PREFIX = 'bench-hot';
 
 const stack = stackEndpoints();
-const run = promisify(execFile);
 
 /** The numbered wallets md5('bench-n') and the one hot wallet md5('bench-hot-1'), here and in SQL. */
 function walletId(n: number | 'hot'): string {
@@ -225,42 +220,16 @@ END;
 `;
 }
 
-async function drivePgbench(database: string, name: string, buyer: string): Promise<Measured> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-ledger-'));
-  try {
-    const script = path.join(dir, 'pay-order.sql');
-    await writeFile(script, pgbenchScript(buyer));
-    const url = new URL(stack.services.wallet.databaseUrl);
-    const args = [
-      '-h', url.hostname, '-p', url.port || '5432', '-U', 'dbay_wallet',
-      '-n', '-M', 'prepared', '-c', String(CONCURRENCY), '-j', String(Math.min(CONCURRENCY, os.cpus().length)),
-      '-f', script,
-    ]; // prettier-ignore
-    await run('pgbench', [...args, '-T', String(WARMUP_SECONDS), database], { maxBuffer: 1 << 24 });
-    const { stdout } = await run(
-      'pgbench',
-      [...args, '-l', '--log-prefix', path.join(dir, 'tx'), '-T', String(SECONDS), database],
-      { maxBuffer: 1 << 24 },
-    );
-    const processed = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
-    const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
-    const latenciesMs: number[] = [];
-    let first = Infinity;
-    let last = 0;
-    for (const file of (await readdir(dir)).filter((f) => f.startsWith('tx'))) {
-      for (const line of (await readFile(path.join(dir, file), 'utf8')).split('\n')) {
-        const fields = line.split(' ');
-        if (fields.length < 6) continue;
-        latenciesMs.push(Number(fields[2]) / 1000);
-        const at = Number(fields[4]) + Number(fields[5]) / 1e6;
-        first = Math.min(first, at - Number(fields[2]) / 1e6);
-        last = Math.max(last, at);
-      }
-    }
-    return { name, ops: processed, seconds: last - first, latenciesMs, errors: failed };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** The raw side of one measurement: the pay-order script for `buyer`, as the wallet's role. */
+function payOrdersRaw(database: ThrowawayDatabase, name: string, buyer: string): Promise<Measured> {
+  return drivePgbench({
+    name,
+    databaseUrl: database.urlOf('wallet'),
+    script: pgbenchScript(buyer),
+    clients: CONCURRENCY,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -339,11 +308,10 @@ async function main(teardown: Teardown): Promise<void> {
   const runs: (() => Promise<Measured>)[] = [
     () => driveService(viaHttp, 'HTTP, 100k wallets', spreadBuyer),
     () => driveKafka(viaKafka, orders, 'Kafka, 100k wallets', spreadBuyer),
-    () =>
-      drivePgbench(database.name, 'pgbench, 100k wallets', `md5('${WALLET_PREFIX}-' || (:n)::text)::uuid`),
+    () => payOrdersRaw(database, 'pgbench, 100k wallets', `md5('${WALLET_PREFIX}-' || (:n)::text)::uuid`),
     () => driveService(viaHttp, 'HTTP, one hot wallet', () => hot),
     () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
-    () => drivePgbench(database.name, 'pgbench, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
+    () => payOrdersRaw(database, 'pgbench, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
   ];
   const totals: (Measured | undefined)[] = runs.map(() => undefined);
   for (let round = 0; round < ROUNDS; round += 1) {

@@ -4,6 +4,7 @@
  * the run (reconcile.ts) feeds these rows to the pure checks in domain/checks.
  */
 import type { BucketNets, WalletBalance } from './domain/book.js';
+import type { AuctionBook } from './domain/checks/auction-book.js';
 import type { Finding } from './domain/findings.js';
 import type { ChainedEntry } from './domain/checks/balance-after-continuity.js';
 import type { DepositPair } from './domain/checks/deposit-credited-once.js';
@@ -65,6 +66,15 @@ export interface OrderReads {
   orderEscrowPairs(): AsyncIterable<OrderEscrowPair>;
 }
 
+/** The order service's auctions and bids beside the wallet's bid locks and escrows. */
+export interface AuctionReads {
+  /**
+   * One book per auction of the order service and per auction the wallet holds an ACTIVE lock on, in
+   * auction id order.
+   */
+  auctionBooks(): AsyncIterable<AuctionBook>;
+}
+
 /** The node: an output's value, or null when it is spent or unknown (mempool included). */
 export interface ChainReads {
   getTxOut(txid: string, vout: number, includeMempool?: boolean): Promise<{ valueKoinu: bigint } | null>;
@@ -74,6 +84,7 @@ export interface ReconcilerSources {
   wallet: WalletReads;
   crossService: CrossServiceReads;
   orders: OrderReads;
+  auctions: AuctionReads;
 }
 
 /** Where findings are recorded (table and event), in bounded batches. */

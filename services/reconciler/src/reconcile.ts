@@ -7,7 +7,12 @@
 import type { Logger } from 'pino';
 import type { Finding, ReconciliationReport } from './domain/findings.js';
 import type { GraceWindow } from './domain/grace.js';
+import { auctionChecksExamining } from './domain/checks/auction-book.js';
+import { checkAuctionClosedNoLock } from './domain/checks/auction-closed-no-lock.js';
+import { checkAuctionLockIsLeaders } from './domain/checks/auction-lock-is-leaders.js';
+import { checkAuctionSoldHasOrder } from './domain/checks/auction-sold-has-order.js';
 import { checkBalanceAfter } from './domain/checks/balance-after-continuity.js';
+import { checkBidLocksMatchBids } from './domain/checks/bid-lock-matches-bids.js';
 import { checkChainCoverage } from './domain/checks/chain-covers-liabilities.js';
 import { checkDepositCredited } from './domain/checks/deposit-credited-once.js';
 import { checkHotWalletCoin, type HotWalletCoin } from './domain/checks/hot-wallet-coin-unspent.js';
@@ -19,6 +24,7 @@ import { checkTransactionBalanced } from './domain/checks/transaction-balanced.j
 import { checkUserLedger } from './domain/checks/user-ledger.js';
 import { checkWithdrawalFinalized } from './domain/checks/withdrawal-finalized-once.js';
 import type {
+  AuctionReads,
   ChainReads,
   CrossServiceReads,
   FindingWriter,
@@ -49,7 +55,7 @@ export interface ReconcileDependencies {
 export async function reconcile(deps: ReconcileDependencies): Promise<ReconciliationReport> {
   const startedAt = new Date();
   const recorder = new Recorder(deps.sink, deps.logger, deps.onFinding);
-  const { wallet, crossService, orders } = deps.sources;
+  const { wallet, crossService, orders, auctions } = deps.sources;
   const windowNow = async (): Promise<GraceWindow> => ({
     now: await crossService.databaseNow(),
     graceSeconds: deps.graceSeconds,
@@ -61,6 +67,7 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
   await checkDeposits(recorder, crossService, await windowNow());
   await checkWithdrawals(recorder, crossService, await windowNow());
   await checkOrders(recorder, orders, await windowNow());
+  await checkAuctions(recorder, auctions, await windowNow());
   if (deps.chain) await checkChain(recorder, crossService, deps.chain, totals);
   return recorder.finish(deps.runId, startedAt);
 }
@@ -132,6 +139,26 @@ async function checkOrders(recorder: Recorder, orders: OrderReads, window: Grace
     for await (const pair of orders.orderEscrowPairs()) {
       for (const check of checksExamining(pair)) recorder.examined(check);
       await recorder.report(checkOrderEscrow(pair, window));
+    }
+  });
+}
+
+async function checkAuctions(recorder: Recorder, auctions: AuctionReads, window: GraceWindow): Promise<void> {
+  const checks = [
+    'bid-lock-matches-bids',
+    'auction-lock-is-leaders',
+    'auction-closed-no-lock',
+    'auction-sold-has-order',
+  ] as const;
+  await recorder.timed(checks, async () => {
+    for await (const book of auctions.auctionBooks()) {
+      for (const [check, rows] of auctionChecksExamining(book)) recorder.examined(check, rows);
+      await recorder.report([
+        ...checkBidLocksMatchBids(book, window),
+        ...checkAuctionLockIsLeaders(book, window),
+        ...checkAuctionClosedNoLock(book, window),
+        ...checkAuctionSoldHasOrder(book, window),
+      ]);
     }
   });
 }

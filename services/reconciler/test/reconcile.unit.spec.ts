@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { CHECKS, REPORT_FINDINGS_LIMIT, type Finding } from '../src/domain/findings.js';
+import type { AuctionBook } from '../src/domain/checks/auction-book.js';
 import type { DepositPair } from '../src/domain/checks/deposit-credited-once.js';
 import type { HotWalletCoin } from '../src/domain/checks/hot-wallet-coin-unspent.js';
 import type { OrderEscrowPair } from '../src/domain/checks/order-escrow.js';
@@ -17,6 +18,7 @@ import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
 const ALICE = '00000000-0000-4000-8000-00000000a11c';
 const BOB = '00000000-0000-4000-8000-0000000000b0';
 const ORDER = '00000000-0000-4000-8000-00000000000d';
+const AUCTION = '00000000-0000-4000-8000-0000000000ac';
 const COIN: HotWalletCoin = { txid: 'ef'.repeat(32), vout: 0, amountKoinu: 1_000n, status: 'AVAILABLE' };
 
 /** A source's stream, as a cursor would hand it over: one row at a time, asynchronously. */
@@ -30,10 +32,14 @@ interface World {
   deposits: DepositPair[];
   withdrawals: WithdrawalPair[];
   orders: OrderEscrowPair[];
+  auctions: AuctionBook[];
   coinsOnChain: Map<string, bigint>;
 }
 
-/** A clean book: alice holds 1,000 koinu with 300 of it in the escrow of one shipped order; bob nothing. */
+/**
+ * A clean book: alice holds 1,000 koinu with 300 of it in the escrow of one shipped order; bob nothing;
+ * one open auction nobody has bid on yet.
+ */
 function cleanWorld(): World {
   return {
     chunk: {
@@ -53,6 +59,16 @@ function cleanWorld(): World {
         orderId: ORDER,
         order: { status: 'SHIPPED', amountKoinu: 300n, auctionId: null, updatedAt: HOUR_AGO },
         escrow: { status: 'LOCKED', amountKoinu: 300n, buyerId: ALICE, updatedAt: HOUR_AGO },
+      },
+    ],
+    auctions: [
+      {
+        auctionId: AUCTION,
+        auction: { status: 'OPEN', leader: null, sale: null, orderId: null, updatedAt: HOUR_AGO },
+        locks: [],
+        bids: [],
+        order: null,
+        escrow: null,
       },
     ],
     coinsOnChain: new Map([[`${COIN.txid}:${COIN.vout}`, 1_000n]]),
@@ -80,6 +96,7 @@ function sourcesOf(world: World): ReconcilerSources {
       inFlightWithdrawalsKoinu: () => Promise.resolve(0n),
     },
     orders: { orderEscrowPairs: () => rows(world.orders) },
+    auctions: { auctionBooks: () => rows(world.auctions) },
   };
 }
 
@@ -137,10 +154,14 @@ describe('a reconciliation run', () => {
       'order-escrow-held': 1,
       'order-escrow-settled': 0,
       'escrow-has-order': 1,
+      'bid-lock-matches-bids': 0,
+      'auction-lock-is-leaders': 1,
+      'auction-closed-no-lock': 0,
+      'auction-sold-has-order': 0,
       'hot-wallet-coin-unspent': 1,
       'chain-covers-liabilities': 1,
     });
-    expect(report.totals).to.deep.equal({ findings: 0, examined: 25 });
+    expect(report.totals).to.deep.equal({ findings: 0, examined: 26 });
   });
 
   it('records each finding in the sink and the report, and leaves work in flight out of both', async () => {
@@ -172,6 +193,30 @@ describe('a reconciliation run', () => {
       order: null,
       escrow: { status: 'RELEASED', amountKoinu: 9n, buyerId: ALICE, updatedAt: HOUR_AGO },
     });
+    // Bob's bid on the open auction was locked a moment ago and is being applied: in flight. The wallet
+    // also holds a lock of alice's for an auction the order service never heard of.
+    world.auctions[0]!.locks = [
+      { bidderId: BOB, amountKoinu: 50n, status: 'ACTIVE', orderId: null, updatedAt: JUST_NOW },
+    ];
+    world.auctions[0]!.bids = [
+      {
+        bidId: '00000000-0000-4000-8000-0000000000b1',
+        bidderId: BOB,
+        maxKoinu: 50n,
+        outcome: 'PENDING',
+        lockState: 'NONE',
+        updatedAt: JUST_NOW,
+      },
+    ];
+    const stranger = '00000000-0000-4000-8000-0000000000ad';
+    world.auctions.push({
+      auctionId: stranger,
+      auction: null,
+      locks: [{ bidderId: ALICE, amountKoinu: 40n, status: 'ACTIVE', orderId: null, updatedAt: HOUR_AGO }],
+      bids: [],
+      order: null,
+      escrow: null,
+    });
     world.coinsOnChain.clear();
 
     const { report, sink } = await run(world);
@@ -180,11 +225,12 @@ describe('a reconciliation run', () => {
       ['user-ledger-sum', BOB],
       ['user-bucket-sum', BOB],
       ['escrow-has-order', '00000000-0000-4000-8000-00000000000e'],
+      ['bid-lock-matches-bids', `${stranger}:${ALICE}`],
       ['hot-wallet-coin-unspent', `${COIN.txid}:${COIN.vout}`],
       ['chain-covers-liabilities', 'hot-wallet'],
     ]);
     expect(sink.added).to.deep.equal(report.findings);
-    expect(report.totals.findings).to.equal(5);
+    expect(report.totals.findings).to.equal(6);
     expect(report.checks.find((check) => check.check === 'user-bucket-sum')?.findings).to.equal(1);
     expect(report.truncatedFindings).to.equal(0);
   });

@@ -27,6 +27,19 @@ interface PairRow {
   escrow_updated_at: Date | null;
 }
 
+/**
+ * How far the order service's clock runs ahead of the database's (0 outside a development stack):
+ * subtracted from every time the order service stamped.
+ */
+export async function orderClockOffsetMs(knex: Knex, orderSchema: string): Promise<number> {
+  const [row] = await select<{ order_now: Date; database_now: Date }>(
+    knex,
+    `SELECT ${orderSchema}.order_now() AS order_now, clock_timestamp() AS database_now`,
+  );
+  if (!row) throw new Error("the order service's clock did not answer");
+  return row.order_now.getTime() - row.database_now.getTime();
+}
+
 export class OrderSource implements OrderReads {
   private readonly o: string;
   private readonly w: string;
@@ -39,18 +52,8 @@ export class OrderSource implements OrderReads {
     this.w = quoted(schemas.wallet);
   }
 
-  /** How far the order service's clock runs ahead of the database's (0 outside a development stack). */
-  private async orderClockOffsetMs(): Promise<number> {
-    const [row] = await select<{ order_now: Date; database_now: Date }>(
-      this.knex,
-      `SELECT ${this.o}.order_now() AS order_now, clock_timestamp() AS database_now`,
-    );
-    if (!row) throw new Error("the order service's clock did not answer");
-    return row.order_now.getTime() - row.database_now.getTime();
-  }
-
   async *orderEscrowPairs(): AsyncGenerator<OrderEscrowPair> {
-    const offsetMs = await this.orderClockOffsetMs();
+    const offsetMs = await orderClockOffsetMs(this.knex, this.o);
     const sql = `
       SELECT COALESCE(o.id, e.order_id) AS order_id,
              o.status AS order_status, o.amount_koinu, o.auction_id, o.updated_at AS order_updated_at,

@@ -1,6 +1,7 @@
 /** The reconciler's sources on one database connection (its read-only role), composed once per run. */
 import type { Knex } from 'knex';
 import type { ReconcilerSources } from '../ports.js';
+import { AuctionSource } from './auction-source.js';
 import { CrossServiceSource } from './cross-service-source.js';
 import { OrderSource } from './order-source.js';
 import type { SchemaNames } from './sql.js';
@@ -13,5 +14,6 @@ export function createSources(knex: Knex, schemas: SchemaNames): ReconcilerSourc
     wallet: new WalletSource(knex, schemas.wallet),
     crossService: new CrossServiceSource(knex, schemas),
     orders: new OrderSource(knex, schemas),
+    auctions: new AuctionSource(knex, schemas),
   };
 }

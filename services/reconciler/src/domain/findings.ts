@@ -16,6 +16,10 @@ export const CHECKS = [
   'order-escrow-held',
   'order-escrow-settled',
   'escrow-has-order',
+  'bid-lock-matches-bids',
+  'auction-lock-is-leaders',
+  'auction-closed-no-lock',
+  'auction-sold-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
 ] as const;
@@ -30,6 +34,8 @@ export type SubjectType =
   | 'deposit'
   | 'withdrawal'
   | 'order'
+  | 'auction'
+  | 'bid-lock'
   | 'coin'
   | 'chain';
 
