@@ -6,7 +6,7 @@
  * FUNDS_SHORT only for an APPROVED withdrawal, so a waiting one keeps its start), and starts again
  * after a cancelled batch sends it back to APPROVED.
  */
-import { MOVES, type Withdrawal, type WithdrawalFailure } from './withdrawal.js';
+import { canTransition, type Withdrawal, type WithdrawalFailure } from './withdrawal.js';
 
 export interface FundsWaitPolicy {
   /** WITHDRAWAL_FUNDS_TIMEOUT_MS: the longest a withdrawal waits for the hot wallet's coins. */
@@ -27,7 +27,7 @@ export function fundsWaitExpiry(
   now: Date,
   policy: FundsWaitPolicy,
 ): WithdrawalFailure | null {
-  if (!MOVES.FUNDS_WAIT_EXPIRED.from.includes(withdrawal.status)) return null;
+  if (!canTransition(withdrawal.status, 'FUNDS_WAIT_EXPIRED')) return null;
   if (withdrawal.statusChangedAt.getTime() > fundsWaitCutoff(now, policy).getTime()) return null;
   const minutes = Math.round(policy.fundsWaitTimeoutMs / 60_000);
   return {
