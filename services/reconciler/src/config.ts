@@ -4,7 +4,13 @@
  * password may come from a file (DOGECOIN_RPC_PASSWORD_FILE) so it never sits in the environment.
  */
 import { z } from 'zod';
-import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
+import {
+  configPieces,
+  loadConfig,
+  secretVariables,
+  serviceConfigShape,
+  type PlatformConfigShape,
+} from '@dbay/platform';
 import { dogecoinRpcConfigShape, requireDogecoinRpcCredentials } from '@dbay/chain-rpc';
 
 type Environment = Readonly<Record<string, string | undefined>>;
@@ -35,6 +41,18 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
       /** Serve mode (local stack): how often to run. The production CronJob runs `--once` daily instead. */
       RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(DAY_MS),
       RECONCILE_USER_CHUNK_SIZE: z.coerce.number().int().positive().default(2_000),
+      /** The chain's parameters, for the addresses of the coins a reserves snapshot lists. */
+      DOGECOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
+      /** Serve mode: how often a proof-of-reserves snapshot is published (docs/reserves.md). Daily. */
+      RESERVES_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().positive().default(DAY_MS),
+      /**
+       * Serve mode: the user tokens' public key (SPKI PEM, ES256), issuer and audience, the wallet's own,
+       * so a user fetches their proof of reserves with the token they use everywhere. Not needed by the
+       * one-shot jobs.
+       */
+      ...secretVariables('USER_JWT_PUBLIC_KEY'),
+      USER_JWT_ISSUER: z.string().min(1).default('dbay-auth'),
+      USER_JWT_AUDIENCE: z.string().min(1).default('dbay-wallet'),
       /** Where the one-shot run writes its JSON report; stdout when unset. */
       REPORT_FILE: z.string().optional(),
       /** A Prometheus Pushgateway for the one-shot run's metrics (a CronJob pod is gone before a scrape). */

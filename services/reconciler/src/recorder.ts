@@ -9,13 +9,14 @@ import {
   REPORT_FINDINGS_LIMIT,
   type CheckName,
   type CheckSummary,
+  type FindingCheckName,
   type Finding,
   type ReconciliationReport,
 } from './domain/findings.js';
 import type { FindingWriter } from './ports.js';
 
 export class Recorder {
-  private readonly summaries = new Map<CheckName, CheckSummary>(
+  private readonly summaries = new Map<FindingCheckName, CheckSummary>(
     CHECKS.map((check) => [check, { check, findings: 0, examined: 0, seconds: 0 }]),
   );
   private readonly kept: Finding[] = [];
@@ -27,7 +28,7 @@ export class Recorder {
     private readonly onFinding?: (finding: Finding) => void,
   ) {}
 
-  private summary(check: CheckName): CheckSummary {
+  private summary(check: FindingCheckName): CheckSummary {
     const summary = this.summaries.get(check);
     if (!summary) throw new Error(`unknown check ${check}`);
     return summary;

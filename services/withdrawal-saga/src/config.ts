@@ -65,6 +65,11 @@ const sagaShape = (platform: PlatformConfigShape) => ({
   REQUIRED_CONFIRMATIONS: count.default(DEFAULT_CONFIRMATION_DEPTH),
   CHANGE_MIN_CONFIRMATIONS: count.default(1),
   DROP_CONFIRMATION_CHECKS: count.default(3),
+  /**
+   * The longest an approved withdrawal waits for the hot wallet's coins (WAITING_FOR_FUNDS) before it
+   * fails with WITHDRAWAL_FUNDS_WAIT_EXPIRED and the user's money returns to available. 1 h.
+   */
+  WITHDRAWAL_FUNDS_TIMEOUT_MS: count.default(60 * 60 * 1000),
   /** Tests only: kill the process at this point of a withdrawal's path. */
   SAGA_CRASH_AT: z.enum(CRASH_POINTS).optional(),
   /**
@@ -106,6 +111,7 @@ export function sagaSettings(raw: SagaEnvironment) {
     requiredConfirmations: raw.REQUIRED_CONFIRMATIONS,
     changeMinConfirmations: raw.CHANGE_MIN_CONFIRMATIONS,
     dropConfirmationChecks: raw.DROP_CONFIRMATION_CHECKS,
+    fundsWaitTimeoutMs: raw.WITHDRAWAL_FUNDS_TIMEOUT_MS,
   };
   return {
     network: raw.DOGECOIN_NETWORK satisfies NetworkName,

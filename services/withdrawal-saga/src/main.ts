@@ -14,6 +14,7 @@ import { REVIEW_TOKEN_CODES, reviewRouter } from './entrypoints/http/review-rout
 import { messageHandlers } from './entrypoints/messages/handlers.js';
 import { buildNextBatch } from './use-cases/build-batch.js';
 import { releaseCoolDowns } from './use-cases/review.js';
+import { expireFundsWaits } from './use-cases/funds-wait.js';
 import { broadcastSigned, trackBroadcast } from './use-cases/broadcast.js';
 import type { CrashPoint, SagaContext } from './use-cases/ports.js';
 
@@ -72,6 +73,7 @@ await runService({
         intervalMs: settings.ticks.batchMs,
         step: async () => {
           await releaseCoolDowns(ctx);
+          await expireFundsWaits(ctx);
           for (let built = 0; built < BATCHES_PER_TICK; built++) {
             if ((await buildNextBatch(ctx)).kind !== 'batched') break;
           }

@@ -53,6 +53,7 @@ describe('withdrawal step vocabulary', () => {
       'REVIEW_REJECTED',
       'COOL_DOWN_ELAPSED',
       'FUNDS_SHORT',
+      'FUNDS_WAIT_EXPIRED',
       'BATCHED',
       'BATCH_CANCELLED',
       'SIGNED',
@@ -66,7 +67,7 @@ describe('withdrawal step vocabulary', () => {
   it('gives failure codes to exactly the steps into FAILED', () => {
     const failing = STEP_NAMES.filter((step) => statusAfter(step) === 'FAILED');
     expect(Object.keys(FAILURE_CODES)).to.have.members(failing);
-    expect(failing).to.have.length(5);
+    expect(failing).to.have.length(6);
   });
 
   it('has exactly the documented reasonCode values of withdrawal.failed, each owned by one step', () => {
@@ -75,6 +76,7 @@ describe('withdrawal step vocabulary', () => {
       'WITHDRAWAL_REJECTED_IN_REVIEW',
       'WITHDRAWAL_SIGNER_REFUSED',
       'WITHDRAWAL_DROPPED_BY_NETWORK',
+      'WITHDRAWAL_FUNDS_WAIT_EXPIRED',
       'WITHDRAWAL_ADDRESS_INVALID',
       'WITHDRAWAL_AMOUNT_INVALID',
       'WITHDRAWAL_AMOUNT_BELOW_DUST',

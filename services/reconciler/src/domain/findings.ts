@@ -26,6 +26,14 @@ export const CHECKS = [
 
 export type CheckName = (typeof CHECKS)[number];
 
+/**
+ * Checks made by a proof-of-reserves snapshot (docs/reserves.md), not by a reconciliation run: their
+ * findings are recorded the same way, under the snapshot's own run row.
+ */
+export const SNAPSHOT_CHECKS = ['reserves-cover-liabilities'] as const;
+
+export type FindingCheckName = CheckName | (typeof SNAPSHOT_CHECKS)[number];
+
 export type SubjectType =
   | 'user'
   | 'platform-account'
@@ -40,7 +48,7 @@ export type SubjectType =
   | 'chain';
 
 export interface Finding {
-  check: CheckName;
+  check: FindingCheckName;
   subjectType: SubjectType;
   subjectId: string;
   /** What the rule says the value must be (koinu amounts as integer strings). */
@@ -50,7 +58,7 @@ export interface Finding {
 }
 
 export interface CheckSummary {
-  check: CheckName;
+  check: FindingCheckName;
   findings: number;
   /** Rows (users, entries, deposits, coins...) the check looked at. */
   examined: number;
@@ -72,7 +80,7 @@ export interface ReconciliationReport {
 export const REPORT_FINDINGS_LIMIT = 1_000;
 
 export function finding(
-  check: CheckName,
+  check: FindingCheckName,
   subjectType: SubjectType,
   subjectId: string,
   expected: bigint | string,

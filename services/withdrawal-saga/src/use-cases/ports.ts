@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { FraudPolicy } from '../domain/fraud.js';
 import type { BatchPolicy } from '../domain/batch-plan.js';
 import type { ChainSighting } from '../domain/broadcast.js';
+import type { FundsWaitPolicy } from '../domain/funds-wait.js';
 
 /** An event the saga produces (its topic.json files name it a producer), typed by the topic's contract. */
 export type OutgoingEvent = NewTopicEvent<TopicProducedBy<'withdrawal-saga'>> & {
@@ -33,7 +34,7 @@ export type CrashPoint =
   | 'after-store-before-broadcast'
   | 'after-broadcast-before-record';
 
-export interface SagaPolicy {
+export interface SagaPolicy extends FundsWaitPolicy {
   fraud: FraudPolicy;
   batch: BatchPolicy;
   /** withdrawal.confirmed is emitted at this depth (6). */

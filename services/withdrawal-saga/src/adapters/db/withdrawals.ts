@@ -269,6 +269,26 @@ export async function dueCoolDowns(trx: Knex.Transaction, now: Date, limit: numb
   return rows.map(toWithdrawal);
 }
 
+/**
+ * Withdrawals waiting for funds since `waitingSince` or earlier, oldest first, locked; another replica
+ * (or the batcher, which locks its candidates) holding one makes this pass skip it.
+ */
+export async function expiredFundsWaits(
+  trx: Knex.Transaction,
+  waitingSince: Date,
+  limit: number,
+): Promise<Withdrawal[]> {
+  const rows = await trx(TABLES.withdrawals)
+    .whereIn('status', MOVES.FUNDS_WAIT_EXPIRED.from)
+    .andWhere('status_changed_at', '<=', waitingSince)
+    .orderBy('status_changed_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .select<WithdrawalRow[]>('*');
+  return rows.map(toWithdrawal);
+}
+
 export async function countByStatus(db: Db): Promise<Partial<Record<WithdrawalStatus, number>>> {
   const rows = await db(TABLES.withdrawals)
     .select('status')

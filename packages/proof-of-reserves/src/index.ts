@@ -1,0 +1,3 @@
+export * from './encoding.js';
+export * from './tree.js';
+export * from './wire.js';

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Publishes one proof-of-reserves snapshot against the local stack by hand: `npm run reserves:snapshot`.
+# Prints the snapshot's summary as JSON on stdout; exit code 0 covered, 2 the coins fall short of the
+# liabilities, 1 failure. The reconciler's migrations must be applied (start or restart the service).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+STACK_ENV=${STACK_ENV:-.stack/stack.env}
+if [[ ! -f "$STACK_ENV" ]]; then
+  echo "No $STACK_ENV: start the stack first with npm run stack:up" >&2
+  exit 1
+fi
+set -a
+# shellcheck disable=SC1090
+. "$STACK_ENV"
+set +a
+export DATABASE_URL="${RECONCILER_DATABASE_URL:-postgres://dbay_reconciler@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${DBAY_DB_NAME:-dbay}}"
+export DB_SCHEMA=reconciler
+exec node --import tsx services/reconciler/src/main.ts --reserves-snapshot
