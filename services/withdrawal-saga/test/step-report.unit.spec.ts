@@ -11,8 +11,12 @@ import {
   REPORTED_STEP_OF,
   reportOfConfirmations,
   reportOfStep,
+  type StepFacts,
 } from '../src/domain/step-report.js';
 import { STEP_NAMES, WITHDRAWAL_FAILURE_CODES } from '../src/domain/withdrawal.js';
+
+/** A step's detail as the repository stores it: the facts a report may show, among others. */
+type StepDetail = StepFacts & Record<string, unknown>;
 
 const TXID = 'ab'.repeat(32);
 const DEPTH = 6;
@@ -61,11 +65,11 @@ describe('withdrawal step reports', () => {
       reason: 'WITHDRAWAL_DROPPED_BY_NETWORK: the network dropped the transaction',
     });
     expect(Object.keys(FAILURE_SENTENCES)).to.have.members([...WITHDRAWAL_FAILURE_CODES]);
-    const rejected = reportOfStep(
-      'REVIEW_REJECTED',
-      { reviewer: 'alice' },
-      { code: 'WITHDRAWAL_REJECTED_IN_REVIEW', reason: 'rejected in review: looks like fraud' },
-    );
+    const reviewDetail: StepDetail = { reviewer: 'alice' };
+    const rejected = reportOfStep('REVIEW_REJECTED', reviewDetail, {
+      code: 'WITHDRAWAL_REJECTED_IN_REVIEW',
+      reason: 'rejected in review: looks like fraud',
+    });
     expect(rejected).to.deep.equal({
       step: 'REJECTED',
       txid: null,
@@ -75,13 +79,15 @@ describe('withdrawal step reports', () => {
   });
 
   it('carries the txid of the signed, broadcast and confirmed steps, and the count only on CONFIRMED', () => {
-    expect(reportOfStep('BATCHED', { batchId: 'b' }, null)).to.deep.equal({
+    const batched: StepDetail = { batchId: 'b' };
+    const signed: StepDetail = { txid: TXID, sizeBytes: 226 };
+    expect(reportOfStep('BATCHED', batched, null)).to.deep.equal({
       step: 'SIGNING',
       txid: null,
       confirmations: null,
       reason: null,
     });
-    expect(reportOfStep('SIGNED', { txid: TXID, sizeBytes: 226 }, null)).to.include({
+    expect(reportOfStep('SIGNED', signed, null)).to.include({
       step: 'SIGNED',
       txid: TXID,
       confirmations: null,
