@@ -14,6 +14,7 @@ import { RedlockWalletLocks, createLockRedis } from './adapters/wallet-locks.js'
 import { internalRoutes } from './entrypoints/http/internal-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
 import { walletHandlers } from './entrypoints/messages/handlers.js';
+import { withdrawalStepsHandler } from './entrypoints/messages/withdrawal-steps.js';
 
 export const SERVICE_NAME = 'wallet';
 
@@ -82,9 +83,16 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
     return;
   }
   service.outboxRelay();
+  const withdrawalSteps = withdrawalStepsHandler({
+    unknownWithdrawals: new Counter({
+      name: `${metrics.prefix}withdrawal_steps_unknown_withdrawal_total`,
+      help: 'withdrawal.step-recorded events ignored because the wallet does not know the withdrawal.',
+      registers: [metrics.registry],
+    }),
+  });
   service.consumer({
     handlers: {},
-    batchHandlers: walletHandlers(executor),
+    batchHandlers: walletHandlers(executor, withdrawalSteps),
     maxBatchSize: config.GROUP_COMMIT_MAX_BATCH,
     partitionsConsumedConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY,
   });

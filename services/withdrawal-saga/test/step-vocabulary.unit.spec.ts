@@ -22,7 +22,7 @@ import {
   type WithdrawalStatus,
 } from '../src/domain/withdrawal.js';
 import { insertWithdrawal, moveWithdrawal } from '../src/adapters/db/withdrawals.js';
-import { recordStep } from '../src/adapters/db/steps.js';
+import { recordStep, type StepListener } from '../src/adapters/db/steps.js';
 
 function statusAfter(step: StepName): WithdrawalStatus {
   return isOpeningStep(step) ? OPENING_STEPS[step] : MOVES[step].to;
@@ -101,16 +101,17 @@ describe('withdrawal step vocabulary', () => {
 
   it('records steps only under names from the vocabulary (by type)', () => {
     // Never called: only tsc reads these lines. Each names a step the way the old code built it.
+    const onStep: StepListener = () => Promise.resolve();
     const recorders = [
       (trx: Knex.Transaction, withdrawal: Withdrawal) =>
         // @ts-expect-error FRAUD_APPROVE was built from the fraud outcome's text; the step is FRAUD_APPROVED.
-        moveWithdrawal(trx, withdrawal, 'FRAUD_APPROVE'),
+        moveWithdrawal(trx, withdrawal, 'FRAUD_APPROVE', onStep),
       (trx: Knex.Transaction, withdrawal: Withdrawal) =>
         // @ts-expect-error an opening step cannot move an existing withdrawal.
-        moveWithdrawal(trx, withdrawal, 'FRAUD_APPROVED'),
+        moveWithdrawal(trx, withdrawal, 'FRAUD_APPROVED', onStep),
       (trx: Knex.Transaction, opening: WithdrawalOpening) =>
         // @ts-expect-error a withdrawal opens only with an opening step.
-        insertWithdrawal(trx, { ...opening, step: 'BATCHED' }),
+        insertWithdrawal(trx, { ...opening, step: 'BATCHED' }, onStep),
       (trx: Knex.Transaction, built: string) =>
         // @ts-expect-error any string is not a step name.
         recordStep(trx, { withdrawalId: 'w', step: built, fromStatus: null, toStatus: 'FAILED', detail: {} }),

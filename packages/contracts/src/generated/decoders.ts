@@ -5,6 +5,7 @@ import { decodeWith } from '../decode.js';
 import type {
   FraudReason,
   WithdrawalToSign,
+  WithdrawalReportedStep,
   AuctionBidPlacedPayload,
   AuctionClosedPayload,
   AuctionExtendedPayload,
@@ -59,6 +60,7 @@ import type {
   WithdrawalSignedPayload,
   WithdrawalSigningRefusedPayload,
   WithdrawalSigningRequestedPayload,
+  WithdrawalStepRecordedPayload,
   TopicPayloads,
 } from './payloads.js';
 import { TOPICS, type Topic } from './topics.js';
@@ -73,6 +75,20 @@ const withdrawalToSignSchema = z.object({
   destinationAddress: z.string(),
   amountKoinu: z.string(),
 }) satisfies z.ZodType<WithdrawalToSign>;
+
+const withdrawalReportedStepSchema = z.enum([
+  'HELD_FOR_REVIEW',
+  'COOLING_DOWN',
+  'APPROVED',
+  'REJECTED',
+  'WAITING_FOR_FUNDS',
+  'SIGNING',
+  'SIGNED',
+  'BROADCAST',
+  'CONFIRMATIONS',
+  'CONFIRMED',
+  'FAILED',
+]) satisfies z.ZodType<WithdrawalReportedStep>;
 
 /** The `auction.bid-placed` payload record, field for field as the platform's codec decodes it. */
 const auctionBidPlacedPayloadSchema = z.object({
@@ -933,6 +949,22 @@ export function decodeWithdrawalSigningRequested(payload: unknown): WithdrawalSi
   return decodeWith(TOPICS.withdrawalSigningRequested, withdrawalSigningRequestedPayloadSchema, payload);
 }
 
+/** The `withdrawal.step-recorded` payload record, field for field as the platform's codec decodes it. */
+const withdrawalStepRecordedPayloadSchema = z.object({
+  withdrawalId: z.string(),
+  userId: z.string(),
+  step: withdrawalReportedStepSchema,
+  txid: z.string().nullable().default(null),
+  confirmations: z.int32().nullable().default(null),
+  reason: z.string().nullable().default(null),
+  at: z.int().min(-9007199254740990).max(9007199254740990),
+}) satisfies z.ZodType<WithdrawalStepRecordedPayload>;
+
+/** Decodes a `withdrawal.step-recorded` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeWithdrawalStepRecorded(payload: unknown): WithdrawalStepRecordedPayload {
+  return decodeWith(TOPICS.withdrawalStepRecorded, withdrawalStepRecordedPayloadSchema, payload);
+}
+
 /** Every topic's payload schema, by topic name: compose domain rules onto these (`.extend`, `.pipe`). */
 export const PAYLOAD_SCHEMAS = {
   'auction.bid-placed': auctionBidPlacedPayloadSchema,
@@ -989,6 +1021,7 @@ export const PAYLOAD_SCHEMAS = {
   'withdrawal.signed': withdrawalSignedPayloadSchema,
   'withdrawal.signing-refused': withdrawalSigningRefusedPayloadSchema,
   'withdrawal.signing-requested': withdrawalSigningRequestedPayloadSchema,
+  'withdrawal.step-recorded': withdrawalStepRecordedPayloadSchema,
 } as const satisfies { readonly [T in Topic]: z.ZodType<TopicPayloads[T]> };
 
 /** Every topic's decoder, by topic name. */
@@ -1047,4 +1080,5 @@ export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => To
   'withdrawal.signed': decodeWithdrawalSigned,
   'withdrawal.signing-refused': decodeWithdrawalSigningRefused,
   'withdrawal.signing-requested': decodeWithdrawalSigningRequested,
+  'withdrawal.step-recorded': decodeWithdrawalStepRecorded,
 };

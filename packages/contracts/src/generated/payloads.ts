@@ -18,6 +18,20 @@ export type WithdrawalToSign = {
   amountKoinu: string;
 };
 
+/** The saga's steps as a user sees them (docs/withdrawal-saga.md, Steps the user sees, maps each saga step to one of these). */
+export type WithdrawalReportedStep =
+  | 'HELD_FOR_REVIEW'
+  | 'COOLING_DOWN'
+  | 'APPROVED'
+  | 'REJECTED'
+  | 'WAITING_FOR_FUNDS'
+  | 'SIGNING'
+  | 'SIGNED'
+  | 'BROADCAST'
+  | 'CONFIRMATIONS'
+  | 'CONFIRMED'
+  | 'FAILED';
+
 /** `auction.bid-placed`: A bid was accepted (its maximum is locked in the bidder's wallet): who leads now and the visible price. Bidders' maxima are never published. */
 export type AuctionBidPlacedPayload = {
   /** The auction. */
@@ -968,6 +982,24 @@ export type WithdrawalSigningRequestedPayload = {
   withdrawals: WithdrawalToSign[];
 };
 
+/** `withdrawal.step-recorded`: Each step of a withdrawal that matters to its user, with the txid once signed, the confirmation count as it changes and the reason of a refusal or failure: the wallet records them so its API and timeline show where the withdrawal stands before it is finalized. Informational; no money moves on it. */
+export type WithdrawalStepRecordedPayload = {
+  /** The withdrawal's id, as in withdrawal.requested (the Kafka key). */
+  withdrawalId: string;
+  /** The user who requested the withdrawal. */
+  userId: string;
+  /** HELD_FOR_REVIEW (a person must approve it), COOLING_DOWN (new destination: approved automatically later), APPROVED (queued for the next transaction), REJECTED (refused before anything was signed), WAITING_FOR_FUNDS (the hot wallet cannot pay it yet), SIGNING (its transaction went to the signer), SIGNED, BROADCAST (the node accepted the transaction), CONFIRMATIONS (the confirmation count changed), CONFIRMED (at the confirmation depth; withdrawal.confirmed follows), FAILED (will not be paid). */
+  step: WithdrawalReportedStep;
+  /** The paying transaction (64 lower-case hex digits) from SIGNED on; null before. */
+  txid: string | null;
+  /** For CONFIRMATIONS and CONFIRMED: the transaction's confirmation count; null otherwise. */
+  confirmations: number | null;
+  /** For REJECTED and FAILED: '<reasonCode>: <a fixed sentence for the user>' (the reasonCode of withdrawal.failed); null otherwise. Never carries internal detail. */
+  reason: string | null;
+  /** When the saga recorded the step, in milliseconds since the epoch (UTC). */
+  at: number;
+};
+
 /** Every topic's payload type, by topic name. */
 export interface TopicPayloads {
   'auction.bid-placed': AuctionBidPlacedPayload;
@@ -1024,6 +1056,7 @@ export interface TopicPayloads {
   'withdrawal.signed': WithdrawalSignedPayload;
   'withdrawal.signing-refused': WithdrawalSigningRefusedPayload;
   'withdrawal.signing-requested': WithdrawalSigningRequestedPayload;
+  'withdrawal.step-recorded': WithdrawalStepRecordedPayload;
 }
 
 /** The payload of a topic, as producers write it and the platform's codec decodes it. */

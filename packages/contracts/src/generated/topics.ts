@@ -111,6 +111,8 @@ export const TOPICS = {
   withdrawalSigningRefused: 'withdrawal.signing-refused',
   /** The withdrawal saga asks the signer to sign one hot-wallet transaction paying one or more withdrawals. The signer checks the exact PSBT bytes against its own policy and answers with withdrawal.signed or withdrawal.signing-refused (same requestId). Every amount is integer koinu as a decimal string. */
   withdrawalSigningRequested: 'withdrawal.signing-requested',
+  /** Each step of a withdrawal that matters to its user, with the txid once signed, the confirmation count as it changes and the reason of a refusal or failure: the wallet records them so its API and timeline show where the withdrawal stands before it is finalized. Informational; no money moves on it. */
+  withdrawalStepRecorded: 'withdrawal.step-recorded',
 } as const;
 
 /** The name of a topic declared in schemas/. */
@@ -498,6 +500,13 @@ export const TOPIC_DECLARATIONS = {
     replicationFactor: 1,
     producers: ['withdrawal-saga'],
     consumers: ['signer'],
+  },
+  'withdrawal.step-recorded': {
+    key: 'withdrawalId',
+    partitions: 6,
+    replicationFactor: 1,
+    producers: ['withdrawal-saga'],
+    consumers: ['wallet'],
   },
 } as const satisfies { readonly [T in Topic]: TopicDeclaration };
 

@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { koinuFromDecimalColumn } from '@dbay/money';
-import type { Deposit, Escrow, Wallet, Withdrawal } from '../domain/index.js';
+import type { Deposit, Escrow, Wallet, Withdrawal, WithdrawalStep } from '../domain/index.js';
+import { stepsOfWithdrawals } from './withdrawal-steps.js';
 import {
   depositFromRow,
   escrowFromRow,
@@ -95,6 +96,14 @@ export class WalletQueries {
       .orderBy('requested_at', 'desc')
       .limit(limit);
     return found.map(withdrawalFromRow);
+  }
+
+  /** What the saga reported about the given withdrawals (the caller read them for their owner). */
+  async withdrawalSteps(withdrawals: readonly Withdrawal[]): Promise<WithdrawalStep[]> {
+    return stepsOfWithdrawals(
+      this.knex,
+      withdrawals.map((withdrawal) => withdrawal.id),
+    );
   }
 
   async deposits(userId: string, limit: number): Promise<Deposit[]> {

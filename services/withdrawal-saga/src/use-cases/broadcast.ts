@@ -24,6 +24,7 @@ import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.j
 import { changeDestination } from '../adapters/psbt.js';
 import { broadcastEvent, confirmedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
+import { reportConfirmations, reportSteps } from './step-reports.js';
 
 const BATCHES_PER_TICK = 50;
 
@@ -111,7 +112,14 @@ async function recordBroadcast(ctx: SagaContext, trx: Knex.Transaction, batchId:
   }
   const withdrawals = await withdrawalsOfBatch(trx, batchId);
   for (const withdrawal of withdrawals) {
-    const moved = await moveWithdrawal(trx, withdrawal, 'BROADCAST', {}, { txid: batch.txid });
+    const moved = await moveWithdrawal(
+      trx,
+      withdrawal,
+      'BROADCAST',
+      reportSteps(ctx),
+      {},
+      { txid: batch.txid },
+    );
     await ctx.publish(
       trx,
       broadcastEvent(moved, batch.txid!, batchId, withdrawals.length, now, { causationId: null }),
@@ -164,6 +172,12 @@ async function recordSighting(
     blockHeight: sighting.blockHeight,
     dropChecks: 0,
   });
+  await reportConfirmations(
+    ctx,
+    trx,
+    { batchId: batch.batchId, txid: batch.txid!, confirmations: batch.confirmations },
+    sighting.confirmations,
+  );
   if (sighting.confirmations >= ctx.policy.changeMinConfirmations)
     await makeChangeAvailable(trx, batch.batchId);
 }
@@ -189,8 +203,9 @@ async function confirmBatch(
       trx,
       withdrawal,
       'CONFIRMED',
+      reportSteps(ctx),
       {},
-      { txid: batch.txid, blockHash: sighting.blockHash },
+      { txid: batch.txid, blockHash: sighting.blockHash, confirmations: sighting.confirmations },
     );
     await ctx.publish(
       trx,
@@ -235,7 +250,14 @@ async function checkDropped(ctx: SagaContext, batch: Batch): Promise<void> {
       reason: `transaction ${current.txid} was dropped by the network: inputs ${spentElsewhere.join(', ')} are spent elsewhere`,
     };
     for (const withdrawal of await withdrawalsOfBatch(trx, batch.batchId)) {
-      const moved = await moveWithdrawal(trx, withdrawal, 'DROPPED_BY_NETWORK', { failure });
+      const moved = await moveWithdrawal(
+        trx,
+        withdrawal,
+        'DROPPED_BY_NETWORK',
+        reportSteps(ctx),
+        { failure },
+        { txid: current.txid },
+      );
       await ctx.publish(trx, failedEvent(moved, failure, { causationId: null }));
     }
     ctx.logger.error(

@@ -17,6 +17,7 @@ import { batchCandidates, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
 import { TOPICS } from '@dbay/contracts';
 import type { SagaContext } from './ports.js';
+import { reportSteps } from './step-reports.js';
 
 /** How many candidates one batch-building pass looks at. */
 const CANDIDATES_PER_PASS = 500;
@@ -66,7 +67,14 @@ function planAndCreate(ctx: SagaContext): Promise<BuildResult> {
       for (const id of ids) {
         const withdrawal = byId.get(id)!;
         if (withdrawal.status === 'APPROVED')
-          await moveWithdrawal(trx, withdrawal, 'FUNDS_SHORT', {}, { availableCoins: coins.length });
+          await moveWithdrawal(
+            trx,
+            withdrawal,
+            'FUNDS_SHORT',
+            reportSteps(ctx),
+            {},
+            { availableCoins: coins.length },
+          );
       }
     };
     switch (result.kind) {
@@ -156,6 +164,7 @@ async function createBatch(
       trx,
       withdrawal,
       'BATCHED',
+      reportSteps(ctx),
       { batchId, minerFeeShareKoinu: plan.feeSharesKoinu[index]! },
       { batchId },
     );

@@ -7,6 +7,7 @@ import { TOPICS } from '@dbay/contracts';
 import type { FraudReason } from '../domain/fraud.js';
 import type { OutgoingEvent } from './ports.js';
 import type { Withdrawal, WithdrawalFailure } from '../domain/withdrawal.js';
+import type { StepReport } from '../domain/step-report.js';
 
 type Cause = { causationId: string | null };
 
@@ -122,6 +123,28 @@ export function confirmedEvent(
       blockHeight,
       confirmations,
       minerFeeShareKoinu: (withdrawal.minerFeeShareKoinu ?? 0n).toString(),
+    },
+  };
+}
+
+/** withdrawal.step-recorded: where the withdrawal stands, for its user's wallet. */
+export function stepRecordedEvent(
+  withdrawal: WithdrawalIdentity,
+  report: StepReport,
+  at: Date,
+  cause: Cause,
+): OutgoingEvent {
+  return {
+    ...routedBy(withdrawal, cause),
+    topic: TOPICS.withdrawalStepRecorded,
+    payload: {
+      withdrawalId: withdrawal.withdrawalId,
+      userId: withdrawal.userId,
+      step: report.step,
+      txid: report.txid,
+      confirmations: report.confirmations,
+      reason: report.reason,
+      at: at.getTime(),
     },
   };
 }

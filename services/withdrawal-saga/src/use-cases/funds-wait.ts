@@ -7,6 +7,7 @@
 import { fundsWaitCutoff, fundsWaitExpiry } from '../domain/funds-wait.js';
 import { expiredFundsWaits, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { failedEvent } from './events.js';
+import { reportSteps } from './step-reports.js';
 import type { SagaContext } from './ports.js';
 
 /** Withdrawals failed per pass at most, so one pass holds few row locks. */
@@ -26,6 +27,7 @@ export async function expireFundsWaits(ctx: SagaContext): Promise<number> {
         trx,
         withdrawal,
         'FUNDS_WAIT_EXPIRED',
+        reportSteps(ctx),
         { failure },
         { waitingSince: withdrawal.statusChangedAt.toISOString(), timeoutMs: policy.fundsWaitTimeoutMs },
       );

@@ -23,6 +23,7 @@ import { findWithdrawal, fraudHistory, insertWithdrawal } from '../adapters/db/w
 import { scriptHexForAddress } from '../adapters/psbt.js';
 import { approvedEvent, failedEvent, heldEvent } from './events.js';
 import type { SagaContext } from './ports.js';
+import { reportSteps } from './step-reports.js';
 
 /** The contract's payload with the saga's limits on ids and addresses. */
 const requestedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalRequested].extend({
@@ -94,7 +95,7 @@ async function refuse(
   refusal: Extract<Screening, { kind: 'refused' }>,
 ): Promise<void> {
   const opening = openRefused(request, refusal);
-  if (!(await insertWithdrawal(trx, opening))) return;
+  if (!(await insertWithdrawal(trx, opening, reportSteps(ctx)))) return;
   await ctx.publish(trx, failedEvent(request, opening.failure, { causationId: request.requestedEventId }));
 }
 
@@ -121,7 +122,7 @@ async function decide(
   );
   const scriptHex = scriptHexForAddress(request.destinationAddress, ctx.network);
   const opening = openDecided(request, payable, scriptHex, decision, now);
-  if (!(await insertWithdrawal(trx, opening))) return;
+  if (!(await insertWithdrawal(trx, opening, reportSteps(ctx)))) return;
   const eventCause = { causationId: request.requestedEventId };
   switch (decision.outcome) {
     case 'approve':

@@ -13,6 +13,7 @@ import {
 import { dueCoolDowns, findWithdrawal, moveWithdrawal } from '../adapters/db/withdrawals.js';
 import { approvedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
+import { reportSteps } from './step-reports.js';
 
 export type ReviewDecision =
   { decision: 'approve'; note: string | null } | { decision: 'reject'; note: string | null };
@@ -46,6 +47,7 @@ export async function reviewWithdrawal(
         trx,
         withdrawal,
         step,
+        reportSteps(ctx),
         { approvedAt: now, reviewedBy: reviewer, reviewNote: review.note },
         { reviewer },
       );
@@ -60,6 +62,7 @@ export async function reviewWithdrawal(
       trx,
       withdrawal,
       step,
+      reportSteps(ctx),
       { reviewedBy: reviewer, reviewNote: review.note, failure },
       { reviewer },
     );
@@ -76,7 +79,9 @@ export async function releaseCoolDowns(ctx: SagaContext): Promise<number> {
     const now = ctx.now();
     const due = await dueCoolDowns(trx, now, COOL_DOWN_RELEASES_PER_TICK);
     for (const withdrawal of due) {
-      const moved = await moveWithdrawal(trx, withdrawal, 'COOL_DOWN_ELAPSED', { approvedAt: now });
+      const moved = await moveWithdrawal(trx, withdrawal, 'COOL_DOWN_ELAPSED', reportSteps(ctx), {
+        approvedAt: now,
+      });
       await ctx.publish(trx, approvedEvent(moved, 'COOL_DOWN_ELAPSED', null, now, { causationId: null }));
     }
     return due.length;

@@ -22,6 +22,7 @@ import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.j
 import { failedEvent } from './events.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import type { SagaContext } from './ports.js';
+import { reportSteps } from './step-reports.js';
 
 /** The contract's payloads with the saga's rules: ids present, txid and transaction lower-case hex. */
 const signedPayload = PAYLOAD_SCHEMAS[TOPICS.withdrawalSigned].extend({
@@ -90,7 +91,14 @@ export async function receiveSigned(
   });
   if (!stored) throw new Error(`batch ${batch.batchId} changed while storing its signature`);
   for (const withdrawal of await withdrawalsOfBatch(trx, batch.batchId)) {
-    await moveWithdrawal(trx, withdrawal, 'SIGNED', {}, { txid: check.txid, sizeBytes: check.sizeBytes });
+    await moveWithdrawal(
+      trx,
+      withdrawal,
+      'SIGNED',
+      reportSteps(ctx),
+      {},
+      { txid: check.txid, sizeBytes: check.sizeBytes },
+    );
   }
   ctx.logger.info(
     { batchId: batch.batchId, txid: check.txid, sizeBytes: check.sizeBytes },
@@ -140,12 +148,20 @@ async function failBatchBeforeBroadcast(
         trx,
         withdrawal,
         'BATCH_CANCELLED',
+        reportSteps(ctx),
         { batchId: null, minerFeeShareKoinu: null, solo: to === 'REFUSED' },
         { code, reason },
       );
     } else {
       const failure: WithdrawalFailure = { code: 'WITHDRAWAL_SIGNER_REFUSED', reason: `${code}: ${reason}` };
-      const moved = await moveWithdrawal(trx, withdrawal, 'SIGNER_REFUSED', { failure }, { code, reason });
+      const moved = await moveWithdrawal(
+        trx,
+        withdrawal,
+        'SIGNER_REFUSED',
+        reportSteps(ctx),
+        { failure },
+        { code, reason },
+      );
       await ctx.publish(trx, failedEvent(moved, failure, { causationId }));
     }
   }

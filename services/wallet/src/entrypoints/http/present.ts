@@ -11,7 +11,8 @@ import type {
   WithdrawalView,
   DepositView,
 } from '../../domain/index.js';
-import { depositView, withdrawalView } from '../../domain/index.js';
+import { depositView, progressOf, withdrawalView } from '../../domain/index.js';
+import type { TimelineEntry, WithdrawalStep } from '../../domain/index.js';
 import type { DepositAddress } from '../../adapters/deposit-addresses.js';
 import type { LedgerEntryView } from '../../adapters/queries.js';
 
@@ -70,6 +71,34 @@ export function presentWithdrawalView(view: WithdrawalView) {
 
 export const presentWithdrawal = (withdrawal: Withdrawal) =>
   presentWithdrawalView(withdrawalView(withdrawal));
+
+/** A timeline entry: the optional fields only when the step has them. */
+function presentTimelineEntry(entry: TimelineEntry) {
+  return {
+    step: entry.step,
+    at: entry.at,
+    ...(entry.txid === null ? {} : { txid: entry.txid }),
+    ...(entry.confirmations === null ? {} : { confirmations: entry.confirmations }),
+    ...(entry.reason === null ? {} : { reason: entry.reason }),
+  };
+}
+
+/** A withdrawal in a list: the view plus the txid as soon as one exists and the confirmation count. */
+export function presentWithdrawalWithProgress(withdrawal: Withdrawal, steps: readonly WithdrawalStep[]) {
+  const { txid, confirmations } = progressOf(withdrawal, steps);
+  return { ...presentWithdrawal(withdrawal), txid, confirmations };
+}
+
+/** One withdrawal: as in a list, plus its timeline from REQUESTED on. */
+export function presentWithdrawalDetail(withdrawal: Withdrawal, steps: readonly WithdrawalStep[]) {
+  const { txid, confirmations, timeline } = progressOf(withdrawal, steps);
+  return {
+    ...presentWithdrawal(withdrawal),
+    txid,
+    confirmations,
+    timeline: timeline.map(presentTimelineEntry),
+  };
+}
 
 export function presentDepositView(view: DepositView) {
   return {

@@ -16,8 +16,9 @@ import {
   presentDeposit,
   presentDepositAddress,
   presentLedgerEntry,
-  presentWithdrawal,
+  presentWithdrawalDetail,
   presentWithdrawalView,
+  presentWithdrawalWithProgress,
 } from './present.js';
 import {
   authenticate,
@@ -112,7 +113,11 @@ export function userRoutes({ executor, queries, depositAddresses, verifier }: Us
   router.get('/withdrawals', async (req, res) => {
     const userId = userIdOf(res);
     const { limit } = parseBody(pageQuery.pick({ limit: true }), req.query);
-    res.json({ withdrawals: (await queries.withdrawals(userId, limit)).map(presentWithdrawal) });
+    const withdrawals = await queries.withdrawals(userId, limit);
+    const steps = await queries.withdrawalSteps(withdrawals);
+    res.json({
+      withdrawals: withdrawals.map((withdrawal) => presentWithdrawalWithProgress(withdrawal, steps)),
+    });
   });
 
   router.get('/withdrawals/:withdrawalId', async (req, res) => {
@@ -122,7 +127,7 @@ export function userRoutes({ executor, queries, depositAddresses, verifier }: Us
     // Another user's withdrawal is "not found" too: its existence is not this user's business.
     if (!withdrawal)
       throw walletError('WALLET_WITHDRAWAL_NOT_FOUND', `you have no withdrawal ${withdrawalId}`);
-    res.json(presentWithdrawal(withdrawal));
+    res.json(presentWithdrawalDetail(withdrawal, await queries.withdrawalSteps([withdrawal])));
   });
 
   router.get('/deposits', async (req, res) => {

@@ -9,34 +9,28 @@
  * Failures on command topics are answers, not errors: the domain's failure events (escrow.lock-failed,
  * bid.command-failed, ...) are already in the outbox. A malformed payload, a reused key or a rejected
  * deposit/withdrawal event is a contract violation: the handler throws and the message ends in the DLQ.
+ *
+ * withdrawal.step-recorded is the exception: it moves no money, so it runs no command; its handler
+ * (withdrawal-steps.ts) records the saga's report for the user API.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import {
-  PermanentEventError,
-  type BatchEventHandler,
-  type BatchItem,
-  type EventMessage,
-} from '@dbay/platform';
+import { type BatchEventHandler, type BatchItem, type EventMessage } from '@dbay/platform';
 import {
   TOPICS,
   topicBatchHandlers,
   type TopicBatchHandlers,
   type TopicConsumedBy,
   type TopicPayload,
+  type WithdrawalStepRecordedPayload,
 } from '@dbay/contracts';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../command-executor.js';
 import { internalCommandSchemas } from '../http/internal-routes.js';
 import { koinuAmount, koinuFee, uuid } from '../http/request.js';
+import { UnprocessableEventError } from './errors.js';
 
-/** A message the wallet will never be able to apply; the consumer dead-letters it with this reason. */
-export class UnprocessableEventError extends PermanentEventError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnprocessableEventError';
-  }
-}
+export { UnprocessableEventError };
 
 const txid = z
   .string()
@@ -64,7 +58,9 @@ const COMMAND_ROUTES = {
 } as const satisfies Partial<Record<ConsumedTopic, keyof typeof internalCommandSchemas>>;
 
 type CommandTopic = keyof typeof COMMAND_ROUTES;
-type EventTopic = Exclude<ConsumedTopic, CommandTopic>;
+/** Topics the wallet only records for its API, without a domain command: no money moves on them. */
+type RecordTopic = typeof TOPICS.withdrawalStepRecorded;
+type EventTopic = Exclude<ConsumedTopic, CommandTopic | RecordTopic>;
 
 /** The command of an event: the payload arrives decoded by its contract; these add the wallet's rules. */
 type EventParser<T extends EventTopic> = (payload: TopicPayload<T>, event: EventMessage) => Command;
@@ -143,6 +139,7 @@ const EVENT_PARSERS: { [T in EventTopic]: EventParser<T> } = {
 export const CONSUMED_TOPICS = [
   ...Object.keys(COMMAND_ROUTES),
   ...Object.keys(EVENT_PARSERS),
+  TOPICS.withdrawalStepRecorded,
 ] as ConsumedTopic[];
 
 function parseOrDeadLetter<T>(topic: string, parse: () => T): T {
@@ -236,8 +233,12 @@ function eventHandler<T extends EventTopic>(
  * payload is decoded by its topic's contract first (@dbay/contracts): one that does not fit its schema
  * is dead-lettered at once, before any rule here runs.
  */
-export function walletHandlers(executor: CommandExecutor): Record<string, BatchEventHandler<never>> {
+export function walletHandlers(
+  executor: CommandExecutor,
+  withdrawalSteps: BatchEventHandler<WithdrawalStepRecordedPayload>,
+): Record<string, BatchEventHandler<never>> {
   const handlers = [
+    [TOPICS.withdrawalStepRecorded, withdrawalSteps],
     ...(Object.keys(COMMAND_ROUTES) as CommandTopic[]).map((topic) => [
       topic,
       commandHandler(executor, topic),

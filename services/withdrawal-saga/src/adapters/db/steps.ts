@@ -3,11 +3,13 @@
  * change it records (withdrawals.ts is the only writer). Step names are the domain's `StepName`.
  */
 import type { Knex } from 'knex';
+import type { StepFacts } from '../../domain/step-report.js';
 import {
   STEP_NAMES,
   WITHDRAWAL_STATUSES,
   type Step,
   type StepName,
+  type Withdrawal,
   type WithdrawalStatus,
 } from '../../domain/withdrawal.js';
 import { TABLES, jsonColumn, oneOf, type Db } from './schema.js';
@@ -43,23 +45,45 @@ function toStep(row: StepRow): Step {
   };
 }
 
+/** A step's detail: free-form for the audit trail, with the facts a report to the user may show. */
+export type StepDetail = StepFacts & Record<string, unknown>;
+
+/** A step as the rest of the saga learns of it, inside the transaction that records it. */
+export interface RecordedStep {
+  withdrawal: Pick<Withdrawal, 'withdrawalId' | 'userId' | 'correlationId' | 'failure'>;
+  step: StepName;
+  detail: StepDetail;
+  occurredAt: Date;
+}
+
+/**
+ * Told of every step in the transaction that records it; the saga publishes withdrawal.step-recorded
+ * from it (use-cases/step-reports.ts), so a step and its report commit together or not at all.
+ */
+export type StepListener = (trx: Knex.Transaction, recorded: RecordedStep) => Promise<void>;
+
 export interface StepRecord {
   withdrawalId: string;
   step: StepName;
   /** null for the opening step. */
   fromStatus: WithdrawalStatus | null;
   toStatus: WithdrawalStatus;
-  detail: Record<string, unknown>;
+  detail: StepDetail;
 }
 
-export async function recordStep(trx: Knex.Transaction, record: StepRecord): Promise<void> {
-  await trx(TABLES.steps).insert({
-    withdrawal_id: record.withdrawalId,
-    step: record.step,
-    from_status: record.fromStatus,
-    to_status: record.toStatus,
-    detail: jsonColumn(record.detail),
-  });
+/** Inserts the step; returns the time the database recorded it at. */
+export async function recordStep(trx: Knex.Transaction, record: StepRecord): Promise<Date> {
+  const [row] = await trx(TABLES.steps)
+    .insert({
+      withdrawal_id: record.withdrawalId,
+      step: record.step,
+      from_status: record.fromStatus,
+      to_status: record.toStatus,
+      detail: jsonColumn(record.detail),
+    })
+    .returning<{ occurred_at: Date }[]>('occurred_at');
+  if (!row) throw new Error(`withdrawal_steps insert for ${record.withdrawalId} returned no row`);
+  return row.occurred_at;
 }
 
 /** Every step of a withdrawal, oldest first. */

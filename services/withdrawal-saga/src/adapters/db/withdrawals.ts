@@ -3,7 +3,8 @@
  * status, its step and its outbox events always commit together. Rows become domain `Withdrawal`s
  * here, once: BIGINT koinu through @dbay/money, vocabulary columns through `oneOf`. A status changes
  * only through `moveWithdrawal`, which asks the domain state machine first and updates only if the row
- * still has the status it was read with.
+ * still has the status it was read with. Both writers of a step tell the caller's `StepListener` of it in
+ * the same transaction, so no step is recorded without its report to the user.
  */
 import type { Knex } from 'knex';
 import { koinuFromBigintColumn } from '@dbay/money';
@@ -26,7 +27,7 @@ import {
   type WithdrawalOpening,
   type WithdrawalStatus,
 } from '../../domain/withdrawal.js';
-import { recordStep } from './steps.js';
+import { recordStep, type StepDetail, type StepListener } from './steps.js';
 import { TABLES, jsonColumn, oneOf, type Db } from './schema.js';
 
 interface WithdrawalRow {
@@ -111,7 +112,11 @@ function toPayable(row: WithdrawalRow): PayableWithdrawal {
 }
 
 /** Inserts a new withdrawal and its opening step; false when the withdrawal id is already known. */
-export async function insertWithdrawal(trx: Knex.Transaction, opening: WithdrawalOpening): Promise<boolean> {
+export async function insertWithdrawal(
+  trx: Knex.Transaction,
+  opening: WithdrawalOpening,
+  onStep: StepListener,
+): Promise<boolean> {
   const status = OPENING_STEPS[opening.step];
   assertFailureFits(opening.step, status, opening.failure);
   const { amounts } = opening;
@@ -141,13 +146,15 @@ export async function insertWithdrawal(trx: Knex.Transaction, opening: Withdrawa
     .ignore()
     .returning('withdrawal_id');
   if (inserted.length === 0) return false;
-  await recordStep(trx, {
+  const detail: StepDetail = { fraudOutcome: opening.fraudOutcome, reasons: opening.fraudReasons };
+  const occurredAt = await recordStep(trx, {
     withdrawalId: opening.withdrawalId,
     step: opening.step,
     fromStatus: null,
     toStatus: status,
-    detail: { fraudOutcome: opening.fraudOutcome, reasons: opening.fraudReasons },
+    detail,
   });
+  await onStep(trx, { withdrawal: opening, step: opening.step, detail, occurredAt });
   return true;
 }
 
@@ -180,15 +187,17 @@ function patchColumns(patch: WithdrawalPatch): Record<string, unknown> {
 
 /**
  * Applies `step` to the withdrawal (which the caller read inside `trx`), with the extra column changes
- * in `patch`, and records the step. Throws when the state machine forbids the move, when the failure
- * does not fit the step, or when the row changed underneath (all bugs: the caller holds the row lock).
+ * in `patch`, records the step and tells `onStep`. Throws when the state machine forbids the move, when
+ * the failure does not fit the step, or when the row changed underneath (all bugs: the caller holds the
+ * row lock).
  */
 export async function moveWithdrawal(
   trx: Knex.Transaction,
   withdrawal: Withdrawal,
   step: MoveStepName,
+  onStep: StepListener,
   patch: WithdrawalPatch = {},
-  detail: Record<string, unknown> = {},
+  detail: StepDetail = {},
 ): Promise<Withdrawal> {
   const next = transition(withdrawal.status, step);
   assertFailureFits(step, next, patch.failure ?? null);
@@ -199,7 +208,7 @@ export async function moveWithdrawal(
     throw new Error(
       `withdrawal ${withdrawal.withdrawalId} changed while moving ${step} from ${withdrawal.status}`,
     );
-  await recordStep(trx, {
+  const occurredAt = await recordStep(trx, {
     withdrawalId: withdrawal.withdrawalId,
     step,
     fromStatus: withdrawal.status,
@@ -208,6 +217,7 @@ export async function moveWithdrawal(
   });
   const after = await findWithdrawal(trx, withdrawal.withdrawalId);
   if (!after) throw new Error(`withdrawal ${withdrawal.withdrawalId} vanished`);
+  await onStep(trx, { withdrawal: after, step, detail, occurredAt });
   return after;
 }
 
