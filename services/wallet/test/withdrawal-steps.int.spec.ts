@@ -42,8 +42,9 @@ interface WithdrawalBody {
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${WALLET_URL}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.slice(name.length + 1)) : 0;
+  // `name value` or `name{labels} value` (the platform labels every metric with its service).
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 describe('wallet: withdrawal steps reported by the saga (running service, real broker)', function () {
@@ -57,7 +58,8 @@ describe('wallet: withdrawal steps reported by the saga (running service, real b
     funder = testExecutor({ poolMax: 2 });
     bus = new WalletBus();
     await bus.connect();
-    await fund(funder.executor, user, 2_000n * DOGE);
+    // Three withdrawals of 1,500 DOGE and their fees.
+    await fund(funder.executor, user, 5_000n * DOGE);
     token = await userToken(user);
   });
   after(async () => {
