@@ -121,6 +121,12 @@ export interface ServiceDefinition<Config extends PlatformConfig> {
   config: (platform: PlatformConfigShape) => z.ZodType<Config>;
   /** The service's migrations folder: boot stops while any of them is not applied. */
   migrations?: string;
+  /**
+   * Whether the HTTP app parses JSON bodies before every router (default true). A service that
+   * forwards request bodies untouched (services/web's reverse proxy) says false and mounts
+   * `jsonBodies()` on its own JSON routes. A service that never touches `kit.db` opens no pool.
+   */
+  parseJsonBodies?: boolean;
   compose: (kit: ServiceKit<Config>) => Promise<void> | void;
   /** Injected by tests; process.env otherwise. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -177,6 +183,7 @@ export async function runService<Config extends PlatformConfig>(
       { ...metrics, prefix: serviceMetricPrefix(name) },
       parts,
       crash,
+      definition.parseJsonBodies ?? true,
     );
     if (definition.migrations) await requireMigrationsApplied(kit, definition.migrations);
     await definition.compose(kit);
@@ -318,9 +325,10 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
     readonly metrics: ServiceMetrics,
     private readonly parts: Parts,
     readonly crash: (error: unknown) => void,
+    parseJsonBodies = true,
   ) {
     // Every service answers /healthz, /readyz and /metrics, whether or not it mounts routers.
-    this.app = createServiceApp({ logger, metrics });
+    this.app = createServiceApp({ logger, metrics, parseJsonBodies });
     parts.app = this.app;
   }
 
