@@ -83,6 +83,11 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
   readiness(name: string, check: () => Promise<void>): void;
   /** Something to stop after the relays and before the pools (RPC clients, timers, executors). */
   onStop(name: string, stop: () => Promise<void> | void): void;
+  /**
+   * Runs first on SIGTERM, as readiness goes 503: ends long-lived answers (event streams) so that the
+   * HTTP server's close does not wait them out for its whole grace.
+   */
+  onDrainStart(name: string, start: () => void): void;
   /** Logs the error and exits 1; for failures a background component cannot recover from. */
   crash(error: unknown): void;
 }
@@ -282,6 +287,7 @@ class Parts {
   readonly consumers: IdempotentConsumer[] = [];
   readonly loops: LoopRunner[] = [];
   readonly others: NamedStop[] = [];
+  readonly drainStarts: Array<{ name: string; start: () => void }> = [];
   app: ServiceApp | undefined;
   http: HttpServerHandle | undefined;
   knex: Knex | undefined;
@@ -298,6 +304,10 @@ class Parts {
 
   async drain(logger: Logger): Promise<void> {
     this.app?.readiness.markShuttingDown();
+    for (const { name, start } of this.drainStarts) {
+      logger.debug({ component: name }, 'Draining');
+      start();
+    }
     await Promise.all<unknown>([
       ...this.consumers.map((consumer) => consumer.stop()),
       ...this.loops.map((runner) => runner.stop()),
@@ -427,6 +437,10 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
 
   onStop(name: string, stop: () => Promise<void> | void): void {
     this.parts.others.push({ name, stop: async () => stop() });
+  }
+
+  onDrainStart(name: string, start: () => void): void {
+    this.parts.drainStarts.push({ name, start });
   }
 
   private numbered(base: string, count: number): string {
