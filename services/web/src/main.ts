@@ -73,7 +73,9 @@ await runService({
     service.http((app) => {
       app.use(securityHeaders());
       app.use('/v1', eventStreamRoutes(hub, verifier));
-      app.use(apiProxy({ target: config.WALLET_URL, paths: WALLET_PATHS, timeoutMs: proxyTimeoutMs, logger }));
+      app.use(
+        apiProxy({ target: config.WALLET_URL, paths: WALLET_PATHS, timeoutMs: proxyTimeoutMs, logger }),
+      );
       app.use(apiProxy({ target: config.ORDER_URL, paths: ORDER_PATHS, timeoutMs: proxyTimeoutMs, logger }));
       if (issuer) app.use('/dev', devLoginRoutes(issuer));
       app.use(

@@ -45,7 +45,9 @@ function text(payload: Payload, field: string): string | undefined {
 /** The users named by `fields` (distinct, present ones); no audience when none is present. */
 function usersIn(...fields: string[]): (payload: Payload) => Audience | undefined {
   return (payload) => {
-    const userIds = [...new Set(fields.map((field) => text(payload, field)).filter((id) => id !== undefined))];
+    const userIds = [
+      ...new Set(fields.map((field) => text(payload, field)).filter((id) => id !== undefined)),
+    ];
     return userIds.length === 0 ? undefined : { kind: 'users', userIds };
   };
 }
