@@ -87,7 +87,7 @@ export class EventFeed {
     let payload: Readonly<Record<string, unknown>>;
     try {
       const event = await this.options.codec.decode(value);
-      payload = decodePayload(topic, event.payload) as Readonly<Record<string, unknown>>;
+      payload = decodePayload(topic, event.payload);
     } catch (error) {
       this.logger.warn({ err: error, topic }, 'Event skipped: it does not decode');
       return;
