@@ -72,8 +72,9 @@ stack_config() {
   STACK_STOP_TIMEOUT_S="${STACK_STOP_TIMEOUT_S:-30}"
 }
 
-# Services in start order: the signer's stack.env.sh hook creates the key material that the wallet's reads.
-STACK_SERVICES=(signer wallet order deposit-watcher withdrawal-saga reconciler)
+# Services in start order: the signer's stack.env.sh hook creates the key material that the wallet's reads;
+# web (the wallet page) forwards to the wallet and the order service, so it comes after them.
+STACK_SERVICES=(signer wallet order deposit-watcher withdrawal-saga reconciler web)
 
 service_default_port() {
   case "$1" in
@@ -83,6 +84,7 @@ service_default_port() {
     withdrawal-saga) echo 7104 ;;
     signer) echo 7105 ;;
     reconciler) echo 7106 ;;
+    web) echo 7107 ;;
     *) return 1 ;;
   esac
 }
@@ -99,5 +101,8 @@ service_port() {
   var="$(service_env_prefix "$1")_HTTP_PORT"
   echo "${!var:-$(service_default_port "$1")}"
 }
+
+# Whether a service keeps state in Postgres (it has migrations); web has no database, role or schema.
+service_has_database() { [[ -d "$REPO_ROOT/services/$1/migrations" ]]; }
 
 service_database_url() { echo "postgres://$(service_role "$1")@$PGHOST:$PGPORT/$DBAY_DB_NAME"; }

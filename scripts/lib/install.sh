@@ -34,6 +34,8 @@ ensure_system_tools() {
   command -v flock >/dev/null || missing+=(util-linux)
   command -v pg_isready >/dev/null || missing+=(postgresql-client)
   command -v redis-cli >/dev/null || missing+=(redis-tools)
+  # The wallet page's browser tests drive Debian's Chromium through playwright-core (no browser download).
+  command -v chromium >/dev/null || missing+=(chromium)
   if ((${#missing[@]} > 0)); then
     step "installing Debian packages: ${missing[*]}"
     apt_install "${missing[@]}"

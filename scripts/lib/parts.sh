@@ -73,13 +73,16 @@ database_setup() {
   local svc role schema
   ensure_login_role "$SCHEMA_REGISTRY_DB_ROLE"
   ensure_database "$SCHEMA_REGISTRY_DB_NAME" "$SCHEMA_REGISTRY_DB_ROLE"
-  for svc in "${STACK_SERVICES[@]}"; do ensure_login_role "$(service_role "$svc")"; done
+  for svc in "${STACK_SERVICES[@]}"; do
+    service_has_database "$svc" && ensure_login_role "$(service_role "$svc")"
+  done
   ensure_database "$DBAY_DB_NAME" "$DBAY_DB_ADMIN_USER"
 
   local sql="
     REVOKE ALL ON DATABASE \"$DBAY_DB_NAME\" FROM PUBLIC;
     REVOKE ALL ON SCHEMA public FROM PUBLIC;"
   for svc in "${STACK_SERVICES[@]}"; do
+    service_has_database "$svc" || continue
     role="$(service_role "$svc")"
     schema="$(service_schema "$svc")"
     sql+="
@@ -93,6 +96,7 @@ database_setup() {
   reader="$(service_role reconciler)"
   for svc in "${STACK_SERVICES[@]}"; do
     [[ "$svc" == reconciler ]] && continue
+    service_has_database "$svc" || continue
     role="$(service_role "$svc")"
     schema="$(service_schema "$svc")"
     sql+="
@@ -280,11 +284,31 @@ service_main() { echo "services/$1/src/main.ts"; }
 service_exists() { [[ -f "$REPO_ROOT/$(service_main "$1")" ]]; }
 service_probe() { http_ok "http://127.0.0.1:$(service_port "$1")/healthz"; }
 
+# The wallet page's UI (services/web/ui, a Vite build) is built before web starts when its dist is missing
+# or older than its sources; a checkout without the UI skips this and web answers / with a coded 503.
+WEB_UI_DIR="services/web/ui"
+
+web_ui_up_to_date() {
+  local dist="$REPO_ROOT/$WEB_UI_DIR/dist/index.html"
+  [[ -f "$dist" ]] || return 1
+  [[ -z "$(find "$REPO_ROOT/$WEB_UI_DIR" -path "$REPO_ROOT/$WEB_UI_DIR/node_modules" -prune -o \
+    -path "$REPO_ROOT/$WEB_UI_DIR/dist" -prune -o -type f -newer "$dist" -print -quit)" ]]
+}
+
+ensure_web_ui_built() {
+  [[ -f "$REPO_ROOT/$WEB_UI_DIR/package.json" ]] || return 0
+  web_ui_up_to_date && return 0
+  step "building the wallet page's UI (npm run build -w @dbay/web-ui)"
+  (cd "$REPO_ROOT" && npm run build -w @dbay/web-ui >>"$(log_file web-ui-build)" 2>&1) ||
+    die "building the UI failed; see $(log_file web-ui-build)"
+}
+
 # Starts one service (not waiting for it). Its environment is the convention's plus whatever its optional
 # services/<name>/stack.env.sh hook exports; the hook runs in the service's own subshell.
 service_start() {
   local name="$1" hook="$REPO_ROOT/services/$1/stack.env.sh"
   ensure_port_free "$name" "$(service_port "$name")"
+  [[ "$name" == web ]] && ensure_web_ui_built
   (
     export SERVICE_NAME="$name"
     export HTTP_PORT

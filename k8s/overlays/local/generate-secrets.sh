@@ -45,6 +45,8 @@ REDIS_URL=redis://:$REDIS_PASSWORD@redis:6379
 ACCOUNT_XPUB=$ACCOUNT_XPUB
 ENV
 echo "DATABASE_URL=$(url order "$DBAY_ORDER_DB_PASSWORD")" > "$out/order.env"
+# web has no database; it needs only the identity provider's public key (no private key: no dev login).
+echo "# USER_JWT_PUBLIC_KEY=<the identity provider's public key>" > "$out/web.env"
 printf 'DATABASE_URL=%s\n%s\n' "$(url deposit_watcher "$DBAY_DEPOSIT_WATCHER_DB_PASSWORD")" "$rpc" > "$out/deposit-watcher.env"
 printf 'DATABASE_URL=%s\n%s\nACCOUNT_XPUB=%s\n' "$(url withdrawal_saga "$DBAY_WITHDRAWAL_SAGA_DB_PASSWORD")" "$rpc" "$ACCOUNT_XPUB" \
   > "$out/withdrawal-saga.env"

@@ -48,6 +48,7 @@ export const SERVICE_HTTP_PORTS = {
   'withdrawal-saga': 7104,
   signer: 7105,
   reconciler: 7106,
+  web: 7107,
 } as const;
 
 export type ServiceName = keyof typeof SERVICE_HTTP_PORTS;

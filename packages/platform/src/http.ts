@@ -98,15 +98,25 @@ export interface ServiceApp {
 export interface ServiceAppOptions {
   logger: Logger;
   metrics: PlatformMetrics;
+  /**
+   * Parse JSON bodies for every route (default). A service that forwards bodies untouched (a reverse
+   * proxy) says false and mounts `jsonBodies()` on its own JSON routes only.
+   */
+  parseJsonBodies?: boolean;
 }
 
-export function createServiceApp({ logger, metrics }: ServiceAppOptions): ServiceApp {
+/** The one JSON body parser (limit JSON_BODY_LIMIT; its failures become the coded 4xx errors below). */
+export function jsonBodies(): RequestHandler {
+  return express.json({ limit: JSON_BODY_LIMIT });
+}
+
+export function createServiceApp({ logger, metrics, parseJsonBodies = true }: ServiceAppOptions): ServiceApp {
   const app = express();
   const readiness = new Readiness();
   app.disable('x-powered-by');
   app.use(correlation());
   app.use(requestMetrics(metrics, logger));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (parseJsonBodies) app.use(jsonBodies());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'alive' });

@@ -83,6 +83,11 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
   readiness(name: string, check: () => Promise<void>): void;
   /** Something to stop after the relays and before the pools (RPC clients, timers, executors). */
   onStop(name: string, stop: () => Promise<void> | void): void;
+  /**
+   * Runs first on SIGTERM, as readiness goes 503: ends long-lived answers (event streams) so that the
+   * HTTP server's close does not wait them out for its whole grace.
+   */
+  onDrainStart(name: string, start: () => void): void;
   /** Logs the error and exits 1; for failures a background component cannot recover from. */
   crash(error: unknown): void;
 }
@@ -121,6 +126,12 @@ export interface ServiceDefinition<Config extends PlatformConfig> {
   config: (platform: PlatformConfigShape) => z.ZodType<Config>;
   /** The service's migrations folder: boot stops while any of them is not applied. */
   migrations?: string;
+  /**
+   * Whether the HTTP app parses JSON bodies before every router (default true). A service that
+   * forwards request bodies untouched (services/web's reverse proxy) says false and mounts
+   * `jsonBodies()` on its own JSON routes. A service that never touches `kit.db` opens no pool.
+   */
+  parseJsonBodies?: boolean;
   compose: (kit: ServiceKit<Config>) => Promise<void> | void;
   /** Injected by tests; process.env otherwise. */
   env?: Readonly<Record<string, string | undefined>>;
@@ -177,6 +188,7 @@ export async function runService<Config extends PlatformConfig>(
       { ...metrics, prefix: serviceMetricPrefix(name) },
       parts,
       crash,
+      definition.parseJsonBodies ?? true,
     );
     if (definition.migrations) await requireMigrationsApplied(kit, definition.migrations);
     await definition.compose(kit);
@@ -275,6 +287,7 @@ class Parts {
   readonly consumers: IdempotentConsumer[] = [];
   readonly loops: LoopRunner[] = [];
   readonly others: NamedStop[] = [];
+  readonly drainStarts: Array<{ name: string; start: () => void }> = [];
   app: ServiceApp | undefined;
   http: HttpServerHandle | undefined;
   knex: Knex | undefined;
@@ -291,6 +304,10 @@ class Parts {
 
   async drain(logger: Logger): Promise<void> {
     this.app?.readiness.markShuttingDown();
+    for (const { name, start } of this.drainStarts) {
+      logger.debug({ component: name }, 'Draining');
+      start();
+    }
     await Promise.all<unknown>([
       ...this.consumers.map((consumer) => consumer.stop()),
       ...this.loops.map((runner) => runner.stop()),
@@ -318,9 +335,10 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
     readonly metrics: ServiceMetrics,
     private readonly parts: Parts,
     readonly crash: (error: unknown) => void,
+    parseJsonBodies = true,
   ) {
     // Every service answers /healthz, /readyz and /metrics, whether or not it mounts routers.
-    this.app = createServiceApp({ logger, metrics });
+    this.app = createServiceApp({ logger, metrics, parseJsonBodies });
     parts.app = this.app;
   }
 
@@ -419,6 +437,10 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
 
   onStop(name: string, stop: () => Promise<void> | void): void {
     this.parts.others.push({ name, stop: async () => stop() });
+  }
+
+  onDrainStart(name: string, start: () => void): void {
+    this.parts.drainStarts.push({ name, start });
   }
 
   private numbered(base: string, count: number): string {

@@ -1,12 +1,14 @@
 // Proves the HTTP shell every service shares: liveness and readiness (503 naming each failed check),
 // Prometheus metrics with the platform's series, correlation ids, and an error handler that answers
-// malformed JSON with a coded 400 and never shows a stack trace. Uses a local socket, not the stack.
+// malformed JSON with a coded 400 and never shows a stack trace; without the global JSON parser, bodies
+// reach a forwarding route untouched. Uses a local socket, not the stack.
 import { expect } from 'chai';
 import {
   createLogger,
   createMetrics,
   createServiceApp,
   HttpError,
+  jsonBodies,
   type HttpServerHandle,
 } from '../src/index.js';
 
@@ -130,5 +132,57 @@ describe('service HTTP app (integration)', () => {
     const missing = await fetch(`${base}/nope`);
     expect(missing.status).to.equal(404);
     expect(((await missing.json()) as { error: { code: string } }).error.code).to.equal('ROUTE_NOT_FOUND');
+  });
+});
+
+describe('service HTTP app without the global JSON parser (integration)', () => {
+  let server: HttpServerHandle;
+  let base: string;
+
+  before(async () => {
+    const shell = createServiceApp({
+      logger: createLogger({ service: 'http-test', level: 'silent' }),
+      metrics: createMetrics({ service: 'http-test' }),
+      parseJsonBodies: false,
+    });
+    // A forwarding route reads the bytes as they came; a JSON route opts in with jsonBodies().
+    shell.app.post('/raw', async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      res.json({ parsed: req.body !== undefined, raw: Buffer.concat(chunks).toString('utf8') });
+    });
+    shell.app.post('/json', jsonBodies(), (req, res) => {
+      res.json({ body: req.body as unknown });
+    });
+    server = await shell.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${server.port}`;
+  });
+
+  after(() => server.close());
+
+  it('leaves a JSON body unread for the routes that forward it, byte for byte', async () => {
+    const text = '{ "amount" : "1.00000000" }';
+    const response = await fetch(`${base}/raw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: text,
+    });
+    expect(await response.json()).to.deep.equal({ parsed: false, raw: text });
+  });
+
+  it('parses where jsonBodies() is mounted, with the same coded 400 for malformed JSON', async () => {
+    const ok = await fetch(`${base}/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"alice"}',
+    });
+    expect(await ok.json()).to.deep.equal({ body: { name: 'alice' } });
+    const bad = await fetch(`${base}/json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
+    expect(bad.status).to.equal(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).to.equal('REQUEST_MALFORMED_JSON');
   });
 });

@@ -15,6 +15,7 @@ export const SERVICE_NAMES = [
   'withdrawal-saga',
   'signer',
   'reconciler',
+  'web',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -25,6 +26,7 @@ const DEFAULT_SERVICE_PORTS: Record<ServiceName, number> = {
   'withdrawal-saga': 7104,
   signer: 7105,
   reconciler: 7106,
+  web: 7107,
 };
 
 export interface ServiceEndpoint {

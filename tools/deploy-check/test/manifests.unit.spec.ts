@@ -42,9 +42,10 @@ const servicePorts: Record<string, number> = {
   'withdrawal-saga': 7104,
   signer: 7105,
   reconciler: 7106,
+  web: 7107,
 };
-const longRunning = ['wallet', 'order', 'deposit-watcher', 'withdrawal-saga', 'signer'];
-const withService = ['wallet', 'order', 'withdrawal-saga'];
+const longRunning = ['wallet', 'order', 'deposit-watcher', 'withdrawal-saga', 'signer', 'web'];
+const withService = ['wallet', 'order', 'withdrawal-saga', 'web'];
 const infrastructure = ['kafka', 'schema-registry', 'postgres', 'redis', 'dogecoind'];
 
 /** Who may open connections to whom inside the namespace: exactly this, in both directions. */
@@ -55,6 +56,7 @@ const expectedReach: Record<string, string[]> = {
   'withdrawal-saga': ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
   reconciler: ['postgres', 'kafka', 'schema-registry', 'dogecoind'],
   signer: ['kafka', 'schema-registry', 'postgres'],
+  web: ['kafka', 'schema-registry', 'wallet', 'order'],
   'provision-topics': ['kafka'],
   'register-schemas': ['schema-registry'],
   migrate: ['postgres'],
@@ -113,6 +115,16 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
       expect(container.args, name).to.deep.equal(['node', '--import', 'tsx', `services/${name}/src/main.ts`]);
       expect(envValue(container, 'HTTP_PORT'), name).to.equal(String(servicePorts[name]));
     }
+  });
+
+  it('runs web without the development login: no WEB_DEV_LOGIN and no private key anywhere', () => {
+    const container = onlyContainer(template(manifests, 'Deployment', 'web'));
+    expect(envValue(container, 'WEB_DEV_LOGIN')).to.equal(undefined);
+    const settings = manifestsOfKind(manifests, 'ConfigMap').flatMap((configMap) =>
+      Object.keys(configMap.data ?? {}),
+    );
+    expect(settings).to.not.include('WEB_DEV_LOGIN');
+    expect(settings.filter((name) => name.startsWith('USER_JWT_PRIVATE_KEY'))).to.deep.equal([]);
   });
 
   it('runs the reconciler as a daily CronJob in --once mode that never overlaps or retries', () => {
