@@ -88,7 +88,7 @@ function useLiveEvents(session: Session | null): LiveState {
     source.addEventListener('error', () => setState('reconnecting'));
     for (const type of LIVE_EVENT_TYPES)
       source.addEventListener(type, (event) => {
-        for (const queryKey of staleKeysFor(type, eventId(event.data)))
+        for (const queryKey of staleKeysFor(type, eventId(String(event.data))))
           void client.invalidateQueries({ queryKey });
       });
     return () => source.close();

@@ -47,7 +47,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, ide
   } catch {
     throw new ApiError('NETWORK_OFFLINE', 0);
   }
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = response.status === 204 ? null : await response.json();
   } catch {
@@ -56,7 +56,8 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, ide
   if (!response.ok) {
     const code = (parsed as ErrorBody | null)?.error?.code;
     const known = typeof code === 'string' ? code : `HTTP_${response.status}`;
-    if (response.status === 401 && TOKEN_PROBLEMS.test(known)) for (const listener of signedOutListeners) listener();
+    if (response.status === 401 && TOKEN_PROBLEMS.test(known))
+      for (const listener of signedOutListeners) listener();
     throw new ApiError(known, response.status, parsed);
   }
   return { status: response.status, body: parsed as T };

@@ -8,13 +8,15 @@
 
 export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   // ---------------------------------------------------------------- wallet
-  WALLET_VALIDATION_FAILED: 'Some of what you entered is not in the expected form. Check the fields and try again.',
+  WALLET_VALIDATION_FAILED:
+    'Some of what you entered is not in the expected form. Check the fields and try again.',
   WALLET_AMOUNT_INVALID: 'The amount must be a positive number of DOGE with at most 8 decimal places.',
   WALLET_IDEMPOTENCY_KEY_MISSING: 'The page sent an incomplete request. Reload the page and try again.',
   WALLET_IDEMPOTENCY_KEY_INVALID: 'The page sent an incomplete request. Reload the page and try again.',
   WALLET_IDEMPOTENCY_KEY_REUSED:
     'This request was already used for something different. Start again from the form; nothing was changed.',
-  WITHDRAWAL_ADDRESS_INVALID: 'That is not a valid Dogecoin address for this network. Check it and try again.',
+  WITHDRAWAL_ADDRESS_INVALID:
+    'That is not a valid Dogecoin address for this network. Check it and try again.',
   WALLET_SAME_BUYER_AND_SELLER: 'You cannot buy from yourself.',
   WALLET_FEE_EXCEEDS_AMOUNT: 'The fee would be larger than the amount.',
   WALLET_UNAUTHENTICATED: 'Please sign in to continue.',
@@ -48,17 +50,20 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   // ---------------------------------------------------------------- withdrawals (why one failed)
   WITHDRAWAL_AMOUNT_INVALID: 'The withdrawal amount was refused.',
   WITHDRAWAL_AMOUNT_BELOW_DUST: 'The amount is too small for the Dogecoin network to carry.',
-  WITHDRAWAL_REJECTED_BY_FRAUD_RULES: 'The withdrawal was stopped by our security checks. Your DOGE was returned.',
+  WITHDRAWAL_REJECTED_BY_FRAUD_RULES:
+    'The withdrawal was stopped by our security checks. Your DOGE was returned.',
   WITHDRAWAL_REJECTED_IN_REVIEW: 'The withdrawal was refused in review. Your DOGE was returned.',
   WITHDRAWAL_SIGNER_REFUSED: 'The withdrawal could not be signed. Your DOGE was returned.',
   WITHDRAWAL_DROPPED_BY_NETWORK: 'The Dogecoin network dropped the transaction. Your DOGE was returned.',
   WITHDRAWAL_COIN_REVERSED: 'A coin this withdrawal used left the chain. Your DOGE was returned.',
-  WITHDRAWAL_SIGNED_TX_MALFORMED: 'The signed transaction was faulty and was not sent. Your DOGE was returned.',
+  WITHDRAWAL_SIGNED_TX_MALFORMED:
+    'The signed transaction was faulty and was not sent. Your DOGE was returned.',
   WITHDRAWAL_SIGNED_TX_MISMATCH: 'The signed transaction did not match the request and was not sent.',
   WITHDRAWAL_SIGNED_TX_UNDERPRICED: 'The signed transaction paid too little fee and was not sent.',
 
   // ---------------------------------------------------------------- marketplace
-  ORDER_VALIDATION_FAILED: 'Some of what you entered is not in the expected form. Check the fields and try again.',
+  ORDER_VALIDATION_FAILED:
+    'Some of what you entered is not in the expected form. Check the fields and try again.',
   ORDER_AMOUNT_INVALID: 'The amount must be a positive number of DOGE with at most 8 decimal places.',
   ORDER_IDEMPOTENCY_KEY_MISSING: 'The page sent an incomplete request. Reload the page and try again.',
   ORDER_IDEMPOTENCY_KEY_INVALID: 'The page sent an incomplete request. Reload the page and try again.',
@@ -78,7 +83,8 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   ORDER_DISPUTE_NOT_FROZEN: 'The dispute is not ready to be resolved yet.',
   ORDER_PAYMENT_FAILED: 'The payment failed, so nothing was bought. No money left your wallet.',
   ORDER_INSUFFICIENT_FUNDS: 'You do not have enough available DOGE to buy this.',
-  ORDER_UNAVAILABLE: 'The marketplace is unavailable right now. Nothing was changed; please try again shortly.',
+  ORDER_UNAVAILABLE:
+    'The marketplace is unavailable right now. Nothing was changed; please try again shortly.',
   LISTING_NOT_FOUND: 'That item does not exist or was taken off sale.',
   LISTING_NOT_AVAILABLE: 'This item has just been sold or is being bought by someone else.',
   LISTING_NOT_SELLER: 'Only the seller can change this item.',
@@ -90,12 +96,14 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   AUCTION_HAS_BIDS: 'An auction that has bids cannot be cancelled.',
   AUCTION_BUY_NOW_NOT_OFFERED: 'This auction has no Buy Now price.',
   AUCTION_BUY_NOW_PENDING: 'Someone is buying this auction right now.',
-  AUCTION_BID_IN_PROGRESS: 'Your previous bid on this auction is still being placed. Wait a moment and try again.',
+  AUCTION_BID_IN_PROGRESS:
+    'Your previous bid on this auction is still being placed. Wait a moment and try again.',
   AUCTION_BID_NOT_HIGHER: 'Your new maximum must be higher than the maximum you already bid.',
   AUCTION_BID_INTERRUPTED: 'Your bid was interrupted and did not count. Nothing is held; please bid again.',
   AUCTION_BID_TOO_LOW: 'Your bid is below the minimum bid shown.',
   AUCTION_INSUFFICIENT_FUNDS: 'You do not have enough available DOGE to cover this maximum bid.',
-  AUCTION_WALLET_UNAVAILABLE: 'The wallet could not hold the money for your bid right now. Nothing was bid; try again.',
+  AUCTION_WALLET_UNAVAILABLE:
+    'The wallet could not hold the money for your bid right now. Nothing was bid; try again.',
   AUCTION_CLOSE_NOT_DUE: 'This auction is not due to close yet.',
   AUCTION_START_PRICE_NOT_POSITIVE: 'The starting price must be more than zero.',
   AUCTION_RESERVE_BELOW_START: 'The reserve price cannot be below the starting price.',
@@ -114,19 +122,23 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   ROUTE_NOT_FOUND: 'This part of the service is not available.',
   REQUEST_MALFORMED_JSON: 'The page sent a request the server could not read. Reload the page and try again.',
   REQUEST_TOO_LARGE: 'What you entered is too long.',
-  REQUEST_UNSUPPORTED_ENCODING: 'The page sent a request the server could not read. Reload the page and try again.',
-  REQUEST_UNSUPPORTED_CHARSET: 'The page sent a request the server could not read. Reload the page and try again.',
+  REQUEST_UNSUPPORTED_ENCODING:
+    'The page sent a request the server could not read. Reload the page and try again.',
+  REQUEST_UNSUPPORTED_CHARSET:
+    'The page sent a request the server could not read. Reload the page and try again.',
   REQUEST_INVALID: 'The page sent a request the server could not read. Reload the page and try again.',
   INTERNAL_ERROR: 'Something went wrong on our side. Nothing you did caused it; please try again later.',
 
   // ---------------------------------------------------------------- this page (no answer at all)
-  NETWORK_OFFLINE: 'You seem to be offline, or the service cannot be reached. Check your connection and try again.',
+  NETWORK_OFFLINE:
+    'You seem to be offline, or the service cannot be reached. Check your connection and try again.',
   RESPONSE_UNREADABLE: 'The service answered with something the page could not read. Please try again later.',
 };
 
 /** The sentence for a code; an unknown code still reads as a sentence and names the code. */
 export function errorSentence(code: string): string {
   return (
-    ERROR_SENTENCES[code] ?? `Something went wrong (code ${code}). Please try again, or contact support with the code.`
+    ERROR_SENTENCES[code] ??
+    `Something went wrong (code ${code}). Please try again, or contact support with the code.`
   );
 }

@@ -46,7 +46,8 @@ export type EntryType =
 export interface LedgerEntry {
   entryId: string;
   transactionId: string;
-  entryType: EntryType | string;
+  /** An EntryType; kept open so a type the wallet adds later still shows. */
+  entryType: string;
   bucket: string;
   debit: string;
   credit: string;

@@ -77,13 +77,19 @@ export function AuctionPage() {
   const endsAt = auction.data?.endsAt ?? null;
   useEffect(() => {
     if (endsAt === null) return;
-    if (previousEnd.current !== null && Date.parse(endsAt) > Date.parse(previousEnd.current)) setExtended(true);
+    if (previousEnd.current !== null && Date.parse(endsAt) > Date.parse(previousEnd.current))
+      setExtended(true);
     previousEnd.current = endsAt;
   }, [endsAt]);
   const bid = useMutation({
     mutationFn: async (maximumKoinu: bigint) =>
-      (await apiPost<BidAnswer>(`/v1/auctions/${encodeURIComponent(id)}/bids`, { maximum: dogeText(maximumKoinu) }, bidIntent.current))
-        .body,
+      (
+        await apiPost<BidAnswer>(
+          `/v1/auctions/${encodeURIComponent(id)}/bids`,
+          { maximum: dogeText(maximumKoinu) },
+          bidIntent.current,
+        )
+      ).body,
     onSuccess: (result) => {
       bidIntent.current = newIntentKey();
       client.setQueryData(['auction', id], result.auction);
@@ -92,7 +98,8 @@ export function AuctionPage() {
       setAnswer(answerOf(result));
     },
     onError: (error) => {
-      if (error instanceof ApiError) setAnswer({ kind: 'refused', text: 'Your bid was refused.', code: error.code });
+      if (error instanceof ApiError)
+        setAnswer({ kind: 'refused', text: 'Your bid was refused.', code: error.code });
       else setAnswer(null);
     },
   });
@@ -136,14 +143,27 @@ export function AuctionPage() {
         ) : null}
         <dt>{open ? 'Time left' : 'Ended'}</dt>
         <dd>
-          {open ? <TimeLeft endsAt={data.endsAt} testId="auction-time-left" /> : <span data-testid="auction-time-left">ended</span>}
-          {extended && open ? <span className="badge" role="status"> Extended by a late bid</span> : null}
+          {open ? (
+            <TimeLeft endsAt={data.endsAt} testId="auction-time-left" />
+          ) : (
+            <span data-testid="auction-time-left">ended</span>
+          )}
+          {extended && open ? (
+            <span className="badge" role="status">
+              {' '}
+              Extended by a late bid
+            </span>
+          ) : null}
         </dd>
         <dt>Bids</dt>
         <dd>{data.bidCount}</dd>
         <dt>Leader</dt>
         <dd data-testid="auction-leader">
-          {data.leader ? (data.leader.bidder === 'you' ? `You (your maximum ${showDogeText(data.leader.maximum ?? '0')})` : data.leader.bidder) : 'No bids yet'}
+          {data.leader
+            ? data.leader.bidder === 'you'
+              ? `You (your maximum ${showDogeText(data.leader.maximum ?? '0')})`
+              : data.leader.bidder
+            : 'No bids yet'}
         </dd>
         {data.reserve.hasReserve ? (
           <>
@@ -179,8 +199,8 @@ export function AuctionPage() {
             aria-describedby="bid-maximum-help bid-maximum-problem"
           />
           <p id="bid-maximum-help" className="muted">
-            We bid for you up to this maximum, only as much as needed to lead. The maximum is held from your available
-            balance while you lead.
+            We bid for you up to this maximum, only as much as needed to lead. The maximum is held from your
+            available balance while you lead.
           </p>
           <p id="bid-maximum-problem" className="problem">
             {touched && !amount.ok ? amount.problem : ''}
@@ -190,7 +210,11 @@ export function AuctionPage() {
           </button>
           <div role="status" aria-live="polite">
             {answer ? (
-              <p data-testid="bid-answer" data-answer={answer.kind} className={`answer answer-${answer.kind}`}>
+              <p
+                data-testid="bid-answer"
+                data-answer={answer.kind}
+                className={`answer answer-${answer.kind}`}
+              >
                 {answer.text}
                 {answer.kind === 'refused' ? ` ${errorSentence(answer.code)}` : ''}
               </p>
@@ -203,7 +227,11 @@ export function AuctionPage() {
           <p>
             Buy it now for <Doge value={data.buyNow} />.
           </p>
-          <button type="button" onClick={() => buyNow.mutate()} disabled={buyNow.isPending || data.buyNowPending}>
+          <button
+            type="button"
+            onClick={() => buyNow.mutate()}
+            disabled={buyNow.isPending || data.buyNowPending}
+          >
             Buy Now
           </button>
           <ErrorNote error={buyNow.error} />

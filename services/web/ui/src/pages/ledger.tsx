@@ -130,9 +130,21 @@ function CsvExport() {
       <form className="stack" onSubmit={(event) => void submit(event)}>
         <p className="muted">Both days are included; days are in UTC.</p>
         <label htmlFor="export-from">From</label>
-        <input id="export-from" type="date" value={from} onChange={(event) => setFrom(event.target.value)} required />
+        <input
+          id="export-from"
+          type="date"
+          value={from}
+          onChange={(event) => setFrom(event.target.value)}
+          required
+        />
         <label htmlFor="export-to">To</label>
-        <input id="export-to" type="date" value={to} onChange={(event) => setTo(event.target.value)} required />
+        <input
+          id="export-to"
+          type="date"
+          value={to}
+          onChange={(event) => setTo(event.target.value)}
+          required
+        />
         <p className="problem">{range ? '' : 'The start must be on or before the end.'}</p>
         <button type="submit" disabled={!range || state.kind === 'working'}>
           {state.kind === 'working' ? 'Preparing…' : 'Download CSV'}

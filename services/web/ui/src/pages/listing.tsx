@@ -37,7 +37,9 @@ export function ListingPage() {
         <Doge value={item.price} testId="listing-price" />
       </p>
       <p>{item.description || 'The seller gave no description.'}</p>
-      <p className="muted">Ships within {item.shippingDays} days. Your payment is held in escrow until you confirm receipt.</p>
+      <p className="muted">
+        Ships within {item.shippingDays} days. Your payment is held in escrow until you confirm receipt.
+      </p>
       {item.status !== 'OPEN' ? <p>This item is not on sale ({item.status.toLowerCase()}).</p> : null}
       {!session ? (
         <p>

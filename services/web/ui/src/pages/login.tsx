@@ -12,7 +12,8 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const login = useMutation({
-    mutationFn: async (who: string) => (await apiPost<DevLogin>('/dev/login', { name: who }, newIntentKey())).body,
+    mutationFn: async (who: string) =>
+      (await apiPost<DevLogin>('/dev/login', { name: who }, newIntentKey())).body,
     onSuccess: (answer) => {
       signIn(answer);
       void navigate('/wallet');
@@ -58,7 +59,9 @@ export function LoginPage() {
           there to sign in.
         </p>
       )}
-      <p className="muted">Your sign-in lasts until you close this tab or sign out; nothing is kept after that.</p>
+      <p className="muted">
+        Your sign-in lasts until you close this tab or sign out; nothing is kept after that.
+      </p>
     </>
   );
 }

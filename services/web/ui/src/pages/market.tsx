@@ -33,7 +33,9 @@ export function MarketPage() {
         <h2 id="listings-title">Buy now</h2>
         {listings.isPending ? <Loading what="items" /> : null}
         <ErrorNote error={listings.error} retry={() => void listings.refetch()} />
-        {listings.isSuccess && listingItems.length === 0 ? <Empty>Nothing is for sale right now.</Empty> : null}
+        {listings.isSuccess && listingItems.length === 0 ? (
+          <Empty>Nothing is for sale right now.</Empty>
+        ) : null}
         <ul className="rows">
           {listingItems.map((listing) => (
             <li key={listing.id} className="row-item" data-testid="listing-row">
@@ -43,7 +45,11 @@ export function MarketPage() {
           ))}
         </ul>
         {listings.hasNextPage ? (
-          <button type="button" onClick={() => void listings.fetchNextPage()} disabled={listings.isFetchingNextPage}>
+          <button
+            type="button"
+            onClick={() => void listings.fetchNextPage()}
+            disabled={listings.isFetchingNextPage}
+          >
             More items
           </button>
         ) : null}
@@ -52,7 +58,9 @@ export function MarketPage() {
         <h2 id="auctions-title">Auctions</h2>
         {auctions.isPending ? <Loading what="auctions" /> : null}
         <ErrorNote error={auctions.error} retry={() => void auctions.refetch()} />
-        {auctions.isSuccess && auctionItems.length === 0 ? <Empty>No auctions are open right now.</Empty> : null}
+        {auctions.isSuccess && auctionItems.length === 0 ? (
+          <Empty>No auctions are open right now.</Empty>
+        ) : null}
         <ul className="rows">
           {auctionItems.map((auction) => (
             <li key={auction.id} className="row-item" data-testid="auction-row">
@@ -65,7 +73,11 @@ export function MarketPage() {
           ))}
         </ul>
         {auctions.hasNextPage ? (
-          <button type="button" onClick={() => void auctions.fetchNextPage()} disabled={auctions.isFetchingNextPage}>
+          <button
+            type="button"
+            onClick={() => void auctions.fetchNextPage()}
+            disabled={auctions.isFetchingNextPage}
+          >
             More auctions
           </button>
         ) : null}

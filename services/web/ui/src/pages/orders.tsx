@@ -59,7 +59,11 @@ export function OrdersPage() {
         ))}
       </ul>
       {orders.hasNextPage ? (
-        <button type="button" onClick={() => void orders.fetchNextPage()} disabled={orders.isFetchingNextPage}>
+        <button
+          type="button"
+          onClick={() => void orders.fetchNextPage()}
+          disabled={orders.isFetchingNextPage}
+        >
           More orders
         </button>
       ) : null}
@@ -97,7 +101,13 @@ function OrderRow({ order, role }: { order: Order; role: Role }) {
     if (reason.trim() !== '') dispute.mutate({ reason: reason.trim() });
   };
   return (
-    <li id={order.id} className="row-item order" data-testid="order-row" data-status={order.status} data-order-id={order.id}>
+    <li
+      id={order.id}
+      className="row-item order"
+      data-testid="order-row"
+      data-status={order.status}
+      data-order-id={order.id}
+    >
       <strong>{order.title}</strong>
       <span>
         <Doge value={order.amount} />
@@ -124,8 +134,17 @@ function OrderRow({ order, role }: { order: Order; role: Role }) {
       {seller && order.status === 'PAID' ? (
         <div className="row">
           <label htmlFor={`tracking-${order.id}`}>Tracking note (optional)</label>
-          <input id={`tracking-${order.id}`} value={tracking} maxLength={500} onChange={(event) => setTracking(event.target.value)} />
-          <button type="button" disabled={busy} onClick={() => ship.mutate({ trackingNote: tracking.trim() || null })}>
+          <input
+            id={`tracking-${order.id}`}
+            value={tracking}
+            maxLength={500}
+            onChange={(event) => setTracking(event.target.value)}
+          />
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => ship.mutate({ trackingNote: tracking.trim() || null })}
+          >
             Mark as shipped
           </button>
           <button type="button" disabled={busy} onClick={() => cancel.mutate({})}>
@@ -143,7 +162,13 @@ function OrderRow({ order, role }: { order: Order; role: Role }) {
           <summary>Open a dispute</summary>
           <form onSubmit={submitDispute} className="stack">
             <label htmlFor={`dispute-${order.id}`}>What went wrong?</label>
-            <textarea id={`dispute-${order.id}`} value={reason} maxLength={2000} required onChange={(event) => setReason(event.target.value)} />
+            <textarea
+              id={`dispute-${order.id}`}
+              value={reason}
+              maxLength={2000}
+              required
+              onChange={(event) => setReason(event.target.value)}
+            />
             <button type="submit" disabled={busy}>
               Open dispute
             </button>

@@ -38,7 +38,9 @@ function BalanceCard() {
   return (
     <section aria-labelledby="balance-title" className="card">
       <h2 id="balance-title">Balance</h2>
-      {balance.data ? null : <p className="muted">You have no wallet yet: get a deposit address below to open one.</p>}
+      {balance.data ? null : (
+        <p className="muted">You have no wallet yet: get a deposit address below to open one.</p>
+      )}
       <dl className="buckets">
         <div>
           <dt>Available</dt>
@@ -142,7 +144,11 @@ function AddressWithQr({ address }: { address: string }) {
           Copy address
         </button>{' '}
         <span role="status" aria-live="polite">
-          {copied === 'copied' ? 'Copied.' : copied === 'failed' ? 'Copying failed: select the address instead.' : ''}
+          {copied === 'copied'
+            ? 'Copied.'
+            : copied === 'failed'
+              ? 'Copying failed: select the address instead.'
+              : ''}
         </span>
       </p>
       <label htmlFor="qr-amount">Amount to ask for in the QR code (optional, DOGE)</label>
@@ -166,8 +172,10 @@ function DepositsCard() {
   const deposits = useQuery({ queryKey: ['deposits'], queryFn: () => apiGet<DepositList>('/v1/deposits') });
   let body;
   if (deposits.isPending) body = <Loading what="your deposits" />;
-  else if (deposits.isError && notFound(deposits.error, 'WALLET_NOT_FOUND')) body = <Empty>No deposits yet.</Empty>;
-  else if (deposits.isError) body = <ErrorNote error={deposits.error} retry={() => void deposits.refetch()} />;
+  else if (deposits.isError && notFound(deposits.error, 'WALLET_NOT_FOUND'))
+    body = <Empty>No deposits yet.</Empty>;
+  else if (deposits.isError)
+    body = <ErrorNote error={deposits.error} retry={() => void deposits.refetch()} />;
   else if (deposits.data.deposits.length === 0) body = <Empty>No deposits yet.</Empty>;
   else {
     const required = deposits.data.requiredConfirmations || config.confirmationsRequired;
@@ -229,16 +237,24 @@ function WithdrawalsCard() {
   });
   let body;
   if (withdrawals.isPending) body = <Loading what="your withdrawals" />;
-  else if (withdrawals.isError) body = <ErrorNote error={withdrawals.error} retry={() => void withdrawals.refetch()} />;
+  else if (withdrawals.isError)
+    body = <ErrorNote error={withdrawals.error} retry={() => void withdrawals.refetch()} />;
   else if (withdrawals.data.withdrawals.length === 0) body = <Empty>No withdrawals yet.</Empty>;
   else
     body = (
       <ul className="rows">
         {withdrawals.data.withdrawals.map((withdrawal) => (
-          <li key={withdrawal.withdrawalId} className="row-item" data-testid="withdrawal-row" data-status={withdrawal.status}>
+          <li
+            key={withdrawal.withdrawalId}
+            className="row-item"
+            data-testid="withdrawal-row"
+            data-status={withdrawal.status}
+          >
             <Doge value={withdrawal.amount} />
             <span>{withdrawalStatusWords(withdrawal)}</span>
-            <Link to={`/wallet/withdrawals/${withdrawal.withdrawalId}`}>Details of the withdrawal to {withdrawal.destinationAddress}</Link>
+            <Link to={`/wallet/withdrawals/${withdrawal.withdrawalId}`}>
+              Details of the withdrawal to {withdrawal.destinationAddress}
+            </Link>
           </li>
         ))}
       </ul>

@@ -86,7 +86,11 @@ export function WithdrawPage() {
           aria-invalid={touched && addressIssue !== null}
           aria-describedby="withdraw-address-problem"
         />
-        <p id="withdraw-address-problem" className="problem" role={touched && addressIssue ? 'alert' : undefined}>
+        <p
+          id="withdraw-address-problem"
+          className="problem"
+          role={touched && addressIssue ? 'alert' : undefined}
+        >
           {touched ? addressIssue : ''}
         </p>
         <label htmlFor="withdraw-amount">Amount (DOGE)</label>
@@ -99,7 +103,11 @@ export function WithdrawPage() {
           aria-invalid={touched && amountIssue !== null}
           aria-describedby="withdraw-amount-problem withdraw-fee-note"
         />
-        <p id="withdraw-amount-problem" className="problem" role={touched && amountIssue ? 'alert' : undefined}>
+        <p
+          id="withdraw-amount-problem"
+          className="problem"
+          role={touched && amountIssue ? 'alert' : undefined}
+        >
           {touched ? amountIssue : ''}
         </p>
         <p id="withdraw-fee-note" className="muted">
@@ -121,7 +129,9 @@ export function WithdrawPage() {
             <dt>Amount</dt>
             <dd data-testid="withdraw-amount">{showDoge(amount.koinu)}</dd>
             <dt>Network fee</dt>
-            <dd data-testid="withdraw-fee">{fee !== null ? showDoge(fee) : 'stated by the wallet on request'}</dd>
+            <dd data-testid="withdraw-fee">
+              {fee !== null ? showDoge(fee) : 'stated by the wallet on request'}
+            </dd>
             <dt>Total taken from your wallet</dt>
             <dd data-testid="withdraw-total">{total !== null ? showDoge(total) : 'amount plus the fee'}</dd>
           </dl>

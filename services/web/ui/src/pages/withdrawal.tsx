@@ -47,7 +47,12 @@ export function timelineOf(withdrawal: Withdrawal): WithdrawalTimelineStep[] {
   if (withdrawal.timeline && withdrawal.timeline.length > 0) return withdrawal.timeline;
   const steps: WithdrawalTimelineStep[] = [{ step: 'requested', at: withdrawal.requestedAt }];
   if (withdrawal.txid)
-    steps.push({ step: 'broadcast', at: null, txid: withdrawal.txid, confirmations: withdrawal.confirmations ?? null });
+    steps.push({
+      step: 'broadcast',
+      at: null,
+      txid: withdrawal.txid,
+      confirmations: withdrawal.confirmations ?? null,
+    });
   if (withdrawal.status === 'FINALIZED') steps.push({ step: 'done', at: withdrawal.updatedAt });
   if (withdrawal.status === 'FAILED')
     steps.push({ step: 'failed', at: withdrawal.updatedAt, reason: withdrawal.failureCode });
@@ -66,7 +71,8 @@ export function WithdrawalPage() {
     queryFn: () => apiGet<Withdrawal>(`/v1/withdrawals/${encodeURIComponent(id)}`),
   });
   if (withdrawal.isPending) return <Loading what="the withdrawal" />;
-  if (withdrawal.isError) return <ErrorNote error={withdrawal.error} retry={() => void withdrawal.refetch()} />;
+  if (withdrawal.isError)
+    return <ErrorNote error={withdrawal.error} retry={() => void withdrawal.refetch()} />;
   const data = withdrawal.data;
   const total = showDoge(koinuOf(data.amount) + koinuOf(data.networkFee));
   return (
