@@ -12,6 +12,7 @@ module.exports = {
   spec: tierSpecs([
     'packages/*/test/**/*.unit.spec.ts',
     'services/*/test/**/*.unit.spec.ts',
+    'services/*/ui/test/**/*.unit.spec.ts',
     'tools/*/test/**/*.unit.spec.ts',
     'bench/*/test/**/*.unit.spec.ts',
   ]),

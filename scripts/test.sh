@@ -5,7 +5,8 @@
 #   2. contracts:check             @dbay/contracts' generated code and docs/asyncapi.yaml are what
 #                                  schemas/ generates (scripts/generate-contracts.ts --check)
 #   3. eslint --max-warnings 0     typescript-eslint's type-checked rules
-#   4. tsc --noEmit                strict typecheck of every workspace
+#   4. tsc --noEmit                strict typecheck of every workspace (the browser UI with its own
+#                                  DOM tsconfig)
 #   5. unit tier                   .mocharc.unit.cjs (pure code, no network)
 #   6. stack up                    scripts/stack.sh up: starts what is down, re-runs migrations and
 #                                  provisioning, waits until every part is healthy
@@ -72,6 +73,7 @@ run_step "prettier --check" prettier --check --log-level warn .
 run_step "contracts:check" node --import tsx scripts/generate-contracts.ts --check
 run_step "eslint" eslint . --max-warnings 0
 run_step "tsc --noEmit" tsc -p tsconfig.json --noEmit
+run_step "tsc web-ui" tsc -p services/web/ui/tsconfig.json --noEmit
 run_step "unit tests" mocha --config .mocharc.unit.cjs "$@"
 run_step "stack up" bash scripts/stack.sh up
 run_step "integration + e2e tests" mocha --config .mocharc.integration.cjs "$@"

@@ -512,7 +512,7 @@ export const TOPIC_DECLARATIONS = {
     partitions: 6,
     replicationFactor: 1,
     producers: ['withdrawal-saga'],
-    consumers: ['wallet'],
+    consumers: ['wallet', 'web'],
   },
 } as const satisfies { readonly [T in Topic]: TopicDeclaration };
 
