@@ -125,6 +125,15 @@ describe('web server on the stack (e2e)', function () {
     expect(again.userId).to.equal(first.userId);
     expect(Date.parse(first.expiresAt) - Date.now()).to.be.within(0, 60 * 60 * 1000 + 5_000);
 
+    // A new user has no wallet until they ask for a deposit address: the wallet's own coded 404, through the proxy.
+    const before = await fetch(`${web}/v1/balance`, { headers: { authorization: `Bearer ${first.token}` } });
+    expect(before.status).to.equal(404);
+    expect(((await before.json()) as { error: { code: string } }).error.code).to.equal('WALLET_NOT_FOUND');
+    const opened = await fetch(`${web}/v1/deposit-address`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.token}`, 'idempotency-key': randomUUID() },
+    });
+    expect(opened.status).to.be.oneOf([200, 201]);
     const balance = await fetch(`${web}/v1/balance`, { headers: { authorization: `Bearer ${first.token}` } });
     expect(balance.status).to.equal(200);
     const body = (await balance.json()) as Record<string, unknown>;
