@@ -285,10 +285,13 @@ service_probe() { http_ok "http://127.0.0.1:$(service_port "$1")/healthz"; }
 service_start() {
   local name="$1" hook="$REPO_ROOT/services/$1/stack.env.sh"
   ensure_port_free "$name" "$(service_port "$name")"
+  ensure_port_free "$name" "$(service_metrics_port "$name")"
   (
     export SERVICE_NAME="$name"
     export HTTP_PORT
     HTTP_PORT="$(service_port "$name")"
+    export METRICS_PORT
+    METRICS_PORT="$(service_metrics_port "$name")"
     export DATABASE_URL
     DATABASE_URL="$(service_database_url "$name")"
     export DB_SCHEMA
