@@ -58,4 +58,3 @@ export function serverTimeoutOptions(settings: HttpSettings) {
     connectionsCheckingInterval: HTTP_TIMEOUT_SWEEP_INTERVAL_MS,
   };
 }
-

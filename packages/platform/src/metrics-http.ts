@@ -32,7 +32,9 @@ export async function serveMetrics({
     res.type(registry.contentType).send(await registry.metrics());
   });
   app.use((_req, res) => {
-    res.status(404).json({ error: { code: 'ROUTE_NOT_FOUND', message: 'Only GET /metrics is served here.' } });
+    res
+      .status(404)
+      .json({ error: { code: 'ROUTE_NOT_FOUND', message: 'Only GET /metrics is served here.' } });
   });
   const server = createServer(serverTimeoutOptions(settings), app);
   await new Promise<void>((resolve, reject) => {

@@ -10,7 +10,12 @@
 // (rate-limiter-flexible), so replicas share them; while Redis is unreachable each process counts alone
 // in memory (the library's insurance limiter) rather than refusing or admitting everyone.
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { PlatformConfig } from './config.js';
 import { HttpError } from './http.js';
 
@@ -32,7 +37,11 @@ export interface RateLimitSettings {
 export function rateLimitSettingsOf(
   config: Pick<
     PlatformConfig,
-    'REDIS_URL' | 'SERVICE_NAME' | 'RATE_LIMIT_WINDOW_SECONDS' | 'RATE_LIMIT_USER_POSTS' | 'RATE_LIMIT_AUTH_FAILURES'
+    | 'REDIS_URL'
+    | 'SERVICE_NAME'
+    | 'RATE_LIMIT_WINDOW_SECONDS'
+    | 'RATE_LIMIT_USER_POSTS'
+    | 'RATE_LIMIT_AUTH_FAILURES'
   >,
 ): RateLimitSettings {
   return {

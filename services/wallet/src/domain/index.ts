@@ -7,3 +7,4 @@ export * from './postings.js';
 export * from './events.js';
 export * from './views.js';
 export * from './decide.js';
+export * from './own-addresses.js';
