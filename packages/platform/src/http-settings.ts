@@ -4,11 +4,11 @@
 // Node enforces requestTimeout and headersTimeout only when its connection sweep runs, every
 // `connectionsCheckingInterval` (30 s by default). With the default sweep a client that stops sending
 // held its socket for up to the timeout plus 30 s: a configured 30 s became about 60 s. The sweep here
-// runs every second, so a configured timeout holds to within a second.
+// runs every half second, so a configured timeout holds to within half a second.
 import { ConfigError, type PlatformConfig } from './config.js';
 
 /** How often Node sweeps sockets for expired request and header timeouts. */
-export const HTTP_TIMEOUT_SWEEP_INTERVAL_MS = 1_000;
+export const HTTP_TIMEOUT_SWEEP_INTERVAL_MS = 500;
 
 export interface HttpSettings {
   requestTimeoutMs: number;

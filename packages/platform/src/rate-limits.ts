@@ -108,8 +108,9 @@ export class RateLimits {
   private budgets(): { posts: RateLimiterAbstract; authFailures: RateLimiterAbstract } {
     if (!this.limiters) {
       const redis = new Redis(this.settings.redisUrl, {
-        // rate-limiter-flexible's advice: fail at once while disconnected; the insurance limiter answers.
-        enableOfflineQueue: false,
+        // Commands wait for the first connection (so the first requests are counted in Redis, not in
+        // memory), but never longer than the command timeout: then the insurance limiter answers.
+        enableOfflineQueue: true,
         maxRetriesPerRequest: 1,
         connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
         commandTimeout: REDIS_COMMAND_TIMEOUT_MS,

@@ -42,7 +42,7 @@ describe('HTTP hygiene settings', () => {
     });
   });
 
-  it('sweeps sockets every second, so a configured timeout is not stretched by Node’s 30 s sweep', () => {
+  it('sweeps sockets at least every second, so a configured timeout is not stretched by Node’s 30 s sweep', () => {
     const options = serverTimeoutOptions(httpSettingsOf(configOf('wallet', {})));
     expect(options.connectionsCheckingInterval).to.equal(HTTP_TIMEOUT_SWEEP_INTERVAL_MS).and.at.most(1_000);
     expect(options.requestTimeout).to.equal(30_000);

@@ -42,7 +42,9 @@ export class OwnAddresses {
   async kindOf(address: string): Promise<OwnAddressKind | undefined> {
     const known = ownAddressKind(address, this.reserved, await this.derived());
     if (known !== 'ask-assigned') return known;
-    const assigned = await this.knex('deposit_addresses').where({ address }).first('user_id');
+    const assigned = await this.knex<{ user_id: string; address: string }>('deposit_addresses')
+      .where({ address })
+      .first('user_id');
     return assigned ? 'deposit' : undefined;
   }
 
