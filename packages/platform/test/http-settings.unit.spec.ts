@@ -58,7 +58,11 @@ describe('HTTP hygiene settings', () => {
   });
 
   it('refuses negative or non-numeric hops and timeouts', () => {
-    for (const env of [{ HTTP_TRUST_PROXY_HOPS: '-1' }, { HTTP_REQUEST_TIMEOUT_MS: 'soon' }]) {
+    const bad: Record<string, string>[] = [
+      { HTTP_TRUST_PROXY_HOPS: '-1' },
+      { HTTP_REQUEST_TIMEOUT_MS: 'soon' },
+    ];
+    for (const env of bad) {
       expect(() => configOf('wallet', env), JSON.stringify(env)).to.throw(ConfigError);
     }
   });
