@@ -178,7 +178,7 @@ export class DepositEventCollector {
 // ---------------------------------------------------------------- the watcher
 
 export async function watcherMetric(name: string): Promise<number | undefined> {
-  const text = await (await fetch(`${stackEndpoints().services['deposit-watcher'].url}/metrics`)).text();
+  const text = await (await fetch(stackEndpoints().services['deposit-watcher'].metricsUrl)).text();
   const line = text
     .split('\n')
     .find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
@@ -187,7 +187,7 @@ export async function watcherMetric(name: string): Promise<number | undefined> {
 
 /** The sum of every series of `name` whose labels include `label` (e.g. `kind="node-malformed"`); 0 when none. */
 export async function watcherCounter(name: string, label: string): Promise<number> {
-  const text = await (await fetch(`${stackEndpoints().services['deposit-watcher'].url}/metrics`)).text();
+  const text = await (await fetch(stackEndpoints().services['deposit-watcher'].metricsUrl)).text();
   return text
     .split('\n')
     .filter((line) => line.startsWith(`${name}{`) && line.includes(label))

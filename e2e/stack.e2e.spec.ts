@@ -1,8 +1,8 @@
 /**
  * Proves that the local stack `npm run stack:up` started is the real thing the other tiers rely on: Kafka
  * carries registry-encoded Avro and kcat replays it byte for byte; the registry refuses a schema that
- * breaks BACKWARD_TRANSITIVE compatibility; every service process answers /healthz, /readyz and /metrics
- * and exits with 0 on SIGTERM, then comes back; and each database role is confined to its own schema,
+ * breaks BACKWARD_TRANSITIVE compatibility; every service process answers /healthz and /readyz on its API
+ * port and /metrics on its metrics port only (404 on the API port), and exits with 0 on SIGTERM, then comes back; and each database role is confined to its own schema,
  * with the reconciler reading the others and writing none.
  */
 import { randomUUID } from 'node:crypto';
@@ -166,16 +166,18 @@ describe('the local stack', function () {
     });
 
     for (const name of SERVICE_NAMES) {
-      it(`${name}: answers /healthz, /readyz and /metrics, exits with 0 on SIGTERM and comes back`, async () => {
-        const { url } = stack.services[name];
+      it(`${name}: answers /healthz, /readyz, /metrics on its metrics port only, exits with 0 on SIGTERM and comes back`, async () => {
+        const { url, metricsUrl } = stack.services[name];
         expect((await fetch(`${url}/healthz`)).status).to.equal(200);
         await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, {
           timeoutMs: 30_000,
           description: `${name} /readyz`,
         });
-        const metrics = await fetch(`${url}/metrics`);
+        const metrics = await fetch(metricsUrl);
         expect(metrics.status).to.equal(200);
         expect(await metrics.text()).to.match(/^# (HELP|TYPE) /m);
+        const onApiPort = await fetch(`${url}/metrics`);
+        expect(onApiPort.status, `${name} must not serve /metrics on its API port`).to.equal(404);
 
         const pidBefore = servicePid(name);
         try {

@@ -49,6 +49,8 @@ write_stack_env() {
       prefix="$(service_env_prefix "$svc")"
       echo "${prefix}_HTTP_PORT=$(service_port "$svc")"
       echo "${prefix}_URL=http://127.0.0.1:$(service_port "$svc")"
+      echo "${prefix}_METRICS_PORT=$(service_metrics_port "$svc")"
+      echo "${prefix}_METRICS_URL=http://127.0.0.1:$(service_metrics_port "$svc")"
       echo "${prefix}_DATABASE_URL=$(service_database_url "$svc")"
       echo "${prefix}_DB_SCHEMA=$(service_schema "$svc")"
     done
@@ -78,7 +80,7 @@ print_summary() {
   for svc in "${STACK_SERVICES[@]}"; do
     if service_exists "$svc"; then
       running_pid "$svc" >/dev/null && service_probe "$svc" && state=up || state=down
-      row "$svc" "$state" "http://127.0.0.1:$(service_port "$svc")" "$(log_file "$svc")"
+      row "$svc" "$state" "http://127.0.0.1:$(service_port "$svc") (metrics :$(service_metrics_port "$svc"))" "$(log_file "$svc")"
     else
       row "$svc" absent "($(service_main "$svc") does not exist yet)" "-"
     fi

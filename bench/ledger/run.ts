@@ -102,7 +102,7 @@ async function startWallet(keys: BenchKeys, databaseUrl: string, kafkaBrokers?: 
 
 /** The executor's histograms: batches run, commands in them, seconds spent (sums since start). */
 async function batchMetrics(wallet: Wallet): Promise<{ count: number; commands: number; seconds: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${wallet.service.port}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${wallet.service.metricsPort}/metrics`)).text();
   const value = (name: string): number =>
     Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   return {

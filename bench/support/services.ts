@@ -71,6 +71,8 @@ export class BenchKeys {
 export interface ServiceProcess {
   service: ServiceName;
   port: number;
+  /** Where it serves /metrics (never on `port`). */
+  metricsPort: number;
   /** SIGTERM (SIGKILL if it does not drain in time); says so when the process had already died. */
   stop(): Promise<void>;
 }
@@ -113,12 +115,14 @@ export async function startService(start: ServiceStart): Promise<ServiceProcess>
   const stack = stackEndpoints();
   const { service } = start;
   const port = await freePort();
+  const metricsPort = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     HTTP_PORT: String(port),
+    METRICS_PORT: String(metricsPort),
     DATABASE_URL: start.databaseUrl,
     DB_SCHEMA: stack.services[service].schema,
     REDIS_URL: stack.redisUrl,
@@ -154,6 +158,7 @@ export async function startService(start: ServiceStart): Promise<ServiceProcess>
   return {
     service,
     port,
+    metricsPort,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -105,4 +105,24 @@ service_port() {
 # Whether a service keeps state in Postgres (it has migrations); web has no database, role or schema.
 service_has_database() { [[ -d "$REPO_ROOT/services/$1/migrations" ]]; }
 
+service_default_metrics_port() {
+  case "$1" in
+    wallet) echo 9101 ;;
+    order) echo 9102 ;;
+    deposit-watcher) echo 9103 ;;
+    withdrawal-saga) echo 9104 ;;
+    signer) echo 9105 ;;
+    reconciler) echo 9106 ;;
+    web) echo 9107 ;;
+    *) return 1 ;;
+  esac
+}
+
+# The port a service serves /metrics on (never its HTTP port): <SERVICE>_METRICS_PORT or the default.
+service_metrics_port() {
+  local var
+  var="$(service_env_prefix "$1")_METRICS_PORT"
+  echo "${!var:-$(service_default_metrics_port "$1")}"
+}
+
 service_database_url() { echo "postgres://$(service_role "$1")@$PGHOST:$PGPORT/$DBAY_DB_NAME"; }

@@ -308,11 +308,14 @@ ensure_web_ui_built() {
 service_start() {
   local name="$1" hook="$REPO_ROOT/services/$1/stack.env.sh"
   ensure_port_free "$name" "$(service_port "$name")"
+  ensure_port_free "$name" "$(service_metrics_port "$name")"
   [[ "$name" == web ]] && ensure_web_ui_built
   (
     export SERVICE_NAME="$name"
     export HTTP_PORT
     HTTP_PORT="$(service_port "$name")"
+    export METRICS_PORT
+    METRICS_PORT="$(service_metrics_port "$name")"
     export DATABASE_URL
     DATABASE_URL="$(service_database_url "$name")"
     export DB_SCHEMA

@@ -8,3 +8,7 @@ export SERVICE_JWT_PUBLIC_KEY_FILE="$STACK_SECRETS_DIR/service-jwt-public.pem"
 # Written by the signer's wallet creation; the wallet reads it on first use, so start order does not matter.
 export ACCOUNT_XPUB_FILE="$STACK_SECRETS_DIR/account-xpub.txt"
 export DOGECOIN_NETWORK="${DOGECOIN_NETWORK:-regtest}"
+# A stand-in for an address the platform controls outside its BIP44 tree (a cold wallet): the P2PKH
+# address of twenty 0x5a bytes on regtest, which no key of the stack has. A withdrawal to it is refused
+# (docs/wallet.md); services/wallet/test/own-address.int.spec.ts relies on it.
+export PLATFORM_RESERVED_ADDRESSES="${PLATFORM_RESERVED_ADDRESSES:-mokhM9inegFGeyHpj52nQj8fNwH6eoBxT6}"

@@ -53,6 +53,26 @@ export const SERVICE_HTTP_PORTS = {
 
 export type ServiceName = keyof typeof SERVICE_HTTP_PORTS;
 
+/**
+ * The port each service serves /metrics on, apart from its API port, so that only the monitoring network
+ * reaches it (docs/CONVENTIONS.md, HTTP hygiene).
+ */
+export const SERVICE_METRICS_PORTS: Record<ServiceName, number> = {
+  wallet: 9101,
+  order: 9102,
+  'deposit-watcher': 9103,
+  'withdrawal-saga': 9104,
+  signer: 9105,
+  reconciler: 9106,
+  web: 9107,
+};
+
+/**
+ * Request budgets per window: high enough by default that no test, benchmark or soak is throttled;
+ * production sets real ones (k8s/base/platform-config.yaml).
+ */
+export const DEFAULT_RATE_LIMIT_POINTS = 1_000_000;
+
 export const DEFAULT_KAFKA_BROKERS = '127.0.0.1:9092';
 export const DEFAULT_SCHEMA_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -201,6 +221,28 @@ export function serviceConfigShape(service: string, env: Environment = process.e
     REDIS_URL: configPieces.redisUrl,
     /** Where the HTTP port listens; the signer keeps it on loopback. */
     HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** The whole request (headers and body) must arrive within this; the socket is closed after it. */
+    HTTP_REQUEST_TIMEOUT_MS: configPieces.positiveInt(30_000),
+    /** The headers must arrive within this (a slow-loris client is cut off here). */
+    HTTP_HEADERS_TIMEOUT_MS: configPieces.positiveInt(10_000),
+    /** An idle keep-alive socket is closed after this; keep it above the proxy's own idle timeout. */
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: configPieces.positiveInt(5_000),
+    /** Proxies in front of the service (the web proxy: 1) whose X-Forwarded-For is believed; 0 locally. */
+    HTTP_TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /** /metrics is served here only, never on HTTP_PORT. 0 picks a free port (tests). */
+    METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(SERVICE_METRICS_PORTS[service as ServiceName] ?? 0),
+    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    /** The window of the request budgets below. */
+    RATE_LIMIT_WINDOW_SECONDS: configPieces.positiveInt(60),
+    /** POSTs one user (or operator) may make per window, counted after the token is verified. */
+    RATE_LIMIT_USER_POSTS: configPieces.positiveInt(DEFAULT_RATE_LIMIT_POINTS),
+    /** Requests refused with 401 per source address per window; past it the source gets 429. */
+    RATE_LIMIT_AUTH_FAILURES: configPieces.positiveInt(DEFAULT_RATE_LIMIT_POINTS),
     /**
      * The consumer's Kafka session: a process that died without leaving its group (SIGKILL, OOM) holds
      * its partitions until this runs out. The heartbeat must stay well below it.

@@ -5,7 +5,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { MoneyError, parseDoge, parseKoinu } from '@dbay/money';
-import { HttpError } from './http.js';
+import { HttpError, RATE_LIMITS_LOCAL } from './http.js';
+import type { RateLimits } from './rate-limits.js';
 import {
   TOKEN_PROBLEM_STATUS,
   TokenError,
@@ -104,7 +105,9 @@ export function idempotencyScopeOf(principal: Principal): string {
 
 /**
  * Middleware: verifies the bearer token against `rule` and puts the principal in res.locals; refuses with
- * the service's code for the problem (401 or 403). Answers of authenticated routes are never cached.
+ * the service's code for the problem (401 or 403). It also keeps the app's request budgets
+ * (rate-limits.ts): a source over its budget of 401s gets 429 without its token being verified, and a
+ * POST of a user or operator over their budget gets 429 after it.
  */
 export function requireToken(
   verifier: TokenVerifier,
@@ -115,14 +118,24 @@ export function requireToken(
     throw new Error('a service route needs a non-empty allow-list of callers');
   }
   return async (req, res, next) => {
+    const limits = req.app.locals[RATE_LIMITS_LOCAL] as RateLimits | undefined;
+    const source = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    await limits?.refuseBlockedSource(source);
+    let principal: Principal;
     try {
-      res.locals.principal = await verifier.authenticate(req.get('authorization'), rule);
+      principal = await verifier.authenticate(req.get('authorization'), rule);
     } catch (error) {
       if (error instanceof TokenError) {
-        throw new HttpError(TOKEN_PROBLEM_STATUS[error.problem], codes[error.problem], error.message);
+        const status = TOKEN_PROBLEM_STATUS[error.problem];
+        if (status === 401) await limits?.chargeAuthFailure(source);
+        throw new HttpError(status, codes[error.problem], error.message);
       }
       throw error;
     }
+    if (req.method === 'POST' && principal.kind !== 'service') {
+      await limits?.chargePost(idempotencyScopeOf(principal));
+    }
+    res.locals.principal = principal;
     next();
   };
 }

@@ -1,22 +1,26 @@
 // The HTTP shell every service shares: /healthz (the process is alive), /readyz (its dependencies
-// answer), /metrics, correlation ids, request metrics, and one JSON error handler. Services mount
-// their own routers on `app`; `listen` appends the 404 and error handlers last, as express requires.
+// answer), correlation ids, request metrics, no-store and nosniff on every answer, the configured socket
+// timeouts, and one JSON error handler. Services mount their own routers on `app`; `listen` appends the
+// 404 and error handlers last, as express requires. /metrics is not here: it has its own port
+// (metrics-http.ts), which only the monitoring network reaches.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { withLogContext } from './logger.js';
+import { DEFAULT_HTTP_SETTINGS, serverTimeoutOptions, type HttpSettings } from './http-settings.js';
 import type { PlatformMetrics } from './metrics.js';
+import type { RateLimits } from './rate-limits.js';
 
 export const JSON_BODY_LIMIT = '100kb';
 export const READINESS_CHECK_TIMEOUT_MS = 2_000;
-/** Node's default (300 s) would let a slow client hold a socket through a whole rolling deploy. */
-export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 /** After close(), idle keep-alive sockets go at once; busy ones get this long before they are cut. */
 export const HTTP_CLOSE_GRACE_MS = 10_000;
 const CORRELATION_HEADER = 'x-correlation-id';
 const CORRELATION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Where requireToken finds the app's request budgets (express's app.locals, shared by its routers). */
+export const RATE_LIMITS_LOCAL = 'dbayRateLimits';
 
 /** An error an HTTP entry point raises on purpose; the error handler renders its status and code. */
 export class HttpError extends Error {
@@ -24,6 +28,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Headers the answer carries (Retry-After on a 429). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -98,6 +104,10 @@ export interface ServiceApp {
 export interface ServiceAppOptions {
   logger: Logger;
   metrics: PlatformMetrics;
+  /** Socket timeouts and proxy trust; DEFAULT_HTTP_SETTINGS unless given (runService passes the config's). */
+  settings?: HttpSettings;
+  /** The budgets requireToken charges; without them nothing is rate limited. */
+  rateLimits?: RateLimits;
   /**
    * Parse JSON bodies for every route (default). A service that forwards bodies untouched (a reverse
    * proxy) says false and mounts `jsonBodies()` on its own JSON routes only.
@@ -110,10 +120,20 @@ export function jsonBodies(): RequestHandler {
   return express.json({ limit: JSON_BODY_LIMIT });
 }
 
-export function createServiceApp({ logger, metrics, parseJsonBodies = true }: ServiceAppOptions): ServiceApp {
+export function createServiceApp({
+  logger,
+  metrics,
+  settings = DEFAULT_HTTP_SETTINGS,
+  rateLimits,
+  parseJsonBodies = true,
+}: ServiceAppOptions): ServiceApp {
   const app = express();
   const readiness = new Readiness();
   app.disable('x-powered-by');
+  // req.ip is then the client as the web proxy saw it, not the proxy: rate limits count per source.
+  app.set('trust proxy', settings.trustProxyHops);
+  if (rateLimits) app.locals[RATE_LIMITS_LOCAL] = rateLimits;
+  app.use(apiHeaders);
   app.use(correlation());
   app.use(requestMetrics(metrics, logger));
   if (parseJsonBodies) app.use(jsonBodies());
@@ -125,10 +145,6 @@ export function createServiceApp({ logger, metrics, parseJsonBodies = true }: Se
     const report = await readiness.evaluate();
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not-ready', ...report });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
   let finalized = false;
   return {
     app,
@@ -139,7 +155,7 @@ export function createServiceApp({ logger, metrics, parseJsonBodies = true }: Se
         app.use(errorHandler(logger));
         finalized = true;
       }
-      const server = createServer({ requestTimeout: HTTP_REQUEST_TIMEOUT_MS }, app);
+      const server = createServer(serverTimeoutOptions(settings), app);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -154,7 +170,8 @@ export function createServiceApp({ logger, metrics, parseJsonBodies = true }: Se
   };
 }
 
-async function closeServer(server: Server): Promise<void> {
+/** Closes a server the platform's way: idle sockets at once, busy ones after HTTP_CLOSE_GRACE_MS. */
+export async function closeServer(server: Server): Promise<void> {
   const closed = new Promise<void>((resolve, reject) =>
     server.close((error) => (error ? reject(error) : resolve())),
   );
@@ -167,6 +184,13 @@ async function closeServer(server: Server): Promise<void> {
   }
 }
 
+/** API answers are per caller and never cached; and a browser never guesses their type. */
+const apiHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
 /** Takes the caller's correlation id (or mints one), echoes it, and scopes the request's logs to it. */
 function correlation(): RequestHandler {
   return (req, res, next) => {
@@ -178,7 +202,7 @@ function correlation(): RequestHandler {
   };
 }
 
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
 function requestMetrics(metrics: PlatformMetrics, logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -225,6 +249,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof HttpError) {
+      res.set(error.headers);
       sendError(res, error.status, error.code, error.message);
       return;
     }

@@ -7,7 +7,7 @@
 //   boot:    logger -> configuration (zod; a bad value exits 1 naming the variable) -> metrics ->
 //            migrations applied? (they are run by scripts/migrate.ts or the k8s migrate Job, never by
 //            a service at boot; a pending one stops the service) -> compose -> relays start -> loops
-//            start -> HTTP listens -> consumers join their groups.
+//            start -> HTTP (the API port and the metrics port) listens -> consumers join their groups.
 //   SIGTERM: readiness goes 503 -> consumers, loops and HTTP stop, finishing what they hold (all three
 //            write outbox rows) -> relays flush the last rows -> other resources -> Redis, Postgres.
 //   crash:   an uncaught error, a failed start or a consumer that kafkajs gave up on logs and exits 1,
@@ -30,6 +30,9 @@ import {
 import { IdempotentConsumer, type IdempotentConsumerOptions } from './consumer.js';
 import { createKnex, pingDatabase } from './db.js';
 import { createServiceApp, type HttpServerHandle, type ServiceApp } from './http.js';
+import { httpSettingsOf } from './http-settings.js';
+import { serveMetrics } from './metrics-http.js';
+import { RateLimits, rateLimitSettingsOf } from './rate-limits.js';
 import { createKafka } from './kafka.js';
 import { createLogger } from './logger.js';
 import { LoopRunner, type Loop } from './loops.js';
@@ -77,7 +80,10 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
   consumer(options: ConsumerSpec): IdempotentConsumer;
   /** Timed steps that never overlap themselves; stopped with the consumers. */
   loops(loops: readonly Loop[]): LoopRunner;
-  /** The HTTP app (health, readiness, metrics, errors) with the service's routers; listens after compose. */
+  /**
+   * The HTTP app (health, readiness, errors, rate limits) with the service's routers; listens after
+   * compose. /metrics is served on METRICS_PORT by every service, whether or not it mounts routers.
+   */
   http(mount: (app: Express) => void): ServiceApp;
   /** A readiness check of the service's own (use READINESS names where one fits). */
   readiness(name: string, check: () => Promise<void>): void;
@@ -192,7 +198,7 @@ export async function runService<Config extends PlatformConfig>(
     );
     if (definition.migrations) await requireMigrationsApplied(kit, definition.migrations);
     await definition.compose(kit);
-    await parts.start(config, logger);
+    await parts.start(config, logger, kit.metrics);
     logger.info('Service started');
   } catch (error) {
     // A half-built service (bad config, unreachable database, pending migrations) must not linger.
@@ -290,12 +296,22 @@ class Parts {
   readonly drainStarts: Array<{ name: string; start: () => void }> = [];
   app: ServiceApp | undefined;
   http: HttpServerHandle | undefined;
+  metricsHttp: HttpServerHandle | undefined;
   knex: Knex | undefined;
 
-  async start(config: PlatformConfig, logger: Logger): Promise<void> {
+  async start(config: PlatformConfig, logger: Logger, metrics?: PlatformMetrics): Promise<void> {
     for (const relay of this.relays) await relay.start();
     for (const runner of this.loops) runner.start();
     if (this.app) this.http = await this.app.listen(config.HTTP_PORT, config.HTTP_HOST);
+    if (metrics) {
+      this.metricsHttp = await serveMetrics({
+        registry: metrics.registry,
+        port: config.METRICS_PORT,
+        host: config.METRICS_HOST,
+        logger,
+        settings: httpSettingsOf(config),
+      });
+    }
     // Last: joining a group waits out a dead predecessor's session, and nothing above needs Kafka's
     // consumer side. /readyz says not-ready until every consumer is in its group.
     for (const consumer of this.consumers) await consumer.start();
@@ -313,6 +329,8 @@ class Parts {
       ...this.loops.map((runner) => runner.stop()),
       this.http?.close(),
     ]);
+    // Scraped until the work above is done, so the last counts of a draining process are not lost.
+    await this.metricsHttp?.close();
     for (const relay of this.relays) await relay.stop();
     for (const other of this.others) {
       logger.debug({ component: other.name }, 'Stopping');
@@ -337,9 +355,17 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
     readonly crash: (error: unknown) => void,
     parseJsonBodies = true,
   ) {
-    // Every service answers /healthz, /readyz and /metrics, whether or not it mounts routers.
-    this.app = createServiceApp({ logger, metrics, parseJsonBodies });
+    // Every service answers /healthz and /readyz, whether or not it mounts routers.
+    const rateLimits = new RateLimits(rateLimitSettingsOf(config));
+    this.app = createServiceApp({
+      logger,
+      metrics,
+      settings: httpSettingsOf(config),
+      rateLimits,
+      parseJsonBodies,
+    });
     parts.app = this.app;
+    parts.others.push({ name: 'rate-limits', stop: () => rateLimits.close() });
   }
 
   get db(): Knex {

@@ -118,6 +118,8 @@ export async function startReplica(name: ServiceName, env: NodeJS.ProcessEnv = {
       ...process.env,
       SERVICE_NAME: name,
       HTTP_PORT: '0',
+      // The stack's own process holds the service's metrics port; the replica takes any free one.
+      METRICS_PORT: '0',
       DATABASE_URL: service.databaseUrl,
       DB_SCHEMA: service.schema,
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),

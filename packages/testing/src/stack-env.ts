@@ -29,11 +29,23 @@ const DEFAULT_SERVICE_PORTS: Record<ServiceName, number> = {
   web: 7107,
 };
 
+const DEFAULT_METRICS_PORTS: Record<ServiceName, number> = {
+  wallet: 9101,
+  order: 9102,
+  'deposit-watcher': 9103,
+  'withdrawal-saga': 9104,
+  signer: 9105,
+  reconciler: 9106,
+  web: 9107,
+};
+
 export interface ServiceEndpoint {
   name: ServiceName;
   port: number;
   /** http://127.0.0.1:<port> */
   url: string;
+  /** http://127.0.0.1:<metrics port>/metrics: the only place a service serves its metrics. */
+  metricsUrl: string;
   /** postgres://dbay_<service>@host:port/dbay: the service's own login role. */
   databaseUrl: string;
   /** The schema the service owns: its name with underscores. */
@@ -78,10 +90,12 @@ export function endpointsFrom(values: Map<string, string>, stackDir: string): St
     const prefix = name.replaceAll('-', '_').toUpperCase();
     const schema = name.replaceAll('-', '_');
     const port = Number(get(`${prefix}_HTTP_PORT`, String(DEFAULT_SERVICE_PORTS[name])));
+    const metricsPort = Number(get(`${prefix}_METRICS_PORT`, String(DEFAULT_METRICS_PORTS[name])));
     services[name] = {
       name,
       port,
       url: get(`${prefix}_URL`, `http://127.0.0.1:${port}`),
+      metricsUrl: `${get(`${prefix}_METRICS_URL`, `http://127.0.0.1:${metricsPort}`)}/metrics`,
       databaseUrl: get(`${prefix}_DATABASE_URL`, `postgres://dbay_${schema}@${pgHost}:${pgPort}/${dbName}`),
       schema: get(`${prefix}_DB_SCHEMA`, schema),
     };

@@ -20,6 +20,7 @@ const signerShape = (platform: PlatformConfigShape) => ({
   ...platform,
   /** The signer serves health and metrics on loopback only: it has no ingress. */
   HTTP_HOST: z.string().default('127.0.0.1'),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   /** Required: a signer must never guess which chain its key is for. */
   DOGECOIN_NETWORK: z.enum(NETWORK_NAMES as [NetworkName, ...NetworkName[]]),
   SIGNER_SECRET_PROVIDER: z.enum(['key-file', 'aws-secrets-manager']),

@@ -4,11 +4,12 @@
  * idempotent consumer of its command and event topics.
  */
 import { Counter } from 'prom-client';
-import { READINESS, TokenVerifier, readSecret, type ServiceKit } from '@dbay/platform';
-import { networkByName } from '@dbay/dogecoin';
+import { ConfigError, READINESS, TokenVerifier, readSecret, type ServiceKit } from '@dbay/platform';
+import { isValidAddress, networkByName } from '@dbay/dogecoin';
 import { xpubReader, type WalletConfig } from './config.js';
 import { CommandExecutor, createExecutorMetrics } from './command-executor.js';
 import { DepositAddresses } from './adapters/deposit-addresses.js';
+import { OwnAddresses } from './adapters/own-addresses.js';
 import { WalletQueries } from './adapters/queries.js';
 import { RedlockWalletLocks, createLockRedis } from './adapters/wallet-locks.js';
 import { internalRoutes } from './entrypoints/http/internal-routes.js';
@@ -21,6 +22,17 @@ export const SERVICE_NAME = 'wallet';
 export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<void> {
   const { config, logger, metrics, db } = service;
   const network = networkByName(config.DOGECOIN_NETWORK);
+  const invalidReserved = config.PLATFORM_RESERVED_ADDRESSES.filter(
+    (address) => !isValidAddress(address, network),
+  );
+  if (invalidReserved.length > 0) {
+    throw new ConfigError([
+      {
+        variable: 'PLATFORM_RESERVED_ADDRESSES',
+        problem: `${invalidReserved.length} entries are not ${config.DOGECOIN_NETWORK} addresses`,
+      },
+    ]);
+  }
 
   const redis = createLockRedis(config.REDIS_URL);
   const locks = new RedlockWalletLocks(
@@ -73,8 +85,16 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
   });
   const queries = new WalletQueries(db);
   const depositAddresses = new DepositAddresses(db, network, xpubReader(config));
+  const ownAddresses = new OwnAddresses(
+    db,
+    network,
+    xpubReader(config),
+    config.PLATFORM_RESERVED_ADDRESSES,
+    config.OWN_ADDRESS_LOOKAHEAD,
+  );
+  ownAddresses.warm();
   service.http((app) => {
-    app.use('/v1', userRoutes({ executor, queries, depositAddresses, verifier }));
+    app.use('/v1', userRoutes({ executor, queries, depositAddresses, ownAddresses, verifier }));
     app.use('/internal', internalRoutes({ executor, queries, verifier, callers: config.INTERNAL_CALLERS }));
   });
 

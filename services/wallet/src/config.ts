@@ -43,6 +43,16 @@ export function walletConfig(platform: PlatformConfigShape) {
     WALLET_LOCK_TTL_MS: positiveInt(10_000),
     WALLET_LOCK_RETRY_COUNT: z.coerce.number().int().min(0).default(20),
     WALLET_LOCK_RETRY_DELAY_MS: positiveInt(25),
+    /**
+     * Addresses the platform controls outside the account's BIP44 tree (cold wallet, sweep addresses),
+     * comma-separated: a withdrawal to one is refused (docs/wallet.md). Each must be valid for the network.
+     */
+    PLATFORM_RESERVED_ADDRESSES: list(''),
+    /**
+     * Receive and change indexes 0 .. N-1 of the account xpub that a withdrawal may not pay (the saga's
+     * change and unassigned deposit addresses; assigned deposit addresses are refused at any index).
+     */
+    OWN_ADDRESS_LOOKAHEAD: positiveInt(1_000),
     /** Off only for HTTP-only runs (a benchmark without Kafka): outbox rows then wait for a relay. */
     KAFKA_ENABLED: flag(true),
   });

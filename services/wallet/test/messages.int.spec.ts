@@ -22,7 +22,7 @@ import {
   userToken,
   type TestExecutor,
   movedBy,
-  WALLET_URL,
+  WALLET_METRICS_URL,
 } from './support/stack.js';
 import { WalletBus } from './support/kafka.js';
 import { TOPICS } from '@dbay/contracts';
@@ -31,7 +31,7 @@ const REGTEST_ADDRESS = 'mnHioPj6vMDGiSUKsXWdX9GEPHoeapF8oi';
 
 /** The running wallet's consumer runs on a topic so far: transactions and the messages they held. */
 async function consumerBatches(topic: string): Promise<{ count: number; messages: number }> {
-  const text = await (await fetch(`${WALLET_URL}/metrics`)).text();
+  const text = await (await fetch(WALLET_METRICS_URL)).text();
   const read = (series: string): number => {
     const line = text
       .split('\n')

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './views.js';
 export * from './decide.js';
 export * from './withdrawal-progress.js';
+export * from './own-addresses.js';

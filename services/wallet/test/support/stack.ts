@@ -29,6 +29,8 @@ export type { Command };
 
 export const stack = stackEndpoints();
 export const WALLET_URL = process.env.WALLET_URL ?? stack.services.wallet.url;
+/** /metrics is served on the wallet's metrics port only, never on WALLET_URL. */
+export const WALLET_METRICS_URL = process.env.WALLET_METRICS_URL ?? stack.services.wallet.metricsUrl;
 export const WALLET_DATABASE_URL = process.env.WALLET_DATABASE_URL ?? stack.services.wallet.databaseUrl;
 export const SECRETS_DIR = process.env.WALLET_SECRETS_DIR ?? stack.secretsDir;
 export const DOGE = 100_000_000n;

@@ -13,6 +13,7 @@ export type HttpOnlyErrorCode =
   | 'WALLET_WITHDRAWAL_NOT_FOUND'
   | 'WALLET_DEPOSIT_ADDRESS_NOT_ASSIGNED'
   | 'WALLET_DEPOSIT_ADDRESSES_UNCONFIGURED'
+  | 'WITHDRAWAL_TO_OWN_ADDRESS'
   | 'WALLET_BUSY'
   | 'WALLET_UNAVAILABLE';
 
@@ -59,6 +60,8 @@ export const ERROR_STATUS: Record<WalletErrorCode, number> = {
   WALLET_BID_AMOUNT_EXCEEDS_LOCK: 422,
   WALLET_SPLIT_REFUND_OUT_OF_RANGE: 422,
   WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART: 422,
+  // 422: well-formed, but the destination is one of the platform's own addresses (docs/wallet.md).
+  WITHDRAWAL_TO_OWN_ADDRESS: 422,
   // 503: try again later; nothing changed.
   WALLET_BUSY: 503,
   WALLET_UNAVAILABLE: 503,

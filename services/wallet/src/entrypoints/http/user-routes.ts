@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_CONFIRMATION_DEPTH } from '@dbay/dogecoin';
 import type { CommandExecutor } from '../../command-executor.js';
 import { DepositAddressUnavailableError, type DepositAddresses } from '../../adapters/deposit-addresses.js';
+import type { OwnAddresses } from '../../adapters/own-addresses.js';
 import type { WalletQueries } from '../../adapters/queries.js';
 import type { TokenVerifier } from '@dbay/platform';
 import { walletError } from './error-table.js';
@@ -55,10 +56,17 @@ export interface UserRoutesDeps {
   executor: CommandExecutor;
   queries: WalletQueries;
   depositAddresses: DepositAddresses;
+  ownAddresses: OwnAddresses;
   verifier: TokenVerifier;
 }
 
-export function userRoutes({ executor, queries, depositAddresses, verifier }: UserRoutesDeps): Router {
+export function userRoutes({
+  executor,
+  queries,
+  depositAddresses,
+  ownAddresses,
+  verifier,
+}: UserRoutesDeps): Router {
   const router = Router();
   router.use(authenticate(verifier, { kind: 'user' }));
 
@@ -85,6 +93,14 @@ export function userRoutes({ executor, queries, depositAddresses, verifier }: Us
     const userId = userIdOf(res);
     const idempotencyKey = idempotencyKeyOf(req);
     const body = parseBody(withdrawalBody, req.body);
+    // Refused before the command exists: nothing is reserved, booked or published (docs/wallet.md).
+    // The message does not say which kind: whose deposit address it is is nobody else's business.
+    if ((await ownAddresses.kindOf(body.destinationAddress)) !== undefined) {
+      throw walletError(
+        'WITHDRAWAL_TO_OWN_ADDRESS',
+        'the destination is an address of the platform itself; withdraw to an address outside the platform',
+      );
+    }
     await respondWithCommand(
       executor,
       {
