@@ -13,6 +13,7 @@ import { WalletQueries } from './adapters/queries.js';
 import { RedlockWalletLocks, createLockRedis } from './adapters/wallet-locks.js';
 import { internalRoutes } from './entrypoints/http/internal-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
+import { walletApiDoc } from './entrypoints/http/openapi.js';
 import { walletHandlers } from './entrypoints/messages/handlers.js';
 
 export const SERVICE_NAME = 'wallet';
@@ -72,6 +73,7 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
   });
   const queries = new WalletQueries(db);
   const depositAddresses = new DepositAddresses(db, network, xpubReader(config));
+  service.openapi(walletApiDoc());
   service.http((app) => {
     app.use('/v1', userRoutes({ executor, queries, depositAddresses, verifier }));
     app.use('/internal', internalRoutes({ executor, queries, verifier, callers: config.INTERNAL_CALLERS }));
