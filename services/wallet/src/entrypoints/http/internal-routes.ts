@@ -99,7 +99,10 @@ const escrowIdParam = z.object({ orderId: uuid }).strict();
 const walletIdParam = z.object({ userId: uuid }).strict();
 
 /** Each internal command: what it does, and the domain refusals it may answer (domain/*.ts). */
-const COMMAND_DOCS: Record<keyof typeof internalCommandSchemas, { summary: string; errors: WalletErrorCode[] }> = {
+const COMMAND_DOCS: Record<
+  keyof typeof internalCommandSchemas,
+  { summary: string; errors: WalletErrorCode[] }
+> = {
   'pay-order': {
     summary: "Lock an order's price in escrow (buyer available -> locked)",
     errors: [
@@ -133,7 +136,12 @@ const COMMAND_DOCS: Record<keyof typeof internalCommandSchemas, { summary: strin
   },
   'bid-lock': {
     summary: "Lock a bidder's maximum for an auction (raising their earlier lock)",
-    errors: ['WALLET_NOT_FOUND', 'WALLET_BID_NOT_HIGHER', 'WALLET_BID_LOCK_WRONG_STATE', 'WALLET_INSUFFICIENT_FUNDS'],
+    errors: [
+      'WALLET_NOT_FOUND',
+      'WALLET_BID_NOT_HIGHER',
+      'WALLET_BID_LOCK_WRONG_STATE',
+      'WALLET_INSUFFICIENT_FUNDS',
+    ],
   },
   'bid-unlock': {
     summary: "Unlock an outbid or losing bidder's lock",

@@ -15,8 +15,14 @@ import type {
   presentWithdrawalView,
 } from './present.js';
 
-const doge = z.string().regex(/^\d+\.\d{8}$/).meta({ description: 'DOGE, 8 decimals', examples: ['12.50000000'] });
-const koinu = z.string().regex(/^\d+$/).meta({ description: 'integer koinu', examples: ['1250000000'] });
+const doge = z
+  .string()
+  .regex(/^\d+\.\d{8}$/)
+  .meta({ description: 'DOGE, 8 decimals', examples: ['12.50000000'] });
+const koinu = z
+  .string()
+  .regex(/^\d+$/)
+  .meta({ description: 'integer koinu', examples: ['1250000000'] });
 const timestamp = z.string().meta({ description: 'ISO-8601 time' });
 
 /** Compile-time: every answer the presenter can give is a value of the schema. */
@@ -53,17 +59,19 @@ export const ledgerBody = z.strictObject({
   entries: z.array(ledgerEntry),
   nextCursor: z.string().nullable().meta({ description: 'pass as `before` for the next page' }),
 });
-export const withdrawalBody = z.strictObject({
-  withdrawalId: z.string(),
-  destinationAddress: z.string(),
-  amount: doge,
-  networkFee: doge,
-  status: z.string(),
-  txid: z.string().nullable(),
-  failureCode: z.string().nullable(),
-  requestedAt: timestamp,
-  updatedAt: timestamp,
-});
+export const withdrawalBody = z
+  .strictObject({
+    withdrawalId: z.string(),
+    destinationAddress: z.string(),
+    amount: doge,
+    networkFee: doge,
+    status: z.string(),
+    txid: z.string().nullable(),
+    failureCode: z.string().nullable(),
+    requestedAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'WalletWithdrawal' });
 export const withdrawalsBody = z.strictObject({ withdrawals: z.array(withdrawalBody) });
 const deposit = z.strictObject({
   txid: z.string(),
@@ -89,18 +97,20 @@ export const depositAddressBody = z.strictObject({
 });
 
 // The internal API answers with the domain's views as they are (koinu strings).
-const escrowView = z.strictObject({
-  escrowId: z.string(),
-  orderId: z.string(),
-  buyerId: z.string(),
-  sellerId: z.string(),
-  amountKoinu: koinu,
-  feeKoinu: koinu,
-  status: z.string(),
-  source: z.string(),
-  auctionId: z.string().nullable(),
-  split: z.strictObject({ buyerRefundKoinu: koinu, sellerCreditKoinu: koinu, feeKoinu: koinu }).nullable(),
-});
+const escrowView = z
+  .strictObject({
+    escrowId: z.string(),
+    orderId: z.string(),
+    buyerId: z.string(),
+    sellerId: z.string(),
+    amountKoinu: koinu,
+    feeKoinu: koinu,
+    status: z.string(),
+    source: z.string(),
+    auctionId: z.string().nullable(),
+    split: z.strictObject({ buyerRefundKoinu: koinu, sellerCreditKoinu: koinu, feeKoinu: koinu }).nullable(),
+  })
+  .meta({ id: 'WalletEscrow' });
 const bidLockView = z.strictObject({
   auctionId: z.string(),
   userId: z.string(),
@@ -137,12 +147,14 @@ const depositView = z.strictObject({
 export const escrowBody = z.strictObject({ escrow: escrowView });
 export const bidLockBody = z.strictObject({ bidLock: bidLockView, escrow: escrowView.nullable() });
 /** What an internal command answers: the stored result of the command it ran. */
-export const internalResultBody = z.union([
-  escrowBody,
-  bidLockBody,
-  z.strictObject({ withdrawal: withdrawalView }),
-  z.strictObject({ deposit: depositView.nullable() }),
-]);
+export const internalResultBody = z
+  .union([
+    escrowBody,
+    bidLockBody,
+    z.strictObject({ withdrawal: withdrawalView }),
+    z.strictObject({ deposit: depositView.nullable() }),
+  ])
+  .meta({ id: 'WalletInternalResult' });
 
 export const presenterChecks: [
   Fits<ReturnType<typeof presentBalance>, typeof balanceBody>,
