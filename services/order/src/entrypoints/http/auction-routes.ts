@@ -117,7 +117,13 @@ export const auctionRouteDocs: readonly RouteDoc<OrderServiceErrorCode>[] = [
     params: idParam,
     body: emptyBody,
     responses: { 200: { description: 'The auction, ended UNSOLD', schema: auctionBody } },
-    errors: ['AUCTION_NOT_FOUND', 'AUCTION_NOT_SELLER', 'AUCTION_CLOSED', 'AUCTION_HAS_BIDS'],
+    errors: [
+      'AUCTION_NOT_FOUND',
+      'AUCTION_NOT_SELLER',
+      'AUCTION_CLOSED',
+      'AUCTION_HAS_BIDS',
+      'AUCTION_BUY_NOW_PENDING',
+    ],
   },
   {
     method: 'post',
