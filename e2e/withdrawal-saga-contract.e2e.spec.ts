@@ -129,6 +129,12 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   it('holds a large withdrawal for review; approved by hand it is paid', async () => {
     const unauthenticated = await fetch('http://127.0.0.1:7104/internal/withdrawals');
     expect(unauthenticated.status).to.equal(401);
+    // Coded refusals, checked against the review API's OpenAPI document like every sagaApi answer.
+    expect((await sagaApi('GET', '/internal/withdrawals/no-such-withdrawal')).status).to.equal(404);
+    expect((await sagaApi('GET', '/internal/withdrawals?status=NOT_A_STATUS')).status).to.equal(400);
+    expect(
+      (await sagaApi('POST', '/internal/withdrawals/no-such-withdrawal/approve', { note: 5 })).status,
+    ).to.equal(400);
     const heightBefore = await chain.height();
     const destination = newDestination();
     const { withdrawalId } = await request('1500', destination.address);

@@ -27,7 +27,14 @@ import {
 } from '@dbay/platform';
 import { deriveAddress, outputScriptForAddress, regtest } from '@dbay/dogecoin';
 import { parseDoge } from '@dbay/money';
-import { kcatDump, kcatProduce, parseKcatDump } from '@dbay/testing';
+import {
+  expectMatchesOpenApi,
+  fetchOpenApi,
+  kcatDump,
+  kcatProduce,
+  parseKcatDump,
+  type OpenApiDocument,
+} from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
 
 const run = promisify(execFile);
@@ -366,6 +373,12 @@ export async function operatorToken(env = stackEnv(), subject = 'e2e-reviewer'):
     .sign(key);
 }
 
+let reviewApiDocument: Promise<OpenApiDocument> | undefined;
+
+/**
+ * A call to the saga's review API. Every answer must match the OpenAPI document the saga serves at
+ * GET /openapi.json (a documented status, a body that fits its schema), so these specs check it too.
+ */
 export async function sagaApi<T>(
   method: 'GET' | 'POST',
   route: string,
@@ -380,7 +393,10 @@ export async function sagaApi<T>(
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as T };
+  const answer = (await response.json()) as T;
+  reviewApiDocument ??= fetchOpenApi(SAGA_URL);
+  expectMatchesOpenApi(await reviewApiDocument, method, route, response.status, answer);
+  return { status: response.status, body: answer };
 }
 
 // ---------------------------------------------------------------- hot wallet funding, contract style

@@ -4,6 +4,8 @@
 #   1. prettier --check            formatting of the whole repository
 #   2. contracts:check             @dbay/contracts' generated code and docs/asyncapi.yaml are what
 #                                  schemas/ generates (scripts/generate-contracts.ts --check)
+#      openapi:check              docs/openapi/<service>.json are what the routes declare
+#                                  (scripts/generate-openapi.ts --check)
 #   3. eslint --max-warnings 0     typescript-eslint's type-checked rules
 #   4. tsc --noEmit                strict typecheck of every workspace (the browser UI with its own
 #                                  DOM tsconfig)
@@ -71,6 +73,7 @@ install_prerequisites() {
 run_step "prerequisites" install_prerequisites
 run_step "prettier --check" prettier --check --log-level warn .
 run_step "contracts:check" node --import tsx scripts/generate-contracts.ts --check
+run_step "openapi:check" node --import tsx scripts/generate-openapi.ts --check
 run_step "eslint" eslint . --max-warnings 0
 run_step "tsc --noEmit" tsc -p tsconfig.json --noEmit
 run_step "tsc web-ui" tsc -p services/web/ui/tsconfig.json --noEmit

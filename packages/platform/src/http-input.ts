@@ -44,12 +44,29 @@ function amountField(parse: (value: unknown) => bigint) {
   });
 }
 
+// The parsers take unknown input (so their own errors name the problem); `meta` tells the OpenAPI
+// document what they accept.
 /** A positive DOGE decimal string ("12.5"): the user APIs' amounts. */
-export const dogeAmountField = amountField((value) => parseDoge(value));
+export const dogeAmountField = amountField((value) => parseDoge(value)).meta({
+  type: 'string',
+  pattern: '^[0-9]+(\\.[0-9]{1,8})?$',
+  description: 'A positive DOGE amount as a decimal string, at most 8 decimals.',
+  examples: ['12.5'],
+});
 /** A positive integer koinu string: the internal APIs' amounts (as in events). */
-export const koinuAmountField = amountField((value) => parseKoinu(value));
+export const koinuAmountField = amountField((value) => parseKoinu(value)).meta({
+  type: 'string',
+  pattern: '^[0-9]+$',
+  description: 'A positive amount in integer koinu (1 DOGE = 100000000), as a string.',
+  examples: ['1250000000'],
+});
 /** Integer koinu, zero allowed (a fee). */
-export const koinuFeeField = amountField((value) => parseKoinu(value, { allowZero: true }));
+export const koinuFeeField = amountField((value) => parseKoinu(value, { allowZero: true })).meta({
+  type: 'string',
+  pattern: '^[0-9]+$',
+  description: 'An amount in integer koinu, zero allowed, as a string.',
+  examples: ['0'],
+});
 
 export interface BodyErrorCodes {
   /** Any other problem with the body (400). */

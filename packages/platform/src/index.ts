@@ -21,3 +21,4 @@ export * from './tokens.js';
 export * from './http-input.js';
 export * from './notifications.js';
 export * from './invariant.js';
+export * from './openapi.js';

@@ -38,6 +38,7 @@ import { createLogger } from './logger.js';
 import { LoopRunner, type Loop } from './loops.js';
 import { createMetrics, type PlatformMetrics } from './metrics.js';
 import { pendingMigrations } from './migrations.js';
+import { serveOpenApi, type ApiDoc } from './openapi.js';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 
 /** Kubernetes waits 30 s by default before SIGKILL; finish (or give up loudly) before that. */
@@ -85,6 +86,8 @@ export interface ServiceKit<Config extends PlatformConfig = PlatformConfig> {
    * compose. /metrics is served on METRICS_PORT by every service, whether or not it mounts routers.
    */
   http(mount: (app: Express) => void): ServiceApp;
+  /** Serves the API's OpenAPI document at GET /openapi.json (no token); call it before http(). */
+  openapi(doc: Pick<ApiDoc, 'document'>): void;
   /** A readiness check of the service's own (use READINESS names where one fits). */
   readiness(name: string, check: () => Promise<void>): void;
   /** Something to stop after the relays and before the pools (RPC clients, timers, executors). */
@@ -455,6 +458,10 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
   http(mount: (app: Express) => void): ServiceApp {
     mount(this.app.app);
     return this.app;
+  }
+
+  openapi(doc: Pick<ApiDoc, 'document'>): void {
+    serveOpenApi(this.app.app, doc);
   }
 
   readiness(name: string, check: () => Promise<void>): void {

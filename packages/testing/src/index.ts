@@ -17,3 +17,4 @@ export * from './services.js';
 export * from './topics.js';
 export * from './regtest-control.js';
 export * from './tokens.js';
+export * from './openapi.js';

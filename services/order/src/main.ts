@@ -18,6 +18,7 @@ import { WalletClient } from './adapters/wallet-client.js';
 import { auctionRoutes } from './entrypoints/http/auction-routes.js';
 import { operatorRoutes } from './entrypoints/http/operator-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
+import { orderApiDoc } from './entrypoints/http/openapi.js';
 import { bidAnswerHandlers } from './entrypoints/messages/bid-answers.js';
 import { walletAnswerHandlers } from './entrypoints/messages/wallet-answers.js';
 import { sweepPendingBids } from './use-cases/bidding.js';
@@ -96,6 +97,7 @@ await runService({
       },
     });
 
+    service.openapi(orderApiDoc());
     service.http((app) => {
       app.use('/v1', userRoutes(ctx, verifier));
       app.use('/v1', auctionRoutes(ctx, verifier));

@@ -5,6 +5,7 @@
 // converts the winner's lock into the escrow of a PAID order at the final price and returns the rest;
 // unsold auctions release the leader; buy-it-now sells at once; 200 concurrent bidders on one auction
 // end with the leader and price of the reference model on the same accepted bids.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { createKnex } from '@dbay/platform';
@@ -15,6 +16,8 @@ import { referenceLeader, referencePrice, type Reference } from './auction/refer
 import {
   DOGE,
   advanceClock,
+  documented,
+  orderOpenApi,
   balanceOf,
   fundedUsers,
   orderDb,
@@ -312,5 +315,46 @@ describe('auctions (order service, wallet, Kafka)', function () {
     const locked = balances.filter((balance) => balance.locked > 0n);
     expect(locked).to.have.length(1);
     expect(statuses.get(201)).to.equal(rows.length);
+  });
+  it('answers every auction route with its documented success and a coded refusal (GET /openapi.json)', async () => {
+    const doc = await orderOpenApi();
+    const v1 = async (who: User, method: 'GET' | 'POST', route: string, body?: unknown) =>
+      documented(
+        doc,
+        method,
+        `/v1${route}`,
+        await who.orders(method, route, body === undefined ? {} : { body }),
+      );
+    const [seller, bidder, buyer] = await fundedUsers(['0', '30', '30']);
+    const opened = await v1(seller!, 'POST', '/auctions', {
+      title: 'a documented figurine',
+      startPrice: '5',
+      buyNow: '20',
+      durationMinutes: 60,
+    });
+    expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
+    const id = opened.body.id as string;
+    expect((await v1(seller!, 'POST', '/auctions', { title: 'x', startPrice: '5' })).status).to.equal(400);
+    expect((await v1(bidder!, 'GET', '/auctions?limit=5')).status).to.equal(200);
+    expect((await v1(bidder!, 'GET', '/auctions?limit=0')).status).to.equal(400);
+    expect((await v1(bidder!, 'GET', `/auctions/${id}`)).status).to.equal(200);
+    expect((await v1(bidder!, 'GET', `/auctions/${randomUUID()}`)).status).to.equal(404);
+    expect((await v1(seller!, 'POST', `/auctions/${id}/bids`, { maximum: '6' })).status).to.be.within(
+      400,
+      499,
+    );
+    expect((await v1(bidder!, 'POST', `/auctions/${id}/bids`, { maximum: '6' })).status).to.equal(201);
+    expect((await v1(bidder!, 'GET', '/bids')).status).to.equal(200);
+    expect((await v1(bidder!, 'GET', '/bids?limit=1000')).status).to.equal(400);
+    // A bid removes buy-it-now and makes the auction uncancellable.
+    expect((await v1(buyer!, 'POST', `/auctions/${id}/buy-now`, {})).status).to.be.within(400, 499);
+    expect((await v1(seller!, 'POST', `/auctions/${id}/cancel`, {})).status).to.be.within(400, 499);
+
+    const other = await openAuction(seller!, { buyNow: '10' });
+    const bought = await v1(buyer!, 'POST', `/auctions/${other.id}/buy-now`, {});
+    expect(bought.status, JSON.stringify(bought.body)).to.be.oneOf([201, 202]);
+    const unbid = await openAuction(seller!, {});
+    expect((await v1(seller!, 'POST', `/auctions/${unbid.id}/cancel`, {})).status).to.equal(200);
+    await releasesSettled(db, id);
   });
 });

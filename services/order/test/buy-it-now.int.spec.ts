@@ -3,18 +3,25 @@
 // for the next, twenty buyers racing for one item produce exactly one paid order (the others are refused
 // at once and have nothing locked), and the seller is paid the price minus the fee once the buyer
 // confirms receipt, or the buyer is refunded when the seller cancels.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { formatDoge } from '@dbay/money';
-import { waitFor } from '@dbay/testing';
+import { waitFor, type OpenApiDocument } from '@dbay/testing';
 import {
   DOGE,
+  ORDER_URL,
   balanceOf,
+  call,
+  documented,
   fundedUsers,
   newListing,
+  operator,
+  orderOpenApi,
   orderStatus,
   user,
   waitForOrderStatus,
   type OrderView,
+  type User,
 } from './support/marketplace.js';
 
 const FEE_BASIS_POINTS = 250n;
@@ -147,5 +154,104 @@ describe('buy it now (order service, wallet, Kafka)', function () {
     expect(
       (await stranger.orders('GET', `/orders/${(first.body as unknown as OrderView).id}`)).status,
     ).to.equal(404);
+  });
+  describe('answers match the OpenAPI document the order service serves at /openapi.json', () => {
+    let doc: OpenApiDocument;
+    before(async () => {
+      doc = await orderOpenApi();
+    });
+    /** A user's call under /v1, checked against the document. */
+    const v1 = async (who: User, method: 'GET' | 'POST' | 'PATCH', route: string, body?: unknown) =>
+      documented(
+        doc,
+        method,
+        `/v1${route}`,
+        await who.orders(method, route, body === undefined ? {} : { body }),
+      );
+
+    it('serves an OpenAPI 3.1 document without a token', () => {
+      expect(doc.openapi).to.equal('3.1.0');
+      expect(doc.paths).to.include.keys('/v1/orders', '/v1/auctions/{id}/bids', '/ops/orders/{id}/resolve');
+    });
+
+    it('listings: each route answers its documented success and a coded refusal', async () => {
+      const [seller, other] = [await user(), await user()];
+      const created = await v1(seller, 'POST', '/listings', { title: 'a lamp', price: '2' });
+      expect(created.status).to.equal(201);
+      const id = created.body.id as string;
+      expect((await v1(seller, 'POST', '/listings', { title: '', price: '2' })).status).to.equal(400);
+      expect((await v1(other, 'GET', '/listings?limit=5')).status).to.equal(200);
+      expect((await v1(other, 'GET', '/listings?limit=0')).status).to.equal(400);
+      expect((await v1(other, 'GET', `/listings/${id}`)).status).to.equal(200);
+      expect((await v1(other, 'GET', `/listings/${randomUUID()}`)).status).to.equal(404);
+      expect((await v1(seller, 'PATCH', `/listings/${id}`, { price: '3' })).status).to.equal(200);
+      expect((await v1(other, 'PATCH', `/listings/${id}`, { price: '1' })).status).to.be.within(400, 499);
+      expect((await v1(seller, 'POST', `/listings/${id}/withdraw`, {})).status).to.equal(200);
+      expect((await v1(seller, 'POST', `/listings/${id}/withdraw`, {})).status).to.be.within(400, 499);
+    });
+
+    it('orders and disputes: each route answers its documented success and a coded refusal', async () => {
+      const [seller, buyer] = await fundedUsers(['0', '50']);
+      const stranger = await user();
+      const ops = await operator();
+      const buy = async (): Promise<string> => {
+        const listingId = await newListing(seller!, '2');
+        const answer = await v1(buyer!, 'POST', '/orders', { listingId });
+        expect(answer.status, JSON.stringify(answer.body)).to.be.oneOf([201, 202]);
+        const orderId = answer.body.id as string;
+        await waitForOrderStatus(buyer!, orderId, 'PAID');
+        expect((await v1(stranger, 'POST', '/orders', { listingId })).status).to.be.within(400, 499);
+        return orderId;
+      };
+
+      const shipped = await buy();
+      expect((await v1(buyer!, 'GET', '/orders')).status).to.equal(200);
+      expect((await v1(buyer!, 'GET', '/orders?role=owner')).status).to.equal(400);
+      expect((await v1(buyer!, 'GET', `/orders/${shipped}`)).status).to.equal(200);
+      expect((await v1(stranger, 'GET', `/orders/${shipped}`)).status).to.equal(404);
+      expect((await v1(buyer!, 'POST', `/orders/${shipped}/ship`, {})).status).to.be.within(400, 499);
+      expect(
+        (await v1(seller!, 'POST', `/orders/${shipped}/ship`, { trackingNote: 'parcel 1' })).status,
+      ).to.equal(200);
+      expect((await v1(buyer!, 'POST', `/orders/${shipped}/confirm-receipt`, {})).status).to.equal(200);
+      expect((await v1(buyer!, 'POST', `/orders/${shipped}/confirm-receipt`, {})).status).to.be.within(
+        400,
+        499,
+      );
+
+      const cancelled = await buy();
+      expect((await v1(seller!, 'POST', `/orders/${cancelled}/cancel`, {})).status).to.equal(200);
+      expect((await v1(seller!, 'POST', `/orders/${cancelled}/cancel`, {})).status).to.be.within(400, 499);
+
+      const disputed = await buy();
+      expect(
+        (await v1(stranger, 'POST', `/orders/${disputed}/dispute`, { reason: 'x' })).status,
+      ).to.be.within(400, 499);
+      expect(
+        (await v1(buyer!, 'POST', `/orders/${disputed}/dispute`, { reason: 'never arrived' })).status,
+      ).to.equal(200);
+      const operatorCall = async (method: 'GET' | 'POST', route: string, body?: unknown) =>
+        documented(doc, method, `/ops${route}`, await ops(method, route, body === undefined ? {} : { body }));
+      expect((await operatorCall('GET', '/disputes')).status).to.equal(200);
+      expect((await operatorCall('GET', '/disputes?limit=0')).status).to.equal(400);
+      const asUser = documented(
+        doc,
+        'GET',
+        '/ops/disputes',
+        await call(ORDER_URL, 'GET', '/ops/disputes', { token: buyer!.token }),
+      );
+      expect(asUser.status).to.equal(403);
+      await waitFor(async () => (await orderStatus(buyer!, disputed)).status === 'DISPUTED', {
+        timeoutMs: 30_000,
+        description: 'the dispute to be recorded',
+      });
+      const resolve = (outcome: string) => operatorCall('POST', `/orders/${disputed}/resolve`, { outcome });
+      // 409 ORDER_DISPUTE_NOT_FROZEN until the wallet has frozen the escrow; each try is checked too.
+      await waitFor(async () => (await resolve('RELEASE')).status === 200, {
+        timeoutMs: 30_000,
+        description: 'the dispute to be resolved',
+      });
+      expect((await resolve('REFUND')).status).to.be.within(400, 499);
+    });
   });
 });

@@ -14,6 +14,7 @@ import { WalletQueries } from './adapters/queries.js';
 import { RedlockWalletLocks, createLockRedis } from './adapters/wallet-locks.js';
 import { internalRoutes } from './entrypoints/http/internal-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
+import { walletApiDoc } from './entrypoints/http/openapi.js';
 import { walletHandlers } from './entrypoints/messages/handlers.js';
 import { withdrawalStepsHandler } from './entrypoints/messages/withdrawal-steps.js';
 
@@ -93,6 +94,7 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
     config.OWN_ADDRESS_LOOKAHEAD,
   );
   ownAddresses.warm();
+  service.openapi(walletApiDoc());
   service.http((app) => {
     app.use('/v1', userRoutes({ executor, queries, depositAddresses, ownAddresses, verifier }));
     app.use('/internal', internalRoutes({ executor, queries, verifier, callers: config.INTERNAL_CALLERS }));

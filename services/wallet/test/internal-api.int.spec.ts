@@ -18,9 +18,13 @@ import {
   testExecutor,
   type ApiResponse,
   type TestExecutor,
+  documentedApi,
   movedBy,
   outboxFor,
+  userToken,
+  walletOpenApi,
 } from './support/stack.js';
+import type { OpenApiDocument } from '@dbay/testing';
 
 function expectError(response: ApiResponse, status: number, code: string): void {
   expect(response.status, response.text).to.equal(status);
@@ -566,6 +570,99 @@ describe('wallet internal API (running service)', function () {
         400,
         'WALLET_VALIDATION_FAILED',
       );
+    });
+  });
+  describe('answers match the OpenAPI document the wallet serves at /openapi.json', () => {
+    let doc: OpenApiDocument;
+    // Their own users, so the money of the specs above is left as they expect it.
+    const payer = randomUUID();
+    const payee = randomUUID();
+    before(async () => {
+      doc = await walletOpenApi();
+      await fund(funder.executor, payer, 100n * DOGE);
+    });
+    after(async () => {
+      await expectReconciled(funder.knex, [payer, payee]);
+    });
+
+    const command = (route: string, body: unknown) =>
+      documentedApi(doc, 'POST', `/internal/${route}`, { token, idempotencyKey: randomUUID(), body });
+    const escrowFor = (orderId: string, sellerId = payee) => ({
+      orderId,
+      buyerId: payer,
+      sellerId,
+      amountKoinu: (2n * DOGE).toString(),
+      feeKoinu: '0',
+    });
+
+    it('escrow commands: each success body and a coded refusal of each', async () => {
+      const [disputed, refunded, released] = [randomUUID(), randomUUID(), randomUUID()];
+      expect((await command('pay-order', escrowFor(disputed))).status).to.equal(201);
+      expect((await command('pay-order', escrowFor(randomUUID(), payer))).status).to.equal(400);
+      expect(
+        (await command('dispute-escrow', { orderId: disputed, reason: 'not as described' })).status,
+      ).to.equal(200);
+      expect((await command('dispute-escrow', { orderId: randomUUID(), reason: 'x' })).status).to.equal(404);
+      expect((await command('release-escrow', { orderId: disputed })).status).to.equal(409);
+      expect((await command('resolve-dispute', { orderId: disputed, outcome: 'RELEASE' })).status).to.equal(
+        200,
+      );
+      expect((await command('resolve-dispute', { orderId: disputed, outcome: 'REFUND' })).status).to.equal(
+        409,
+      );
+      expect((await command('pay-order', escrowFor(refunded))).status).to.equal(201);
+      expect((await command('refund-escrow', { orderId: refunded })).status).to.equal(200);
+      expect((await command('refund-escrow', { orderId: refunded })).status).to.equal(409);
+      expect((await command('pay-order', escrowFor(released))).status).to.equal(201);
+      expect((await command('release-escrow', { orderId: released })).status).to.equal(200);
+      const noKey = await documentedApi(doc, 'POST', '/internal/release-escrow', {
+        token,
+        body: { orderId: released },
+      });
+      expect(noKey.status).to.equal(400);
+    });
+
+    it('bid commands: each success body and a coded refusal of each', async () => {
+      const [unlocked, converted] = [randomUUID(), randomUUID()];
+      const lock = (auctionId: string, amountKoinu: string) =>
+        command('bid-lock', { auctionId, userId: payer, amountKoinu });
+      expect((await lock(unlocked, (3n * DOGE).toString())).status).to.equal(200);
+      expect((await lock(unlocked, '0')).status).to.equal(400);
+      expect((await command('bid-unlock', { auctionId: unlocked, userId: payer })).status).to.equal(200);
+      expect((await command('bid-unlock', { auctionId: randomUUID(), userId: payer })).status).to.equal(404);
+      expect((await lock(converted, (3n * DOGE).toString())).status).to.equal(200);
+      const convert = (auctionId: string) =>
+        command('bid-convert', {
+          auctionId,
+          userId: payer,
+          orderId: randomUUID(),
+          sellerId: payee,
+          amountKoinu: (3n * DOGE).toString(),
+          feeKoinu: '0',
+        });
+      expect((await convert(converted)).status).to.equal(200);
+      const unknownLock = await convert(randomUUID());
+      expect(unknownLock.status).to.be.within(400, 499);
+    });
+
+    it('reads: an escrow and a balance, and their 404s; a user token is refused', async () => {
+      const orderId = randomUUID();
+      expect((await command('pay-order', escrowFor(orderId))).status).to.equal(201);
+      expect((await command('refund-escrow', { orderId })).status).to.equal(200);
+      expect((await documentedApi(doc, 'GET', `/internal/escrows/${orderId}`, { token })).status).to.equal(
+        200,
+      );
+      expect(
+        (await documentedApi(doc, 'GET', `/internal/escrows/${randomUUID()}`, { token })).status,
+      ).to.equal(404);
+      const balance = await documentedApi(doc, 'GET', `/internal/wallets/${payer}/balance`, { token });
+      expect(balance.status).to.equal(200);
+      const none = await documentedApi(doc, 'GET', `/internal/wallets/${randomUUID()}/balance`, { token });
+      expect(none.status).to.equal(404);
+      const asUser = await documentedApi(doc, 'GET', `/internal/wallets/${payer}/balance`, {
+        token: await userToken(payer),
+      });
+      expect(asUser.status).to.equal(403);
     });
   });
 });

@@ -16,11 +16,14 @@ import {
   fund,
   moneySnapshot,
   serviceToken,
+  documentedApi,
   testExecutor,
   userToken,
+  walletOpenApi,
   type ApiResponse,
   type TestExecutor,
 } from './support/stack.js';
+import type { OpenApiDocument } from '@dbay/testing';
 
 /** m/44'/3'/0'/0/0 of the BIP39 test mnemonic on regtest: a valid destination for the running wallet. */
 // Every withdrawal this spec creates is 1000 DOGE or more: the stack's withdrawal saga holds those for
@@ -564,6 +567,86 @@ describe('wallet user API (running service)', function () {
         400,
         'WALLET_VALIDATION_FAILED',
       );
+    });
+  });
+  describe('answers match the OpenAPI document the wallet serves at /openapi.json', () => {
+    let doc: OpenApiDocument;
+    let noWalletToken: string;
+    before(async () => {
+      doc = await walletOpenApi();
+      // A user who never asked for anything: no wallet, no address.
+      noWalletToken = await userToken(randomUUID());
+    });
+
+    it('serves an OpenAPI 3.1 document without a token', () => {
+      expect(doc.openapi).to.equal('3.1.0');
+      expect(doc.paths).to.include.keys(
+        '/v1/balance',
+        '/v1/withdrawals/{withdrawalId}',
+        '/internal/pay-order',
+      );
+    });
+
+    it('balance, ledger, deposits: the success bodies and a coded refusal of each', async () => {
+      expect((await documentedApi(doc, 'GET', '/v1/balance', { token: aliceToken })).status).to.equal(200);
+      expect((await documentedApi(doc, 'GET', '/v1/balance', { token: noWalletToken })).status).to.equal(404);
+      expect((await documentedApi(doc, 'GET', '/v1/ledger?limit=5', { token: aliceToken })).status).to.equal(
+        200,
+      );
+      expect((await documentedApi(doc, 'GET', '/v1/ledger?limit=0', { token: aliceToken })).status).to.equal(
+        400,
+      );
+      expect((await documentedApi(doc, 'GET', '/v1/deposits', { token: aliceToken })).status).to.equal(200);
+      expect((await documentedApi(doc, 'GET', '/v1/deposits')).status).to.equal(401);
+    });
+
+    it('withdrawals: request, list, read, and their refusals', async () => {
+      const created = await documentedApi(doc, 'POST', '/v1/withdrawals', {
+        token: aliceToken,
+        idempotencyKey: randomUUID(),
+        body: { destinationAddress: REGTEST_ADDRESS, amount: '1000' },
+      });
+      expect(created.status, created.text).to.equal(201);
+      const withdrawalId = created.body.withdrawalId as string;
+      const missingKey = await documentedApi(doc, 'POST', '/v1/withdrawals', {
+        token: aliceToken,
+        body: { destinationAddress: REGTEST_ADDRESS, amount: '1000' },
+      });
+      expect(missingKey.status).to.equal(400);
+      const tooMuch = await documentedApi(doc, 'POST', '/v1/withdrawals', {
+        token: bobToken,
+        idempotencyKey: randomUUID(),
+        body: { destinationAddress: REGTEST_ADDRESS, amount: '1000000' },
+      });
+      expect(tooMuch.status).to.equal(422);
+      expect((await documentedApi(doc, 'GET', '/v1/withdrawals', { token: aliceToken })).status).to.equal(
+        200,
+      );
+      expect((await documentedApi(doc, 'GET', '/v1/withdrawals', { token: 'nope' })).status).to.equal(401);
+      const read = await documentedApi(doc, 'GET', `/v1/withdrawals/${withdrawalId}`, { token: aliceToken });
+      expect(read.status).to.equal(200);
+      const notBobs = await documentedApi(doc, 'GET', `/v1/withdrawals/${withdrawalId}`, { token: bobToken });
+      expect(notBobs.status).to.equal(404);
+    });
+
+    it('deposit address: assign, read, and their refusals', async () => {
+      const assigned = await documentedApi(doc, 'POST', '/v1/deposit-address', {
+        token: aliceToken,
+        idempotencyKey: randomUUID(),
+        body: {},
+      });
+      expect(assigned.status, assigned.text).to.equal(200);
+      const unknownField = await documentedApi(doc, 'POST', '/v1/deposit-address', {
+        token: aliceToken,
+        idempotencyKey: randomUUID(),
+        body: { userId: bob },
+      });
+      expect(unknownField.status).to.equal(400);
+      expect((await documentedApi(doc, 'GET', '/v1/deposit-address', { token: aliceToken })).status).to.equal(
+        200,
+      );
+      const none = await documentedApi(doc, 'GET', '/v1/deposit-address', { token: noWalletToken });
+      expect(none.status).to.equal(404);
     });
   });
 });

@@ -10,7 +10,7 @@ import { networkByName, outputScriptForAddress, parseAccountXpub } from '@dbay/d
 import { sagaConfig, sagaSettings } from './config.js';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { NodeChain } from './adapters/node-chain.js';
-import { REVIEW_TOKEN_CODES, reviewRouter } from './entrypoints/http/review-router.js';
+import { REVIEW_TOKEN_CODES, reviewApiDoc, reviewRouter } from './entrypoints/http/review-router.js';
 import { messageHandlers } from './entrypoints/messages/handlers.js';
 import { buildNextBatch } from './use-cases/build-batch.js';
 import { releaseCoolDowns } from './use-cases/review.js';
@@ -93,6 +93,7 @@ await runService({
         audience: settings.operatorToken.audience,
       },
     });
+    service.openapi(reviewApiDoc());
     service.http((app) => {
       app.use('/internal', requireToken(verifier, { kind: 'operator' }, REVIEW_TOKEN_CODES));
       app.use(reviewRouter(ctx));

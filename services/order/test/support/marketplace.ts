@@ -12,10 +12,13 @@ import { parseDoge } from '@dbay/money';
 import {
   RegtestControl,
   dogecoinRpcPassword,
+  expectMatchesOpenApi,
+  fetchOpenApi,
   mintOperatorToken,
   mintUserToken,
   stackEndpoints,
   waitFor,
+  type OpenApiDocument,
 } from '@dbay/testing';
 
 export const DOGE = 100_000_000n;
@@ -204,3 +207,19 @@ export async function waitForOrderStatus(
     { timeoutMs, description: `order ${orderId} to be ${status}` },
   );
 }
+
+/**
+ * Checks that an answer of the order service matches the OpenAPI document it serves (GET /openapi.json):
+ * a documented status for the route, and a body that fits its schema. Returns the answer.
+ */
+export function documented(
+  doc: OpenApiDocument,
+  method: string,
+  route: string,
+  answer: ApiAnswer,
+): ApiAnswer {
+  expectMatchesOpenApi(doc, method, route, answer.status, answer.body);
+  return answer;
+}
+
+export const orderOpenApi = (): Promise<OpenApiDocument> => fetchOpenApi(ORDER_URL);

@@ -12,7 +12,7 @@ import { SignJWT, importPKCS8, type CryptoKey, type JWTPayload } from 'jose';
 import { Counter, Registry } from 'prom-client';
 import { pino } from 'pino';
 import { createKnex } from '@dbay/platform';
-import { stackEndpoints } from '@dbay/testing';
+import { expectMatchesOpenApi, fetchOpenApi, stackEndpoints, type OpenApiDocument } from '@dbay/testing';
 import { regtest } from '@dbay/dogecoin';
 import { koinuFromDecimalColumn } from '@dbay/money';
 import { CommandExecutor, createExecutorMetrics } from '../../src/command-executor.js';
@@ -116,6 +116,23 @@ export async function api(method: string, route: string, options: ApiOptions = {
   }
   return { status: response.status, body: parsed, text, headers: response.headers };
 }
+
+/**
+ * `api` whose answer must match the OpenAPI document the running wallet serves (GET /openapi.json):
+ * a documented status for the route, and a body that fits its schema.
+ */
+export async function documentedApi(
+  doc: OpenApiDocument,
+  method: string,
+  route: string,
+  options: ApiOptions = {},
+): Promise<ApiResponse> {
+  const response = await api(method, route, options);
+  expectMatchesOpenApi(doc, method, route, response.status, response.body);
+  return response;
+}
+
+export const walletOpenApi = (): Promise<OpenApiDocument> => fetchOpenApi(WALLET_URL);
 
 export interface TestExecutor {
   executor: CommandExecutor;

@@ -5,7 +5,14 @@
  */
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { dogeAmountField, requireToken, uuidField, type Principal, type TokenVerifier } from '@dbay/platform';
+import {
+  dogeAmountField,
+  requireToken,
+  uuidField,
+  type Principal,
+  type RouteDoc,
+  type TokenVerifier,
+} from '@dbay/platform';
 import { findAuction, openAuctions } from '../../adapters/db/auctions.js';
 import { bidsOfAuction, bidsOfBidder } from '../../adapters/db/bids.js';
 import { databaseNow } from '../../adapters/db/clock.js';
@@ -13,8 +20,21 @@ import { buyAuctionNow } from '../../use-cases/auction-buy-now.js';
 import { cancelAuction, openAuction } from '../../use-cases/auctions.js';
 import { placeBid } from '../../use-cases/bidding.js';
 import type { OrderContext } from '../../use-cases/context.js';
-import { ORDER_TOKEN_CODES, orderHttpError, paymentFailureCode } from './error-table.js';
+import {
+  ORDER_TOKEN_CODES,
+  orderHttpError,
+  paymentFailureCode,
+  type OrderServiceErrorCode,
+} from './error-table.js';
 import { presentAuction, presentBid, presentOrder } from './present.js';
+import {
+  auctionBody,
+  auctionsBody,
+  bidsBody,
+  orderBody,
+  paymentFailedBody,
+  placedBidBody,
+} from './responses.js';
 import { cursorOf, metaOf, parse, userOf } from './request.js';
 import { respond } from './respond.js';
 
@@ -49,6 +69,118 @@ const openBody = z
   });
 const bidBody = z.object({ maximum: dogeAmountField }).strict();
 const emptyBody = z.object({}).strict();
+const limitQuery = pageQuery.pick({ limit: true });
+
+/** The routes below as the OpenAPI document shows them (openapi.ts mounts them at /v1, as main.ts does). */
+export const auctionRouteDocs: readonly RouteDoc<OrderServiceErrorCode>[] = [
+  {
+    method: 'get',
+    path: '/auctions',
+    summary: 'Open auctions (no login needed; a signed-in reader sees which bids are theirs)',
+    auth: 'optional-user',
+    query: pageQuery,
+    responses: { 200: { description: 'A page of auctions', schema: auctionsBody } },
+  },
+  {
+    method: 'get',
+    path: '/auctions/:id',
+    summary: 'One auction with its bid history (bidders pseudonymous)',
+    auth: 'optional-user',
+    params: idParam,
+    responses: { 200: { description: 'The auction', schema: auctionBody } },
+    errors: ['AUCTION_NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/auctions',
+    summary: 'Open an auction (an end time or a duration; optional reserve and buy-it-now price)',
+    auth: 'user',
+    idempotencyKey: true,
+    body: openBody,
+    responses: { 201: { description: 'The auction, OPEN', schema: auctionBody } },
+    errors: [
+      'AUCTION_START_PRICE_NOT_POSITIVE',
+      'AUCTION_RESERVE_BELOW_START',
+      'AUCTION_BUY_NOW_TOO_LOW',
+      'AUCTION_BUY_NOW_BELOW_RESERVE',
+      'AUCTION_END_INVALID',
+      'AUCTION_END_TOO_SOON',
+      'AUCTION_END_TOO_LATE',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/auctions/:id/cancel',
+    summary: 'Seller: cancel an auction that has no bids',
+    auth: 'user',
+    idempotencyKey: true,
+    params: idParam,
+    body: emptyBody,
+    responses: { 200: { description: 'The auction, ended UNSOLD', schema: auctionBody } },
+    errors: [
+      'AUCTION_NOT_FOUND',
+      'AUCTION_NOT_SELLER',
+      'AUCTION_CLOSED',
+      'AUCTION_HAS_BIDS',
+      'AUCTION_BUY_NOW_PENDING',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/auctions/:id/bids',
+    summary: 'Bid your maximum (the wallet locks it first; proxy bidding prices it)',
+    auth: 'user',
+    idempotencyKey: true,
+    params: idParam,
+    body: bidBody,
+    responses: { 201: { description: 'Your bid and the auction after it', schema: placedBidBody } },
+    errors: [
+      'AUCTION_NOT_FOUND',
+      'AUCTION_CLOSED',
+      'AUCTION_OWN_AUCTION',
+      'AUCTION_BID_IN_PROGRESS',
+      'AUCTION_BID_NOT_HIGHER',
+      'AUCTION_BID_INTERRUPTED',
+      'AUCTION_BID_TOO_LOW',
+      'AUCTION_INSUFFICIENT_FUNDS',
+      'AUCTION_WALLET_UNAVAILABLE',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/auctions/:id/buy-now',
+    summary: "Buy at the auction's buy-it-now price (paid like a listing)",
+    auth: 'user',
+    idempotencyKey: true,
+    params: idParam,
+    body: emptyBody,
+    responses: {
+      201: { description: 'The order, PAID', schema: orderBody },
+      202: {
+        description: "The order, PENDING_PAYMENT: the wallet's answer is on its way",
+        schema: orderBody,
+      },
+      422: { description: 'The payment failed; the order is PAYMENT_FAILED', schema: paymentFailedBody },
+    },
+    errors: [
+      'AUCTION_NOT_FOUND',
+      'AUCTION_CLOSED',
+      'AUCTION_OWN_AUCTION',
+      'AUCTION_BUY_NOW_NOT_OFFERED',
+      'AUCTION_BUY_NOW_PENDING',
+      'AUCTION_BID_IN_PROGRESS',
+      'ORDER_UNAVAILABLE',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/bids',
+    summary: 'Your bids, newest first, with what became of each',
+    auth: 'user',
+    query: limitQuery,
+    responses: { 200: { description: 'Your bids', schema: bidsBody } },
+  },
+];
 
 /** The reader of a public page, when they sent a valid user token; anonymous otherwise. */
 function optionalUser(verifier: TokenVerifier): RequestHandler {
@@ -157,7 +289,7 @@ export function auctionRoutes(ctx: OrderContext, verifier: TokenVerifier): Route
   });
 
   router.get('/bids', user, async (req, res) => {
-    const { limit } = parse(pageQuery.pick({ limit: true }), req.query);
+    const { limit } = parse(limitQuery, req.query);
     const bids = await bidsOfBidder(ctx.db, userOf(res).userId, limit);
     const auctions = new Map<string, Awaited<ReturnType<typeof findAuction>>>();
     for (const bid of bids)

@@ -5,15 +5,23 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { dogeAmountField, principalOf, requireToken, uuidField, type TokenVerifier } from '@dbay/platform';
+import {
+  dogeAmountField,
+  principalOf,
+  requireToken,
+  uuidField,
+  type RouteDoc,
+  type TokenVerifier,
+} from '@dbay/platform';
 import { resolveDispute, type ResolutionRequest } from '../../domain/decisions.js';
 import { advanceClock, databaseNow } from '../../adapters/db/clock.js';
 import { decodeCursor } from '../../adapters/db/listings.js';
 import { openDisputes } from '../../adapters/db/orders.js';
 import type { OrderContext } from '../../use-cases/context.js';
 import { actOnOrder, readOrderDetails } from '../../use-cases/orders.js';
-import { ORDER_TOKEN_CODES, orderHttpError } from './error-table.js';
+import { ORDER_TOKEN_CODES, orderHttpError, type OrderServiceErrorCode } from './error-table.js';
 import { presentOrder } from './present.js';
+import { clockBody as clockAnswer, disputesBody, orderBody } from './responses.js';
 import { respond } from './respond.js';
 import { metaOf, parse } from './request.js';
 
@@ -39,6 +47,38 @@ const clockBody = z
       .max(366 * 86_400_000),
   })
   .strict();
+
+/** The routes below as the OpenAPI document shows them (openapi.ts mounts them at /ops, as main.ts does). */
+export const operatorRouteDocs: readonly RouteDoc<OrderServiceErrorCode>[] = [
+  {
+    method: 'get',
+    path: '/disputes',
+    summary: 'The queue of open disputes, oldest first',
+    auth: 'operator',
+    query: disputesQuery,
+    responses: { 200: { description: 'A page of disputed orders', schema: disputesBody } },
+  },
+  {
+    method: 'post',
+    path: '/orders/:id/resolve',
+    summary: 'Resolve a dispute: release to the seller, refund the buyer, or split',
+    auth: 'operator',
+    idempotencyKey: true,
+    params: idParam,
+    body: resolveBody,
+    responses: { 200: { description: 'The order, resolved', schema: orderBody } },
+    errors: ['ORDER_NOT_FOUND', 'ORDER_WRONG_STATE', 'ORDER_DISPUTE_NOT_FROZEN', 'ORDER_SPLIT_INVALID'],
+  },
+  {
+    method: 'post',
+    path: '/dev/clock',
+    summary: "Move the service's test clock forward",
+    description: 'Only on a development stack (ORDER_DEV_CLOCK=true); absent (404) anywhere else.',
+    auth: 'operator',
+    body: clockBody,
+    responses: { 200: { description: 'The clock after the move', schema: clockAnswer } },
+  },
+];
 
 export function operatorRoutes(ctx: OrderContext, verifier: TokenVerifier, devClock: boolean): Router {
   const router = Router();

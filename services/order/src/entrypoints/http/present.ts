@@ -104,13 +104,13 @@ export function presentAuction(
         ? null
         : ending.kind === 'SOLD'
           ? {
-              outcome: 'SOLD',
+              outcome: 'SOLD' as const,
               via: ending.via,
               price: formatDoge(ending.priceKoinu),
               winner: alias(ending.buyerId),
               at: ending.at.toISOString(),
             }
-          : { outcome: 'UNSOLD', reason: ending.reason, at: ending.at.toISOString() },
+          : { outcome: 'UNSOLD' as const, reason: ending.reason, at: ending.at.toISOString() },
     orderId:
       viewerId !== null &&
       (viewerId === auction.sellerId || (ending?.kind === 'SOLD' && ending.buyerId === viewerId))

@@ -5,7 +5,7 @@
  */
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { dogeAmountField, requireToken, uuidField, type TokenVerifier } from '@dbay/platform';
+import { dogeAmountField, requireToken, uuidField, type RouteDoc, type TokenVerifier } from '@dbay/platform';
 import { cancelBySeller, confirmReceipt, openDispute, ship, type Decision } from '../../domain/decisions.js';
 import type { Actor, Order } from '../../domain/order.js';
 import { findListing, openListings } from '../../adapters/db/listings.js';
@@ -13,8 +13,20 @@ import { ordersOf } from '../../adapters/db/orders.js';
 import type { OrderContext } from '../../use-cases/context.js';
 import { changeListing, createListing } from '../../use-cases/listings.js';
 import { actOnOrder, buyListing, orderVisibleTo, readOrderDetails } from '../../use-cases/orders.js';
-import { ORDER_TOKEN_CODES, orderHttpError, paymentFailureCode } from './error-table.js';
+import {
+  ORDER_TOKEN_CODES,
+  orderHttpError,
+  paymentFailureCode,
+  type OrderServiceErrorCode,
+} from './error-table.js';
 import { presentListing, presentOrder } from './present.js';
+import {
+  listingBody as listingAnswer,
+  listingsBody,
+  orderBody,
+  ordersBody,
+  paymentFailedBody,
+} from './responses.js';
 import { respond } from './respond.js';
 import { cursorOf, metaOf, parse, userOf } from './request.js';
 
@@ -46,6 +58,120 @@ const shipBody = z.object({ trackingNote: z.string().trim().max(500).nullable().
 const disputeBody = z.object({ reason: text(2_000) }).strict();
 const emptyBody = z.object({}).strict();
 const ordersQuery = pageQuery.extend({ role: z.enum(['buyer', 'seller']).default('buyer') }).strict();
+
+const LISTING_CHANGE_ERRORS: OrderServiceErrorCode[] = [
+  'LISTING_NOT_FOUND',
+  'LISTING_NOT_SELLER',
+  'LISTING_WRONG_STATE',
+];
+const ORDER_ACTION_ERRORS: OrderServiceErrorCode[] = [
+  'ORDER_NOT_FOUND',
+  'ORDER_NOT_BUYER',
+  'ORDER_NOT_SELLER',
+  'ORDER_WRONG_STATE',
+  'ORDER_ESCROW_PENDING',
+];
+const orderAction = (path: string, summary: string, body: z.ZodType): RouteDoc<OrderServiceErrorCode> => ({
+  method: 'post',
+  path: `/orders/:id/${path}`,
+  summary,
+  auth: 'user',
+  idempotencyKey: true,
+  params: idParam,
+  body,
+  responses: { 200: { description: 'The order after the step', schema: orderBody } },
+  errors: ORDER_ACTION_ERRORS,
+});
+
+/** The routes below as the OpenAPI document shows them (openapi.ts mounts them at /v1, as main.ts does). */
+export const userRouteDocs: readonly RouteDoc<OrderServiceErrorCode>[] = [
+  {
+    method: 'get',
+    path: '/listings',
+    summary: 'Open listings, newest first (no login needed)',
+    auth: 'none',
+    query: pageQuery,
+    responses: { 200: { description: 'A page of listings', schema: listingsBody } },
+  },
+  {
+    method: 'get',
+    path: '/listings/:id',
+    summary: 'One listing (no login needed)',
+    auth: 'none',
+    params: idParam,
+    responses: { 200: { description: 'The listing', schema: listingAnswer } },
+    errors: ['LISTING_NOT_FOUND'],
+  },
+  {
+    method: 'post',
+    path: '/listings',
+    summary: 'List an item at a fixed price (buy it now)',
+    auth: 'user',
+    idempotencyKey: true,
+    body: listingBody,
+    responses: { 201: { description: 'The listing, OPEN', schema: listingAnswer } },
+  },
+  {
+    method: 'patch',
+    path: '/listings/:id',
+    summary: 'Edit your open listing',
+    auth: 'user',
+    idempotencyKey: true,
+    params: idParam,
+    body: listingEditBody,
+    responses: { 200: { description: 'The listing', schema: listingAnswer } },
+    errors: LISTING_CHANGE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/listings/:id/withdraw',
+    summary: 'Take your open listing off sale',
+    auth: 'user',
+    idempotencyKey: true,
+    params: idParam,
+    body: emptyBody,
+    responses: { 200: { description: 'The listing, WITHDRAWN', schema: listingAnswer } },
+    errors: LISTING_CHANGE_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/orders',
+    summary: 'Buy a listing: the wallet locks its price in escrow',
+    auth: 'user',
+    idempotencyKey: true,
+    body: buyBody,
+    responses: {
+      201: { description: 'The order, PAID', schema: orderBody },
+      202: {
+        description: "The order, PENDING_PAYMENT: the wallet's answer is on its way",
+        schema: orderBody,
+      },
+      422: { description: 'The payment failed; the order is PAYMENT_FAILED', schema: paymentFailedBody },
+    },
+    errors: ['LISTING_NOT_FOUND', 'LISTING_NOT_AVAILABLE', 'ORDER_OWN_LISTING', 'ORDER_UNAVAILABLE'],
+  },
+  {
+    method: 'get',
+    path: '/orders',
+    summary: 'Your orders as buyer (or seller), newest first',
+    auth: 'user',
+    query: ordersQuery,
+    responses: { 200: { description: 'A page of orders', schema: ordersBody } },
+  },
+  {
+    method: 'get',
+    path: '/orders/:id',
+    summary: 'One of your orders (as buyer or seller), with its history and deadlines',
+    auth: 'user',
+    params: idParam,
+    responses: { 200: { description: 'The order', schema: orderBody } },
+    errors: ['ORDER_NOT_FOUND'],
+  },
+  orderAction('ship', 'Seller: mark the order shipped (optional tracking note)', shipBody),
+  orderAction('cancel', 'Seller: cancel before shipping (the buyer is refunded)', emptyBody),
+  orderAction('confirm-receipt', 'Buyer: confirm receipt (the escrow is released to the seller)', emptyBody),
+  orderAction('dispute', 'Buyer: open a dispute before release (the escrow is frozen)', disputeBody),
+];
 
 export function userRoutes(ctx: OrderContext, verifier: TokenVerifier): Router {
   const router = Router();

@@ -8,9 +8,10 @@ import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import type { TokenVerifier } from '@dbay/platform';
+import type { RouteDoc, TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
-import { walletError } from './error-table.js';
+import { walletError, type WalletErrorCode } from './error-table.js';
+import { balanceKoinuBody, escrowBody, internalResultBody } from './responses.js';
 import { presentBalanceKoinu, presentInternal } from './present.js';
 import {
   authenticate,
@@ -94,6 +95,107 @@ export const internalCommandSchemas = {
 /** Routes that create something answer 201; the rest 200. */
 const CREATED = new Set<keyof typeof internalCommandSchemas>(['pay-order']);
 
+const escrowIdParam = z.object({ orderId: uuid }).strict();
+const walletIdParam = z.object({ userId: uuid }).strict();
+
+/** Each internal command: what it does, and the domain refusals it may answer (domain/*.ts). */
+const COMMAND_DOCS: Record<
+  keyof typeof internalCommandSchemas,
+  { summary: string; errors: WalletErrorCode[] }
+> = {
+  'pay-order': {
+    summary: "Lock an order's price in escrow (buyer available -> locked)",
+    errors: [
+      'WALLET_NOT_FOUND',
+      'WALLET_SAME_BUYER_AND_SELLER',
+      'WALLET_FEE_EXCEEDS_AMOUNT',
+      'WALLET_ESCROW_ALREADY_EXISTS',
+      'WALLET_INSUFFICIENT_FUNDS',
+    ],
+  },
+  'release-escrow': {
+    summary: 'Release an escrow to the seller, minus the fee',
+    errors: ['WALLET_ESCROW_NOT_FOUND', 'WALLET_ESCROW_WRONG_STATE', 'WALLET_ESCROW_DISPUTED'],
+  },
+  'refund-escrow': {
+    summary: 'Refund an escrow to the buyer',
+    errors: ['WALLET_ESCROW_NOT_FOUND', 'WALLET_ESCROW_WRONG_STATE', 'WALLET_ESCROW_DISPUTED'],
+  },
+  'dispute-escrow': {
+    summary: 'Freeze an escrow under dispute',
+    errors: ['WALLET_ESCROW_NOT_FOUND', 'WALLET_ESCROW_WRONG_STATE', 'WALLET_ESCROW_DISPUTED'],
+  },
+  'resolve-dispute': {
+    summary: 'Resolve a disputed escrow: release, refund or split',
+    errors: [
+      'WALLET_ESCROW_NOT_FOUND',
+      'WALLET_ESCROW_WRONG_STATE',
+      'WALLET_SPLIT_REFUND_OUT_OF_RANGE',
+      'WALLET_SPLIT_FEE_EXCEEDS_SELLER_PART',
+    ],
+  },
+  'bid-lock': {
+    summary: "Lock a bidder's maximum for an auction (raising their earlier lock)",
+    errors: [
+      'WALLET_NOT_FOUND',
+      'WALLET_BID_NOT_HIGHER',
+      'WALLET_BID_LOCK_WRONG_STATE',
+      'WALLET_INSUFFICIENT_FUNDS',
+    ],
+  },
+  'bid-unlock': {
+    summary: "Unlock an outbid or losing bidder's lock",
+    errors: ['WALLET_BID_LOCK_NOT_FOUND', 'WALLET_BID_LOCK_WRONG_STATE'],
+  },
+  'bid-convert': {
+    summary: "Turn the winner's bid lock into the order's escrow",
+    errors: [
+      'WALLET_BID_LOCK_NOT_FOUND',
+      'WALLET_BID_LOCK_WRONG_STATE',
+      'WALLET_BID_AMOUNT_EXCEEDS_LOCK',
+      'WALLET_SAME_BUYER_AND_SELLER',
+      'WALLET_FEE_EXCEEDS_AMOUNT',
+      'WALLET_ESCROW_ALREADY_EXISTS',
+    ],
+  },
+};
+
+/** The routes below as the OpenAPI document shows them (mounted at /internal, as app.ts does). */
+export const internalRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
+  ...(Object.keys(internalCommandSchemas) as (keyof typeof internalCommandSchemas)[]).map(
+    (name): RouteDoc<WalletErrorCode> => ({
+      method: 'post',
+      path: `/${name}`,
+      summary: COMMAND_DOCS[name].summary,
+      auth: 'service',
+      idempotencyKey: true,
+      body: internalCommandSchemas[name],
+      responses: {
+        [CREATED.has(name) ? 201 : 200]: { description: 'The stored result', schema: internalResultBody },
+      },
+      errors: [...COMMAND_DOCS[name].errors, 'WALLET_BUSY', 'WALLET_UNAVAILABLE'],
+    }),
+  ),
+  {
+    method: 'get',
+    path: '/escrows/:orderId',
+    summary: "An order's escrow",
+    auth: 'service',
+    params: escrowIdParam,
+    responses: { 200: { description: 'The escrow', schema: escrowBody } },
+    errors: ['WALLET_ESCROW_NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/wallets/:userId/balance',
+    summary: "A user's balance in koinu",
+    auth: 'service',
+    params: walletIdParam,
+    responses: { 200: { description: 'The balance', schema: balanceKoinuBody } },
+    errors: ['WALLET_NOT_FOUND'],
+  },
+];
+
 export interface InternalRoutesDeps {
   executor: CommandExecutor;
   queries: WalletQueries;
@@ -130,14 +232,14 @@ export function internalRoutes({ executor, queries, verifier, callers }: Interna
   }
 
   router.get('/escrows/:orderId', async (req, res) => {
-    const { orderId } = parseBody(z.object({ orderId: uuid }).strict(), req.params);
+    const { orderId } = parseBody(escrowIdParam, req.params);
     const escrow = await queries.escrow(orderId);
     if (!escrow) throw walletError('WALLET_ESCROW_NOT_FOUND', `order ${orderId} has no escrow`);
     res.json({ escrow: escrowView(escrow) });
   });
 
   router.get('/wallets/:userId/balance', async (req, res) => {
-    const { userId } = parseBody(z.object({ userId: uuid }).strict(), req.params);
+    const { userId } = parseBody(walletIdParam, req.params);
     const wallet = await queries.wallet(userId);
     if (!wallet) throw walletError('WALLET_NOT_FOUND', `user ${userId} has no wallet`);
     res.json(presentBalanceKoinu(wallet));

@@ -10,8 +10,8 @@ import type { CommandExecutor } from '../../command-executor.js';
 import { DepositAddressUnavailableError, type DepositAddresses } from '../../adapters/deposit-addresses.js';
 import type { OwnAddresses } from '../../adapters/own-addresses.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import type { TokenVerifier } from '@dbay/platform';
-import { walletError } from './error-table.js';
+import type { RouteDoc, TokenVerifier } from '@dbay/platform';
+import { walletError, type WalletErrorCode } from './error-table.js';
 import {
   presentBalance,
   presentDeposit,
@@ -21,6 +21,15 @@ import {
   presentWithdrawalView,
   presentWithdrawalWithProgress,
 } from './present.js';
+import {
+  balanceBody,
+  depositAddressBody,
+  depositsBody,
+  ledgerBody,
+  withdrawalBody as withdrawalAnswer,
+  withdrawalDetailBody,
+  withdrawalsBody,
+} from './responses.js';
 import {
   authenticate,
   correlationOf,
@@ -51,6 +60,95 @@ const pageQuery = z
 
 const withdrawalBody = z.object({ destinationAddress: z.string().max(100), amount: dogeAmount }).strict();
 const withdrawalIdParam = z.object({ withdrawalId: uuid }).strict();
+const emptyBody = z.object({}).strict();
+const limitQuery = pageQuery.pick({ limit: true });
+
+/** The routes below as the OpenAPI document shows them (openapi.ts mounts them at /v1, as app.ts does). */
+export const userRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
+  {
+    method: 'get',
+    path: '/balance',
+    summary: 'Your balance: available, locked (escrow, bids), pending (withdrawals), in DOGE',
+    auth: 'user',
+    responses: { 200: { description: 'The balance', schema: balanceBody } },
+    errors: ['WALLET_NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/ledger',
+    summary: 'Your ledger entries, newest first, a page at a time',
+    auth: 'user',
+    query: pageQuery,
+    responses: { 200: { description: 'A page of entries', schema: ledgerBody } },
+  },
+  {
+    method: 'post',
+    path: '/withdrawals',
+    summary: 'Request a withdrawal to an external address (available -> pending)',
+    auth: 'user',
+    idempotencyKey: true,
+    body: withdrawalBody,
+    responses: { 201: { description: 'The withdrawal, REQUESTED', schema: withdrawalAnswer } },
+    errors: [
+      'WITHDRAWAL_ADDRESS_INVALID',
+      'WITHDRAWAL_TO_OWN_ADDRESS',
+      'WALLET_NOT_FOUND',
+      'WALLET_WITHDRAWAL_ALREADY_EXISTS',
+      'WALLET_INSUFFICIENT_FUNDS',
+      'WALLET_WITHDRAWAL_BELOW_MINIMUM',
+      'WALLET_BUSY',
+      'WALLET_UNAVAILABLE',
+    ],
+  },
+  {
+    method: 'get',
+    path: '/withdrawals',
+    summary: 'Your withdrawals, newest first',
+    auth: 'user',
+    query: limitQuery,
+    responses: { 200: { description: 'Your withdrawals', schema: withdrawalsBody } },
+  },
+  {
+    method: 'get',
+    path: '/withdrawals/:withdrawalId',
+    summary: 'One of your withdrawals',
+    auth: 'user',
+    params: withdrawalIdParam,
+    responses: {
+      200: {
+        description: 'The withdrawal, with its txid, confirmations and timeline',
+        schema: withdrawalDetailBody,
+      },
+    },
+    errors: ['WALLET_WITHDRAWAL_NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/deposits',
+    summary: 'Your deposits (incoming and confirmed), newest first',
+    auth: 'user',
+    query: limitQuery,
+    responses: { 200: { description: 'Your deposits', schema: depositsBody } },
+  },
+  {
+    method: 'get',
+    path: '/deposit-address',
+    summary: 'Your deposit address',
+    auth: 'user',
+    responses: { 200: { description: 'The address', schema: depositAddressBody } },
+    errors: ['WALLET_DEPOSIT_ADDRESS_NOT_ASSIGNED'],
+  },
+  {
+    method: 'post',
+    path: '/deposit-address',
+    summary: 'Get your deposit address, assigning it on the first call (always the same one)',
+    auth: 'user',
+    idempotencyKey: true,
+    body: emptyBody,
+    responses: { 200: { description: 'The address', schema: depositAddressBody } },
+    errors: ['WALLET_DEPOSIT_ADDRESSES_UNCONFIGURED'],
+  },
+];
 
 export interface UserRoutesDeps {
   executor: CommandExecutor;
@@ -128,7 +226,7 @@ export function userRoutes({
 
   router.get('/withdrawals', async (req, res) => {
     const userId = userIdOf(res);
-    const { limit } = parseBody(pageQuery.pick({ limit: true }), req.query);
+    const { limit } = parseBody(limitQuery, req.query);
     const withdrawals = await queries.withdrawals(userId, limit);
     const steps = await queries.withdrawalSteps(withdrawals);
     res.json({
@@ -148,7 +246,7 @@ export function userRoutes({
 
   router.get('/deposits', async (req, res) => {
     const userId = userIdOf(res);
-    const { limit } = parseBody(pageQuery.pick({ limit: true }), req.query);
+    const { limit } = parseBody(limitQuery, req.query);
     const deposits = await queries.deposits(userId, limit);
     res.json({ requiredConfirmations: DEPOSIT_CONFIRMATIONS, deposits: deposits.map(presentDeposit) });
   });
@@ -167,7 +265,7 @@ export function userRoutes({
   router.post('/deposit-address', async (req, res) => {
     const userId = userIdOf(res);
     idempotencyKeyOf(req);
-    parseBody(z.object({}).strict(), req.body);
+    parseBody(emptyBody, req.body);
     try {
       // Naturally idempotent: one address per user, whatever the key. The key is still required so
       // every POST of the API follows one rule.

@@ -5,7 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { HttpError, principalOf } from '@dbay/platform';
+import { ApiDoc, HttpError, principalOf, type RouteDoc } from '@dbay/platform';
 import { WITHDRAWAL_STATUSES, type Step, type Withdrawal } from '../../domain/withdrawal.js';
 import { hotWalletSummary } from '../../adapters/db/coins.js';
 import { stepsOf } from '../../adapters/db/steps.js';
@@ -27,6 +27,18 @@ const ERROR_STATUS: Record<Extract<ReviewResult, { ok: false }>['code'], number>
   WITHDRAWAL_NOT_FOUND: 404,
   WITHDRAWAL_NOT_UNDER_REVIEW: 409,
 };
+
+type ReviewTokenCode = (typeof REVIEW_TOKEN_CODES)[keyof typeof REVIEW_TOKEN_CODES];
+/** Every code the review API answers, for its OpenAPI document. */
+const REVIEW_ERROR_STATUS: Record<keyof typeof ERROR_STATUS | ReviewTokenCode | 'REQUEST_INVALID', number> = {
+  ...ERROR_STATUS,
+  REQUEST_INVALID: 400,
+  AUTH_TOKEN_MISSING: 401,
+  AUTH_TOKEN_EXPIRED: 401,
+  AUTH_TOKEN_INVALID: 401,
+  AUTH_FORBIDDEN: 403,
+};
+type ReviewErrorCode = keyof typeof REVIEW_ERROR_STATUS;
 
 const listQuery = z.object({
   status: z
@@ -75,6 +87,123 @@ function stepView(step: Step) {
     detail: step.detail,
     occurred_at: step.occurredAt.toISOString(),
   };
+}
+
+const timestamp = z.string().meta({ description: 'ISO-8601 time (UTC)' });
+const koinu = z.string().regex(/^\d+$/).meta({ description: 'integer koinu' });
+const withdrawalBody = z
+  .strictObject({
+    withdrawalId: z.string(),
+    userId: z.string(),
+    destinationAddress: z.string(),
+    amountKoinu: koinu.nullable().meta({ description: "null when the request's amounts did not parse" }),
+    networkFeeKoinu: koinu.nullable(),
+    status: z.enum(WITHDRAWAL_STATUSES),
+    requestedAt: timestamp,
+    statusChangedAt: timestamp,
+    fraudOutcome: z.string().nullable(),
+    fraudReasons: z.array(z.strictObject({ code: z.string(), message: z.string() })),
+    releaseAt: timestamp.nullable(),
+    reviewedBy: z.string().nullable(),
+    reviewNote: z.string().nullable(),
+    batchId: z.string().nullable(),
+    minerFeeShareKoinu: koinu.nullable(),
+    failureCode: z.string().nullable(),
+    failureReason: z.string().nullable(),
+  })
+  .meta({ id: 'ReviewWithdrawal' });
+const stepBody = z.strictObject({
+  step: z.string(),
+  from_status: z.enum(WITHDRAWAL_STATUSES).nullable(),
+  to_status: z.enum(WITHDRAWAL_STATUSES),
+  detail: z.record(z.string(), z.unknown()),
+  occurred_at: timestamp,
+});
+/** Compile-time: the views above are values of the documented schemas. */
+export const presenterChecks: [
+  [ReturnType<typeof view>] extends [z.output<typeof withdrawalBody>] ? true : never,
+  [ReturnType<typeof stepView>] extends [z.output<typeof stepBody>] ? true : never,
+] = [true, true];
+
+const reviewDoc = (decision: 'approve' | 'reject'): RouteDoc<ReviewErrorCode> => ({
+  method: 'post',
+  path: `/internal/withdrawals/:withdrawalId/${decision}`,
+  summary:
+    decision === 'approve'
+      ? 'Approve a held or cooling-down withdrawal (it goes on to be signed and sent)'
+      : 'Reject a held or cooling-down withdrawal (the wallet returns the funds)',
+  auth: 'operator',
+  body: reviewBody,
+  responses: {
+    200: {
+      description: 'The withdrawal after the decision',
+      schema: z.strictObject({ withdrawal: withdrawalBody }),
+    },
+  },
+  errors: ['WITHDRAWAL_NOT_FOUND', 'WITHDRAWAL_NOT_UNDER_REVIEW'],
+});
+
+/** The review API as the OpenAPI document shows it (routes at the root, as main.ts mounts the router). */
+export const reviewRouteDocs: readonly RouteDoc<ReviewErrorCode>[] = [
+  {
+    method: 'get',
+    path: '/internal/withdrawals',
+    summary: 'Withdrawals by status (HELD and COOLING_DOWN by default), with counts per status',
+    auth: 'operator',
+    query: listQuery,
+    responses: {
+      200: {
+        description: 'The withdrawals',
+        schema: z.strictObject({
+          withdrawals: z.array(withdrawalBody),
+          countsByStatus: z.partialRecord(z.enum(WITHDRAWAL_STATUSES), z.number().int()),
+        }),
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/internal/withdrawals/:withdrawalId',
+    summary: 'One withdrawal with every step it went through',
+    auth: 'operator',
+    responses: {
+      200: {
+        description: 'The withdrawal and its steps',
+        schema: z.strictObject({ withdrawal: withdrawalBody, steps: z.array(stepBody) }),
+      },
+    },
+    errors: ['WITHDRAWAL_NOT_FOUND'],
+  },
+  reviewDoc('approve'),
+  reviewDoc('reject'),
+  {
+    method: 'get',
+    path: '/internal/hot-wallet',
+    summary: "The hot wallet's coins: count and total per status",
+    auth: 'operator',
+    responses: {
+      200: {
+        description: 'The coins by status',
+        schema: z.strictObject({
+          coins: z.array(z.strictObject({ status: z.string(), count: z.number().int(), totalKoinu: koinu })),
+        }),
+      },
+    },
+  },
+];
+
+/** The review API's OpenAPI 3.1 document (main.ts serves it at GET /openapi.json). */
+export function reviewApiDoc(): ApiDoc<ReviewErrorCode> {
+  return new ApiDoc<ReviewErrorCode>({
+    title: 'DBay withdrawal saga: review API',
+    version: '1',
+    description:
+      'For operators (operator tokens): withdrawals held by the fraud rules, approving or rejecting them, ' +
+      'and the hot wallet. Amounts are integer koinu strings.',
+    errorStatus: REVIEW_ERROR_STATUS,
+    tokenCodes: REVIEW_TOKEN_CODES,
+    inputCodes: ['REQUEST_INVALID'],
+  }).mount('', reviewRouteDocs);
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
