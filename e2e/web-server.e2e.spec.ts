@@ -299,6 +299,8 @@ describe('web server with the production configuration (e2e)', function () {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       HTTP_PORT: String(port),
+      // Its own metrics port: the stack's web already holds 9107.
+      METRICS_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,

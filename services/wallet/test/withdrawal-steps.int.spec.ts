@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import { TOPICS } from '@dbay/contracts';
 import {
   DOGE,
-  WALLET_URL,
+  WALLET_METRICS_URL,
   api,
   fund,
   moneySnapshot,
@@ -41,7 +41,7 @@ interface WithdrawalBody {
 }
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`${WALLET_URL}/metrics`)).text();
+  const text = await (await fetch(WALLET_METRICS_URL)).text();
   // `name value` or `name{labels} value` (the platform labels every metric with its service).
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;

@@ -134,6 +134,7 @@ const escrowView = z
     split: z.strictObject({ buyerRefundKoinu: koinu, sellerCreditKoinu: koinu, feeKoinu: koinu }).nullable(),
   })
   .meta({ id: 'WalletEscrow' });
+// A nullable schema with an id renders as allOf [ref, nullable object], which null fails: null is its own branch.
 const bidLockView = z.strictObject({
   auctionId: z.string(),
   userId: z.string(),
@@ -168,14 +169,14 @@ const depositView = z.strictObject({
   creditedAt: timestamp.nullable(),
 });
 export const escrowBody = z.strictObject({ escrow: escrowView });
-export const bidLockBody = z.strictObject({ bidLock: bidLockView, escrow: escrowView.nullable() });
+export const bidLockBody = z.strictObject({ bidLock: bidLockView, escrow: z.union([escrowView, z.null()]) });
 /** What an internal command answers: the stored result of the command it ran. */
 export const internalResultBody = z
   .union([
     escrowBody,
     bidLockBody,
     z.strictObject({ withdrawal: withdrawalView }),
-    z.strictObject({ deposit: depositView.nullable() }),
+    z.strictObject({ deposit: z.union([depositView, z.null()]) }),
   ])
   .meta({ id: 'WalletInternalResult' });
 
