@@ -8,12 +8,7 @@ import { readFileSync } from 'node:fs';
 import { BufferReader } from 'bitcoinjs-lib/src/bufferutils';
 import { parseRpcJson } from '@dbay/chain-rpc';
 import { decodeBlock } from '../../src/adapters/rpc/decode.js';
-import {
-  decodeRawBlock,
-  hasAuxPow,
-  RawBlockError,
-  skipAuxPow,
-} from '../../src/adapters/rpc/raw-block.js';
+import { decodeRawBlock, hasAuxPow, RawBlockError, skipAuxPow } from '../../src/adapters/rpc/raw-block.js';
 import type { ChainBlock } from '../../src/domain/chain.js';
 import { matchPayments, p2pkhPayments, type WatchedAddress } from '../../src/domain/matching.js';
 
@@ -76,26 +71,28 @@ describe('raw blocks (getblock <hash> 0)', () => {
         'e41ac6f1845da7772f17dbe52f2a5b25e2f39c69be4043cbc2f57f455905bc1f',
       ]);
       // The same values gigawallet's test expects for this block, as bigint koinu.
-      expect(block.transactions.flatMap((tx) => tx.outputs.map((output) => output.valueKoinu))).to.deep.equal([
-        1001062713226n,
-        9999907990000n,
-        27488096948744n,
-        9999991000000n,
-        206330249879929n,
-        31070000000n,
-        4818071366605n,
-        100757668n,
-        235200003058n,
-        2037075800n,
-        18461069000n,
-        22300000000n,
-        174339870968n,
-        89798911754n,
-        8107180185n,
-        114852164857n,
-        1000000000n,
-        1045842885n,
-      ]);
+      expect(block.transactions.flatMap((tx) => tx.outputs.map((output) => output.valueKoinu))).to.deep.equal(
+        [
+          1001062713226n,
+          9999907990000n,
+          27488096948744n,
+          9999991000000n,
+          206330249879929n,
+          31070000000n,
+          4818071366605n,
+          100757668n,
+          235200003058n,
+          2037075800n,
+          18461069000n,
+          22300000000n,
+          174339870968n,
+          89798911754n,
+          8107180185n,
+          114852164857n,
+          1000000000n,
+          1045842885n,
+        ],
+      );
       const last = block.transactions.at(-1)!;
       expect(last.outputs.map((output) => output.scriptPubKeyHex)).to.deep.equal([
         '76a914c7935d8f471d3472d31b6c5682f4bc2aaf2b806488ac',
@@ -114,7 +111,10 @@ describe('raw blocks (getblock <hash> 0)', () => {
         ['only a header', mainnet.hex.slice(0, 160), expected],
       ];
       for (const [label, hex, asked] of cases) {
-        expect(refusal(() => decodeRawBlock(hex, asked)), label).to.be.instanceOf(RawBlockError);
+        expect(
+          refusal(() => decodeRawBlock(hex, asked)),
+          label,
+        ).to.be.instanceOf(RawBlockError);
       }
     });
   });
@@ -132,7 +132,12 @@ describe('raw blocks (getblock <hash> 0)', () => {
         ['b034ba5c40ddcc61c67a3d20d31b59d12afd294a', 'f641c0fa7fcb02900d56b8574a5f840e90cbb5fe'].map(
           (pubkeyHash, index) => [
             pubkeyHash,
-            { address: `a${index}`, pubkeyHash, userId: `u${index}`, derivationPath: `m/44'/3'/0'/0/${index}` },
+            {
+              address: `a${index}`,
+              pubkeyHash,
+              userId: `u${index}`,
+              derivationPath: `m/44'/3'/0'/0/${index}`,
+            },
           ],
         ),
       );
