@@ -3,14 +3,17 @@
  *
  * 1. Scan throughput, scanner fed directly (no node, no RPC transport). Full blocks (just under the
  *    1,000,000-byte MAX_BLOCK_BASE_SIZE, ~4,400 one-in two-out P2PKH transactions each) are built with
- *    bitcoinjs-lib and rendered to Core 1.14's getblock verbosity-2 JSON text by the regtest simulator's
- *    own renderer. Each block is then put through the watcher's real code: the JSON-RPC answer check and
- *    lossless parse (interpretRpcAnswer), decodeBlock, P2PKH extraction, the watched-address lookup in
- *    PostgreSQL (watchedByPubkeyHashes, one query per block on a fresh database with the watcher's
- *    migrations) and matching. Not included: the HTTP round trip to the node, getrawtransaction for the
+ *    bitcoinjs-lib and rendered both ways the node answers getblock: Core 1.14's verbosity-2 JSON text
+ *    (by the regtest simulator's own renderer) and verbosity 0 (the serialized block as hex). Each block
+ *    is put through the watcher's real code for its path: the JSON-RPC answer check and lossless parse
+ *    (interpretRpcAnswer), then decodeBlock (old path, JSON) or decodeRawBlock (new path, raw), then
+ *    P2PKH extraction, the watched-address lookup in PostgreSQL (watchedByPubkeyHashes, one query per
+ *    block on a fresh database with the watcher's migrations and BENCH_WATCHED, default 100,000,
+ *    addresses) and matching. Not included: the HTTP round trip to the node, getrawtransaction for the
  *    matched outputs, and the commit of the block (see part 2 for the whole path). Side by side in the
- *    same run: parse + decode alone (no lookup), the full scan with 1 watched address, and with
- *    BENCH_WATCHED (default 100,000) watched addresses. BENCH_BLOCKS (default 10) blocks per case.
+ *    same run, interleaved block by block: parse + decode alone (the baseline) for each path, and the
+ *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. The first line states the CPU
+ *    count and the load average before; the load average after is printed with the results.
  *
  * 2. Credit latency on the running stack (simulator, watcher, Kafka, wallet as processes): for each of
  *    BENCH_SAMPLES (default 30) users in turn, a deposit is paid and buried under 5 blocks; once the
@@ -28,8 +31,11 @@ import { buildCoinbase, setWitnessCommitment } from '../../tools/regtest-node/sr
 import type { BlockRecord, ChainState } from '../../tools/regtest-node/src/chainstate.js';
 import { writeCoreJson } from '../../tools/regtest-node/src/core-json.js';
 import { blockToJson } from '../../tools/regtest-node/src/rpc/views.js';
-import { interpretRpcAnswer } from '@dbay/chain-rpc';
+import { interpretRpcAnswer, RpcResultReader } from '@dbay/chain-rpc';
 import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
+import { decodeRawBlock } from '../../services/deposit-watcher/src/adapters/rpc/raw-block.js';
+import type { ChainBlock } from '../../services/deposit-watcher/src/domain/chain.js';
+import { loadAverage, machineLine } from '../support/machine.js';
 import { watchedByPubkeyHashes } from '../../services/deposit-watcher/src/adapters/db/watched-addresses.js';
 import {
   distinctPubkeyHashes,
@@ -80,8 +86,10 @@ const p2pkh = (hash: Buffer) => payments.p2pkh({ hash, network: regtest });
 interface RenderedBlock {
   hash: string;
   height: number;
-  /** The whole JSON-RPC answer as Core writes it. */
+  /** The whole JSON-RPC answer as Core writes it, at verbosity 2. */
   answer: string;
+  /** The same at verbosity 0: the serialized block as a hex string. */
+  rawAnswer: string;
   transactions: number;
   bytes: number;
 }
@@ -139,7 +147,8 @@ function fullBlock(height: number, depositHashes: Buffer[]): RenderedBlock {
     medianTimePast: () => block.timestamp,
   } as unknown as ChainState;
   const answer = `{"result":${writeCoreJson(blockToJson(chain, record, true))},"error":null,"id":1}\n`;
-  return { hash, height, answer, transactions: all.length, bytes: record.size };
+  const rawAnswer = `{"result":"${block.toHex()}","error":null,"id":1}\n`;
+  return { hash, height, answer, rawAnswer, transactions: all.length, bytes: record.size };
 }
 
 async function scanThroughput(): Promise<void> {
@@ -152,76 +161,70 @@ async function scanThroughput(): Promise<void> {
   const first = blocks[0]!;
   console.log(
     `   built ${DISTINCT_BLOCKS} blocks in ${((Date.now() - started) / 1000).toFixed(1)} s: ${first.transactions} transactions, ` +
-      `${first.bytes} bytes, ${(first.answer.length / 1e6).toFixed(1)} MB of getblock JSON each`,
+      `${first.bytes} bytes, ${(first.answer.length / 1e6).toFixed(1)} MB of getblock JSON and ` +
+      `${(first.rawAnswer.length / 1e6).toFixed(1)} MB of raw hex each`,
   );
 
-  // One database per case, so the cases can alternate: the machine is shared, and interleaving
-  // spreads its load over all of them instead of favouring whichever ran in a quiet moment.
-  const one = await createTestDatabase();
+  // One database for both full scans (the lookups only read it), so the paths see the same table.
   const many = await createTestDatabase();
   try {
-    const insertWatched = async (database: TestDatabase, hashes: Buffer[]) => {
-      const rows = hashes.map((hash, index) => ({
-        address: p2pkh(hash).address!,
-        pubkey_hash: hash.toString('hex'),
-        user_id: `bench-user-${index}`,
-        derivation_path: `m/44'/3'/0'/0/${index}`,
-        address_index: index,
-        assigned_at: new Date(),
-        assigned_event_id: randomUUID(),
-        backfilled: true,
-      }));
-      await database.knex.batchInsert('watched_addresses', rows, 5_000);
-      await database.knex.raw('ANALYZE watched_addresses');
-    };
-    await insertWatched(one, watchedHashes.slice(0, 1));
-    await insertWatched(many, watchedHashes);
+    const rows = watchedHashes.map((hash, index) => ({
+      address: p2pkh(hash).address!,
+      pubkey_hash: hash.toString('hex'),
+      user_id: `bench-user-${index}`,
+      derivation_path: `m/44'/3'/0'/0/${index}`,
+      address_index: index,
+      assigned_at: new Date(),
+      assigned_event_id: randomUUID(),
+      backfilled: true,
+    }));
+    await many.knex.batchInsert('watched_addresses', rows, 5_000);
+    await many.knex.raw('ANALYZE watched_addresses');
 
     interface Case {
       label: string;
+      format: 'json' | 'raw';
+      /** Undefined: parse and decode only (the baseline of its path). */
       database: TestDatabase | undefined;
       totalMs: number;
       lookupMs: number;
-      /** The answer check and lossless JSON parse alone. */
+      /** The answer check, parse and decode alone. */
       parseMs: number;
       blocks: number;
       matched: number;
     }
+    const newCase = (label: string, format: Case['format'], database?: TestDatabase): Case => ({
+      label,
+      format,
+      database,
+      totalMs: 0,
+      lookupMs: 0,
+      parseMs: 0,
+      blocks: 0,
+      matched: 0,
+    });
+    const watchedLabel = `${WATCHED.toLocaleString('en')} watched addresses`;
     const cases: Case[] = [
-      {
-        label: 'baseline: parse + decode only, no matching',
-        database: undefined,
-        totalMs: 0,
-        lookupMs: 0,
-        parseMs: 0,
-        blocks: 0,
-        matched: 0,
-      },
-      {
-        label: 'full scan, 1 watched address',
-        database: one,
-        totalMs: 0,
-        lookupMs: 0,
-        parseMs: 0,
-        blocks: 0,
-        matched: 0,
-      },
-      {
-        label: `full scan, ${WATCHED.toLocaleString('en')} watched addresses`,
-        database: many,
-        totalMs: 0,
-        lookupMs: 0,
-        parseMs: 0,
-        blocks: 0,
-        matched: 0,
-      },
+      newCase('old path (JSON): parse + decode only', 'json'),
+      newCase('new path (raw): parse + decode only', 'raw'),
+      newCase(`old path (JSON): full scan, ${watchedLabel}`, 'json', many),
+      newCase(`new path (raw): full scan, ${watchedLabel}`, 'raw', many),
     ];
+    const decode = (format: Case['format'], rendered: RenderedBlock): ChainBlock => {
+      if (format === 'json')
+        return decodeBlock(interpretRpcAnswer('getblock', 1, 200, rendered.answer), rendered);
+      // As the client's getBlockHex reads it: the envelope, then the result checked as hex.
+      const hex = new RpcResultReader('getblock').hex(
+        interpretRpcAnswer('getblock', 1, 200, rendered.rawAnswer),
+        'result',
+      );
+      return decodeRawBlock(hex, rendered);
+    };
     const scan = async (item: Case, index: number): Promise<void> => {
       const rendered = blocks[index % blocks.length]!;
       const t0 = performance.now();
-      const answer = interpretRpcAnswer('getblock', 1, 200, rendered.answer);
+      const block = decode(item.format, rendered);
       item.parseMs += performance.now() - t0;
-      const block = decodeBlock(answer, rendered);
       if (item.database !== undefined) {
         const t1 = performance.now();
         const paid = p2pkhPayments(block.transactions);
@@ -234,21 +237,24 @@ async function scanThroughput(): Promise<void> {
     };
     // Warm-up (JIT, PostgreSQL caches), not counted.
     for (const item of cases) await scan({ ...item }, 0);
+    // Interleaved: the machine is shared, so each case sees the same spread of its load.
     for (let i = 0; i < BLOCKS; i++) for (const item of cases) await scan(item, i);
     for (const item of cases) {
       const perSecond = (item.blocks * 1000) / item.totalMs;
       console.log(
-        `   ${item.label.padEnd(46)} ${perSecond.toFixed(2).padStart(6)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block` +
+        `   ${item.label.padEnd(58)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block` +
           (item.database === undefined
-            ? `  (of which JSON parse ${(item.parseMs / item.blocks).toFixed(0)} ms/block)`
-            : `  (lookup + match ${(item.lookupMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`),
+            ? ''
+            : `  (parse + decode ${(item.parseMs / item.blocks).toFixed(0)}, lookup + match ${(item.lookupMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`),
       );
     }
+    console.log(`   load average after: ${loadAverage()}`);
     const expected = BLOCKS * DEPOSITS_PER_BLOCK;
-    if (cases[2]!.matched !== expected)
-      throw new Error(`matched ${cases[2]!.matched} deposits, expected ${expected}`);
+    for (const item of cases.filter((c) => c.database !== undefined)) {
+      if (item.matched !== expected)
+        throw new Error(`${item.label}: matched ${item.matched} deposits, expected ${expected}`);
+    }
   } finally {
-    await one.drop();
     await many.drop();
   }
 }
@@ -317,6 +323,7 @@ async function creditLatency(): Promise<void> {
     console.log(`   (${discarded} samples discarded: someone else mined a block during them)`);
 }
 
+console.log(machineLine('bench:deposits'));
 const part = process.argv[2];
 if (part === undefined || part === 'scan') await scanThroughput();
 if (part === undefined || part === 'latency') await creditLatency();

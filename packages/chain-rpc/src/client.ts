@@ -186,6 +186,18 @@ export class DogecoinRpcClient {
     return new RpcResultReader('getblockhash').hash(result, 'result');
   }
 
+  /**
+   * getblock <hash> 0: the serialized block as hex, exactly the bytes the node stores (on Dogecoin
+   * mainnet the header of a merge-mined block is followed by its AuxPoW). No amounts are in the
+   * answer, so nothing here goes through a float; the caller decodes the bytes.
+   */
+  async getBlockHex(hash: string): Promise<string> {
+    const reader = new RpcResultReader('getblock');
+    const hex = reader.hex(await this.call('getblock', [hash, 0]), 'result');
+    if (hex.length === 0) reader.fail('result', 'empty block');
+    return hex;
+  }
+
   /** getrawtransaction <txid> false: the transaction's raw hex (the node runs with -txindex). */
   async getRawTransactionHex(txid: string): Promise<string> {
     const reader = new RpcResultReader('getrawtransaction');

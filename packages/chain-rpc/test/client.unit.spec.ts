@@ -131,7 +131,7 @@ describe('DogecoinRpcClient', () => {
     expect(await failure(client.getBlockCount())).to.be.instanceOf(RpcMalformedAnswerError);
   });
 
-  it('reads the typed calls of the chain: count, hashes, raw transactions, broadcasts', async () => {
+  it('reads the typed calls of the chain: count, hashes, raw transactions and blocks, broadcasts', async () => {
     const client = track(node.client());
     node.answer = resultAnswer('451');
     expect(await client.getBlockCount()).to.equal(451);
@@ -143,6 +143,12 @@ describe('DogecoinRpcClient', () => {
     expect(await client.getRawTransactionHex(TXID)).to.equal('0100');
     node.answer = resultAnswer('""');
     expect(await failure(client.getRawTransactionHex(TXID))).to.be.instanceOf(RpcMalformedAnswerError);
+    node.answer = resultAnswer('"0400620001"');
+    expect(await client.getBlockHex(TXID)).to.equal('0400620001');
+    node.answer = resultAnswer('"0400620"');
+    expect(await failure(client.getBlockHex(TXID))).to.be.instanceOf(RpcMalformedAnswerError);
+    node.answer = resultAnswer('""');
+    expect(await failure(client.getBlockHex(TXID))).to.be.instanceOf(RpcMalformedAnswerError);
     expect(node.requests.map((request) => [request.method, request.params])).to.deep.equal([
       ['getblockcount', []],
       ['getbestblockhash', []],
@@ -150,6 +156,9 @@ describe('DogecoinRpcClient', () => {
       ['sendrawtransaction', ['0100']],
       ['getrawtransaction', [TXID, false]],
       ['getrawtransaction', [TXID, false]],
+      ['getblock', [TXID, 0]],
+      ['getblock', [TXID, 0]],
+      ['getblock', [TXID, 0]],
     ]);
   });
 

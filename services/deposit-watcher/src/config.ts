@@ -34,6 +34,11 @@ export function depositWatcherConfig(platform: PlatformConfigShape) {
       DEPOSIT_START_HEIGHT: z.coerce.number().int().min(0).default(0),
       /** Blocks connected per poll at most, so a long catch-up still lists the mempool and stops promptly. */
       DEPOSIT_MAX_BLOCKS_PER_POLL: positiveInt.default(500),
+      /**
+       * How blocks are read: `raw` (getblock <hash> 0, decoded here, falling back to the JSON for a block
+       * whose bytes cannot be decoded) or `json` (getblock <hash> 2 only).
+       */
+      DEPOSIT_BLOCK_FORMAT: z.enum(['raw', 'json']).default('raw'),
       /** Blocks fetched ahead of the one being committed, overlapping node and database work. */
       DEPOSIT_BLOCK_PREFETCH: z.coerce.number().int().min(0).max(16).default(4),
       /** Mempool transactions fetched per poll at most; the rest wait for the next poll. */

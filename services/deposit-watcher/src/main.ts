@@ -36,6 +36,13 @@ await runService({
           log({ state }, `Dogecoin RPC circuit breaker ${state}`);
         },
       }),
+      {
+        blockFormat: config.DEPOSIT_BLOCK_FORMAT,
+        onRawBlockFallback(hash, reason) {
+          watcherMetrics.rawBlockFallbacks.inc();
+          logger.warn({ blockHash: hash, reason }, 'Raw block not decoded; read it as JSON instead');
+        },
+      },
     );
     service.readiness(READINESS.chain, () =>
       node.breakerState === 'open' ? Promise.reject(new Error('circuit breaker open')) : Promise.resolve(),

@@ -3,9 +3,10 @@
  * from the chain for good, returned transactions go back to the mempool and are mined again,
  * invalidateblock/reconsiderblock switch branches, -txindex keeps stale entries, the subsidy halves
  * every 150 blocks, low-fee transactions are mined through the priority area, and the mempool expires
- * transactions after 24 hours.
+ * transactions after 24 hours. getblock at verbosity 0 is the serialized block.
  */
 import { expect } from 'chai';
+import { Block } from 'bitcoinjs-lib';
 import { blockSubsidy, COIN } from '../src/consensus.js';
 import {
   fundedOutput,
@@ -113,6 +114,21 @@ describe('chain, reorgs and mining', () => {
     const expected = blockSubsidy(block.height) + BigInt(fees);
     expect(BigInt(Math.round(coinbase.vout[0]!.value * 1e8))).to.equal(expected);
     expect(coinbase.vout[1]!.scriptPubKey.hex).to.match(/^6a24aa21a9ed[0-9a-f]{64}$/);
+  });
+
+  it('answers getblock at verbosity 0 (or false) with the serialized block, as Core 1.14 does', async () => {
+    const coin = await fundedOutput(h, '3', 0);
+    const [hash] = await h.call<string[]>('generate', 1);
+    const hex = await h.call<string>('getblock', hash, 0);
+    expect(await h.call<string>('getblock', hash, false)).to.equal(hex);
+    expect(hex).to.match(/^(?:[0-9a-f]{2})+$/);
+    // Core's hex is the block's own serialization: it hashes to the block and holds the mined spend.
+    const block = Block.fromHex(hex);
+    expect(block.getId()).to.equal(hash);
+    const verbose = await h.call<BlockJson>('getblock', hash, 1);
+    expect(block.transactions!.map((tx) => tx.getId())).to.deep.equal(verbose.tx);
+    expect(verbose.tx).to.include(coin.txid);
+    expect(hex.length / 2).to.equal(verbose.size);
   });
 
   it('mines a 0.001 DOGE/kB transaction through the priority area, as Dogecoin miners do', async () => {

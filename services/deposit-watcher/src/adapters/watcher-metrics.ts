@@ -26,6 +26,7 @@ export interface WatcherMetrics {
   pollFailures: Counter<'kind'>;
   watchedAddresses: Gauge;
   mempoolTransactionsExamined: Counter;
+  rawBlockFallbacks: Counter;
 }
 
 export function createWatcherMetrics(registry: Registry): WatcherMetrics {
@@ -111,6 +112,11 @@ export function createWatcherMetrics(registry: Registry): WatcherMetrics {
     mempoolTransactionsExamined: new Counter({
       name: 'dbay_deposit_watcher_mempool_transactions_examined_total',
       help: 'Mempool transactions fetched and matched.',
+      registers,
+    }),
+    rawBlockFallbacks: new Counter({
+      name: 'dbay_deposit_watcher_raw_block_fallbacks_total',
+      help: 'Blocks whose raw bytes could not be decoded and were read as getblock verbosity-2 JSON instead.',
       registers,
     }),
     onCall(method, outcome, seconds) {

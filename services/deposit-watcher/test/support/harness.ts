@@ -143,6 +143,7 @@ export async function buildWatcher(
       },
       metrics,
     ),
+    { blockFormat: 'raw', onRawBlockFallback: () => metrics.rawBlockFallbacks.inc() },
   );
   await ensureCursor(knex, 0);
   const follower = new ChainFollower({

@@ -1,11 +1,13 @@
 // Proves the watcher's thin adapter over the shared node client, against an in-process stand-in for
 // the node: a transaction the node does not know (-5) is absent rather than an error while any other
-// RpcError still stops the caller, getblock is asked at verbosity 2 and decoded into the chain types,
-// and every call and breaker change reaches the watcher's Prometheus metrics through the client's hooks.
+// RpcError still stops the caller, getblock is asked raw (verbosity 0) and, for a block whose bytes
+// the raw reader refuses, again at verbosity 2 with the fallback reported (or at verbosity 2 only
+// when so configured), decoded into the chain types, and every call and breaker change reaches the watcher's Prometheus metrics through the client's hooks.
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { RpcError } from '@dbay/chain-rpc';
 import { errorAnswer, FakeNode, resultAnswer } from '@dbay/chain-rpc/testing';
+import { readFileSync } from 'node:fs';
 import { DogecoinNode } from '../../src/adapters/rpc/dogecoin-node.js';
 import { createWatcherMetrics } from '../../src/adapters/watcher-metrics.js';
 
@@ -51,7 +53,44 @@ describe('DogecoinNode (the watcher over @dbay/chain-rpc)', () => {
     ]);
   });
 
-  it('asks for blocks at verbosity 2 and decodes them, and lists the mempool', async () => {
+  it('reads blocks raw, and a block whose bytes it refuses from the JSON, reporting the fallback', async () => {
+    const core = JSON.parse(
+      readFileSync(new URL('../fixtures/core-1.14-regtest-block-242.json', import.meta.url), 'utf8'),
+    ) as { hash: string; hex: string; verbosity2: string };
+    const fallbacks: Array<[string, string]> = [];
+    const raw = new DogecoinNode(fake.client(), {
+      onRawBlockFallback: (hash, reason) => fallbacks.push([hash, reason]),
+    });
+    try {
+      fake.answer = resultAnswer(`"${core.hex}"`);
+      const block = await raw.getBlock(core.hash, 242);
+      expect(block.transactions.map((tx) => tx.txid)).to.have.length(2);
+      expect(fallbacks).to.deep.equal([]);
+      // A trailing byte: not exactly the block, so the same block is read again as JSON.
+      let calls = 0;
+      fake.answer = (request, response) =>
+        (calls++ === 0 ? resultAnswer(`"${core.hex}00"`) : resultAnswer(core.verbosity2))(request, response);
+      const again = await raw.getBlock(core.hash, 242);
+      expect(again.transactions.map((tx) => tx.txid)).to.deep.equal(block.transactions.map((tx) => tx.txid));
+      expect(fallbacks).to.deep.equal([[core.hash, '1 bytes after the last transaction']]);
+      expect(fake.requests.map((request) => [request.method, request.params])).to.deep.equal([
+        ['getblock', [core.hash, 0]],
+        ['getblock', [core.hash, 0]],
+        ['getblock', [core.hash, 2]],
+      ]);
+    } finally {
+      raw.shutdown();
+    }
+  });
+
+  it('asks for blocks at verbosity 2 only when configured for JSON, and lists the mempool', async () => {
+    node.shutdown();
+    node = new DogecoinNode(
+      fake.client({ breaker: { volumeThreshold: 1 } }, createWatcherMetrics(new Registry())),
+      {
+        blockFormat: 'json',
+      },
+    );
     fake.answer = resultAnswer(`{"hash":"${BLOCK_HASH}","height":0,"tx":[${TRANSACTION}]}`);
     const block = await node.getBlock(BLOCK_HASH, 0);
     expect([block.hash, block.previousHash, block.transactions[0]!.outputs[0]!.valueKoinu]).to.deep.equal([

@@ -1,9 +1,14 @@
 /**
  * The node as the watcher uses it: a handful of typed calls over the platform's one client
  * (@dbay/chain-rpc), which owns the transport, the timeout and the circuit breaker. What is the
- * watcher's own is here and in decode.ts: getblock and getrawtransaction answers read into the chain
- * domain's types, and "not found" answers (RpcError -5) turned into undefined where the use cases
- * expect absence.
+ * watcher's own is here, in decode.ts and raw-block.ts: getblock and getrawtransaction answers read into
+ * the chain domain's types, and "not found" answers (RpcError -5) turned into undefined where the use
+ * cases expect absence.
+ *
+ * Blocks are read raw by default (getblock <hash> 0, decoded by raw-block.ts): a full block is ~2 MB of
+ * hex instead of ~6 MB of JSON whose lossless parse took most of a catch-up's time. When the raw bytes
+ * cannot be decoded (a RawBlockError: a format this reader does not know), that block is read again at
+ * verbosity 2 and the fallback is reported, so a surprise costs speed, never a block.
  */
 import {
   RPC_INVALID_ADDRESS_OR_KEY,
@@ -13,9 +18,27 @@ import {
 } from '@dbay/chain-rpc';
 import type { ChainBlock, ChainTransaction } from '../../domain/chain.js';
 import { decodeBlock, decodeMempoolTxids, decodeVerboseTransaction } from './decode.js';
+import { decodeRawBlock, RawBlockError } from './raw-block.js';
+
+/** How blocks are read: raw bytes (with the JSON as fallback), or the verbosity-2 JSON only. */
+export type BlockFormat = 'raw' | 'json';
+export const BLOCK_FORMATS: readonly BlockFormat[] = ['raw', 'json'];
+
+export interface DogecoinNodeOptions {
+  blockFormat?: BlockFormat;
+  /** A raw block could not be decoded and was read as JSON instead. Must not throw. */
+  onRawBlockFallback?(hash: string, reason: string): void;
+}
 
 export class DogecoinNode {
-  constructor(private readonly client: DogecoinRpcClient) {}
+  readonly blockFormat: BlockFormat;
+
+  constructor(
+    private readonly client: DogecoinRpcClient,
+    private readonly options: DogecoinNodeOptions = {},
+  ) {
+    this.blockFormat = options.blockFormat ?? 'raw';
+  }
 
   get breakerState(): BreakerState {
     return this.client.breakerState;
@@ -39,8 +62,22 @@ export class DogecoinNode {
     return this.client.getBlockHash(height);
   }
 
-  /** The block with decoded transactions (verbosity 2, which Dogecoin Core 1.14 supports). */
+  /** The block with decoded transactions: raw bytes, or verbosity 2 (both in Dogecoin Core 1.14). */
   async getBlock(hash: string, height: number): Promise<ChainBlock> {
+    if (this.blockFormat === 'raw') {
+      const hex = await this.client.getBlockHex(hash);
+      try {
+        return decodeRawBlock(hex, { hash, height });
+      } catch (error) {
+        if (!(error instanceof RawBlockError)) throw error;
+        this.options.onRawBlockFallback?.(hash, error.message);
+      }
+    }
+    return this.getBlockJson(hash, height);
+  }
+
+  /** getblock <hash> 2, decoded from Core's JSON. */
+  async getBlockJson(hash: string, height: number): Promise<ChainBlock> {
     return decodeBlock(await this.client.call('getblock', [hash, 2]), { hash, height });
   }
 
