@@ -31,7 +31,7 @@ import { buildCoinbase, setWitnessCommitment } from '../../tools/regtest-node/sr
 import type { BlockRecord, ChainState } from '../../tools/regtest-node/src/chainstate.js';
 import { writeCoreJson } from '../../tools/regtest-node/src/core-json.js';
 import { blockToJson } from '../../tools/regtest-node/src/rpc/views.js';
-import { interpretRpcAnswer, RpcResultReader } from '@dbay/chain-rpc';
+import { interpretRpcAnswer, mayCarryAmounts, RpcResultReader } from '@dbay/chain-rpc';
 import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
 import { decodeRawBlock } from '../../services/deposit-watcher/src/adapters/rpc/raw-block.js';
 import type { ChainBlock } from '../../services/deposit-watcher/src/domain/chain.js';
@@ -215,7 +215,9 @@ async function scanThroughput(): Promise<void> {
         return decodeBlock(interpretRpcAnswer('getblock', 1, 200, rendered.answer), rendered);
       // As the client's getBlockHex reads it: the envelope, then the result checked as hex.
       const hex = new RpcResultReader('getblock').hex(
-        interpretRpcAnswer('getblock', 1, 200, rendered.rawAnswer),
+        interpretRpcAnswer('getblock', 1, 200, rendered.rawAnswer, {
+          amounts: mayCarryAmounts('getblock', ['', 0]),
+        }),
         'result',
       );
       return decodeRawBlock(hex, rendered);

@@ -4,15 +4,25 @@
  * parse of a rendered block exactly as the client does it.
  */
 import { RpcError, RpcMalformedAnswerError, RpcTransportError } from './errors.js';
-import { isJsonObject, JsonNumber, parseRpcJson, type JsonValue } from './json.js';
+import { isJsonObject, JsonNumber, parsePlainRpcJson, parseRpcJson, type JsonValue } from './json.js';
 
 /** Excerpts of bad bodies in errors and logs stay short. */
 const EXCERPT_CHARS = 200;
 
-export function interpretRpcAnswer(method: string, id: number, status: number, text: string): JsonValue {
+/**
+ * `amounts: false` for an answer known to carry no amount (raw hex, hashes: see `mayCarryAmounts`): it is
+ * read by the fast parser, which refuses any number but a safe integer.
+ */
+export function interpretRpcAnswer(
+  method: string,
+  id: number,
+  status: number,
+  text: string,
+  { amounts = true }: { amounts?: boolean } = {},
+): JsonValue {
   let answer: JsonValue;
   try {
-    answer = parseRpcJson(text);
+    answer = amounts ? parseRpcJson(text) : parsePlainRpcJson(text);
   } catch (error) {
     // Core answers every call with a JSON-RPC object, errors included (HTTP 500/404 with a body).
     // A gateway's HTML 502 page is a transport failure; a 200 with garbage is a malformed answer.
@@ -53,4 +63,11 @@ export function describeError(error: unknown): string {
     return `${error.message}${cause}`;
   }
   return String(error);
+}
+
+/** Whether a call's answer may hold an amount; false only for the raw-hex and hash answers. */
+export function mayCarryAmounts(method: string, params: readonly unknown[]): boolean {
+  const verbose = params[1];
+  if (method === 'getblock' || method === 'getrawtransaction') return !(verbose === 0 || verbose === false);
+  return !(method === 'getblockhash' || method === 'getbestblockhash' || method === 'sendrawtransaction');
 }

@@ -10,7 +10,7 @@
  * counts as a failure, and in half-open it closes the breaker like a success.
  */
 import CircuitBreaker from 'opossum';
-import { describeError, interpretRpcAnswer } from './answer.js';
+import { describeError, interpretRpcAnswer, mayCarryAmounts } from './answer.js';
 import { RPC_INVALID_PARAMETER } from './codes.js';
 import { NodeUnavailableError, RpcError, RpcMalformedAnswerError, RpcTransportError } from './errors.js';
 import type { JsonValue } from './json.js';
@@ -253,7 +253,7 @@ export class DogecoinRpcClient {
     if (status === 401 || status === 403)
       throw new RpcTransportError(method, `HTTP ${status}: the node refused the RPC credentials`);
     try {
-      return interpretRpcAnswer(method, id, status, text);
+      return interpretRpcAnswer(method, id, status, text, { amounts: mayCarryAmounts(method, params) });
     } catch (error) {
       throw this.#withoutSecrets(error);
     }

@@ -10,11 +10,12 @@ export {
   JsonNumber,
   JsonSyntaxError,
   parseRpcJson,
+  parsePlainRpcJson,
   isJsonObject,
   type JsonValue,
   type JsonObject,
 } from './json.js';
-export { interpretRpcAnswer } from './answer.js';
+export { interpretRpcAnswer, mayCarryAmounts } from './answer.js';
 export { RpcResultReader } from './reader.js';
 export {
   DogecoinRpcClient,

@@ -37,3 +37,23 @@ export function parseRpcJson(text: string): JsonValue {
 export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isLosslessNumber(value);
 }
+
+/**
+ * Parses an answer that carries no amount (a block or transaction as raw hex, a hash): `JSON.parse`,
+ * which reads a 2 MB `getblock <hash> 0` answer in ~13 ms where lossless-json's tokenizer takes ~800 ms
+ * (measured by bench:deposits). Its only numbers are the echoed id and an error code, so every number
+ * must be a safe integer (exact in a double) and becomes a `JsonNumber` like lossless-json's; any other
+ * number is a `JsonSyntaxError`, so an amount can never slip through as a float. Unlike lossless-json,
+ * `JSON.parse` lets a duplicate key's last value win: no field of these answers is read twice.
+ */
+export function parsePlainRpcJson(text: string): JsonValue {
+  try {
+    return JSON.parse(text, (_key, value: unknown) => {
+      if (typeof value !== 'number') return value;
+      if (!Number.isSafeInteger(value)) throw new Error(`number ${value} where only integers may appear`);
+      return new LosslessNumber(String(value));
+    }) as JsonValue;
+  } catch (error) {
+    throw new JsonSyntaxError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}

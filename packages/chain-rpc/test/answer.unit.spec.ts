@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import {
   interpretRpcAnswer,
+  mayCarryAmounts,
   isJsonObject,
   JsonNumber,
   RPC_INVALID_ADDRESS_OR_KEY,
@@ -78,5 +79,46 @@ describe('interpretRpcAnswer', () => {
       expect(error).to.be.instanceOf(RpcMalformedAnswerError);
       expect((error as RpcMalformedAnswerError).excerpt).to.equal(body.slice(0, 200));
     }
+  });
+
+  it('reads an answer without amounts (raw hex) with the fast parser, and refuses any number but a safe integer there', () => {
+    const hex = 'ab'.repeat(1000);
+    const plain = { amounts: false };
+    expect(interpretRpcAnswer('getblock', 9, 200, `{"result":"${hex}","error":null,"id":9}`, plain)).to.equal(
+      hex,
+    );
+    expect(() =>
+      interpretRpcAnswer('getblock', 9, 200, '{"result":{"value":0.10000001},"error":null,"id":9}', plain),
+    ).to.throw(RpcMalformedAnswerError);
+    expect(() =>
+      interpretRpcAnswer('getblock', 9, 200, '{"result":9007199254740993,"error":null,"id":9}', plain),
+    ).to.throw(RpcMalformedAnswerError);
+    expect(() => interpretRpcAnswer('getblock', 9, 200, '{"result":"ab",', plain)).to.throw(
+      RpcMalformedAnswerError,
+    );
+    expect(() =>
+      interpretRpcAnswer('getblock', 9, 200, `{"result":"${hex}","error":null,"id":8}`, plain),
+    ).to.throw(RpcMalformedAnswerError);
+    const refused = () =>
+      interpretRpcAnswer(
+        'getblock',
+        9,
+        200,
+        '{"result":null,"error":{"code":-5,"message":"Block not found"},"id":9}',
+        plain,
+      );
+    expect(refused).to.throw(RpcError).with.property('code', RPC_INVALID_ADDRESS_OR_KEY);
+  });
+
+  it('takes the fast parser only for answers that cannot hold an amount', () => {
+    expect(mayCarryAmounts('getblock', ['h', 0])).to.equal(false);
+    expect(mayCarryAmounts('getblock', ['h', false])).to.equal(false);
+    expect(mayCarryAmounts('getblock', ['h', 2])).to.equal(true);
+    expect(mayCarryAmounts('getblock', ['h'])).to.equal(true);
+    expect(mayCarryAmounts('getrawtransaction', ['t', false])).to.equal(false);
+    expect(mayCarryAmounts('getrawtransaction', ['t', true])).to.equal(true);
+    expect(mayCarryAmounts('getblockhash', [5])).to.equal(false);
+    expect(mayCarryAmounts('gettxout', ['t', 0])).to.equal(true);
+    expect(mayCarryAmounts('getblockchaininfo', [])).to.equal(true);
   });
 });
