@@ -22,6 +22,7 @@ import { ListingPage } from './pages/listing.js';
 import { AuctionPage } from './pages/auction.js';
 import { OrdersPage } from './pages/orders.js';
 import { BidsPage } from './pages/bids.js';
+import { SellPage } from './pages/sell.js';
 
 /** How often the pages poll while the live stream is down. */
 export const POLL_WHILE_OFFLINE_MS = 5_000;
@@ -172,6 +173,7 @@ function Shell({ config }: { config: WebConfig }) {
           <NavLink to="/market">Market</NavLink>
           {session ? <NavLink to="/orders">My orders</NavLink> : null}
           {session ? <NavLink to="/bids">My bids</NavLink> : null}
+          {session ? <NavLink to="/sell">Sell</NavLink> : null}
         </nav>
         <span className="who">
           <LiveIndicator state={live} />
@@ -201,6 +203,7 @@ function Shell({ config }: { config: WebConfig }) {
           <Route path="/auctions/:id" element={<AuctionPage />} />
           <Route path="/orders" element={<SignedIn page={<OrdersPage />} />} />
           <Route path="/bids" element={<SignedIn page={<BidsPage />} />} />
+          <Route path="/sell" element={<SignedIn page={<SellPage />} />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
