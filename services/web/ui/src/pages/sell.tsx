@@ -8,6 +8,7 @@ import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiPost, newIntentKey } from '../lib/api.js';
+import { readWholeNumber } from '../lib/fields.js';
 import { dogeText, readAmountInput, type AmountInput } from '../lib/money.js';
 import type { Auction, Listing } from '../lib/types.js';
 import { ErrorNote } from '../components.js';
@@ -17,21 +18,6 @@ const SHIPPING_DAYS = { min: 1, max: 60, fallback: '14' } as const;
 const DURATION_MINUTES = { min: 1, max: 60 * 24 * 60, fallback: '60' } as const;
 const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 5_000;
-
-/** A whole number typed into a field, within [min, max]; the problem in words otherwise. */
-export function readWholeNumber(
-  text: string,
-  min: number,
-  max: number,
-  unit: string,
-): { ok: true; value: number } | { ok: false; problem: string } {
-  const trimmed = text.trim();
-  if (!/^\d{1,7}$/.test(trimmed)) return { ok: false, problem: `Enter a whole number of ${unit}.` };
-  const value = Number(trimmed);
-  if (value < min || value > max)
-    return { ok: false, problem: `Enter between ${min} and ${max.toLocaleString('en')} ${unit}.` };
-  return { ok: true, value };
-}
 
 function titleProblem(title: string): string | null {
   if (title.trim() === '') return 'Give the item a title.';
