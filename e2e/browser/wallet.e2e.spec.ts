@@ -136,7 +136,10 @@ describe('the wallet page in a browser (e2e)', function () {
         },
         { timeoutMs: UI_TIMEOUT_MS, description: `the page to show ${target} confirmations` },
       );
-      expect(now.confirmations, 'the count only goes up').to.be.above(seen);
+      expect(
+        now.confirmations,
+        `the count only goes up: ${counted.join(', ')} then ${now.confirmations} (${now.status ?? ''}), node ${target}`,
+      ).to.be.above(seen);
       seen = now.confirmations;
       counted.push(seen);
     }
