@@ -71,6 +71,7 @@ describe('the wallet page in a browser (e2e)', function () {
   let page: Page;
   let session: Session;
   let networkFee: bigint;
+  let ownAddress: string;
 
   before(async () => {
     await waitFor(async () => (await fetch(`${WEB_URL}/readyz`)).ok, {
@@ -102,6 +103,7 @@ describe('the wallet page in a browser (e2e)', function () {
 
     await page.getByRole('button', { name: 'Get my deposit address' }).click();
     const address = (await page.getByTestId('deposit-address').textContent())!;
+    ownAddress = address;
     expect(address).to.match(/^[mn2][1-9A-HJ-NP-Za-km-z]{25,34}$/);
     // A reload would drop this mark: every later look at the page proves it was updated in place.
     await inPage(page, 'window.sameDocument = true');
@@ -112,10 +114,15 @@ describe('the wallet page in a browser (e2e)', function () {
     // The stack is shared: another spec may mine too, so every count is checked against the node's own.
     const onChain = async () =>
       (await control.rpc<{ confirmations?: number }>('getrawtransaction', [txid, true])).confirmations ?? 0;
-    const shown = async () => ({
-      confirmations: Number(await row.getAttribute('data-confirmations')),
-      status: await row.getAttribute('data-status'),
-    });
+    // Both attributes in one read: React may re-render the row between two separate reads.
+    const shown = () =>
+      inPage<{ confirmations: number; status: string }>(
+        page,
+        `(() => {
+          const row = document.querySelector('[data-testid="deposit-row"][data-txid="${txid}"]');
+          return { confirmations: Number(row.dataset.confirmations), status: row.dataset.status };
+        })()`,
+      );
     let seen = (await shown()).confirmations;
     expect(seen, 'confirmations when first shown').to.be.within(0, Math.max(1, await onChain()));
     const counted = [seen];
@@ -202,6 +209,20 @@ describe('the wallet page in a browser (e2e)', function () {
     expect(answer.status).to.equal(422);
     expect(answer.body.error?.code).to.equal('WALLET_INSUFFICIENT_FUNDS');
     expect(await page.getByTestId('withdraw-amount').textContent()).to.contain('100,000');
+
+    // A valid address of the platform itself (the user's own deposit address): the wallet refuses it.
+    await page.getByRole('button', { name: 'Change' }).click();
+    await addressField.fill(ownAddress);
+    await amountField.fill('10');
+    await page.getByRole('button', { name: 'Review withdrawal' }).click();
+    await page.getByRole('button', { name: 'Confirm and withdraw' }).click();
+    await page.locator('.confirm [role="alert"]', { hasText: 'belongs to DBay itself' }).waitFor();
+    const own = await api(session, 'POST', '/v1/withdrawals', {
+      destinationAddress: ownAddress,
+      amount: '10',
+    });
+    expect(own.status).to.equal(422);
+    expect(own.body.error?.code).to.equal('WITHDRAWAL_TO_OWN_ADDRESS');
     const balance = await api(session, 'GET', '/v1/balance');
     expect(balance.body).to.include({ available: '500.00000000', pending: '0.00000000' });
   });
