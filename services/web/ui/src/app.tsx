@@ -22,9 +22,18 @@ import { ListingPage } from './pages/listing.js';
 import { AuctionPage } from './pages/auction.js';
 import { OrdersPage } from './pages/orders.js';
 import { BidsPage } from './pages/bids.js';
+import { SellPage } from './pages/sell.js';
 
 /** How often the pages poll while the live stream is down. */
 export const POLL_WHILE_OFFLINE_MS = 5_000;
+
+/**
+ * A nudge comes from the same Kafka event the owning service consumes, so it can reach the page before
+ * that service has applied it (a deposit's new confirmation count, say): a refetch at once could read
+ * the old state, and no second nudge would follow. Each nudge therefore refetches at once and again
+ * after each of these delays.
+ */
+export const REFETCH_AFTER_NUDGE_MS = [1_000, 3_000] as const;
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 2_000 } },
@@ -86,12 +95,26 @@ function useLiveEvents(session: Session | null): LiveState {
     source.addEventListener('open', () => setState('live'));
     source.addEventListener('ready', () => setState('live'));
     source.addEventListener('error', () => setState('reconnecting'));
+    const timers = new Set<ReturnType<typeof setTimeout>>();
     for (const type of LIVE_EVENT_TYPES)
       source.addEventListener(type, (event) => {
-        for (const queryKey of staleKeysFor(type, eventId(String(event.data))))
-          void client.invalidateQueries({ queryKey });
+        const keys = staleKeysFor(type, eventId(String(event.data)));
+        const refetch = () => {
+          for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+        };
+        refetch();
+        for (const delayMs of REFETCH_AFTER_NUDGE_MS) {
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            refetch();
+          }, delayMs);
+          timers.add(timer);
+        }
       });
-    return () => source.close();
+    return () => {
+      source.close();
+      for (const timer of timers) clearTimeout(timer);
+    };
   }, [session, client]);
   useEffect(() => {
     if (state !== 'reconnecting') return;
@@ -150,6 +173,7 @@ function Shell({ config }: { config: WebConfig }) {
           <NavLink to="/market">Market</NavLink>
           {session ? <NavLink to="/orders">My orders</NavLink> : null}
           {session ? <NavLink to="/bids">My bids</NavLink> : null}
+          {session ? <NavLink to="/sell">Sell</NavLink> : null}
         </nav>
         <span className="who">
           <LiveIndicator state={live} />
@@ -179,6 +203,7 @@ function Shell({ config }: { config: WebConfig }) {
           <Route path="/auctions/:id" element={<AuctionPage />} />
           <Route path="/orders" element={<SignedIn page={<OrdersPage />} />} />
           <Route path="/bids" element={<SignedIn page={<BidsPage />} />} />
+          <Route path="/sell" element={<SignedIn page={<SellPage />} />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

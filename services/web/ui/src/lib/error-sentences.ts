@@ -17,6 +17,8 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
     'This request was already used for something different. Start again from the form; nothing was changed.',
   WITHDRAWAL_ADDRESS_INVALID:
     'That is not a valid Dogecoin address for this network. Check it and try again.',
+  WITHDRAWAL_TO_OWN_ADDRESS:
+    'That address belongs to DBay itself (a deposit address, for one). Withdraw to a wallet outside DBay.',
   WALLET_SAME_BUYER_AND_SELLER: 'You cannot buy from yourself.',
   WALLET_FEE_EXCEEDS_AMOUNT: 'The fee would be larger than the amount.',
   WALLET_UNAUTHENTICATED: 'Please sign in to continue.',

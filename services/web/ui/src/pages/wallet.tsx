@@ -20,7 +20,9 @@ export function WalletPage() {
       <DepositsCard />
       <WithdrawalsCard />
       <p>
-        <Link to="/wallet/ledger">Full history and CSV export</Link>
+        <Link className="action" to="/wallet/ledger">
+          Full history and CSV export
+        </Link>
       </p>
     </>
   );

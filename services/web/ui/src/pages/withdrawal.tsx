@@ -17,7 +17,12 @@ const STEP_WORDS: Record<string, string> = {
   in_review: 'In review',
   review: 'In review',
   held: 'In review',
+  held_for_review: 'Held for review',
+  cooling_down: 'Waiting a moment: a new address is checked first',
   approved: 'Approved',
+  rejected: 'Rejected',
+  waiting_for_funds: 'Waiting for the hot wallet',
+  signing: 'Signing',
   signed: 'Signed',
   broadcast: 'Broadcast to the network',
   confirmations: 'Confirming on the chain',
@@ -101,7 +106,7 @@ export function WithdrawalPage() {
       <h2>Timeline</h2>
       <ol className="timeline">
         {timelineOf(data).map((step, index) => (
-          <li key={`${step.step}-${index}`} data-testid="withdrawal-step" data-step={step.step}>
+          <li key={`${step.step}-${index}`} data-testid="withdrawal-step" data-step={step.step.toLowerCase()}>
             <strong>{STEP_WORDS[step.step.toLowerCase()] ?? step.step}</strong> <When iso={step.at} />
             {step.txid ? (
               <div>
