@@ -87,7 +87,15 @@ describe('ApiDoc (OpenAPI 3.1 from route declarations)', () => {
     expect(codes('404')).to.deep.equal(['X_GONE']);
     expect(codes('413')).to.deep.equal(['REQUEST_TOO_LARGE']);
     expect(codes('429')).to.deep.equal(['RATE_LIMITED']);
-    expect(Object.keys(operation.responses)).to.have.members(['201', '400', '401', '403', '404', '413', '429']);
+    expect(Object.keys(operation.responses)).to.have.members([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '429',
+    ]);
   });
 
   it('gives a public route no token codes and lists every declared route', () => {
