@@ -96,7 +96,20 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
   ownAddresses.warm();
   service.openapi(walletApiDoc());
   service.http((app) => {
-    app.use('/v1', userRoutes({ executor, queries, depositAddresses, ownAddresses, verifier }));
+    app.use(
+      '/v1',
+      userRoutes({
+        executor,
+        withdrawalPolicy: {
+          minimumKoinu: config.WITHDRAWAL_MINIMUM_KOINU,
+          networkFeeKoinu: config.WITHDRAWAL_NETWORK_FEE_KOINU,
+        },
+        queries,
+        depositAddresses,
+        ownAddresses,
+        verifier,
+      }),
+    );
     app.use('/internal', internalRoutes({ executor, queries, verifier, callers: config.INTERNAL_CALLERS }));
   });
 

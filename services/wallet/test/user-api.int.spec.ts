@@ -519,6 +519,12 @@ describe('wallet user API (running service)', function () {
     });
 
     it('below the minimum withdrawal: 422; more than available once the network fee is added: 422', async () => {
+      // The policy the withdraw form shows before confirming is the one these refusals come from.
+      const policy = await documentedApi(await walletOpenApi(), 'GET', '/v1/withdrawal-policy', {
+        token: bobToken,
+      });
+      expect(policy.status, policy.text).to.equal(200);
+      expect(policy.body).to.deep.equal({ networkFee: '1.00000000', minimum: '1.00000000', maximum: null });
       expectError(
         await unchanged(() =>
           api('POST', '/v1/withdrawals', {

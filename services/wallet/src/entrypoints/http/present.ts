@@ -139,3 +139,12 @@ export function presentInternal(result: CommandResult) {
     }
   }
 }
+
+/** GET /v1/withdrawal-policy: the fee and minimum in DOGE; no maximum beyond the available balance. */
+export function presentWithdrawalPolicy(policy: { minimumKoinu: bigint; networkFeeKoinu: bigint }) {
+  return {
+    networkFee: doge(policy.networkFeeKoinu),
+    minimum: doge(policy.minimumKoinu),
+    maximum: null,
+  };
+}

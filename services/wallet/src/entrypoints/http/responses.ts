@@ -13,6 +13,7 @@ import type {
   presentInternal,
   presentLedgerEntry,
   presentWithdrawalDetail,
+  presentWithdrawalPolicy,
   presentWithdrawalView,
   presentWithdrawalWithProgress,
 } from './present.js';
@@ -74,6 +75,13 @@ export const withdrawalBody = z
     updatedAt: timestamp,
   })
   .meta({ id: 'WalletWithdrawal' });
+export const withdrawalPolicyBody = z
+  .strictObject({
+    networkFee: doge.meta({ description: 'added to every withdrawal, paid by the user' }),
+    minimum: doge,
+    maximum: z.null().meta({ description: 'no limit beyond the available balance' }),
+  })
+  .meta({ id: 'WalletWithdrawalPolicy' });
 /** In a list: the txid as soon as the saga reports one, and the latest confirmation count. */
 export const withdrawalProgressBody = withdrawalBody
   .extend({
@@ -187,7 +195,8 @@ export const presenterChecks: [
   Fits<ReturnType<typeof presentWithdrawalView>, typeof withdrawalBody>,
   Fits<ReturnType<typeof presentWithdrawalWithProgress>, typeof withdrawalProgressBody>,
   Fits<ReturnType<typeof presentWithdrawalDetail>, typeof withdrawalDetailBody>,
+  Fits<ReturnType<typeof presentWithdrawalPolicy>, typeof withdrawalPolicyBody>,
   Fits<ReturnType<typeof presentDepositView>, typeof deposit>,
   Fits<ReturnType<typeof presentDepositAddress>, typeof depositAddressBody>,
   Fits<ReturnType<typeof presentInternal>, typeof internalResultBody>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -18,6 +18,7 @@ import {
   presentDepositAddress,
   presentLedgerEntry,
   presentWithdrawalDetail,
+  presentWithdrawalPolicy,
   presentWithdrawalView,
   presentWithdrawalWithProgress,
 } from './present.js';
@@ -28,6 +29,7 @@ import {
   ledgerBody,
   withdrawalBody as withdrawalAnswer,
   withdrawalDetailBody,
+  withdrawalPolicyBody,
   withdrawalsBody,
 } from './responses.js';
 import {
@@ -72,6 +74,13 @@ export const userRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
     auth: 'user',
     responses: { 200: { description: 'The balance', schema: balanceBody } },
     errors: ['WALLET_NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/withdrawal-policy',
+    summary: 'What a withdrawal costs and allows: the flat network fee and the minimum amount, in DOGE',
+    auth: 'user',
+    responses: { 200: { description: 'The policy', schema: withdrawalPolicyBody } },
   },
   {
     method: 'get',
@@ -150,8 +159,15 @@ export const userRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
   },
 ];
 
+/** What a withdrawal costs and allows, shown before the user confirms one (GET /v1/withdrawal-policy). */
+export interface WithdrawalPolicyView {
+  minimumKoinu: bigint;
+  networkFeeKoinu: bigint;
+}
+
 export interface UserRoutesDeps {
   executor: CommandExecutor;
+  withdrawalPolicy: WithdrawalPolicyView;
   queries: WalletQueries;
   depositAddresses: DepositAddresses;
   ownAddresses: OwnAddresses;
@@ -160,6 +176,7 @@ export interface UserRoutesDeps {
 
 export function userRoutes({
   executor,
+  withdrawalPolicy,
   queries,
   depositAddresses,
   ownAddresses,
@@ -174,6 +191,11 @@ export function userRoutes({
     if (!wallet)
       throw walletError('WALLET_NOT_FOUND', 'you have no wallet yet: request a deposit address first');
     res.json(presentBalance(wallet));
+  });
+
+  // The same numbers the withdrawal request is decided with, so the form's fee and total are the truth.
+  router.get('/withdrawal-policy', (_req, res) => {
+    res.json(presentWithdrawalPolicy(withdrawalPolicy));
   });
 
   router.get('/ledger', async (req, res) => {
