@@ -9,7 +9,8 @@
  *    (interpretRpcAnswer), then decodeBlock (old path, JSON) or decodeRawBlock (new path, raw), then
  *    P2PKH extraction, the watched-address lookup in PostgreSQL (watchedByPubkeyHashes, one query per
  *    block on a fresh database with the watcher's migrations and BENCH_WATCHED, default 100,000,
- *    addresses) and matching. Not included: the HTTP round trip to the node, getrawtransaction for the
+ *    addresses) and matching. A fifth case is the scanner as it runs now: raw, with the in-memory
+ *    watched set (WatchedHashes, refreshed before each block) in front of the table lookup. Not included: the HTTP round trip to the node, getrawtransaction for the
  *    matched outputs, and the commit of the block (see part 2 for the whole path). Side by side in the
  *    same run, interleaved block by block: parse + decode alone (the baseline) for each path, and the
  *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. The first line states the CPU
@@ -36,7 +37,10 @@ import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/dec
 import { decodeRawBlock } from '../../services/deposit-watcher/src/adapters/rpc/raw-block.js';
 import type { ChainBlock } from '../../services/deposit-watcher/src/domain/chain.js';
 import { loadAverage, machineLine } from '../support/machine.js';
-import { watchedByPubkeyHashes } from '../../services/deposit-watcher/src/adapters/db/watched-addresses.js';
+import {
+  watchedByPubkeyHashes,
+  WatchedHashes,
+} from '../../services/deposit-watcher/src/adapters/db/watched-addresses.js';
 import {
   distinctPubkeyHashes,
   matchPayments,
@@ -186,6 +190,8 @@ async function scanThroughput(): Promise<void> {
       format: 'json' | 'raw';
       /** Undefined: parse and decode only (the baseline of its path). */
       database: TestDatabase | undefined;
+      /** Set: the scanner's in-memory watched set filters the hashes before the table is asked. */
+      watchedHashes: WatchedHashes | undefined;
       totalMs: number;
       lookupMs: number;
       /** The answer check, parse and decode alone. */
@@ -193,22 +199,32 @@ async function scanThroughput(): Promise<void> {
       blocks: number;
       matched: number;
     }
-    const newCase = (label: string, format: Case['format'], database?: TestDatabase): Case => ({
+    const newCase = (
+      label: string,
+      format: Case['format'],
+      database?: TestDatabase,
+      watchedHashes?: WatchedHashes,
+    ): Case => ({
       label,
       format,
       database,
+      watchedHashes,
       totalMs: 0,
       lookupMs: 0,
       parseMs: 0,
       blocks: 0,
       matched: 0,
     });
+    // As the scanner holds it (loaded once here; refreshed before each block below, as prepareBlock does).
+    const inMemory = new WatchedHashes(many.knex, 60_000);
+    await inMemory.refresh();
     const watchedLabel = `${WATCHED.toLocaleString('en')} watched addresses`;
     const cases: Case[] = [
       newCase('old path (JSON): parse + decode only', 'json'),
       newCase('new path (raw): parse + decode only', 'raw'),
       newCase(`old path (JSON): full scan, ${watchedLabel}`, 'json', many),
       newCase(`new path (raw): full scan, ${watchedLabel}`, 'raw', many),
+      newCase(`new path (raw) + watched set in memory, ${watchedLabel}`, 'raw', many, inMemory),
     ];
     const decode = (format: Case['format'], rendered: RenderedBlock): ChainBlock => {
       if (format === 'json')
@@ -229,8 +245,16 @@ async function scanThroughput(): Promise<void> {
       item.parseMs += performance.now() - t0;
       if (item.database !== undefined) {
         const t1 = performance.now();
-        const paid = p2pkhPayments(block.transactions);
-        const watched = await watchedByPubkeyHashes(item.database.knex, distinctPubkeyHashes(paid));
+        let paid = p2pkhPayments(block.transactions);
+        if (item.watchedHashes !== undefined) {
+          const filter = item.watchedHashes;
+          await filter.refresh();
+          paid = paid.filter((payment) => filter.has(payment.pubkeyHash));
+        }
+        const watched =
+          paid.length === 0
+            ? new Map()
+            : await watchedByPubkeyHashes(item.database.knex, distinctPubkeyHashes(paid));
         item.matched += matchPayments(paid, watched).length;
         item.lookupMs += performance.now() - t1;
       }
@@ -244,7 +268,7 @@ async function scanThroughput(): Promise<void> {
     for (const item of cases) {
       const perSecond = (item.blocks * 1000) / item.totalMs;
       console.log(
-        `   ${item.label.padEnd(58)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block` +
+        `   ${item.label.padEnd(74)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block` +
           (item.database === undefined
             ? ''
             : `  (parse + decode ${(item.parseMs / item.blocks).toFixed(0)}, lookup + match ${(item.lookupMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`),

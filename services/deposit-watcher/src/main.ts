@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { READINESS, runService } from '@dbay/platform';
 import { TOPICS, topicHandlers } from '@dbay/contracts';
 import { depositWatcherConfig } from './config.js';
-import { countWatchedAddresses } from './adapters/db/watched-addresses.js';
+import { countWatchedAddresses, WatchedHashes } from './adapters/db/watched-addresses.js';
 import { ensureCursor } from './adapters/db/chain-store.js';
 import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
@@ -66,6 +66,7 @@ await runService({
       logger: logger.child({ component: 'chain' }),
       metrics: watcherMetrics,
       now: () => new Date(),
+      watchedHashes: new WatchedHashes(db, config.DEPOSIT_ADDRESS_BACKFILL_MARGIN_MS),
       settings: {
         network: config.DOGECOIN_NETWORK,
         requiredConfirmations: config.DEPOSIT_CONFIRMATIONS,

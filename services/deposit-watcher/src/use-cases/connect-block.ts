@@ -16,6 +16,7 @@ import {
   matchPayments,
   p2pkhPayments,
   type MatchedPayment,
+  type WatchedAddress,
 } from '../domain/matching.js';
 import { applyDecision, CommittedEvents } from './deposit-events.js';
 import { mapWithConcurrency, RPC_FETCH_CONCURRENCY, type ScanDependencies } from './dependencies.js';
@@ -58,10 +59,17 @@ export async function rawHexOfMatched(
 }
 
 export async function prepareBlock(deps: ScanDependencies, block: ChainBlock): Promise<PreparedBlock> {
+  // Taken before the refresh: every address watched by then is in the set (see backfill-addresses.ts).
   const scannedAt = deps.now();
-  const payments = p2pkhPayments(block.transactions);
-  const watched = await watchedByPubkeyHashes(deps.knex, distinctPubkeyHashes(payments));
-  const matched = matchPayments(payments, watched);
+  await deps.watchedHashes.refresh();
+  const candidates = p2pkhPayments(block.transactions).filter((payment) =>
+    deps.watchedHashes.has(payment.pubkeyHash),
+  );
+  const watched =
+    candidates.length === 0
+      ? new Map<string, WatchedAddress>()
+      : await watchedByPubkeyHashes(deps.knex, distinctPubkeyHashes(candidates));
+  const matched = matchPayments(candidates, watched);
   const rawHexByTxid =
     matched.length === 0
       ? new Map<string, string>()

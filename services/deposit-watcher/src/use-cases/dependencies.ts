@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Logger } from '@dbay/platform';
 import type { DogecoinNode } from '../adapters/rpc/dogecoin-node.js';
 import type { WatcherMetrics } from '../adapters/watcher-metrics.js';
+import type { WatchedHashes } from '../adapters/db/watched-addresses.js';
 
 export interface ScanSettings {
   network: string;
@@ -24,6 +25,8 @@ export interface ScanDependencies {
   metrics: WatcherMetrics;
   settings: ScanSettings;
   now: () => Date;
+  /** The watched hashes in memory, refreshed before each block is matched. */
+  watchedHashes: WatchedHashes;
 }
 
 /** Concurrent RPC calls a use case keeps in flight when it fetches many things at once. */

@@ -17,7 +17,13 @@ import { watchedByPubkeyHashes } from '../adapters/db/watched-addresses.js';
 import { RpcError, RPC_INVALID_ADDRESS_OR_KEY } from '@dbay/chain-rpc';
 import type { ChainTransaction } from '../domain/chain.js';
 import { missingFromNode, seenInMempool } from '../domain/deposit.js';
-import { distinctPubkeyHashes, matchPayments, p2pkhPayments, type P2pkhPayment } from '../domain/matching.js';
+import {
+  distinctPubkeyHashes,
+  matchPayments,
+  p2pkhPayments,
+  type P2pkhPayment,
+  type WatchedAddress,
+} from '../domain/matching.js';
 import { rawHexOfMatched } from './connect-block.js';
 import { applyDecision, CommittedEvents } from './deposit-events.js';
 import { mapWithConcurrency, RPC_FETCH_CONCURRENCY, type ScanDependencies } from './dependencies.js';
@@ -66,8 +72,13 @@ export class MempoolFollower {
     const candidates = rematch
       ? [...this.remembered.values()].flatMap((entry) => entry.payments)
       : freshPayments;
-    const watched = await watchedByPubkeyHashes(deps.knex, distinctPubkeyHashes(candidates));
-    const matched = matchPayments(candidates, watched);
+    await deps.watchedHashes.refresh();
+    const maybeWatched = candidates.filter((payment) => deps.watchedHashes.has(payment.pubkeyHash));
+    const watched =
+      maybeWatched.length === 0
+        ? new Map<string, WatchedAddress>()
+        : await watchedByPubkeyHashes(deps.knex, distinctPubkeyHashes(maybeWatched));
+    const matched = matchPayments(maybeWatched, watched);
     const transactions = new Map<string, ChainTransaction>();
     for (const payment of matched)
       transactions.set(payment.txid, this.remembered.get(payment.txid)!.transaction);

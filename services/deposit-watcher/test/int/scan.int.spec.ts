@@ -32,6 +32,32 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
     await simulator.stop();
   });
 
+  it('matches a payment to an address assigned after the scanner loaded its watched set', async () => {
+    // Margin 0: the backfill of late-learned addresses cannot find this block, so only the scan's
+    // refreshed in-memory set can.
+    const watcher = await buildWatcher(database.knex, simulator.url, { backfillMarginMs: 0 });
+    await assignAddress(database.knex, {
+      userId: 'user-0',
+      address: newRegtestAddress().address,
+      addressIndex: 0,
+    });
+    await simulator.control.mine(1);
+    await pollUntilCaughtUp(watcher);
+
+    const user = newRegtestAddress();
+    await assignAddress(database.knex, { userId: 'user-late', address: user.address, addressIndex: 9 });
+    await simulator.control.fund([{ address: user.address, amount: '7' }]);
+    await simulator.control.mine(1);
+    await pollUntilCaughtUp(watcher);
+    const detected = (await outboxEvents(database.knex)).filter(
+      (event) => event.topic === TOPICS.depositDetected,
+    );
+    expect(detected.map((event) => event.payload)).to.deep.include.members([
+      { ...detected[0]!.payload, userId: 'user-late', address: user.address, amountKoinu: '700000000' },
+    ]);
+    expect(detected).to.have.length(1);
+  });
+
   it('detects in the mempool, counts confirmations, and confirms once at the 6th', async () => {
     const watcher = await buildWatcher(database.knex, simulator.url);
     const user = newRegtestAddress();

@@ -15,6 +15,7 @@ import { pino } from 'pino';
 import { createKnex, runMigrations, type EventMessage, type Logger } from '@dbay/platform';
 import { startRegtestNode, type RunningSimulatorHandle } from './simulator.js';
 import { ensureCursor } from '../../src/adapters/db/chain-store.js';
+import { WatchedHashes } from '../../src/adapters/db/watched-addresses.js';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from '../../src/adapters/rpc/dogecoin-node.js';
 import { createWatcherMetrics, type WatcherMetrics } from '../../src/adapters/watcher-metrics.js';
@@ -152,6 +153,7 @@ export async function buildWatcher(
     logger,
     metrics,
     now: () => new Date(),
+    watchedHashes: new WatchedHashes(knex, settings.backfillMarginMs ?? TEST_SETTINGS.backfillMarginMs),
     settings: { ...TEST_SETTINGS, ...settings },
   });
   return { follower, node, metrics, registry, logger, logs };

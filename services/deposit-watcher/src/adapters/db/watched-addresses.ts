@@ -100,6 +100,61 @@ export async function watchedByPubkeyHashes(
   return watched;
 }
 
+/**
+ * The watched public key hashes, held in memory so that a block's outputs are matched without a
+ * database round trip: on a full block nearly every output pays someone else, and looking up all
+ * of its ~9,000 hashes in PostgreSQL was the largest part of a scan (see docs/deposit-watcher.md).
+ * The set only says "maybe": a hash it holds is still looked up in the table, which decides.
+ *
+ * `refresh()` reads the rows watched since the last refresh, with an overlap of `overlapMs` (the
+ * backfill margin): a row whose `watched_at` (its insert's clock) lies before the last refresh but
+ * whose transaction committed after it is read by the next one, unless that commit came more than
+ * the margin late. That is the same bound the backfill of late-learned addresses already relies on.
+ * The scanner refreshes before each block, after taking the block's `scannedAt`, so the set holds
+ * every address the table held at that moment, as the single query did before. Concurrent calls
+ * share one read. Addresses are never unwatched, so the set only grows.
+ */
+export class WatchedHashes {
+  private readonly hashes = new Set<string>();
+  /** The latest watched_at read so far; undefined before the first (full) read. */
+  private highWater: Date | undefined;
+  private reading: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly overlapMs: number,
+  ) {}
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  /** Whether the hash may belong to a watched address (the table decides). */
+  has(pubkeyHash: string): boolean {
+    return this.hashes.has(pubkeyHash);
+  }
+
+  refresh(): Promise<void> {
+    this.reading ??= this.read().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<void> {
+    const query = this.db(TABLE).select('pubkey_hash', 'watched_at');
+    if (this.highWater !== undefined)
+      query.where('watched_at', '>=', new Date(this.highWater.getTime() - this.overlapMs));
+    const rows = (await query) as Array<Pick<Row, 'pubkey_hash' | 'watched_at'>>;
+    let highWater = this.highWater ?? new Date(0);
+    for (const row of rows) {
+      this.hashes.add(row.pubkey_hash);
+      if (row.watched_at > highWater) highWater = row.watched_at;
+    }
+    this.highWater = highWater;
+  }
+}
+
 export async function addressesAwaitingBackfill(db: Knex, limit: number): Promise<AddressAwaitingBackfill[]> {
   const rows = (await db(TABLE)
     .select('address', 'pubkey_hash', 'user_id', 'derivation_path', 'assigned_at', 'watched_at')
