@@ -221,6 +221,23 @@ describe('Dockerfile', () => {
     expect(Number(uid)).to.be.above(0);
     expect(runtimeStage).to.include('ENTRYPOINT ["/usr/bin/tini", "--"]');
   });
+
+  it('builds the wallet page in a stage of its own and ships only its built files', () => {
+    // Never committed and ignored as build context: without this stage the web service of the image
+    // would answer every page with WEB_UI_NOT_BUILT.
+    const uiStart = lines.findIndex((line) => /^FROM \S+ AS ui$/.test(line));
+    expect(uiStart, 'a stage named ui').to.be.above(-1);
+    const uiStage = lines.slice(
+      uiStart,
+      lines.findIndex((line, i) => i > uiStart && line.startsWith('FROM ')),
+    );
+    expect(uiStage.some((line) => line.includes('npm run build -w @dbay/web-ui'))).to.equal(true);
+    expect(uiStage.some((line) => line.includes('test -f services/web/ui/dist/index.html'))).to.equal(true);
+    expect(runtimeStage).to.include(
+      'COPY --from=ui --chown=root:root /app/services/web/ui/dist ./services/web/ui/dist',
+    );
+    expect(read('.dockerignore').split('\n')).to.include('services/web/ui/dist');
+  });
 });
 
 describe('the secret checks themselves', () => {
