@@ -32,11 +32,15 @@ const TXID = 'ab'.repeat(32);
 const P2PKH = `76a914${'11'.repeat(20)}88ac`;
 const BASIC_AUTH = Buffer.from(`${RPC_USER}:${RPC_PASSWORD}`).toString('base64');
 
-/** gettxout's answer as Core 1.14 writes it, with `value` as given. */
+/**
+ * gettxout's answer as Core 1.14 writes it, with `value` as given: its per-transaction CCoins record
+ * puts the transaction's `version` between scriptPubKey and coinbase (Bitcoin 0.15 dropped it), and
+ * the client must read the answer whether or not the field is there.
+ */
 function txOutJson(value: string): string {
   return `{"bestblock":"${'cd'.repeat(32)}","confirmations":3,"value":${value},
     "scriptPubKey":{"asm":"OP_DUP ...","hex":"${P2PKH}","reqSigs":1,"type":"pubkeyhash","addresses":["nX"]},
-    "coinbase":false}`;
+    "version":1,"coinbase":false}`;
 }
 
 const hang: Answer = () => undefined;
@@ -112,6 +116,20 @@ describe('DogecoinRpcClient', () => {
         authorization: `Basic ${BASIC_AUTH}`,
       },
     ]);
+  });
+
+  it("reads gettxout with or without Core 1.14's transaction version field, which it does not need", async () => {
+    const client = track(node.client());
+    const expected = {
+      valueKoinu: 1_250_000_000n,
+      confirmations: 3,
+      scriptPubKeyHex: P2PKH,
+      coinbase: false,
+    };
+    node.answer = resultAnswer(txOutJson('12.50000000'));
+    expect(await client.getTxOut(TXID, 1)).to.deep.equal(expected);
+    node.answer = resultAnswer(txOutJson('12.50000000').replace('"version":1,', ''));
+    expect(await client.getTxOut(TXID, 1)).to.deep.equal(expected);
   });
 
   it('refuses an amount it cannot read exactly, and a result without the shape Core gives it', async () => {

@@ -40,6 +40,34 @@ describe('help texts on a wrong parameter count', () => {
     }
   });
 
+  it('answers getblock, gettxout, sendrawtransaction and getblockhash called with real arguments, one too few or one too many, with -1 and the whole help text, before looking at any argument', async () => {
+    // Each method's `if (request.fHelp || params.size() < min || params.size() > max) throw
+    // runtime_error(help)` comes first, so even well-formed arguments for a known block or
+    // transaction get the help text, never "Block not found" or a decode error.
+    const hash = await h.call<string>('getbestblockhash');
+    const coin = await fundedOutput(h, '2', 1);
+    const hex = await h.call<string>('getrawtransaction', coin.txid, false);
+    const calls: [string, unknown[]][] = [
+      ['getblock', []],
+      ['getblock', [hash, 1, true]],
+      ['gettxout', [coin.txid]],
+      ['gettxout', [coin.txid, 0, true, true]],
+      ['sendrawtransaction', []],
+      ['sendrawtransaction', [hex, false, false]],
+      ['getblockhash', []],
+      ['getblockhash', [0, 0]],
+    ];
+    for (const [method, params] of calls) {
+      const reply = await h.post<RpcReply>({ jsonrpc: '1.0', id: 7, method, params });
+      const help = helpOf(method);
+      expect(help.split('\n')[0]!.split(' ')[0], method).to.equal(method);
+      expect([reply.status, reply.json], `${method} with ${params.length} parameters`).to.deep.equal([
+        500,
+        { result: null, error: { code: -1, message: help }, id: 7 },
+      ]);
+    }
+  });
+
   it('lays every text out as Core does: the usage line, one numbered argument per parameter, Result and Examples with dogecoin-cli', () => {
     for (const name of methodNames()) {
       const help = helpOf(name);

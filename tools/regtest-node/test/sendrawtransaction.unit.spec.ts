@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { parseDoge } from '@dbay/money';
+import { BIP66_HEIGHT } from '../src/consensus.js';
 import { script as bscript, Transaction } from 'bitcoinjs-lib';
 import {
   fundedOutput,
@@ -183,6 +184,70 @@ describe('sendrawtransaction', () => {
     expect(await h.call('sendrawtransaction', good.toHex())).to.equal(good.getId());
   });
 
+  it('rejects a padded S, an unpadded negative-looking R and a wrong sequence length around a good signature as policy (64: non-mandatory-script-verify-flag (Non-canonical DER signature)), as BIP66 strict DER is only policy below BIP66Height 1251', async () => {
+    // Each breaks IsValidSignatureEncoding (src/script/interpreter.cpp): an integer with a needless
+    // leading zero, an integer whose first byte has the sign bit set, a sequence length that is not
+    // the signature's size minus 3. ecdsa_signature_parse_der_lax skips leading zeros, reads integers
+    // as unsigned and ignores a short-form sequence length, so the mandatory retry verifies each one.
+    // The retry uses MANDATORY_SCRIPT_VERIFY_FLAGS whatever the height, so the answer is 64 even where
+    // BIP66 is consensus; this chain (about 70 blocks) is far below regtest's BIP66Height anyway.
+    const coin = await fundedOutput(h, '10');
+    const to = newWallet();
+    // Re-sign with another locktime until R needs its 0x00 pad (its top bit is set), about one in two.
+    let good: Transaction | undefined;
+    for (let locktime = 0; locktime < 64 && good === undefined; locktime++) {
+      const tx = signedSpend({
+        inputs: [{ prevout: coin, key: coin.wallet.key }],
+        outputs: [{ script: to.script, value: coin.value - DOGE('0.01') }],
+        locktime,
+      });
+      const [sig] = bscript.decompile(tx.ins[0]!.script) as [Uint8Array];
+      if (sig[3] === 33) good = tx;
+    }
+    if (good === undefined) throw new Error('no signature with a padded R in 64 tries');
+    const [sig, pubkey] = bscript.decompile(good.ins[0]!.script) as [Uint8Array, Uint8Array];
+    const r = sig.subarray(4, 4 + 33);
+    const s = sig.subarray(4 + 33 + 2, -1);
+    const hashType = sig[sig.length - 1]!;
+    expect([r[0], r[1]! & 0x80, s[0]! & 0x80]).to.deep.equal([0x00, 0x80, 0]);
+    const der = (...body: number[]): Uint8Array => Uint8Array.from([...body, hashType]);
+    const encodings = {
+      paddedS: der(0x30, 4 + r.length + s.length + 1, 0x02, r.length, ...r, 0x02, s.length + 1, 0x00, ...s),
+      unpaddedNegativeR: der(0x30, 4 + 32 + s.length, 0x02, 32, ...r.subarray(1), 0x02, s.length, ...s),
+      sequenceLengthTooLong: der(
+        0x30,
+        4 + r.length + s.length + 1,
+        0x02,
+        r.length,
+        ...r,
+        0x02,
+        s.length,
+        ...s,
+      ),
+      sequenceLengthTooShort: der(
+        0x30,
+        4 + r.length + s.length - 1,
+        0x02,
+        r.length,
+        ...r,
+        0x02,
+        s.length,
+        ...s,
+      ),
+    };
+    for (const [name, encoded] of Object.entries(encodings)) {
+      const tx = Transaction.fromHex(good.toHex());
+      tx.setInputScript(0, bscript.compile([encoded, pubkey]));
+      const error = await rpcError(h.call('sendrawtransaction', tx.toHex()));
+      expect([error.status, error.code, error.message], name).to.deep.equal([
+        500,
+        -26,
+        '64: non-mandatory-script-verify-flag (Non-canonical DER signature)',
+      ]);
+    }
+    expect(await h.call('sendrawtransaction', good.toHex())).to.equal(good.getId());
+  });
+
   it('rejects a double spend of a mempool transaction with 258: txn-mempool-conflict', async () => {
     const coin = await fundedOutput(h, '10');
     const first = spendAll(coin, newWallet(), '0.01');
@@ -332,5 +397,42 @@ describe('sendrawtransaction', () => {
     const arity = await rpcError(h.call('sendrawtransaction'));
     expect(arity.code).to.equal(-1);
     expect(arity.message).to.match(/^sendrawtransaction "hexstring" \( allowhighfees \)\n/);
+  });
+
+  describe('above BIP66Height, where DERSIG is consensus for blocks', () => {
+    let high: Harness;
+    before(async function () {
+      // About 1,200 blocks with their proof of work and fsync: a few seconds, on a node of its own.
+      this.timeout(60_000);
+      high = await startHarness();
+      const height = await high.call<number>('getblockcount');
+      await high.control('mine', { blocks: BIP66_HEIGHT + 1 - height });
+    });
+    after(async () => {
+      await high.stop();
+    });
+
+    it('still answers a good signature in non-canonical DER with 64: non-mandatory-script-verify-flag, as ATMP retries with MANDATORY_SCRIPT_VERIFY_FLAGS (P2SH only), not the block flags', async () => {
+      // src/validation.cpp CheckInputs retries with flags & ~STANDARD_NOT_MANDATORY_VERIFY_FLAGS; the
+      // height-dependent GetBlockScriptFlags (DERSIG from BIP66Height) only apply to connecting blocks.
+      const info = await high.call<{
+        blocks: number;
+        softforks: { id: string; reject: { status: boolean } }[];
+      }>('getblockchaininfo');
+      expect(info.blocks).to.be.greaterThan(BIP66_HEIGHT);
+      expect(info.softforks.find((fork) => fork.id === 'bip66')?.reject.status).to.equal(true);
+      const coin = await fundedOutput(high, '10');
+      const good = spendAll(coin, newWallet(), '0.01');
+      const [sig, pubkey] = bscript.decompile(good.ins[0]!.script) as [Uint8Array, Uint8Array];
+      const padded = Uint8Array.from([0x30, sig[1]! + 1, 0x02, sig[3]! + 1, 0x00, ...sig.subarray(4)]);
+      const tx = Transaction.fromHex(good.toHex());
+      tx.setInputScript(0, bscript.compile([padded, pubkey]));
+      const error = await rpcError(high.call('sendrawtransaction', tx.toHex()));
+      expect([error.code, error.message]).to.deep.equal([
+        -26,
+        '64: non-mandatory-script-verify-flag (Non-canonical DER signature)',
+      ]);
+      expect(await high.call('sendrawtransaction', good.toHex())).to.equal(good.getId());
+    });
   });
 });

@@ -210,12 +210,14 @@ const getrawmempool: RpcMethod = {
   maxParams: 1,
   run(params, node) {
     const verbose = params.size > 0 ? params.bool(0) : false;
-    // mempoolToJSON: the list comes from queryHashes (depth, then fee rate); the verbose object walks
-    // mapTx's hashed index, an order no client can rely on, so it keeps arrival order here.
-    if (!verbose) return node.mempool.byDepthAndScore().map((e) => e.txid);
+    // mempoolToJSON: the list comes from queryHashes (depth, then fee rate, then txid). The verbose
+    // object walks mapTx's salted hash index, an order that differs per node and no client can rely
+    // on; it follows the list's order here rather than arrival, so a client that wrongly reads the
+    // keys in arrival order (oldest first) is caught here as it would be against a real node.
+    const entries = node.mempool.byDepthAndScore();
+    if (!verbose) return entries.map((e) => e.txid);
     const out: Record<string, CoreJson> = {};
-    for (const entry of node.mempool.all())
-      out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
+    for (const entry of entries) out[entry.txid] = mempoolEntryToJson(node.mempool, entry, node.chain.height);
     return out;
   },
 };

@@ -294,9 +294,9 @@ ${cli('getrawmempool', 'true')}${rpc('getrawmempool', 'true')}`,
 Returns details about an unspent transaction output.
 
 Arguments:
-1. "txid"             (string, required) The transaction id
-2. "n"                (numeric, required) vout number
-3. "include_mempool"  (boolean, optional) Whether to include the mempool
+1. "txid"       (string, required) The transaction id
+2. n              (numeric, required) vout number
+3. include_mempool  (boolean, optional) Whether to include the mempool
 
 Result:
 {
