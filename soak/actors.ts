@@ -23,6 +23,11 @@ export interface Record {
   depositsKoinu: bigint[];
   /** Buy requests answered with an order (201 paid or 202 pending): order id by idempotency key. */
   acceptedOrders: Map<string, string>;
+  /**
+   * Buy requests refused because the wallet refused the payment (422 with the order, which stays
+   * PAYMENT_FAILED for the buyer to see): order id by idempotency key.
+   */
+  refusedOrders: Map<string, string>;
   withdrawals: AcceptedWithdrawal[];
   listings: string[];
   auctions: string[];
@@ -49,6 +54,7 @@ export class Market {
       this.records.set(user.userId, {
         depositsKoinu: [],
         acceptedOrders: new Map(),
+        refusedOrders: new Map(),
         withdrawals: [],
         listings: [],
         auctions: [],
@@ -117,7 +123,12 @@ export class Market {
     if (answer.status === 201 || answer.status === 202) {
       this.records.get(user.userId)!.acceptedOrders.set(key, (answer.body as { id: string }).id);
       this.count('buy');
-    } else this.count('buy', codeOf(answer.body));
+    } else {
+      const refusedOrder = (answer.body as { order?: { id?: string } }).order?.id;
+      if (answer.status === 422 && refusedOrder !== undefined)
+        this.records.get(user.userId)!.refusedOrders.set(key, refusedOrder);
+      this.count('buy', codeOf(answer.body));
+    }
     if (answer.status !== 202) this.openListings.splice(this.openListings.indexOf(listingId), 1);
   }
 

@@ -2,7 +2,7 @@
  * What the soak asks the books once the platform is quiet again. Each check returns its violations as
  * sentences; the report lists them, and the run fails on any.
  *
- * - the reconciler (a fresh `npm run reconcile` run) has no findings;
+ * - the reconciler (a fresh `npm run reconcile` run) has no findings beyond those it had before the soak;
  * - per user, deposits - withdrawals (amount + network fee) - spent + earned = balance (all three buckets);
  * - every accepted buy and withdrawal exists exactly once, and nothing exists that was not accepted;
  * - every finalized withdrawal paid its destination exactly once on chain, a failed one never;
@@ -14,7 +14,8 @@ import { promisify } from 'node:util';
 import { Block } from 'bitcoinjs-lib';
 import { outputScriptForAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge, parseDoge } from '@dbay/money';
-import { REPO_ROOT, type RegtestControl } from '@dbay/testing';
+import pg from 'pg';
+import { REPO_ROOT, stackEndpoints, type RegtestControl } from '@dbay/testing';
 import type { SoakUser } from './api.js';
 import type { Market } from './actors.js';
 
@@ -105,10 +106,20 @@ export function exactlyOnce(market: Market, snapshots: readonly Snapshot[]): Che
       const found = bought.filter((order) => order.id === orderId).length;
       if (found !== 1) violations.push(`${user.name}: accepted order ${orderId} exists ${found} times`);
     }
+    // A buy the wallet refused leaves its order PAYMENT_FAILED (the answer named it): once, and so.
+    const refused = new Set(record.refusedOrders.values());
+    for (const orderId of refused) {
+      examined++;
+      const found = bought.filter((order) => order.id === orderId);
+      if (found.length !== 1 || found[0]!.status !== 'PAYMENT_FAILED')
+        violations.push(
+          `${user.name}: refused buy's order ${orderId} exists ${found.length} times (${found.map((order) => order.status).join(', ')}), expected once PAYMENT_FAILED`,
+        );
+    }
     for (const order of bought) {
       if (order.auctionId !== null)
         auctionOrders.set(order.auctionId, (auctionOrders.get(order.auctionId) ?? 0) + 1);
-      else if (!accepted.has(order.id))
+      else if (!accepted.has(order.id) && !refused.has(order.id))
         violations.push(`${user.name}: order ${order.id} exists but no buy request was accepted for it`);
     }
     const acceptedWithdrawals = new Set(record.withdrawals.map((each) => each.withdrawalId));
@@ -183,30 +194,93 @@ export async function paidOnceOnChain(
   return { name: 'withdrawals paid once on chain', examined, violations };
 }
 
-export async function reconcilerClean(): Promise<CheckResult> {
+/** A finding as the reconciler stored it (reconciler.findings). */
+export interface StoredFinding {
+  check: string;
+  subjectType: string;
+  subjectId: string;
+  expected: string;
+  actual: string;
+  detail: string;
+}
+
+export interface Reconciliation {
+  /** Every finding of the run, read from the reconciler's table (its printed report holds the first 50). */
+  findings: StoredFinding[];
+  /** Set when the run itself failed (exit 1, or no report). */
+  failure?: string;
+}
+
+/**
+ * One run of the reconciler on the stack (`npm run reconcile`), with `env` on top of the stack's
+ * settings, and every finding it stored.
+ */
+export async function reconcileNow(env: Record<string, string> = {}): Promise<Reconciliation> {
+  let stdout: string;
   try {
-    const { stdout } = await run('bash', [path.join(REPO_ROOT, 'services/reconciler/bin-reconcile.sh')], {
+    ({ stdout } = await run('bash', [path.join(REPO_ROOT, 'services/reconciler/bin-reconcile.sh')], {
       cwd: REPO_ROOT,
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
-    });
-    return { name: 'reconciler clean', examined: 1, violations: findingsOf(stdout) };
+      env: { ...process.env, ...env },
+    }));
   } catch (error) {
-    const stdout = (error as { stdout?: string }).stdout ?? '';
-    const findings = findingsOf(stdout);
-    return {
-      name: 'reconciler clean',
-      examined: 1,
-      violations: findings.length > 0 ? findings : [`the reconciler failed: ${String(error).slice(0, 500)}`],
-    };
+    // Exit 2 is "discrepancies found": a report all the same.
+    const code = (error as { code?: unknown }).code;
+    stdout = (error as { stdout?: string }).stdout ?? '';
+    if (code !== 2) return { findings: [], failure: `the reconciler failed: ${String(error).slice(0, 500)}` };
+  }
+  const runId = runIdOf(stdout);
+  if (runId === undefined) return { findings: [], failure: 'the reconciler printed no report' };
+  const client = new pg.Client({ connectionString: stackEndpoints().services.reconciler.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<StoredFinding>(
+      `SELECT check_name AS "check", subject_type AS "subjectType", subject_id AS "subjectId",
+              expected, actual, detail
+         FROM reconciler.findings WHERE run_id = $1 ORDER BY seq`,
+      [runId],
+    );
+    return { findings: rows };
+  } finally {
+    await client.end();
   }
 }
 
-/** The reconciler prints one JSON report (pretty) between its log lines; its findings, one line each. */
-function findingsOf(stdout: string): string[] {
+const findingKey = (finding: StoredFinding): string =>
+  `${finding.check}|${finding.subjectType}|${finding.subjectId}`;
+
+/** How many findings each check reported. */
+export function findingsByCheck(findings: readonly StoredFinding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const finding of findings) counts[finding.check] = (counts[finding.check] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * The reconciler after the soak: no finding that was not already there before it started. In `npm
+ * test` the soak runs on the books the integration tier left, and tests that stand in for another
+ * service (the wallet's, crediting deposits and locking escrow for orders that do not exist) leave
+ * findings there that are not the soak's (issue 16, docs/reliability.md). They are read before the
+ * soak with no grace period, so that work still in flight then cannot turn into a finding the soak is
+ * blamed for, and they are reported beside the check; everything else the reconciler finds, on any
+ * subject and in every global check (zero-sum, platform accounts, the chain), is a violation.
+ */
+export async function reconcilerClean(before: Reconciliation): Promise<CheckResult> {
+  const after = await reconcileNow();
+  const known = new Set(before.findings.map(findingKey));
+  const violations = after.findings
+    .filter((finding) => !known.has(findingKey(finding)))
+    .map((finding) => JSON.stringify(finding));
+  if (after.failure !== undefined) violations.push(after.failure);
+  return { name: 'reconciler clean', examined: after.findings.length + 1, violations };
+}
+
+/** The reconciler prints one JSON report (pretty) between its log lines; its run id. */
+function runIdOf(stdout: string): string | undefined {
   const start = stdout.indexOf('{\n');
   const end = stdout.indexOf('\n}', start);
-  if (start < 0 || end < 0) return [];
-  const report = JSON.parse(stdout.slice(start, end + 2)) as { findings?: unknown[] };
-  return (report.findings ?? []).map((finding) => JSON.stringify(finding));
+  if (start < 0 || end < 0) return undefined;
+  const report = JSON.parse(stdout.slice(start, end + 2)) as { runId?: string };
+  return report.runId;
 }

@@ -25,7 +25,9 @@ import {
   expectedTotal,
   nothingStuck,
   paidOnceOnChain,
+  reconcileNow,
   reconcilerClean,
+  findingsByCheck,
   snapshot,
   type CheckResult,
   type Snapshot,
@@ -61,6 +63,13 @@ async function main(): Promise<number> {
   const market = new Market(users, chain);
   const nemesis = new Nemesis(chain, log);
 
+  // The books as the soak finds them (in npm test: what the integration tier left), with no grace
+  // period; only findings beyond these are the soak's (see reconcilerClean).
+  const before = await reconcileNow({ RECONCILE_GRACE_SECONDS: '0' });
+  if (before.failure !== undefined) throw new Error(`reconciler before the soak: ${before.failure}`);
+  log(
+    `reconciler before the soak: ${before.findings.length} finding(s) ${JSON.stringify(findingsByCheck(before.findings))}`,
+  );
   log(`set-up: ${userCount} users, funded on chain`);
   for (const user of users) await market.deposit(user, 200n * DOGE);
   await chain.mine(6);
@@ -116,7 +125,7 @@ async function main(): Promise<number> {
     exactlyOnce(market, snapshots),
     nothingStuck(snapshots),
     await paidOnceOnChain(market, snapshots, chain, fromHeight),
-    await reconcilerClean(),
+    await reconcilerClean(before),
   ];
 
   const faultsByKind: Record<string, number> = {};
@@ -138,6 +147,8 @@ async function main(): Promise<number> {
     faultsByKind,
     faultsFailed: nemesis.done.filter((fault) => fault.error !== undefined).length,
     unplannedExits: nemesis.unplannedExits,
+    /** What the reconciler found before the soak began (not the soak's; see reconcilerClean). */
+    findingsBefore: findingsByCheck(before.findings),
     checks: checks.map((check) => ({
       name: check.name,
       examined: check.examined,
@@ -159,6 +170,9 @@ async function main(): Promise<number> {
   );
   console.log(
     `  crash exits:  ${nemesis.unplannedExits.length} (services that exited on a fault and were restarted)`,
+  );
+  console.log(
+    `  before:       ${before.findings.length} reconciler finding(s) already on the books ${JSON.stringify(report.findingsBefore)}`,
   );
   for (const check of checks)
     console.log(
