@@ -88,11 +88,12 @@ export class WalletSource implements WalletReads {
   }
 
   async *continuityCandidates(): AsyncGenerator<ChainedEntry> {
+    // The account's text and type are built for the candidates alone, not for every entry of the window.
     const sql = `
-      SELECT account, account_type, bucket, id, seq, previous, debit, credit, balance_after FROM (
-        SELECT COALESCE(user_id::text, platform_account) AS account,
-               CASE WHEN user_id IS NULL THEN 'platform-account' ELSE 'user' END AS account_type,
-               bucket, id, seq, debit, credit, balance_after,
+      SELECT COALESCE(user_id::text, platform_account) AS account,
+             CASE WHEN user_id IS NULL THEN 'platform-account' ELSE 'user' END AS account_type,
+             bucket, id, seq, previous, debit, credit, balance_after FROM (
+        SELECT user_id, platform_account, bucket, id, seq, debit, credit, balance_after,
                COALESCE(LAG(balance_after) OVER (PARTITION BY user_id, platform_account, bucket ORDER BY seq), 0) AS previous
         FROM ${this.w}.ledger_entries) chained
       WHERE previous + credit - debit <> balance_after
