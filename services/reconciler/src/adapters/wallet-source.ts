@@ -2,8 +2,8 @@
  * The wallet's book, read through the reconciler's read-only role. Each check is one set-based
  * statement over the whole book (Postgres aggregates, joins and sorts; it may use parallel workers),
  * streamed through a cursor that returns only the rows that may break the rule, so the process holds a
- * row at a time whatever the ledger's size. (Keyset chunks of 2,000 users with per-chunk aggregates
- * took a round trip and an index walk per chunk: about half of a run at 1M entries.)
+ * row at a time whatever the ledger's size. (Keyset chunks of 2,000 users with three aggregate queries
+ * each took 1.6 to 2.6 s at 1M entries; the one statement 0.6 to 1.1 s.)
  * Every money column of the wallet is NUMERIC(20,8) DOGE.
  */
 import type { Knex } from 'knex';
