@@ -1,7 +1,7 @@
 /**
  * One measured reconciliation over a generated book, in a process of its own so its peak memory is its
- * own: `streaming` is the reconciler's real code path (keyset chunks, cursors); `naive` is the baseline
- * a first version would write, loading every ledger entry and balance into memory to sum them.
+ * own: `streaming` is the reconciler's real code path (set-based statements, cursors); `naive` is the
+ * baseline a first version would write, loading every ledger entry and balance into memory to sum them.
  * Prints one JSON line: { mode, seconds, maxRssMb, findings, checks (streaming: seconds per check) }.
  */
 import knexFactory from 'knex';

@@ -2,26 +2,27 @@
  * `npm run bench:reconciler`: seconds and peak memory of a reconciliation per million ledger entries.
  *
  * It builds a throwaway database with the services' real migrations and grows a clean book in steps
- * (BENCH_SIZES, ledger entries; default 250k, 500k, 1M): users with five confirmed deposits each, every
+ * (BENCH_SIZES, ledger entries; default 250k, 1M, 4M): users with five confirmed deposits each, every
  * deposit one two-entry ledger transaction (the user's AVAILABLE credit, CHAIN_CLEARING's debit) and one
  * row in the deposit watcher's table. After each step it runs, each in a fresh process:
  *   - streaming: the reconciler's own checks (all the database ones; the chain ones need no ledger),
  *   - naive:     the baseline that loads every entry and balance into memory and sums them in JS
  *                (one rule only, so it does far less work than the streaming run).
- * and prints seconds, seconds per million entries and peak RSS for both, side by side. Linear cost shows
- * as a flat seconds-per-million column; bounded memory as a flat streaming RSS while the baseline grows.
+ * and prints seconds, seconds per million entries and peak RSS for both, side by side, with the machine's
+ * CPU count and load average (a shared two-core machine's load moves the seconds). Linear cost shows as a
+ * flat seconds-per-million column; bounded memory as a flat streaming RSS while the baseline grows.
  */
 import { execFile } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@dbay/testing';
 import { ThrowawayDatabase } from '../../services/reconciler/test/support/book.js';
+import { loadAverage, machineLine } from '../support/machine.js';
 
 const run = promisify(execFile);
 const DEPOSITS_PER_USER = 5;
 const ENTRIES_PER_DEPOSIT = 2;
-const sizes = (process.env.BENCH_SIZES ?? '250000,500000,1000000')
+const sizes = (process.env.BENCH_SIZES ?? '250000,1000000,4000000')
   .split(',')
   .map((size) => Number(size.trim()))
   .filter((size) => Number.isInteger(size) && size > 0)
@@ -94,13 +95,10 @@ async function measure(db: ThrowawayDatabase, mode: 'streaming' | 'naive'): Prom
 
 const db = await ThrowawayDatabase.create();
 try {
+  console.log(`${machineLine('bench:reconciler')}  database ${db.name}`);
   console.log(
-    `reconciler benchmark: ${os.cpus().length} CPUs, load ${os
-      .loadavg()
-      .map((load) => load.toFixed(2))
-      .join(' ')}, database ${db.name}`,
+    'entries    | streaming s  s/1M   peak MB findings | naive (baseline) s  s/1M   peak MB | load average after',
   );
-  console.log('entries    | streaming s  s/1M   peak MB findings | naive (baseline) s  s/1M   peak MB');
   let deposits = 0;
   let last: Measured | undefined;
   for (const size of sizes) {
@@ -114,7 +112,8 @@ try {
     const perMillion = (seconds: number) => ((seconds * 1_000_000) / size).toFixed(2).padStart(6);
     console.log(
       `${String(size).padEnd(10)} | ${streaming.seconds.toFixed(2).padStart(11)} ${perMillion(streaming.seconds)} ${String(streaming.maxRssMb).padStart(9)} ${String(streaming.findings).padStart(8)} | ` +
-        `${naive.seconds.toFixed(2).padStart(18)} ${perMillion(naive.seconds)} ${String(naive.maxRssMb).padStart(9)}   (generated in ${generated}s)`,
+        `${naive.seconds.toFixed(2).padStart(18)} ${perMillion(naive.seconds)} ${String(naive.maxRssMb).padStart(9)} | ` +
+        `${loadAverage()}   (generated in ${generated}s)`,
     );
     last = streaming;
     if (streaming.findings !== 0)

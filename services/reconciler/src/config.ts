@@ -40,7 +40,6 @@ export function reconcilerConfig(platform: PlatformConfigShape) {
       RECONCILE_GRACE_SECONDS: z.coerce.number().int().min(0).default(300),
       /** Serve mode (local stack): how often to run. The production CronJob runs `--once` daily instead. */
       RECONCILE_INTERVAL_MS: z.coerce.number().int().positive().default(DAY_MS),
-      RECONCILE_USER_CHUNK_SIZE: z.coerce.number().int().positive().default(2_000),
       /** The chain's parameters, for the addresses of the coins a reserves snapshot lists. */
       DOGECOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
       /** Serve mode: how often a proof-of-reserves snapshot is published (docs/reserves.md). Daily. */

@@ -15,23 +15,29 @@ import type { PlatformAccount } from './domain/checks/platform-account-sum.js';
 import type { TransactionNet } from './domain/checks/transaction-balanced.js';
 import type { WithdrawalPair } from './domain/checks/withdrawal-finalized-once.js';
 
-/** One keyset chunk of wallets with the aggregates the per-user checks need, keyed by user id. */
-export interface UserChunk {
-  wallets: WalletBalance[];
-  nets: Map<string, BucketNets>;
-  openEscrowKoinu: Map<string, bigint>;
-  activeBidsKoinu: Map<string, bigint>;
+/** One user's balances beside the aggregates the per-user checks judge them against. */
+export interface UserBook {
+  wallet: WalletBalance;
+  nets: BucketNets;
+  openEscrowKoinu: bigint;
+  activeBidsKoinu: bigint;
 }
 
 export interface WalletTotals extends BookTotals {
   entries: number;
+  /** Rows of wallet_balances: what the per-user checks examine. */
+  users: number;
   /** available + locked + pending of every user: what the chain must cover. */
   userLiabilitiesKoinu: bigint;
 }
 
 /** The wallet's book. */
 export interface WalletReads {
-  userChunks(chunkSize: number): AsyncIterable<UserChunk>;
+  /**
+   * Users whose balances may not follow from their entries, open escrow and active bid locks, in user
+   * id order (candidates: the check decides, as below).
+   */
+  userCandidates(): AsyncIterable<UserBook>;
   /**
    * Entries whose balance_after may not follow from the previous one. The query narrows a ledger of
    * millions to the candidates; the check decides, so a candidate let through wrongly is never reported.

@@ -35,7 +35,6 @@ import type {
 } from './ports.js';
 import { Recorder } from './recorder.js';
 
-export const USER_CHUNK_SIZE = 2_000;
 /** gettxout calls in flight at once: enough to hide RPC latency, few enough not to load the node. */
 export const CHAIN_CONCURRENCY = 8;
 
@@ -48,7 +47,6 @@ export interface ReconcileDependencies {
   logger: Logger;
   /** Work in flight between two services younger than this is not a finding. */
   graceSeconds: number;
-  userChunkSize?: number;
   onFinding?: (finding: Finding) => void;
 }
 
@@ -61,8 +59,8 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
     graceSeconds: deps.graceSeconds,
   });
 
-  await checkUsers(recorder, wallet, deps.userChunkSize ?? USER_CHUNK_SIZE);
   const totals = await wallet.bookTotals();
+  await checkUsers(recorder, wallet, totals);
   await checkLedger(recorder, wallet, totals);
   await checkDeposits(recorder, crossService, await windowNow());
   await checkWithdrawals(recorder, crossService, await windowNow());
@@ -72,21 +70,15 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
   return recorder.finish(deps.runId, startedAt);
 }
 
-async function checkUsers(recorder: Recorder, wallet: WalletReads, chunkSize: number): Promise<void> {
+async function checkUsers(recorder: Recorder, wallet: WalletReads, totals: WalletTotals): Promise<void> {
   const checks = ['user-ledger-sum', 'user-bucket-sum', 'locked-vs-escrow-and-bids'] as const;
   await recorder.timed(checks, async () => {
-    for await (const chunk of wallet.userChunks(chunkSize)) {
-      for (const balance of chunk.wallets) {
-        await recorder.report([
-          ...checkUserLedger(balance, chunk.nets.get(balance.userId) ?? {}),
-          ...checkLocked(
-            balance,
-            chunk.openEscrowKoinu.get(balance.userId) ?? 0n,
-            chunk.activeBidsKoinu.get(balance.userId) ?? 0n,
-          ),
-        ]);
-      }
-      for (const check of checks) recorder.examined(check, chunk.wallets.length);
+    for (const check of checks) recorder.examined(check, totals.users);
+    for await (const user of wallet.userCandidates()) {
+      await recorder.report([
+        ...checkUserLedger(user.wallet, user.nets),
+        ...checkLocked(user.wallet, user.openEscrowKoinu, user.activeBidsKoinu),
+      ]);
     }
   });
 }

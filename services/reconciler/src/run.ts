@@ -42,7 +42,6 @@ export async function runReconciliation(
       sink: new FindingSink(knex, runId),
       logger: runLogger,
       graceSeconds: config.RECONCILE_GRACE_SECONDS,
-      userChunkSize: config.RECONCILE_USER_CHUNK_SIZE,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await knex('runs')

@@ -11,7 +11,7 @@ import type { HotWalletCoin } from '../src/domain/checks/hot-wallet-coin-unspent
 import type { OrderEscrowPair } from '../src/domain/checks/order-escrow.js';
 import type { TransactionNet } from '../src/domain/checks/transaction-balanced.js';
 import type { WithdrawalPair } from '../src/domain/checks/withdrawal-finalized-once.js';
-import type { ChainReads, FindingWriter, ReconcilerSources, UserChunk } from '../src/ports.js';
+import type { ChainReads, FindingWriter, ReconcilerSources, UserBook } from '../src/ports.js';
 import { reconcile } from '../src/reconcile.js';
 import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
 
@@ -27,7 +27,7 @@ async function* rows<T>(items: readonly T[]): AsyncGenerator<T> {
 }
 
 interface World {
-  chunk: UserChunk;
+  users: UserBook[];
   transactions: TransactionNet[];
   deposits: DepositPair[];
   withdrawals: WithdrawalPair[];
@@ -42,15 +42,20 @@ interface World {
  */
 function cleanWorld(): World {
   return {
-    chunk: {
-      wallets: [
-        { userId: ALICE, availableKoinu: 700n, lockedKoinu: 300n, pendingKoinu: 0n },
-        { userId: BOB, availableKoinu: 0n, lockedKoinu: 0n, pendingKoinu: 0n },
-      ],
-      nets: new Map([[ALICE, { AVAILABLE: 700n, LOCKED: 300n }]]),
-      openEscrowKoinu: new Map([[ALICE, 300n]]),
-      activeBidsKoinu: new Map(),
-    },
+    users: [
+      {
+        wallet: { userId: ALICE, availableKoinu: 700n, lockedKoinu: 300n, pendingKoinu: 0n },
+        nets: { AVAILABLE: 700n, LOCKED: 300n },
+        openEscrowKoinu: 300n,
+        activeBidsKoinu: 0n,
+      },
+      {
+        wallet: { userId: BOB, availableKoinu: 0n, lockedKoinu: 0n, pendingKoinu: 0n },
+        nets: {},
+        openEscrowKoinu: 0n,
+        activeBidsKoinu: 0n,
+      },
+    ],
     transactions: [],
     deposits: [],
     withdrawals: [],
@@ -78,13 +83,19 @@ function cleanWorld(): World {
 function sourcesOf(world: World): ReconcilerSources {
   return {
     wallet: {
-      userChunks: () => rows([world.chunk]),
+      userCandidates: () => rows(world.users),
       continuityCandidates: () => rows([]),
       platformAccounts: () =>
         Promise.resolve([{ code: 'CHAIN_CLEARING', balanceKoinu: -1_000n, netKoinu: -1_000n }]),
       unbalancedTransactions: () => rows(world.transactions),
       bookTotals: () =>
-        Promise.resolve({ balancesKoinu: 0n, entriesNetKoinu: 0n, entries: 6, userLiabilitiesKoinu: 1_000n }),
+        Promise.resolve({
+          balancesKoinu: 0n,
+          entriesNetKoinu: 0n,
+          entries: 6,
+          users: 2,
+          userLiabilitiesKoinu: 1_000n,
+        }),
     },
     crossService: {
       databaseNow: () => Promise.resolve(NOW),
@@ -166,7 +177,7 @@ describe('a reconciliation run', () => {
 
   it('records each finding in the sink and the report, and leaves work in flight out of both', async () => {
     const world = cleanWorld();
-    world.chunk.wallets[1] = { userId: BOB, availableKoinu: 5n, lockedKoinu: 0n, pendingKoinu: 0n };
+    world.users[1]!.wallet = { userId: BOB, availableKoinu: 5n, lockedKoinu: 0n, pendingKoinu: 0n };
     world.deposits = [
       {
         depositKey: `${'aa'.repeat(32)}:1`,

@@ -77,35 +77,32 @@ export class CrossServiceSource implements CrossServiceReads {
   }
 
   /**
-   * Confirmed deposits against the wallet's DEPOSIT credits (reference 'tx', txid:vout): the pairs that
-   * are not one credit of the confirmed amount to the confirmed user, each with the watcher's row in
-   * whatever status it is.
+   * The watcher's deposits against the wallet's DEPOSIT credits (reference 'tx', txid:vout) in one pass:
+   * one hash aggregate of the credits, one full join with every watcher row (so each candidate carries
+   * its watcher's row in whatever status it is, with no second lookup by the concatenated key). The pairs
+   * that come back are those that are not one credit of the confirmed amount to the confirmed user: a
+   * confirmed deposit credited otherwise, or credits under a deposit that is not confirmed or unknown.
    */
   async *depositPairs(): AsyncGenerator<DepositPair> {
     const sql = `
-      WITH confirmed AS (
-        SELECT txid || ':' || vout AS deposit_key, user_id, amount_koinu
-        FROM ${this.d}.deposits WHERE status = 'confirmed'),
-      credits AS (
+      WITH credits AS (
         SELECT reference_id AS deposit_key, COUNT(*) AS credits, SUM(credit) AS amount,
                MIN(user_id::text) AS first_user, MAX(user_id::text) AS last_user, MAX(created_at) AS last_credited_at
         FROM ${this.w}.ledger_entries
         WHERE entry_type = 'DEPOSIT' AND user_id IS NOT NULL AND reference_type = 'tx'
-        GROUP BY reference_id),
-      candidates AS (
-        SELECT COALESCE(confirmed.deposit_key, credits.deposit_key) AS deposit_key,
-               COALESCE(credits.credits, 0) AS credits, COALESCE(credits.amount, 0) AS credited_amount,
-               credits.first_user, credits.last_user, credits.last_credited_at
-        FROM confirmed FULL OUTER JOIN credits ON credits.deposit_key = confirmed.deposit_key
-        -- NUMERIC DOGE times 10^8 against BIGINT koinu is exact; it only narrows the candidates.
-        WHERE confirmed.deposit_key IS NULL OR credits.deposit_key IS NULL OR credits.credits <> 1
-           OR credits.amount * 100000000 <> confirmed.amount_koinu
-           OR credits.first_user <> confirmed.user_id OR credits.last_user <> confirmed.user_id)
-      SELECT c.deposit_key, c.credits, c.credited_amount, c.first_user, c.last_user, c.last_credited_at,
+        GROUP BY reference_id)
+      SELECT COALESCE(d.txid || ':' || d.vout, c.deposit_key) AS deposit_key,
+             COALESCE(c.credits, 0) AS credits, COALESCE(c.amount, 0) AS credited_amount,
+             c.first_user, c.last_user, c.last_credited_at,
              d.user_id AS watcher_user_id, d.amount_koinu AS watcher_amount, d.status AS watcher_status,
              d.confirmed_at, d.updated_at AS watcher_updated_at
-      FROM candidates c LEFT JOIN ${this.d}.deposits d ON d.txid || ':' || d.vout = c.deposit_key
-      ORDER BY c.deposit_key`;
+      FROM ${this.d}.deposits d FULL OUTER JOIN credits c ON c.deposit_key = d.txid || ':' || d.vout
+      -- NUMERIC DOGE times 10^8 against BIGINT koinu is exact; it only narrows the candidates.
+      WHERE CASE WHEN d.status = 'confirmed'
+                 THEN c.deposit_key IS NULL OR c.credits <> 1 OR c.amount * 100000000 <> d.amount_koinu
+                      OR c.first_user <> d.user_id OR c.last_user <> d.user_id
+                 ELSE c.deposit_key IS NOT NULL END
+      ORDER BY deposit_key`;
     for await (const row of stream<DepositRow>(this.knex, sql)) {
       yield {
         depositKey: row.deposit_key,

@@ -1,21 +1,31 @@
 /**
- * The wallet's book, read through the reconciler's read-only role. Per-user checks walk
- * wallet_balances in keyset chunks (user_id > last ORDER BY user_id LIMIT n) and ask Postgres for the
- * aggregates of just that chunk, so the process holds one chunk at a time whatever the ledger's size.
- * Whole-ledger checks stream, through a cursor, only the rows that may break their rule.
+ * The wallet's book, read through the reconciler's read-only role. Each check is one set-based
+ * statement over the whole book (Postgres aggregates, joins and sorts; it may use parallel workers),
+ * streamed through a cursor that returns only the rows that may break the rule, so the process holds a
+ * row at a time whatever the ledger's size. (Keyset chunks of 2,000 users with three aggregate queries
+ * each took 1.6 to 2.6 s at 1M entries; the one statement 0.6 to 1.1 s.)
  * Every money column of the wallet is NUMERIC(20,8) DOGE.
  */
 import type { Knex } from 'knex';
 import { koinuFromDecimalColumn as koinu } from '@dbay/money';
-import type { Bucket, BucketNets } from '../domain/book.js';
+import { BUCKETS, type Bucket, type BucketNets } from '../domain/book.js';
 import type { ChainedEntry } from '../domain/checks/balance-after-continuity.js';
 import type { PlatformAccount } from '../domain/checks/platform-account-sum.js';
 import type { TransactionNet } from '../domain/checks/transaction-balanced.js';
-import type { UserChunk, WalletReads, WalletTotals } from '../ports.js';
+import type { UserBook, WalletReads, WalletTotals } from '../ports.js';
 import { count, quoted, select, stream } from './sql.js';
 
 type BalanceRow = { user_id: string; available: string; locked: string; pending: string };
-type TotalRow = { user_id: string; total: string };
+
+/** A user's nets per bucket; a bucket without entries (SUM of no rows: NULL) is absent. */
+function netsOf(columns: Record<Bucket, string | null>): BucketNets {
+  const nets: BucketNets = {};
+  for (const bucket of BUCKETS) {
+    const net = columns[bucket];
+    if (net !== null) nets[bucket] = koinu(net);
+  }
+  return nets;
+}
 
 export class WalletSource implements WalletReads {
   private readonly w: string;
@@ -27,70 +37,63 @@ export class WalletSource implements WalletReads {
     this.w = quoted(walletSchema);
   }
 
-  async *userChunks(chunkSize: number): AsyncGenerator<UserChunk> {
-    let after: string | null = null;
-    for (;;) {
-      const rows: BalanceRow[] = await select<BalanceRow>(
-        this.knex,
-        `SELECT user_id, available, locked, pending FROM ${this.w}.wallet_balances
-         ${after === null ? '' : 'WHERE user_id > ?'} ORDER BY user_id LIMIT ?`,
-        after === null ? [chunkSize] : [after, chunkSize],
-      );
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.user_id;
-      yield await this.chunkOf(rows);
-    }
-  }
-
-  private async chunkOf(rows: BalanceRow[]): Promise<UserChunk> {
-    const ids = rows.map((row) => row.user_id);
-    const [netRows, escrowRows, bidRows] = await Promise.all([
-      select<{ user_id: string; bucket: Bucket; net: string }>(
-        this.knex,
-        `SELECT user_id, bucket, SUM(credit) - SUM(debit) AS net FROM ${this.w}.ledger_entries
-         WHERE user_id = ANY(?::uuid[]) GROUP BY user_id, bucket`,
-        [ids],
-      ),
-      select<TotalRow>(
-        this.knex,
-        `SELECT buyer_id AS user_id, SUM(amount) AS total FROM ${this.w}.escrow
-         WHERE buyer_id = ANY(?::uuid[]) AND status IN ('LOCKED', 'DISPUTED') GROUP BY buyer_id`,
-        [ids],
-      ),
-      select<TotalRow>(
-        this.knex,
-        `SELECT user_id, SUM(amount) AS total FROM ${this.w}.bid_locks
-         WHERE user_id = ANY(?::uuid[]) AND status = 'ACTIVE' GROUP BY user_id`,
-        [ids],
-      ),
-    ]);
-    const nets = new Map<string, BucketNets>();
-    for (const row of netRows) {
-      const entry = nets.get(row.user_id) ?? {};
-      entry[row.bucket] = koinu(row.net);
-      nets.set(row.user_id, entry);
-    }
-    const totals = (totalRows: TotalRow[]) =>
-      new Map(totalRows.map((row) => [row.user_id, koinu(row.total)]));
-    return {
-      wallets: rows.map((row) => ({
-        userId: row.user_id,
-        availableKoinu: koinu(row.available),
-        lockedKoinu: koinu(row.locked),
-        pendingKoinu: koinu(row.pending),
-      })),
-      nets,
-      openEscrowKoinu: totals(escrowRows),
-      activeBidsKoinu: totals(bidRows),
+  /**
+   * One pass over the ledger, the open escrow and the active bid locks (hash aggregates Postgres may run
+   * in parallel), joined to every wallet; only the users whose buckets or locked amount do not match come
+   * back. NUMERIC against NUMERIC is exact, so the filter only narrows: the checks decide.
+   */
+  async *userCandidates(): AsyncGenerator<UserBook> {
+    const sql = `
+      WITH nets AS (
+        SELECT user_id,
+               SUM(credit - debit) FILTER (WHERE bucket = 'AVAILABLE') AS available,
+               SUM(credit - debit) FILTER (WHERE bucket = 'LOCKED') AS locked,
+               SUM(credit - debit) FILTER (WHERE bucket = 'PENDING') AS pending
+        FROM ${this.w}.ledger_entries WHERE user_id IS NOT NULL GROUP BY user_id),
+      escrow AS (
+        SELECT buyer_id AS user_id, SUM(amount) AS total FROM ${this.w}.escrow
+        WHERE status IN ('LOCKED', 'DISPUTED') GROUP BY buyer_id),
+      bids AS (
+        SELECT user_id, SUM(amount) AS total FROM ${this.w}.bid_locks WHERE status = 'ACTIVE' GROUP BY user_id)
+      SELECT b.user_id, b.available, b.locked, b.pending,
+             n.available AS net_available, n.locked AS net_locked, n.pending AS net_pending,
+             COALESCE(e.total, 0) AS open_escrow, COALESCE(l.total, 0) AS active_bids
+      FROM ${this.w}.wallet_balances b
+      LEFT JOIN nets n ON n.user_id = b.user_id
+      LEFT JOIN escrow e ON e.user_id = b.user_id
+      LEFT JOIN bids l ON l.user_id = b.user_id
+      WHERE COALESCE(n.available, 0) <> b.available OR COALESCE(n.locked, 0) <> b.locked
+         OR COALESCE(n.pending, 0) <> b.pending OR COALESCE(e.total, 0) + COALESCE(l.total, 0) <> b.locked
+      ORDER BY b.user_id`;
+    type Row = BalanceRow & {
+      net_available: string | null;
+      net_locked: string | null;
+      net_pending: string | null;
+      open_escrow: string;
+      active_bids: string;
     };
+    for await (const row of stream<Row>(this.knex, sql)) {
+      yield {
+        wallet: {
+          userId: row.user_id,
+          availableKoinu: koinu(row.available),
+          lockedKoinu: koinu(row.locked),
+          pendingKoinu: koinu(row.pending),
+        },
+        nets: netsOf({ AVAILABLE: row.net_available, LOCKED: row.net_locked, PENDING: row.net_pending }),
+        openEscrowKoinu: koinu(row.open_escrow),
+        activeBidsKoinu: koinu(row.active_bids),
+      };
+    }
   }
 
   async *continuityCandidates(): AsyncGenerator<ChainedEntry> {
+    // The account's text and type are built for the candidates alone, not for every entry of the window.
     const sql = `
-      SELECT account, account_type, bucket, id, seq, previous, debit, credit, balance_after FROM (
-        SELECT COALESCE(user_id::text, platform_account) AS account,
-               CASE WHEN user_id IS NULL THEN 'platform-account' ELSE 'user' END AS account_type,
-               bucket, id, seq, debit, credit, balance_after,
+      SELECT COALESCE(user_id::text, platform_account) AS account,
+             CASE WHEN user_id IS NULL THEN 'platform-account' ELSE 'user' END AS account_type,
+             bucket, id, seq, previous, debit, credit, balance_after FROM (
+        SELECT user_id, platform_account, bucket, id, seq, debit, credit, balance_after,
                COALESCE(LAG(balance_after) OVER (PARTITION BY user_id, platform_account, bucket ORDER BY seq), 0) AS previous
         FROM ${this.w}.ledger_entries) chained
       WHERE previous + credit - debit <> balance_after
@@ -144,13 +147,17 @@ export class WalletSource implements WalletReads {
     }
   }
 
+  /** One pass over each table: the ledger's net and size, the users' and the platform's balances. */
   async bookTotals(): Promise<WalletTotals> {
-    const [row] = await select<{ users: string; platform: string; entries_net: string; entries: string }>(
+    type Row = { users: string; user_count: string; platform: string; entries_net: string; entries: string };
+    const [row] = await select<Row>(
       this.knex,
-      `SELECT (SELECT COALESCE(SUM(available + locked + pending), 0) FROM ${this.w}.wallet_balances) AS users,
-              (SELECT COALESCE(SUM(balance), 0) FROM ${this.w}.platform_accounts) AS platform,
-              (SELECT COALESCE(SUM(credit) - SUM(debit), 0) FROM ${this.w}.ledger_entries) AS entries_net,
-              (SELECT COUNT(*) FROM ${this.w}.ledger_entries) AS entries`,
+      `SELECT b.users, b.user_count, p.platform, e.entries_net, e.entries
+       FROM (SELECT COALESCE(SUM(available + locked + pending), 0) AS users, COUNT(*) AS user_count
+             FROM ${this.w}.wallet_balances) b,
+            (SELECT COALESCE(SUM(balance), 0) AS platform FROM ${this.w}.platform_accounts) p,
+            (SELECT COALESCE(SUM(credit - debit), 0) AS entries_net, COUNT(*) AS entries
+             FROM ${this.w}.ledger_entries) e`,
     );
     if (!row) throw new Error('the book totals query returned no row');
     const userLiabilitiesKoinu = koinu(row.users);
@@ -158,6 +165,7 @@ export class WalletSource implements WalletReads {
       balancesKoinu: userLiabilitiesKoinu + koinu(row.platform),
       entriesNetKoinu: koinu(row.entries_net),
       entries: count(row.entries),
+      users: count(row.user_count),
       userLiabilitiesKoinu,
     };
   }

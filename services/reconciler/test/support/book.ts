@@ -222,7 +222,6 @@ export async function runReconciler(db: ThrowawayDatabase): Promise<ReconcileRun
     DOGECOIN_RPC_URL: stack.dogecoinRpc.url,
     DOGECOIN_RPC_USER: stack.dogecoinRpc.user,
     DOGECOIN_RPC_PASSWORD_FILE: stack.dogecoinRpc.passwordFile,
-    RECONCILE_USER_CHUNK_SIZE: '2',
     LOG_LEVEL: 'info',
   };
   const main = path.join(REPO_ROOT, 'services/reconciler/src/main.ts');
