@@ -196,8 +196,13 @@ describe('the wallet page in a browser (e2e)', function () {
     await addressField.fill(goodAddress);
     await amountField.fill('100000');
     await page.getByRole('button', { name: 'Review withdrawal' }).click();
+    // The page knows the balance and the fee (GET /v1/withdrawal-policy), so it warns before sending.
+    const warning = page.locator('.confirm p.problem[role="alert"]');
+    await warning.waitFor();
+    expect(await warning.textContent()).to.contain('more than your available balance');
     await page.getByRole('button', { name: 'Confirm and withdraw' }).click();
-    const refusal = page.locator('.confirm [role="alert"]').last();
+    // The wallet's own refusal, in words, is a second alert beside the page's warning.
+    const refusal = page.locator('.confirm .error[role="alert"]');
     await refusal.waitFor();
     expect(await refusal.textContent()).to.contain(
       'You do not have enough available DOGE for this, including the fee.',
