@@ -25,8 +25,13 @@
  * balance update, the two ledger entries, the escrow, the two outbox events and the idempotency record
  * (what the wallet writes per pay-order), prepared statements.
  *
+ * Batched limit: pgbench with BENCH_BATCH_CLIENTS (default 4) connections, each transaction applying 200
+ * pay-orders of the same shape set-based (pgbenchBatchScript): what the wallet could reach if it did
+ * nothing but apply commands in the largest batches it forms. The Kafka path, which forms batches from
+ * partition runs, is held against it (target >= 0.5).
+ *
  * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
- * The six measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
+ * The eight measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
  * summed, so that load from other processes on a shared machine falls on both sides of each ratio.
  * Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS (per measurement and round, default 2; each after a
  * 1 s warm-up), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
@@ -55,6 +60,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WALLETS = Number(process.env.BENCH_WALLETS ?? 100_000);
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 const KAFKA_IN_FLIGHT = Number(process.env.BENCH_KAFKA_IN_FLIGHT ?? 1000);
+const BATCH_SIZE = 200;
+const BATCH_CLIENTS = Number(process.env.BENCH_BATCH_CLIENTS ?? 4);
 const ORDER_KOINU = 100_000_000n; // 1 DOGE
 const FEE_KOINU = 1_000_000n;
 const SEED_KOINU = 1_000_000n * KOINU_PER_DOGE; // per wallet: never the limit in a short run
@@ -220,6 +227,59 @@ END;
 `;
 }
 
+/**
+ * The batched limit: BATCH_SIZE pay-orders of the same shape in one transaction, set-based. The picks
+ * are a pure function of one random seed `s` and the row number `g`, so that the three statements see
+ * the same ones without a temporary table: the idempotency lookup of every key, the buyers' rows locked
+ * in user_id order (no deadlocks between clients), then one statement of data-modifying CTEs that moves
+ * each buyer's balance once by its count of orders and writes per order what the single script writes
+ * (two ledger entries whose balance_after counts down within the buyer's orders, the escrow, the two
+ * outbox events, the idempotency record). `buyerOf` is SQL for the buyer of row `g`.
+ */
+function pgbenchBatchScript(buyerOf: string): string {
+  const picks = `SELECT g, ${buyerOf} AS buyer,
+           md5('bench-seller-' || (1 + abs(hashint8((:s)::bigint * 1000000 + 500000 + g)) % ${WALLETS})::text)::uuid AS seller,
+           md5('tx-' || (:s)::bigint || '-' || g)::uuid AS tx, md5('ord-' || (:s)::bigint || '-' || g)::uuid AS ord
+         FROM generate_series(1, ${BATCH_SIZE}) AS g`;
+  return `\\set s random(1, 9000000000000)
+BEGIN;
+SELECT count(*) FROM wallet.commands WHERE scope = 'pgbench' AND idempotency_key IN (SELECT tx::text FROM (${picks}) AS p);
+SELECT 1 FROM wallet.wallet_balances WHERE user_id IN (SELECT buyer FROM (${picks}) AS p) ORDER BY user_id FOR UPDATE;
+WITH picks AS MATERIALIZED (
+  SELECT p.*, row_number() OVER (PARTITION BY buyer ORDER BY g) AS k, count(*) OVER (PARTITION BY buyer) AS n
+    FROM (${picks}) AS p
+), moved AS (
+  UPDATE wallet.wallet_balances b
+     SET available = b.available - c.n, locked = b.locked + c.n, version = b.version + c.n, updated_at = now()
+    FROM (SELECT DISTINCT buyer, n FROM picks) AS c WHERE b.user_id = c.buyer
+  RETURNING b.user_id, b.available + c.n AS available_before, b.locked - c.n AS locked_before
+), orders AS (
+  SELECT x.*, m.available_before - x.k AS avail, m.locked_before + x.k AS lck FROM picks x JOIN moved m ON m.user_id = x.buyer
+), entries AS (
+  INSERT INTO wallet.ledger_entries (transaction_id, user_id, bucket, entry_type, debit, credit, balance_after, reference_type, reference_id, idempotency_key)
+  SELECT tx, buyer, 'AVAILABLE', 'ESCROW_LOCK', 1, 0, avail, 'order', ord::text, tx::text || '#0' FROM orders
+  UNION ALL
+  SELECT tx, buyer, 'LOCKED', 'ESCROW_LOCK', 0, 1, lck, 'order', ord::text, tx::text || '#1' FROM orders
+), escrows AS (
+  INSERT INTO wallet.escrow (id, order_id, buyer_id, seller_id, amount, fee_amount, status, source, created_at, updated_at)
+  SELECT tx, ord, buyer, seller, 1, 0.01, 'LOCKED', 'PAY_ORDER', now(), now() FROM orders
+), events AS (
+  INSERT INTO wallet.outbox (event_id, topic, message_key, payload, correlation_id, occurred_at)
+  SELECT gen_random_uuid(), '${TOPICS.escrowLocked}', ord::text, jsonb_build_object('orderId', ord::text, 'escrowId', tx::text,
+           'buyerId', buyer::text, 'sellerId', seller::text, 'amountKoinu', '100000000', 'feeKoinu', '1000000',
+           'source', 'PAY_ORDER', 'auctionId', null), tx::text, now() FROM orders
+  UNION ALL
+  SELECT gen_random_uuid(), '${TOPICS.balanceChanged}', buyer::text, jsonb_build_object('userId', buyer::text,
+           'availableKoinu', avail::text, 'lockedKoinu', lck::text, 'pendingKoinu', '0', 'version', 1,
+           'cause', 'ESCROW_LOCK', 'referenceType', 'order', 'referenceId', ord::text), tx::text, now() FROM orders
+)
+INSERT INTO wallet.commands (scope, idempotency_key, command_type, request_hash, outcome, response, command_id)
+SELECT 'pgbench', tx::text, 'PayOrder', md5(ord::text), 'ACCEPTED', json_build_object('kind', 'escrow', 'orderId', ord::text), tx
+  FROM orders;
+END;
+`;
+}
+
 /** The raw side of one measurement: the pay-order script for `buyer`, as the wallet's role. */
 function payOrdersRaw(database: ThrowawayDatabase, name: string, buyer: string): Promise<Measured> {
   return drivePgbench({
@@ -229,6 +289,19 @@ function payOrdersRaw(database: ThrowawayDatabase, name: string, buyer: string):
     clients: CONCURRENCY,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
+  });
+}
+
+/** The batched limit for `buyerOf` (SQL of the row number g): BATCH_CLIENTS connections, 200 per transaction. */
+function payOrdersBatched(database: ThrowawayDatabase, name: string, buyerOf: string): Promise<Measured> {
+  return drivePgbench({
+    name,
+    databaseUrl: database.urlOf('wallet'),
+    script: pgbenchBatchScript(buyerOf),
+    clients: BATCH_CLIENTS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    opsPerTransaction: BATCH_SIZE,
   });
 }
 
@@ -248,14 +321,16 @@ async function seededDatabase(teardown: Teardown, name: string): Promise<Throwaw
 
 function printResults(rows: Summary[]): void {
   console.log('');
-  for (const line of tableLines(rows)) console.log(line);
+  for (const line of tableLines(rows, 30)) console.log(line);
   for (const row of rows) {
     if (row.batches)
       console.log(
         `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
       );
   }
-  const [http, viaBus, raw, httpHot, busHot, rawHot] = rows as [
+  const [http, viaBus, raw, batched, httpHot, busHot, rawHot, batchedHot] = rows as [
+    Summary,
+    Summary,
     Summary,
     Summary,
     Summary,
@@ -273,13 +348,22 @@ function printResults(rows: Summary[]): void {
   console.log(
     `    via HTTP                   ${ratio(http, raw).padStart(12)}   ${ratio(httpHot, rawHot).padStart(14)}`,
   );
+  console.log(
+    `  ratio service / batched limit (pgbench, ${BATCH_SIZE} per transaction, ${BATCH_CLIENTS} connections; target >= 0.5 via Kafka)`,
+  );
+  console.log(
+    `    via Kafka (group commit)   ${ratio(viaBus, batched).padStart(12)}   ${ratio(busHot, batchedHot).padStart(14)}`,
+  );
+  console.log(
+    `    via HTTP                   ${ratio(http, batched).padStart(12)}   ${ratio(httpHot, batchedHot).padStart(14)}`,
+  );
 }
 
 async function main(teardown: Teardown): Promise<void> {
   const id = randomBytes(4).toString('hex');
   console.log(machineLine('bench:ledger'));
   console.log(
-    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
+    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections, ${BATCH_CLIENTS} batched pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
   );
   const seedStarted = performance.now();
   const database = await seededDatabase(teardown, `dbay_bench_ledger_${id}`);
@@ -309,9 +393,16 @@ async function main(teardown: Teardown): Promise<void> {
     () => driveService(viaHttp, 'HTTP, 100k wallets', spreadBuyer),
     () => driveKafka(viaKafka, orders, 'Kafka, 100k wallets', spreadBuyer),
     () => payOrdersRaw(database, 'pgbench, 100k wallets', `md5('${WALLET_PREFIX}-' || (:n)::text)::uuid`),
+    () =>
+      payOrdersBatched(
+        database,
+        'pgbench x200, 100k wallets',
+        `md5('${WALLET_PREFIX}-' || (1 + abs(hashint8((:s)::bigint * 1000000 + g)) % ${WALLETS})::text)::uuid`,
+      ),
     () => driveService(viaHttp, 'HTTP, one hot wallet', () => hot),
     () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
     () => payOrdersRaw(database, 'pgbench, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
+    () => payOrdersBatched(database, 'pgbench x200, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
   ];
   const totals: (Measured | undefined)[] = runs.map(() => undefined);
   for (let round = 0; round < ROUNDS; round += 1) {

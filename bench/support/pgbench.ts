@@ -3,7 +3,9 @@
  * measured, on the same throwaway database, as the owning service's role, with prepared statements. A
  * warm-up of `warmupSeconds`, then `seconds` measured with pgbench's per-transaction log, read back into
  * the same Measured as every other path (latencies in ms, time from the first transaction's start to the
- * last one's end). The script file and the logs live in a temporary directory removed afterwards.
+ * last one's end). A script that applies several operations per transaction says how many
+ * (`opsPerTransaction`): ops count them, latencies stay those of the whole transaction. The script file
+ * and the logs live in a temporary directory removed afterwards.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -26,6 +28,11 @@ export interface PgbenchRun {
   clients: number;
   seconds: number;
   warmupSeconds: number;
+  /**
+   * Operations one transaction of the script performs (default 1): a batched script that applies 200
+   * pay-orders per transaction counts 200 ops per transaction, and its latencies are the batch's.
+   */
+  opsPerTransaction?: number;
 }
 
 export async function drivePgbench(spec: PgbenchRun): Promise<Measured> {
@@ -64,7 +71,14 @@ export async function drivePgbench(spec: PgbenchRun): Promise<Measured> {
         last = Math.max(last, at);
       }
     }
-    return { name: spec.name, ops: processed, seconds: last - first, latenciesMs, errors: failed };
+    const perTransaction = spec.opsPerTransaction ?? 1;
+    return {
+      name: spec.name,
+      ops: processed * perTransaction,
+      seconds: last - first,
+      latenciesMs,
+      errors: failed * perTransaction,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
