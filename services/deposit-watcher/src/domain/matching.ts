@@ -28,24 +28,44 @@ export interface MatchedPayment extends P2pkhPayment {
   watched: WatchedAddress;
 }
 
-const P2PKH_SCRIPT_HEX = /^76a914([0-9a-f]{40})88ac$/;
+/** OP_DUP OP_HASH160 push-20 ... OP_EQUALVERIFY OP_CHECKSIG around the 20-byte hash. */
+const P2PKH_PREFIX = '76a914';
+const P2PKH_SUFFIX = '88ac';
+const HASH160_HEX = /^[0-9a-f]{40}$/;
 /** A P2PKH script is 25 bytes: 50 hex digits. Checking the length first keeps the scan cheap. */
 const P2PKH_SCRIPT_HEX_LENGTH = 50;
 
-/** The public key hash a P2PKH script pays, or undefined for any other script. */
+/**
+ * The public key hash a P2PKH script pays, or undefined for any other script. Called for every output
+ * of every block scanned, so it tests the script's fixed parts before cutting the hash out (no match
+ * array per output).
+ */
 export function p2pkhHashOfScriptHex(scriptHex: string): string | undefined {
-  if (scriptHex.length !== P2PKH_SCRIPT_HEX_LENGTH) return undefined;
-  return P2PKH_SCRIPT_HEX.exec(scriptHex)?.[1];
+  if (
+    scriptHex.length !== P2PKH_SCRIPT_HEX_LENGTH ||
+    !scriptHex.startsWith(P2PKH_PREFIX) ||
+    !scriptHex.endsWith(P2PKH_SUFFIX)
+  )
+    return undefined;
+  const hash = scriptHex.substring(P2PKH_PREFIX.length, P2PKH_SCRIPT_HEX_LENGTH - P2PKH_SUFFIX.length);
+  return HASH160_HEX.test(hash) ? hash : undefined;
 }
 
-/** Every positive-value P2PKH output of the transactions, in block order. */
-export function p2pkhPayments(transactions: readonly ChainTransaction[]): P2pkhPayment[] {
+/**
+ * Every positive-value P2PKH output of the transactions, in block order; with `keep`, only those whose
+ * hash it keeps (the scanner's in-memory watched set), so that a full block's thousands of payments to
+ * strangers are never built as objects.
+ */
+export function p2pkhPayments(
+  transactions: readonly ChainTransaction[],
+  keep?: (pubkeyHash: string) => boolean,
+): P2pkhPayment[] {
   const payments: P2pkhPayment[] = [];
   for (const transaction of transactions) {
     for (const output of transaction.outputs) {
       if (output.valueKoinu <= 0n) continue;
       const pubkeyHash = p2pkhHashOfScriptHex(output.scriptPubKeyHex);
-      if (pubkeyHash === undefined) continue;
+      if (pubkeyHash === undefined || (keep !== undefined && !keep(pubkeyHash))) continue;
       payments.push({
         txid: transaction.txid,
         vout: output.vout,

@@ -62,9 +62,7 @@ export async function prepareBlock(deps: ScanDependencies, block: ChainBlock): P
   // Taken before the refresh: every address watched by then is in the set (see backfill-addresses.ts).
   const scannedAt = deps.now();
   await deps.watchedHashes.refresh();
-  const candidates = p2pkhPayments(block.transactions).filter((payment) =>
-    deps.watchedHashes.has(payment.pubkeyHash),
-  );
+  const candidates = p2pkhPayments(block.transactions, (hash) => deps.watchedHashes.has(hash));
   const watched =
     candidates.length === 0
       ? new Map<string, WatchedAddress>()

@@ -50,6 +50,10 @@ describe('matching outputs to watched addresses', () => {
       '',
       `76a914${HASH_A}88`,
       `76a914${HASH_A}88acac`,
+      `76a914${'AB'.repeat(20)}88ac`,
+      `76a914${'g'.repeat(40)}88ac`,
+      `76a915${HASH_A}88ac`,
+      `76a914${HASH_A}88ad`,
     ]) {
       expect(p2pkhHashOfScriptHex(script), script).to.equal(undefined);
     }
@@ -87,6 +91,20 @@ describe('matching outputs to watched addresses', () => {
       [1, 'user-b', 200n],
       [2, 'user-a', 300n],
     ]);
+  });
+
+  it('builds payments only for the hashes a filter keeps, in block order', () => {
+    const outputs = [HASH_UNKNOWN, HASH_A, HASH_UNKNOWN, HASH_A].map((hash, vout) => ({
+      vout,
+      valueKoinu: BigInt(vout + 1),
+      scriptPubKeyHex: p2pkh(hash),
+    }));
+    const payments = p2pkhPayments([{ txid: 'e'.repeat(64), outputs }], (hash) => hash === HASH_A);
+    expect(payments.map((payment) => [payment.vout, payment.amountKoinu])).to.deep.equal([
+      [1, 2n],
+      [3, 4n],
+    ]);
+    expect(p2pkhPayments([{ txid: 'e'.repeat(64), outputs }])).to.have.length(4);
   });
 
   it('ignores payments to unknown addresses entirely', () => {
