@@ -242,6 +242,8 @@ async function startOrderService(market: Marketplace): Promise<ServiceProcess> {
       ORDER_PAYMENT_WAIT_MS: String(PAYMENT_WAIT_MS),
       ORDER_FEE_BASIS_POINTS: String(FEE_BASIS_POINTS),
     },
+    // For profiling, e.g. BENCH_ORDER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+    nodeArgs: (process.env.BENCH_ORDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   });
 }
 

@@ -28,6 +28,12 @@ export function orderConfig(platform: PlatformConfigShape) {
     /** How long POST /v1/orders waits for the wallet's answer before answering 202 (pending). */
     ORDER_PAYMENT_WAIT_MS: durationMs(5_000),
     ORDER_TIMER_POLL_MS: positiveInt(1_000),
+    /**
+     * Partitions whose messages (the wallet's answers) are applied at once. Every topic is keyed by the
+     * order or auction, so one order's answers stay in one partition and in order; one at a time capped
+     * buy it now at ~45 orders/s (docs/order-bench.md). The declared topics have 6 partitions.
+     */
+    ORDER_CONSUMER_PARTITIONS_CONCURRENTLY: positiveInt(6),
     /** Where the wallet's internal API answers (bid locks are asked synchronously). */
     WALLET_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:7101'),
     /** The key this service signs its calls to the wallet's internal API with (subject "order"). */

@@ -106,6 +106,7 @@ await runService({
     service.outboxRelay(crash.armed ? { afterPublish: (eventIds) => crash.afterPublish(db, eventIds) } : {});
     service.consumer({
       handlers: { ...walletAnswerHandlers(crash), ...bidAnswerHandlers(logger) },
+      partitionsConsumedConcurrently: config.ORDER_CONSUMER_PARTITIONS_CONCURRENTLY,
       ...(crash.armed
         ? {
             beforeOffsetCommit: (topic, partition, offset) =>
