@@ -9,6 +9,7 @@ import { createKnex } from '@dbay/platform';
 import { koinuFromDecimalColumn } from '@dbay/money';
 import {
   lastExitCode,
+  mintServiceToken,
   servicePid,
   stackEndpoints,
   startReplica,
@@ -19,7 +20,9 @@ import {
 } from '@dbay/testing';
 import {
   DOGE,
+  WALLET_URL,
   advanceClock,
+  call,
   balanceOf,
   fundedUsers,
   orderDb,
@@ -184,11 +187,12 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
       await waitFor(
         async () => {
           const pending = await db('bids')
-            .where({ auction_id: auction.id, outcome: 'PENDING' })
+            .where({ auction_id: auction.id })
+            .where((q) => q.where({ outcome: 'PENDING' }).orWhere({ lock_state: 'RELEASE_REQUESTED' }))
             .count<{ count: string }[]>({ count: '*' });
           return Number(pending[0]!.count) === 0;
         },
-        { timeoutMs: 60_000, description: 'the sweeper to settle the bid' },
+        { timeoutMs: 60_000, description: 'the sweeper to settle the bid and the wallet its release' },
       );
     }
     await stopService('order');
@@ -209,6 +213,63 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
       leader!.userId,
       (50n * DOGE).toString(),
     ]);
+  });
+
+  it('refuses a bid’s lock that reaches the wallet after the sweeper released the bid', async () => {
+    // A request that outlives its caller: the order service dies before its lock request leaves, the
+    // sweeper settles the bid and releases it, and then the lock request arrives after all (here sent
+    // as the order service would have sent it). It must not lock money for a bid that no longer exists.
+    const [seller, bidder] = await fundedUsers(['0', '100']);
+    const auction = await open(seller!, 60);
+    const sweeper = { ORDER_BID_PENDING_TIMEOUT_MS: '1000', ORDER_BID_SWEEP_INTERVAL_MS: '300' };
+    await stopService('order');
+    await startService('order', {
+      ORDER_CRASH_AT: 'before-bid-lock',
+      ORDER_CRASH_FOR: auction.id,
+      ...sweeper,
+    });
+    await bidder!
+      .orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '8' } })
+      .catch(() => undefined);
+    await waitFor(() => servicePid('order') === undefined && lastExitCode('order') !== undefined, {
+      timeoutMs: 60_000,
+      description: 'the crash before the lock',
+    });
+    const bid = await db('bids')
+      .where({ auction_id: auction.id, bidder_id: bidder!.userId })
+      .first<{ id: string; outcome: string; lock_state: string }>();
+    expect(bid).to.include({ outcome: 'PENDING', lock_state: 'NONE' });
+    await startService('order', sweeper);
+    await waitFor(
+      async () => {
+        const settled = await db('bids')
+          .where({ id: bid.id })
+          .first<{ outcome: string; lock_state: string }>();
+        return settled.outcome === 'REFUSED' && settled.lock_state === 'RELEASED';
+      },
+      {
+        timeoutMs: 60_000,
+        description: 'the sweeper to refuse the bid and the wallet to answer its release',
+      },
+    );
+
+    const late = await call(WALLET_URL, 'POST', '/internal/bid-lock', {
+      token: await mintServiceToken('order'),
+      idempotencyKey: `bid:${bid.id}:lock`,
+      body: { auctionId: auction.id, userId: bidder!.userId, amountKoinu: (8n * DOGE).toString() },
+    });
+    expect(late.status, JSON.stringify(late.body)).to.equal(409);
+    expect(late.body.error?.code).to.equal('WALLET_BID_LOCK_RELEASED');
+    expect(await balanceOf(bidder!)).to.deep.equal({ available: 100n * DOGE, locked: 0n, pending: 0n });
+    const active = await wallet('wallet.bid_locks').where({ auction_id: auction.id, status: 'ACTIVE' });
+    expect(active).to.deep.equal([]);
+
+    // The bidder's next bid locks as usual.
+    await stopService('order');
+    await startService('order');
+    const next = await bidder!.orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '9' } });
+    expect(next.status, JSON.stringify(next.body)).to.equal(201);
+    expect(await balanceOf(bidder!)).to.deep.equal({ available: 91n * DOGE, locked: 9n * DOGE, pending: 0n });
   });
 
   it('tells the whole story: deposit, bid, outbid, raise, win, ship, confirm, the seller paid', async () => {

@@ -1,7 +1,8 @@
 // Proves the command use case's story on an in-memory store: a batch is decided in arrival order
 // against one book and written once; only what new commands touch is row-locked, in the global lock
 // order; a stored key replays its answer or refuses another body; a key repeated inside a batch
-// replays its first use; and aggregates the database did not hold are inserted, the rest updated.
+// replays its first use; aggregates the database did not hold are inserted, the rest updated; and a
+// bid's release retires its lock's key, so a lock that arrives after its release never locks.
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import type { Command, PayOrder } from '../src/domain/index.js';
@@ -155,6 +156,83 @@ describe('execute commands (use case)', () => {
     ]);
     expect(store.commands.size).to.equal(1);
     expect(store.outbox.map((e) => e.topic)).to.deep.equal(['escrow.command-failed']);
+  });
+
+  describe("a bid's release retires its lock's key", () => {
+    const auctionId = randomUUID();
+    const lock = (amountKoinu: bigint): Command => ({
+      type: 'LockBid',
+      auctionId,
+      userId: buyer,
+      amountKoinu,
+    });
+    const unlock = (lockIdempotencyKey?: string): Command => ({
+      type: 'UnlockBid',
+      auctionId,
+      userId: buyer,
+      ...(lockIdempotencyKey ? { lockIdempotencyKey } : {}),
+    });
+    const codes = (outcomes: Awaited<ReturnType<typeof executeCommands>>) =>
+      outcomes.map((o) => (o.kind === 'rejected' ? o.error.code : o.kind));
+
+    it('refuses a lock that arrives after its own release, in a later batch, and leaves the money available', async () => {
+      const store = new MemoryStore({ [buyer]: 5n * DOGE });
+      const [released] = await executeCommands(
+        store,
+        [request(unlock('bid-1:lock'), 'bid-1:unlock')],
+        context,
+      );
+      expect(released).to.include({ kind: 'rejected' });
+      const [late] = await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      expect(late).to.deep.include({ kind: 'rejected', replayed: true });
+      expect(late!.kind === 'rejected' && late!.error.code).to.equal('WALLET_BID_LOCK_RELEASED');
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 5n * DOGE, lockedKoinu: 0n });
+      expect(store.bidLocks.size).to.equal(0);
+      // The bidder's next bid has its own key and locks as usual.
+      const [next] = await executeCommands(store, [request(lock(3n * DOGE), 'bid-2:lock')], context);
+      expect(next).to.include({ kind: 'accepted' });
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 2n * DOGE, lockedKoinu: 3n * DOGE });
+    });
+
+    it('refuses it in the same batch too, and a retried release replays without retiring again', async () => {
+      const store = new MemoryStore({ [buyer]: 5n * DOGE });
+      const release = request(unlock('bid-1:lock'), 'bid-1:unlock');
+      const outcomes = await executeCommands(
+        store,
+        [release, request(lock(DOGE), 'bid-1:lock'), release],
+        context,
+      );
+      expect(codes(outcomes)).to.deep.equal([
+        'WALLET_BID_LOCK_NOT_FOUND',
+        'WALLET_BID_LOCK_RELEASED',
+        'WALLET_BID_LOCK_NOT_FOUND',
+      ]);
+      expect([...store.commands.values()].map((c) => [c.idempotencyKey, c.outcome]).sort()).to.deep.equal([
+        ['bid-1:lock', 'REJECTED'],
+        ['bid-1:unlock', 'REJECTED'],
+      ]);
+    });
+
+    it('releases a lock that ran first, keeping its answer for a retry of the lock', async () => {
+      const store = new MemoryStore({ [buyer]: 5n * DOGE });
+      await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      const [released] = await executeCommands(
+        store,
+        [request(unlock('bid-1:lock'), 'bid-1:unlock')],
+        context,
+      );
+      expect(released).to.include({ kind: 'accepted' });
+      const [retried] = await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      expect(retried).to.include({ kind: 'accepted', replayed: true });
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 5n * DOGE, lockedKoinu: 0n });
+    });
+
+    it('retires nothing for a release that names no lock key', async () => {
+      const store = new MemoryStore({ [buyer]: 5n * DOGE });
+      await executeCommands(store, [request(unlock(), 'bid-1:unlock')], context);
+      const [lockAfter] = await executeCommands(store, [request(lock(DOGE), 'bid-1:lock')], context);
+      expect(lockAfter).to.include({ kind: 'accepted' });
+    });
   });
 
   it('inserts an escrow the database did not hold, even when the batch also changed it, and updates a known one', async () => {

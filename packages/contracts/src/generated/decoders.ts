@@ -277,6 +277,7 @@ const bidUnlockRequestedPayloadSchema = z.object({
   idempotencyKey: z.string(),
   auctionId: z.string(),
   userId: z.string(),
+  lockIdempotencyKey: z.string().nullable().default(null),
 }) satisfies z.ZodType<BidUnlockRequestedPayload>;
 
 /** Decodes a `bid.unlock-requested` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */

@@ -236,6 +236,8 @@ export type BidUnlockRequestedPayload = {
   auctionId: string;
   /** The bidder (UUID, lower case). */
   userId: string;
+  /** The idempotency key of the bid-lock command of the bid this release is for, in the same key space. If the wallet has not run that lock yet, it never will: a later lock with that key is refused (WALLET_BID_LOCK_RELEASED), so a lock request that outlives its caller cannot stand after its release. */
+  lockIdempotencyKey: string | null;
 };
 
 /** `bid.unlocked`: The bidder was outbid or the bid was cancelled: the lock went back to available. */

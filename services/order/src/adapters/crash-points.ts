@@ -16,6 +16,8 @@ export const CRASH_POINTS = [
   'before-answer-applied',
   /** The answer was applied and committed; the consumer's offset is not yet committed. */
   'after-answer-committed',
+  /** A bid is recorded PENDING; its lock request has not left for the wallet (it may arrive late). */
+  'before-bid-lock',
   /** A bid's maximum is locked in the wallet; the bid is not yet applied to the auction. */
   'after-bid-locked',
   /** Inside the close's transaction, the order written, nothing committed. */

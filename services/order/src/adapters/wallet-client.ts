@@ -48,10 +48,12 @@ export class WalletClient {
     auctionId: string;
     userId: string;
     idempotencyKey: string;
+    lockIdempotencyKey: string;
   }): Promise<UnlockAnswer> {
     const { status, body } = await this.post('/internal/bid-unlock', command.idempotencyKey, {
       auctionId: command.auctionId,
       userId: command.userId,
+      lockIdempotencyKey: command.lockIdempotencyKey,
     });
     if (status === 200) return { kind: 'unlocked' };
     // No active lock (never locked, or already released): there is nothing to give back.

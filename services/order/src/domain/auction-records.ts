@@ -55,6 +55,24 @@ export interface BidRecord {
 /** The wallet's idempotency keys of a bid's lock commands: one lock, one release, per bid. */
 export const bidLockKey = (bidId: string): string => `bid:${bidId}:lock`;
 export const bidUnlockKey = (bidId: string): string => `bid:${bidId}:unlock`;
+
+/**
+ * The wallet command that releases a bid's lock: it names the bid's lock key too, so a lock request of
+ * this bid that reaches the wallet after its release is refused there instead of locking for good.
+ */
+export function bidRelease(bid: { id: string; auctionId: string; bidderId: string }): {
+  auctionId: string;
+  userId: string;
+  idempotencyKey: string;
+  lockIdempotencyKey: string;
+} {
+  return {
+    auctionId: bid.auctionId,
+    userId: bid.bidderId,
+    idempotencyKey: bidUnlockKey(bid.id),
+    lockIdempotencyKey: bidLockKey(bid.id),
+  };
+}
 export const auctionConvertKey = (auctionId: string): string => `auction:${auctionId}:convert`;
 
 /**

@@ -18,7 +18,7 @@
 import type { Knex } from 'knex';
 import { enqueueEvent } from '@dbay/platform';
 import { placeBid as decideBid, type BidDecision } from '../domain/auction/index.js';
-import { bidLockKey, bidUnlockKey, type AuctionRecord, type BidRecord } from '../domain/auction-records.js';
+import { bidLockKey, bidRelease, type AuctionRecord, type BidRecord } from '../domain/auction-records.js';
 import { orderError, type OrderError } from '../domain/errors.js';
 import { findAuction, lockAuction, updateAuction } from '../adapters/db/auctions.js';
 import {
@@ -44,7 +44,10 @@ export interface BidAnswer {
   auction: AuctionRecord;
 }
 
-/** Asks the wallet, through the outbox, to release a bidder's whole lock on an auction. */
+/**
+ * Asks the wallet, through the outbox, to release a bidder's whole lock on an auction. The release
+ * retires the bid's lock key in the wallet, so the bid's own lock cannot land after it.
+ */
 export async function requestRelease(
   trx: Knex.Transaction,
   bid: { id: string; auctionId: string; bidderId: string },
@@ -53,7 +56,7 @@ export async function requestRelease(
   await enqueueEvent(trx, {
     topic: 'bid.unlock-requested',
     key: bid.auctionId,
-    payload: { idempotencyKey: bidUnlockKey(bid.id), auctionId: bid.auctionId, userId: bid.bidderId },
+    payload: bidRelease(bid),
     ...correlation,
   });
 }
@@ -124,11 +127,7 @@ async function recordPendingBid(
 /** Step 2a: the wallet has released each earlier lock of this bidder before a new one is taken. */
 async function settleReleases(ctx: OrderContext, releases: readonly BidRecord[]): Promise<void> {
   for (const bid of releases) {
-    await ctx.wallet.unlockBid({
-      auctionId: bid.auctionId,
-      userId: bid.bidderId,
-      idempotencyKey: bidUnlockKey(bid.id),
-    });
+    await ctx.wallet.unlockBid(bidRelease(bid));
     await ctx.db.transaction(async (trx) => {
       const current = await lockBid(trx, bid.id);
       if (current?.lockState === 'RELEASE_REQUESTED') {
@@ -138,16 +137,23 @@ async function settleReleases(ctx: OrderContext, releases: readonly BidRecord[])
   }
 }
 
+/**
+ * Settles a PENDING bid as refused: with nothing locked for it (the wallet refused the lock), or with
+ * its release asked through the outbox in the same transaction (the wallet may have locked it).
+ */
 async function refuseBid(
   ctx: OrderContext,
   bidId: string,
   code: string,
-  lockState: 'NONE' | 'RELEASED',
+  lock: 'NONE' | 'RELEASE',
+  correlation: Correlation,
 ): Promise<void> {
   await ctx.db.transaction(async (trx) => {
     const bid = await lockBid(trx, bidId);
     if (bid?.outcome !== 'PENDING') return;
+    const lockState = lock === 'NONE' ? 'NONE' : 'RELEASE_REQUESTED';
     await updateBid(trx, bidId, { outcome: 'REFUSED', refusalCode: code, lockState }, await databaseNow(trx));
+    if (lock === 'RELEASE') await requestRelease(trx, bid, correlation);
   });
 }
 
@@ -174,6 +180,7 @@ export async function placeBid(
   const { bidId } = recorded;
   try {
     await settleReleases(ctx, recorded.releases);
+    ctx.crash.reach('before-bid-lock', bid.auctionId);
     const lock = await ctx.wallet.lockBid({
       ...bid,
       userId: bid.bidderId,
@@ -182,7 +189,7 @@ export async function placeBid(
     });
     if (lock.kind === 'refused') {
       const code = lock.code === 'WALLET_INSUFFICIENT_FUNDS' ? 'AUCTION_INSUFFICIENT_FUNDS' : lock.code;
-      await refuseBid(ctx, bidId, code, 'NONE');
+      await refuseBid(ctx, bidId, code, 'NONE', { correlationId: meta.correlationId, causationId: null });
       const error =
         code === 'AUCTION_INSUFFICIENT_FUNDS'
           ? orderError('AUCTION_INSUFFICIENT_FUNDS', 'your available balance is lower than your maximum bid')
@@ -300,8 +307,10 @@ async function saveAcceptedBid(
 /**
  * The sweeper: bids left PENDING past the timeout (their request died between the lock and the record).
  * The current leader's raise is completed: its lock is asked again with the same key (the wallet answers
- * what it did, or does it now) and the bid applied. Any other bid is marked interrupted first, so a late
- * step 3 cannot apply it, and its lock (if the wallet made one) is released.
+ * what it did, or does it now) and the bid applied. Any other bid is marked interrupted, so a late step 3
+ * cannot apply it, and its release goes through the outbox in the same transaction: it lands even if the
+ * wallet is down now, and it retires the bid's lock key there, so a lock request still on its way (the
+ * dead request's, held up in the wallet's queue) is refused instead of locking after the release.
  */
 export async function sweepPendingBids(ctx: OrderContext, limit: number): Promise<number> {
   const stale = await stalePendingBids(ctx.db, ctx.settings.auctions.bidPendingTimeoutMs, limit);
@@ -316,15 +325,10 @@ export async function sweepPendingBids(ctx: OrderContext, limit: number): Promis
         idempotencyKey: bidLockKey(bid.id),
       });
       if (lock.kind === 'locked') await applyLockedBid(ctx, bid.id, correlation);
-      else await refuseBid(ctx, bid.id, lock.code, 'NONE');
+      else await refuseBid(ctx, bid.id, lock.code, 'NONE', correlation);
       continue;
     }
-    await refuseBid(ctx, bid.id, 'AUCTION_BID_INTERRUPTED', 'RELEASED');
-    await ctx.wallet.unlockBid({
-      auctionId: bid.auctionId,
-      userId: bid.bidderId,
-      idempotencyKey: bidUnlockKey(bid.id),
-    });
+    await refuseBid(ctx, bid.id, 'AUCTION_BID_INTERRUPTED', 'RELEASE', correlation);
   }
   return stale.length;
 }

@@ -84,11 +84,16 @@ export interface LockBid {
   amountKoinu: bigint;
 }
 
-/** Outbid or cancelled: locked -> available. */
+/**
+ * Outbid or cancelled: locked -> available. `lockIdempotencyKey` names the lock request of the bid this
+ * release is for (the same caller's key space): if the wallet has not run that lock yet, it never will,
+ * so a lock that arrives after its own release (a request that outlived its caller) cannot stand.
+ */
 export interface UnlockBid {
   type: 'UnlockBid';
   auctionId: string;
   userId: string;
+  lockIdempotencyKey?: string;
 }
 
 /**

@@ -8,9 +8,19 @@
  *    effects of the earlier ones (two pay-orders from one wallet cannot both spend the same coins).
  *    Each gets its own answer: accepted, refused (with its failure events), a replay of the stored
  *    answer, or key-reused; a key repeated inside the batch replays its first use.
+ *    A bid's release retires the key of that bid's lock: if the lock has not run yet, its key is
+ *    recorded as refused, so a lock request that outlives its caller can never lock after its release
+ *    (two batches racing on the key collide on the idempotency table's unique key and one retries).
  * 4. Write everything (balances, ledger entries, aggregates, events, idempotency records) at once.
  */
-import { decide, type CommandResult, type DomainError, type WalletPolicy } from '../domain/index.js';
+import {
+  decide,
+  domainError,
+  type Command,
+  type CommandResult,
+  type DomainError,
+  type WalletPolicy,
+} from '../domain/index.js';
 import { BatchChanges } from './batch-changes.js';
 import { commandHash } from './command-hash.js';
 import { loadAndLock } from './load-book.js';
@@ -50,10 +60,14 @@ async function idempotencyRecords(
   requests: CommandRequest[],
 ): Promise<Map<string, IdempotencyRecord>> {
   const keys = new Map(
-    requests.map(({ scope, idempotencyKey }) => [
-      keyOf({ scope, idempotencyKey }),
-      { scope, idempotencyKey },
-    ]),
+    requests
+      .flatMap(({ scope, idempotencyKey, command }) => {
+        const retired = retiredKeyOf(command);
+        return retired
+          ? [idempotencyKey, retired].map((key) => ({ scope, idempotencyKey: key }))
+          : [{ scope, idempotencyKey }];
+      })
+      .map((key) => [keyOf(key), key]),
   );
   const stored = await store.findCommands([...keys.values()]);
   return new Map(stored.map((record) => [keyOf(record), record]));
@@ -71,7 +85,7 @@ function answer(
   const requestHash = commandHash(request.command);
   const prior = records.get(key);
   if (prior) {
-    return prior.requestHash === requestHash
+    return prior.requestHash === requestHash || prior.requestHash === RETIRED_HASH
       ? replay(prior)
       : {
           kind: 'key-reused',
@@ -105,7 +119,43 @@ function answer(
   };
   changes.record(record);
   records.set(key, record);
+  retire(request, records, changes, commandId);
   return outcome;
+}
+
+/** The key of a request a command settles in advance: an unlock's bid lock. */
+function retiredKeyOf(command: Command): string | null {
+  return command.type === 'UnlockBid' ? (command.lockIdempotencyKey ?? null) : null;
+}
+
+/** What a retired key answers: a refusal, whatever the request that comes with it. */
+const RETIRED_HASH = 'retired';
+
+/** Records a refusal for the key the command retires, unless that key has already run. */
+function retire(
+  request: CommandRequest,
+  records: Map<string, IdempotencyRecord>,
+  changes: BatchChanges,
+  commandId: string,
+): void {
+  const retired = retiredKeyOf(request.command);
+  if (!retired) return;
+  const key = keyOf({ scope: request.scope, idempotencyKey: retired });
+  if (records.has(key)) return;
+  const record = {
+    scope: request.scope,
+    idempotencyKey: retired,
+    commandType: 'LockBid',
+    requestHash: RETIRED_HASH,
+    commandId,
+    outcome: 'REJECTED' as const,
+    response: domainError(
+      'WALLET_BID_LOCK_RELEASED',
+      'this bid was released before its lock arrived; nothing was locked for it',
+    ),
+  };
+  changes.record(record);
+  records.set(key, record);
 }
 
 function replay(stored: Pick<StoredCommand, 'outcome' | 'response'>): CommandOutcome {

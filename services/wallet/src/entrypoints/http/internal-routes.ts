@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import type { RouteDoc, TokenVerifier } from '@dbay/platform';
+import { IDEMPOTENCY_KEY_PATTERN, type RouteDoc, type TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
 import { walletError, type WalletErrorCode } from './error-table.js';
 import { balanceKoinuBody, escrowBody, internalResultBody } from './responses.js';
@@ -27,6 +27,7 @@ import {
 } from './request.js';
 
 const text = z.string().min(1).max(500);
+const idempotencyKeyText = z.string().regex(IDEMPOTENCY_KEY_PATTERN, 'must be 1-200 of A-Z a-z 0-9 _ . : -');
 
 /** Body schemas of the internal commands, strict: an unknown field is a 400, not silently ignored. */
 export const internalCommandSchemas = {
@@ -76,9 +77,13 @@ export const internalCommandSchemas = {
     .strict()
     .transform((b): Command => ({ type: 'LockBid', ...b })),
   'bid-unlock': z
-    .object({ auctionId: uuid, userId: uuid })
+    .object({ auctionId: uuid, userId: uuid, lockIdempotencyKey: idempotencyKeyText.nullish() })
     .strict()
-    .transform((b): Command => ({ type: 'UnlockBid', ...b })),
+    .transform(({ lockIdempotencyKey, ...b }): Command => ({
+      type: 'UnlockBid',
+      ...b,
+      ...(lockIdempotencyKey ? { lockIdempotencyKey } : {}),
+    })),
   'bid-convert': z
     .object({
       auctionId: uuid,
@@ -140,11 +145,13 @@ const COMMAND_DOCS: Record<
       'WALLET_NOT_FOUND',
       'WALLET_BID_NOT_HIGHER',
       'WALLET_BID_LOCK_WRONG_STATE',
+      'WALLET_BID_LOCK_RELEASED',
       'WALLET_INSUFFICIENT_FUNDS',
     ],
   },
   'bid-unlock': {
-    summary: "Unlock an outbid or losing bidder's lock",
+    summary:
+      "Unlock an outbid or losing bidder's lock; with lockIdempotencyKey, a later lock with that key is refused (WALLET_BID_LOCK_RELEASED)",
     errors: ['WALLET_BID_LOCK_NOT_FOUND', 'WALLET_BID_LOCK_WRONG_STATE'],
   },
   'bid-convert': {

@@ -15,7 +15,12 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type BatchEventHandler, type BatchItem, type EventMessage } from '@dbay/platform';
+import {
+  IDEMPOTENCY_KEY_PATTERN,
+  type BatchEventHandler,
+  type BatchItem,
+  type EventMessage,
+} from '@dbay/platform';
 import {
   TOPICS,
   topicBatchHandlers,
@@ -40,7 +45,7 @@ const vout = z.number().int().min(0);
 const count = z.number().int().min(0);
 const nullableHeight = z.number().int().min(0).nullable();
 const text = z.string().max(2_000);
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/);
+const idempotencyKey = z.string().regex(IDEMPOTENCY_KEY_PATTERN);
 
 /** The topics the wallet consumes, as their topic.json files list it. */
 type ConsumedTopic = TopicConsumedBy<'wallet'>;
