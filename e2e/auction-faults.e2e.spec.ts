@@ -188,7 +188,7 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
         async () => {
           const pending = await db('bids')
             .where({ auction_id: auction.id })
-            .where((q) => q.where({ outcome: 'PENDING' }).orWhere({ lock_state: 'RELEASE_REQUESTED' }))
+            .whereRaw(`(outcome = 'PENDING' OR lock_state = 'RELEASE_REQUESTED')`)
             .count<{ count: string }[]>({ count: '*' });
           return Number(pending[0]!.count) === 0;
         },

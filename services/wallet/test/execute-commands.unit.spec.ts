@@ -227,6 +227,47 @@ describe('execute commands (use case)', () => {
       expect(store.wallets.get(buyer)).to.include({ availableKoinu: 5n * DOGE, lockedKoinu: 0n });
     });
 
+    it("leaves a lock a later raise set to that raise: the earlier bid's release cannot take its money", async () => {
+      // The leader raises (bid 2) while a rival outbids their bid 1; bid 1's release arrives after the
+      // raise's lock. It must not free the 5 DOGE bid 2 stands on; bid 2's own release frees them.
+      const store = new MemoryStore({ [buyer]: 10n * DOGE });
+      await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      await executeCommands(store, [request(lock(5n * DOGE), 'bid-2:lock')], context);
+      const [first] = await executeCommands(store, [request(unlock('bid-1:lock'), 'bid-1:unlock')], context);
+      expect(first!.kind === 'rejected' && first!.error.code).to.equal('WALLET_BID_LOCK_SUPERSEDED');
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 5n * DOGE, lockedKoinu: 5n * DOGE });
+      expect(store.outbox.map((e) => e.topic).at(-1)).to.equal('bid.command-failed');
+      const [second] = await executeCommands(store, [request(unlock('bid-2:lock'), 'bid-2:unlock')], context);
+      expect(second).to.include({ kind: 'accepted' });
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 10n * DOGE, lockedKoinu: 0n });
+    });
+
+    it("frees the lock when the earlier bid's release comes before the raise, which then locks in full", async () => {
+      const store = new MemoryStore({ [buyer]: 10n * DOGE });
+      await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      const outcomes = await executeCommands(
+        store,
+        [request(unlock('bid-1:lock'), 'bid-1:unlock'), request(lock(5n * DOGE), 'bid-2:lock')],
+        context,
+      );
+      expect(codes(outcomes)).to.deep.equal(['accepted', 'accepted']);
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 5n * DOGE, lockedKoinu: 5n * DOGE });
+    });
+
+    it('leaves a lock alone for a release whose own lock never ran, and retires that key', async () => {
+      const store = new MemoryStore({ [buyer]: 10n * DOGE });
+      await executeCommands(store, [request(lock(2n * DOGE), 'bid-1:lock')], context);
+      const [released] = await executeCommands(
+        store,
+        [request(unlock('bid-2:lock'), 'bid-2:unlock')],
+        context,
+      );
+      expect(released!.kind === 'rejected' && released!.error.code).to.equal('WALLET_BID_LOCK_SUPERSEDED');
+      const [late] = await executeCommands(store, [request(lock(5n * DOGE), 'bid-2:lock')], context);
+      expect(late!.kind === 'rejected' && late!.error.code).to.equal('WALLET_BID_LOCK_RELEASED');
+      expect(store.wallets.get(buyer)).to.include({ availableKoinu: 8n * DOGE, lockedKoinu: 2n * DOGE });
+    });
+
     it('retires nothing for a release that names no lock key', async () => {
       const store = new MemoryStore({ [buyer]: 5n * DOGE });
       await executeCommands(store, [request(unlock(), 'bid-1:unlock')], context);

@@ -8,8 +8,15 @@ import type { Logger } from 'pino';
 import { databaseNow } from '../adapters/db/clock.js';
 import { moveLockState } from '../adapters/db/bids.js';
 
-/** Refusals of an unlock that mean "nothing is locked": the release has nothing left to do. */
-const NOTHING_LOCKED = new Set(['WALLET_BID_LOCK_NOT_FOUND', 'WALLET_BID_LOCK_WRONG_STATE']);
+/**
+ * Refusals of an unlock that mean the released bid holds nothing: no lock, or one a later bid of the same
+ * bidder (a raise) holds now. The release has nothing left to do.
+ */
+const NOTHING_LOCKED = new Set([
+  'WALLET_BID_LOCK_NOT_FOUND',
+  'WALLET_BID_LOCK_WRONG_STATE',
+  'WALLET_BID_LOCK_SUPERSEDED',
+]);
 
 export async function onBidUnlocked(
   trx: Knex.Transaction,

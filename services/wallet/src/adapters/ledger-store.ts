@@ -175,9 +175,11 @@ async function findCommands(trx: Trx, keys: CommandKey[]): Promise<StoredCommand
     request_hash: string;
     outcome: 'ACCEPTED' | 'REJECTED';
     response: unknown;
+    command_id: string;
   }>(
     trx,
-    `SELECT c.scope, c.idempotency_key, c.command_type, c.request_hash, c.outcome, c.response FROM commands c
+    `SELECT c.scope, c.idempotency_key, c.command_type, c.request_hash, c.outcome, c.response, c.command_id
+       FROM commands c
        JOIN jsonb_to_recordset(?::jsonb) AS k(scope text, "idempotencyKey" text)
          ON c.scope = k.scope AND c.idempotency_key = k."idempotencyKey"`,
     [json(keys)],
@@ -189,5 +191,6 @@ async function findCommands(trx: Trx, keys: CommandKey[]): Promise<StoredCommand
     requestHash: row.request_hash,
     outcome: row.outcome,
     response: row.response,
+    commandId: row.command_id,
   }));
 }

@@ -7,7 +7,7 @@
  * the batch is retried on fresh state.
  */
 import type { BidLock, Deposit, Escrow, PlatformAccount, Wallet, Withdrawal } from '../domain/index.js';
-import type { LedgerEntryRecord, NewCommandRecord, RowChanges, Versioned } from '../use-cases/ports.js';
+import type { LedgerEntryRecord, StoredCommand, RowChanges, Versioned } from '../use-cases/ports.js';
 import { bidLockToRow, column, depositToRow, escrowToRow, withdrawalToRow } from './rows.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -40,7 +40,7 @@ function insertNew(batch: WriteBatch, table: string, columns: Columns, what: str
 
 // ---- The idempotency store.
 
-export function addCommandRecords(batch: WriteBatch, records: NewCommandRecord[]): void {
+export function addCommandRecords(batch: WriteBatch, records: StoredCommand[]): void {
   batch.add({
     what: 'idempotency keys',
     expected: records.length,
@@ -199,6 +199,7 @@ const BID_LOCK_COLUMNS = new Columns({
   amount: 'numeric',
   status: 'text',
   order_id: 'uuid',
+  lock_command_id: 'uuid',
   updated_at: 'timestamptz',
 });
 
@@ -207,7 +208,8 @@ export function addBidLocks(batch: WriteBatch, { created, updated }: RowChanges<
   batch.add({
     what: 'bid lock updates',
     expected: updated.length,
-    sql: `UPDATE bid_locks b SET amount = x.amount, status = x.status, order_id = x.order_id, updated_at = x.updated_at
+    sql: `UPDATE bid_locks b SET amount = x.amount, status = x.status, order_id = x.order_id,
+           lock_command_id = x.lock_command_id, updated_at = x.updated_at
        FROM jsonb_to_recordset(?::jsonb) AS x(${BID_LOCK_COLUMNS.recordType})
       WHERE b.auction_id = x.auction_id AND b.user_id = x.user_id`,
     bindings: [json(updated.map(bidLockToRow))],

@@ -119,6 +119,7 @@ export interface BidLockRow {
   amount: Text;
   status: BidLock['status'];
   order_id: string | null;
+  lock_command_id: string | null;
   updated_at: Date;
 }
 
@@ -128,6 +129,7 @@ export const bidLockFromRow = (row: BidLockRow): BidLock => ({
   amountKoinu: moneyOf(row.amount),
   status: row.status,
   orderId: row.order_id,
+  lockCommandId: row.lock_command_id,
   updatedAt: iso(row.updated_at),
 });
 
@@ -137,6 +139,7 @@ export const bidLockToRow = (lock: BidLock) => ({
   amount: column(lock.amountKoinu),
   status: lock.status,
   order_id: lock.orderId,
+  lock_command_id: lock.lockCommandId,
   updated_at: lock.updatedAt,
 });
 

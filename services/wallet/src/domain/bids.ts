@@ -43,6 +43,7 @@ export function decideLockBid(book: Book, command: LockBid, ctx: DecisionContext
     amountKoinu,
     status: 'ACTIVE',
     orderId: null,
+    lockCommandId: ctx.commandId,
     updatedAt: ctx.now,
   };
   return {
@@ -71,9 +72,29 @@ function activeLock(
   return lock;
 }
 
+/**
+ * A release names the lock of its bid: if a later lock command of the same bidder (a raise) set the
+ * lock's amount since, the lock is that bid's, and releasing it would leave the later bid unbacked.
+ * A release that names no lock, or a lock from before locks recorded their command, frees the lock.
+ */
+function supersededFor(lock: BidLock, command: UnlockBid): boolean {
+  return (
+    command.lockCommandId !== undefined &&
+    lock.lockCommandId !== null &&
+    lock.lockCommandId !== command.lockCommandId
+  );
+}
+
 export function decideUnlockBid(book: Book, command: UnlockBid, ctx: DecisionContext): Decision {
   const { auctionId, userId } = command;
-  const lock = activeLock(book, auctionId, userId);
+  const found = activeLock(book, auctionId, userId);
+  const lock: BidLock | { code: DomainErrorCode; message: string } =
+    'code' in found || !supersededFor(found, command)
+      ? found
+      : {
+          code: 'WALLET_BID_LOCK_SUPERSEDED',
+          message: 'a later lock of this bidder set the amount; it holds the money now',
+        };
   if ('code' in lock) {
     return reject(lock.code, lock.message, [
       bidCommandFailed(auctionId, userId, 'UNLOCK', null, lock.code, lock.message),

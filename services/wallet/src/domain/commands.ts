@@ -94,6 +94,12 @@ export interface UnlockBid {
   auctionId: string;
   userId: string;
   lockIdempotencyKey?: string;
+  /**
+   * Filled in by the command use case from `lockIdempotencyKey`: the command id of that lock, or null
+   * when it never locked. A lock that a later lock command of the same bidder has since set (a raise)
+   * is that command's now, and this release leaves it alone.
+   */
+  lockCommandId?: string | null;
 }
 
 /**

@@ -95,6 +95,8 @@ export interface BidLock {
   amountKoinu: bigint;
   status: BidLockStatus;
   orderId: string | null;
+  /** The lock command (a bid, or a leader's raise) that last set the amount; null for older locks. */
+  lockCommandId: string | null;
   updatedAt: string;
 }
 

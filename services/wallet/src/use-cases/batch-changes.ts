@@ -19,7 +19,7 @@ import type {
   BatchWrite,
   CommandRequest,
   LedgerEntryRecord,
-  NewCommandRecord,
+  StoredCommand,
   OutgoingEvent,
   RowChanges,
 } from './ports.js';
@@ -27,7 +27,7 @@ import type {
 export class BatchChanges {
   private readonly entries: LedgerEntryRecord[] = [];
   private readonly events: OutgoingEvent[] = [];
-  private readonly records: NewCommandRecord[] = [];
+  private readonly records: StoredCommand[] = [];
   private readonly touchedWallets = new Set<string>();
   private readonly createdWallets = new Set<string>();
   private readonly touchedPlatform = new Set<PlatformAccountCode>();
@@ -68,7 +68,7 @@ export class BatchChanges {
     this.addEvents(request, events);
   }
 
-  record(record: NewCommandRecord): void {
+  record(record: StoredCommand): void {
     this.records.push(record);
   }
 

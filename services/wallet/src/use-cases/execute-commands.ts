@@ -34,7 +34,10 @@ export interface ExecutionContext {
   newId: () => string;
 }
 
-type IdempotencyRecord = Pick<StoredCommand, 'commandType' | 'requestHash' | 'outcome' | 'response'>;
+type IdempotencyRecord = Pick<
+  StoredCommand,
+  'commandType' | 'requestHash' | 'outcome' | 'response' | 'commandId'
+>;
 
 /** Runs the batch in the store's transaction and returns one outcome per request, in order. */
 export async function executeCommands(
@@ -93,7 +96,7 @@ function answer(
         };
   }
   const commandId = context.newId();
-  const decision = decide(changes.book, request.command, {
+  const decision = decide(changes.book, withLockCommand(request, records), {
     now: now.toISOString(),
     commandId,
     policy: context.policy,
@@ -121,6 +124,14 @@ function answer(
   records.set(key, record);
   retire(request, records, changes, commandId);
   return outcome;
+}
+
+/** An unlock that names its bid's lock key, with the command id that key locked with (null: none). */
+function withLockCommand(request: CommandRequest, records: Map<string, IdempotencyRecord>): Command {
+  const { command } = request;
+  if (command.type !== 'UnlockBid' || !command.lockIdempotencyKey) return command;
+  const lock = records.get(keyOf({ scope: request.scope, idempotencyKey: command.lockIdempotencyKey }));
+  return { ...command, lockCommandId: lock?.outcome === 'ACCEPTED' ? lock.commandId : null };
 }
 
 /** The key of a request a command settles in advance: an unlock's bid lock. */

@@ -44,9 +44,6 @@ export interface StoredCommand extends CommandKey {
   requestHash: string;
   outcome: 'ACCEPTED' | 'REJECTED';
   response: unknown;
-}
-
-export interface NewCommandRecord extends StoredCommand {
   commandId: string;
 }
 
@@ -85,7 +82,7 @@ export interface BatchWrite {
   events: OutgoingEvent[];
   /** The batch's clock, recorded as the events' occurredAt. */
   occurredAt: Date;
-  commands: NewCommandRecord[];
+  commands: StoredCommand[];
 }
 
 /**

@@ -152,7 +152,7 @@ const COMMAND_DOCS: Record<
   'bid-unlock': {
     summary:
       "Unlock an outbid or losing bidder's lock; with lockIdempotencyKey, a later lock with that key is refused (WALLET_BID_LOCK_RELEASED)",
-    errors: ['WALLET_BID_LOCK_NOT_FOUND', 'WALLET_BID_LOCK_WRONG_STATE'],
+    errors: ['WALLET_BID_LOCK_NOT_FOUND', 'WALLET_BID_LOCK_WRONG_STATE', 'WALLET_BID_LOCK_SUPERSEDED'],
   },
   'bid-convert': {
     summary: "Turn the winner's bid lock into the order's escrow",

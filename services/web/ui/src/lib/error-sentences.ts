@@ -35,6 +35,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   WALLET_ESCROW_DISPUTED: 'This order is in dispute, so its payment is frozen until the dispute is resolved.',
   WALLET_BID_NOT_HIGHER: 'A new maximum must be higher than your current one.',
   WALLET_BID_LOCK_WRONG_STATE: 'The money held for this bid can no longer be changed.',
+  WALLET_BID_LOCK_SUPERSEDED: 'The money held for this bid now backs your later, higher bid.',
   WALLET_BID_LOCK_RELEASED: 'This bid was already settled; nothing is held for it. Place a new bid.',
   WALLET_WITHDRAWAL_ALREADY_EXISTS: 'This withdrawal was already requested.',
   WALLET_WITHDRAWAL_WRONG_STATE: 'This withdrawal can no longer be changed.',
