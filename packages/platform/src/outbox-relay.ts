@@ -26,6 +26,13 @@ export const OUTBOX_ERROR_BACKOFF_INITIAL_MS = 500;
 export const OUTBOX_ERROR_BACKOFF_MAX_MS = 30_000;
 export const OUTBOX_STOP_FLUSH_TIMEOUT_MS = 10_000;
 export const OUTBOX_PENDING_SAMPLE_INTERVAL_MS = 5_000;
+/**
+ * The largest event the relay sends: the broker's default `message.max.bytes` (1,048,588) less room
+ * for the record batch's own overhead. A larger one would be refused on every try, and a refused
+ * produce leaves the idempotent producer's sequence numbers out of step with the broker, so that every
+ * later send fails too (OutOfOrderSequence); it is parked instead, like a payload that does not encode.
+ */
+export const OUTBOX_MAX_MESSAGE_BYTES = 1_000_000;
 
 export interface OutboxRelayOptions {
   knex: Knex;
@@ -40,6 +47,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   pollIntervalMs?: number;
   ordered?: boolean;
+  /** Events whose key, value and headers together exceed this are parked (OUTBOX_MAX_MESSAGE_BYTES). */
+  maxMessageBytes?: number;
   /** Test seam: runs after a batch is sent and before it is marked sent; throwing simulates a crash there. */
   afterPublish?: (eventIds: readonly string[]) => Promise<void> | void;
 }
@@ -181,6 +190,15 @@ export class OutboxRelay {
       try {
         const value = await this.options.codec.encode(row.topic, { envelope, payload: row.payload });
         const headers = { 'event-id': row.event_id, 'correlation-id': row.correlation_id };
+        const bytes = messageBytes(row.message_key, value, headers);
+        const limit = this.options.maxMessageBytes ?? OUTBOX_MAX_MESSAGE_BYTES;
+        if (bytes > limit) {
+          const reason = `the encoded event is ${bytes} bytes, more than the ${limit} bytes Kafka accepts`;
+          this.logger.error({ eventId: row.event_id, topic: row.topic, bytes }, 'Outbox event parked');
+          this.options.metrics.outboxParked.inc({ topic: row.topic });
+          parked.push({ row, reason });
+          continue;
+        }
         ready.push({ row, message: { key: row.message_key, value, headers } });
       } catch (error) {
         // A payload that does not fit its schema is a producer bug and will never encode. Parking it
@@ -270,4 +288,12 @@ export class OutboxRelay {
       );
     }
   }
+}
+
+/** What one record costs the broker's size limit, before the record batch's own overhead. */
+function messageBytes(key: string, value: Buffer, headers: Record<string, string>): number {
+  let bytes = Buffer.byteLength(key) + value.length;
+  for (const [name, text] of Object.entries(headers))
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(text);
+  return bytes;
 }

@@ -178,6 +178,41 @@ describe('transactional outbox (integration)', function () {
     expect(await total(metrics.consumerDuplicates)).to.equal(1);
   });
 
+  it('parks an event too large for the broker and keeps publishing the rest, before and after it', async () => {
+    // Sent, the broker would refuse it on every try, and the refused produce leaves the idempotent
+    // producer out of step with the broker: every later event of the service would fail too.
+    const enqueue = (n: string, key: string) =>
+      db.knex.transaction((trx) =>
+        enqueueEvent(trx, { topic: topic.topic, key, payload: { n }, correlationId: key }),
+      );
+    await enqueue('before', 'k-1');
+    const huge = await enqueue('x'.repeat(1_100_000), 'k-2');
+    await enqueue('after', 'k-3');
+    const metrics = createMetrics({ service: 'parks' });
+    const running = relay(metrics);
+    await running.start();
+    await waitFor(
+      'every row settled',
+      async () => (await db.knex('outbox').whereNull('sent_at').whereNull('parked_at')).length === 0,
+    );
+    await enqueue('later', 'k-4');
+    await waitFor(
+      'the later row sent',
+      async () => (await db.knex('outbox').whereNull('sent_at').whereNull('parked_at')).length === 0,
+    );
+    await running.stop();
+
+    const parked = await db
+      .knex<{ event_id: string; last_error: string | null }>('outbox')
+      .whereNotNull('parked_at')
+      .select('event_id', 'last_error');
+    expect(parked.map((row) => row.event_id)).to.deep.equal([huge]);
+    expect(parked[0]!.last_error).to.match(/^the encoded event is \d+ bytes, more than the 1000000 bytes/);
+    expect(await total(metrics.outboxParked)).to.equal(1);
+    const onTopic = await decodeAll(topic.codec);
+    expect(onTopic.map((m) => m.event.payload.n).sort()).to.deep.equal(['after', 'before', 'later']);
+  });
+
   it('keeps a row pending when its relay process is SIGKILLed between publishing and marking it sent; the next relay sends it again and the consumer applies it once', async () => {
     const eventId = await db.knex.transaction((trx) =>
       enqueueEvent(trx, {

@@ -12,13 +12,15 @@ const policy: BatchPolicy = {
   feeRateKoinuPerKb: 1_000_000n,
   maxFeeRateKoinuPerKb: 2_000_000n,
   maxInputs: 50,
+  maxPreviousTxBytes: 600_000,
   maxWithdrawalsPerBatch: 10,
   batchWindowMs: 0,
 };
-const coin = (n: number, amountKoinu: bigint): Coin => ({
+const coin = (n: number, amountKoinu: bigint, previousTxBytes = 226): Coin => ({
   txid: n.toString(16).padStart(64, '0'),
   vout: n % 3,
   amountKoinu,
+  previousTxBytes,
 });
 const pay = (id: string, amountKoinu: bigint): Payment => ({
   withdrawalId: id,
@@ -65,6 +67,22 @@ describe('coin selection', () => {
     expect(() => selectCoins([coin(1, 10n * DOGE)], [pay('w', SOFT_DUST_LIMIT_KOINU - 1n)], policy)).to.throw(
       /soft dust/,
     );
+  });
+
+  it('keeps the previous transactions a PSBT carries under the budget, so the signing request fits in Kafka', () => {
+    // Ten 10 DOGE coins from 110 kB payouts: only five fit in 600 kB, so a 60 DOGE payment takes the
+    // five big-payout coins it can and the small-transaction coins for the rest.
+    const heavy = Array.from({ length: 10 }, (_, i) => coin(i + 1, 10n * DOGE, 110_000));
+    const light = Array.from({ length: 3 }, (_, i) => coin(100 + i, 5n * DOGE));
+    const result = selectCoins([...heavy, ...light], [pay('w', 60n * DOGE)], policy);
+    expect(result.ok).to.equal(true);
+    const inputs = result.ok ? result.selection.inputs : [];
+    expect(inputs.reduce((sum, c) => sum + c.previousTxBytes, 0)).to.be.at.most(600_000);
+    expect(inputs.filter((c) => c.previousTxBytes === 110_000)).to.have.length(5);
+    expect(total(inputs) >= 60n * DOGE).to.equal(true);
+    // A coin whose own transaction is over the budget is never picked, even alone.
+    const lone = selectCoins([coin(7, 100n * DOGE, 700_000)], [pay('w', DOGE)], policy);
+    expect(lone.ok).to.equal(false);
   });
 
   it('reports the shortfall when the coins cannot cover the payment and its fee', () => {

@@ -18,6 +18,11 @@ export interface Coin {
   txid: string;
   vout: number;
   amountKoinu: bigint;
+  /**
+   * Size of the transaction that created the coin. The unsigned PSBT carries it whole for each input
+   * (the signer checks the input's amount against it), so it counts against `maxPreviousTxBytes`.
+   */
+  previousTxBytes: number;
 }
 
 export interface Payment {
@@ -37,6 +42,12 @@ export interface SelectionPolicy {
   maxFeeRateKoinuPerKb: bigint;
   /** At most this many inputs, to stay far below the 100 kB standard transaction size. */
   maxInputs: number;
+  /**
+   * At most this many bytes of previous transactions in one batch: the signing request carries them
+   * in its PSBT and must stay under Kafka's 1 MB message limit (base64 adds a third). A coin from a
+   * large transaction (a deposit in an exchange's payout with hundreds of outputs) can weigh 30 kB.
+   */
+  maxPreviousTxBytes: number;
 }
 
 export interface Selection<C extends Coin> {
@@ -123,15 +134,21 @@ export function selectCoins<C extends Coin>(
     if (payment.amountKoinu < SOFT_DUST_LIMIT_KOINU)
       throw new Error(`payment ${payment.withdrawalId} is below the soft dust limit`);
   }
-  const ascending = [...coins].sort(byAmountThenOutpoint);
+  const ascending = [...coins]
+    .filter((coin) => coin.previousTxBytes <= policy.maxPreviousTxBytes)
+    .sort(byAmountThenOutpoint);
   for (const coin of ascending) {
     const single = settle([coin], payments, policy);
     if (single) return { ok: true, selection: single };
   }
   const descending = ascending.reverse();
   const chosen: C[] = [];
+  let previousTxBytes = 0;
   for (const coin of descending) {
     if (chosen.length >= policy.maxInputs) break;
+    // A coin whose previous transaction would not fit is passed over; a smaller one may still fit.
+    if (previousTxBytes + coin.previousTxBytes > policy.maxPreviousTxBytes) continue;
+    previousTxBytes += coin.previousTxBytes;
     chosen.push(coin);
     const settled = settle([...chosen], payments, policy);
     if (settled) return { ok: true, selection: settled };

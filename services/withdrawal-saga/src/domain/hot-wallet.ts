@@ -46,7 +46,7 @@ export interface HotWalletCoin extends Coin {
   batchId: string | null;
 }
 
-export interface NewHotWalletCoin extends Omit<HotWalletCoin, 'batchId'> {
+export interface NewHotWalletCoin extends Omit<HotWalletCoin, 'batchId' | 'previousTxBytes'> {
   /** For change: the batch whose transaction created it. */
   createdByBatchId: string | null;
   /** For a deposit: the deposit.confirmed event that brought it. */

@@ -26,6 +26,8 @@ interface CoinRow {
   source: string;
   status: string;
   batch_id: string | null;
+  /** Joined from previous_transactions by availableCoins; 0 where not read. */
+  previous_tx_bytes?: number | string;
 }
 
 function toCoin(row: CoinRow): HotWalletCoin {
@@ -38,6 +40,7 @@ function toCoin(row: CoinRow): HotWalletCoin {
     source: oneOf(COIN_SOURCES, row.source, 'coins.source'),
     status: oneOf(COIN_STATUSES, row.status, 'coins.status'),
     batchId: row.batch_id,
+    previousTxBytes: Number(row.previous_tx_bytes ?? 0),
   };
 }
 
@@ -70,12 +73,20 @@ export async function findCoin(
   return row ? toCoin(row) : undefined;
 }
 
-/** Every coin a new batch may take, locked for the batch being built. */
+/**
+ * Every coin a new batch may take, locked for the batch being built, with the size of the transaction
+ * that created it (the PSBT carries that transaction).
+ */
 export async function availableCoins(trx: Knex.Transaction): Promise<HotWalletCoin[]> {
-  const rows = await trx(TABLES.coins)
-    .whereIn('status', COIN_MOVES.RESERVE.from)
+  const rows = await trx(`${TABLES.coins} as c`)
+    .whereIn('c.status', COIN_MOVES.RESERVE.from)
     .forUpdate()
-    .select<CoinRow[]>('*');
+    .select<CoinRow[]>(
+      'c.*',
+      trx.raw(
+        `(SELECT length(p.raw_hex) / 2 FROM ${TABLES.previousTransactions} p WHERE p.txid = c.txid) AS previous_tx_bytes`,
+      ),
+    );
   return rows.map(toCoin);
 }
 
