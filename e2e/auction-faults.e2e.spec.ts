@@ -41,9 +41,13 @@ interface AuctionView {
   ending: { outcome: string; price?: string } | null;
 }
 
-async function open(seller: User, minutes: number): Promise<AuctionView> {
+async function open(
+  seller: User,
+  minutes: number,
+  extra: { reserve?: string; buyNow?: string } = {},
+): Promise<AuctionView> {
   const answer = await seller.orders('POST', '/auctions', {
-    body: { title: 'a signed Doge print', startPrice: '2', durationMinutes: minutes },
+    body: { title: 'a signed Doge print', startPrice: '2', durationMinutes: minutes, ...extra },
   });
   expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
   return answer.body as unknown as AuctionView;
@@ -270,6 +274,93 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
     const next = await bidder!.orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '9' } });
     expect(next.status, JSON.stringify(next.body)).to.equal(201);
     expect(await balanceOf(bidder!)).to.deep.equal({ available: 91n * DOGE, locked: 9n * DOGE, pending: 0n });
+  });
+
+  it('releases a leader’s raise that the end of the auction refused, when it closes unsold', async () => {
+    // The raise's lock tops up the leader's one lock in the wallet; the auction ends before the raise is
+    // applied, so it is refused and stays with that lock (MERGED). The unsold close must release the lock
+    // naming the raise, whose lock command set it last: a release naming the leading bid only is left
+    // alone by the wallet (WALLET_BID_LOCK_SUPERSEDED), and 50 DOGE would stay locked.
+    const [seller, leader] = await fundedUsers(['0', '100']);
+    const auction = await open(seller!, 60, { reserve: '80' });
+    const first = await leader!.orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '20' } });
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    await stopService('order');
+    await startService('order', { ORDER_CRASH_AT: 'after-bid-locked', ORDER_CRASH_FOR: auction.id });
+    await leader!
+      .orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '50' } })
+      .catch(() => undefined);
+    await waitFor(() => servicePid('order') === undefined && lastExitCode('order') !== undefined, {
+      timeoutMs: 60_000,
+      description: 'the crash after the raise’s lock',
+    });
+    expect(await balanceOf(leader!)).to.deep.equal({
+      available: 50n * DOGE,
+      locked: 50n * DOGE,
+      pending: 0n,
+    });
+
+    // The close timer stays asleep while the auction ends and the sweeper completes the raise: refused.
+    const quietCloses = { ORDER_TIMER_POLL_MS: '3600000', ORDER_BID_SWEEP_INTERVAL_MS: '300' };
+    await startService('order', { ...quietCloses, ORDER_BID_PENDING_TIMEOUT_MS: '3600000' });
+    await advanceClock(61 * MINUTE_MS);
+    const raise = await waitFor(
+      async () => {
+        const bid = await db('bids')
+          .where({ auction_id: auction.id, bidder_id: leader!.userId })
+          .whereNot({ outcome: 'LEADING' })
+          .first<{ outcome: string; lock_state: string; refusal_code: string | null } | undefined>();
+        return bid?.outcome === 'REFUSED' ? bid : undefined;
+      },
+      { timeoutMs: 60_000, description: 'the sweeper to apply the raise after the end' },
+    );
+    expect(raise).to.include({ lock_state: 'MERGED', refusal_code: 'AUCTION_CLOSED' });
+
+    await stopService('order');
+    await startService('order');
+    const closed = await closedView(seller!, auction.id);
+    expect(closed.ending).to.include({ outcome: 'UNSOLD' });
+    await closedOnce(auction.id);
+    expect(await balanceOf(leader!)).to.deep.equal({ available: 100n * DOGE, locked: 0n, pending: 0n });
+  });
+
+  it('refuses a buy-it-now while a bid on the auction is between its record and its lock', async () => {
+    // Applied after the payment started, such a bid would take the buy-it-now offer away from a buyer
+    // whose money the wallet is already locking, and the paid buy-it-now could never close the auction.
+    const [seller, bidder, buyer] = await fundedUsers(['0', '100', '100']);
+    const auction = await open(seller!, 60, { buyNow: '40' });
+    await stopService('order');
+    await startService('order', { ORDER_CRASH_AT: 'before-bid-lock', ORDER_CRASH_FOR: auction.id });
+    await bidder!
+      .orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '8' } })
+      .catch(() => undefined);
+    await waitFor(() => servicePid('order') === undefined && lastExitCode('order') !== undefined, {
+      timeoutMs: 60_000,
+      description: 'the crash before the lock',
+    });
+    await startService('order', { ORDER_BID_PENDING_TIMEOUT_MS: '3600000' });
+    const refused = await buyer!.orders('POST', `/auctions/${auction.id}/buy-now`);
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
+    expect(refused.body.error?.code).to.equal('AUCTION_BID_IN_PROGRESS');
+    expect(await balanceOf(buyer!)).to.deep.equal({ available: 100n * DOGE, locked: 0n, pending: 0n });
+
+    // Once the sweeper has settled the bid, the buyer gets the item.
+    await stopService('order');
+    await startService('order', { ORDER_BID_PENDING_TIMEOUT_MS: '1000', ORDER_BID_SWEEP_INTERVAL_MS: '300' });
+    await waitFor(
+      async () => {
+        const pending = await db('bids')
+          .where({ auction_id: auction.id, outcome: 'PENDING' })
+          .first<{ id: string } | undefined>('id');
+        return pending === undefined;
+      },
+      { timeoutMs: 60_000, description: 'the sweeper to settle the bid' },
+    );
+    await stopService('order');
+    await startService('order');
+    const bought = await buyer!.orders('POST', `/auctions/${auction.id}/buy-now`);
+    expect(bought.status, JSON.stringify(bought.body)).to.equal(201);
+    expect(await balanceOf(buyer!)).to.deep.equal({ available: 60n * DOGE, locked: 40n * DOGE, pending: 0n });
   });
 
   it('tells the whole story: deposit, bid, outbid, raise, win, ship, confirm, the seller paid', async () => {

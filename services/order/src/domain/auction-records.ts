@@ -57,10 +57,15 @@ export const bidLockKey = (bidId: string): string => `bid:${bidId}:lock`;
 export const bidUnlockKey = (bidId: string): string => `bid:${bidId}:unlock`;
 
 /**
- * The wallet command that releases a bid's lock: it names the bid's lock key too, so a lock request of
- * this bid that reaches the wallet after its release is refused there instead of locking for good.
+ * The wallet command that releases a bidder's lock for one of their bids. It names the lock key of the
+ * bid whose lock command set the wallet's lock last (`lockHolderId`: the bid itself, or a leader's raise
+ * that topped it up after it): a lock request of that bid that reaches the wallet after this release is
+ * refused there instead of locking for good, and a release naming an older bid leaves a newer lock alone.
  */
-export function bidRelease(bid: { id: string; auctionId: string; bidderId: string }): {
+export function bidRelease(
+  bid: { id: string; auctionId: string; bidderId: string },
+  lockHolderId: string = bid.id,
+): {
   auctionId: string;
   userId: string;
   idempotencyKey: string;
@@ -70,7 +75,7 @@ export function bidRelease(bid: { id: string; auctionId: string; bidderId: strin
     auctionId: bid.auctionId,
     userId: bid.bidderId,
     idempotencyKey: bidUnlockKey(bid.id),
-    lockIdempotencyKey: bidLockKey(bid.id),
+    lockIdempotencyKey: bidLockKey(lockHolderId),
   };
 }
 export const auctionConvertKey = (auctionId: string): string => `auction:${auctionId}:convert`;

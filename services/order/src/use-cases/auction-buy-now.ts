@@ -8,6 +8,7 @@ import { buyNow } from '../domain/auction/index.js';
 import { buyNowOrder } from '../domain/auction-records.js';
 import { orderError } from '../domain/errors.js';
 import { lockAuction, updateAuction } from '../adapters/db/auctions.js';
+import { hasPendingBid } from '../adapters/db/bids.js';
 import { saveTransition } from '../adapters/db/transitions.js';
 import type { OrderContext, RequestMeta } from './context.js';
 import { runIdempotent } from './idempotent.js';
@@ -33,6 +34,14 @@ export async function buyAuctionNow(
         return {
           kind: 'refused',
           error: orderError('AUCTION_BUY_NOW_PENDING', 'someone is paying for it right now'),
+        };
+      }
+      // A bid between its record and its lock would be applied after the payment started; it holds the
+      // auction's row FOR KEY SHARE while it is recorded, so it is either visible here or sees this.
+      if (await hasPendingBid(trx, auctionId)) {
+        return {
+          kind: 'refused',
+          error: orderError('AUCTION_BID_IN_PROGRESS', 'a bid on this auction is being placed; try again'),
         };
       }
       const decision = buyNow(record.auction, { buyerId, at: now });

@@ -16,7 +16,7 @@ import { buyNow, closeAuction } from '../domain/auction/index.js';
 import { auctionConvertKey, wonAuctionOrder, type AuctionRecord } from '../domain/auction-records.js';
 import { DAY_MS, type Order } from '../domain/order.js';
 import { lockAuctionIfFree, lockAuction, updateAuction } from '../adapters/db/auctions.js';
-import { liveBidsOf, updateBid } from '../adapters/db/bids.js';
+import { latestMergedRaise, liveBidsOf, updateBid } from '../adapters/db/bids.js';
 import { markFired, scheduleAuctionClose, stopAuctionClose } from '../adapters/db/timers.js';
 import { saveTransition, type Correlation } from '../adapters/db/transitions.js';
 import { enqueueAuctionEvents } from './auctions.js';
@@ -105,8 +105,9 @@ async function requestConversion(
 }
 
 /**
- * Every bid still LEADING or OUTBID, but the winner's, lost; the leader's (unsold) lock is released. An
- * OUTBID bid's release was already asked for when it was outbid.
+ * Every bid still LEADING or OUTBID, but the winner's, lost; the leader's (unsold) lock is released,
+ * naming the lock of their last raise when one refused at the end topped it up. An OUTBID bid's release
+ * was already asked for when it was outbid.
  */
 async function loseLiveBids(
   trx: Knex.Transaction,
@@ -119,7 +120,8 @@ async function loseLiveBids(
     if (bid.id === winningBidId) continue;
     if (bid.outcome === 'LEADING') {
       await updateBid(trx, bid.id, { outcome: 'LOST', lockState: 'RELEASE_REQUESTED' }, now);
-      await requestRelease(trx, bid, correlation);
+      const raise = await latestMergedRaise(trx, bid);
+      await requestRelease(trx, bid, correlation, raise?.id ?? bid.id);
     } else {
       await updateBid(trx, bid.id, { outcome: 'LOST' }, now);
     }

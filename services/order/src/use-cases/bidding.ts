@@ -20,7 +20,7 @@ import { enqueueEvent } from '@dbay/platform';
 import { placeBid as decideBid, type BidDecision } from '../domain/auction/index.js';
 import { bidLockKey, bidRelease, type AuctionRecord, type BidRecord } from '../domain/auction-records.js';
 import { orderError, type OrderError } from '../domain/errors.js';
-import { findAuction, lockAuction, updateAuction } from '../adapters/db/auctions.js';
+import { findAuction, findAuctionForBid, lockAuction, updateAuction } from '../adapters/db/auctions.js';
 import {
   bidsWithLock,
   findBid,
@@ -52,11 +52,12 @@ export async function requestRelease(
   trx: Knex.Transaction,
   bid: { id: string; auctionId: string; bidderId: string },
   correlation: Correlation,
+  lockHolderId: string = bid.id,
 ): Promise<void> {
   await enqueueEvent(trx, {
     topic: 'bid.unlock-requested',
     key: bid.auctionId,
-    payload: bidRelease(bid),
+    payload: bidRelease(bid, lockHolderId),
     ...correlation,
   });
 }
@@ -92,7 +93,7 @@ async function recordPendingBid(
       const prior = await priorUse(trx, claim);
       if (prior.kind === 'replay') return { kind: 'replay', bidId: prior.resourceId };
       if (prior.kind === 'reused') return { kind: 'key-reused' };
-      const record = await findAuction(trx, bid.auctionId);
+      const record = await findAuctionForBid(trx, bid.auctionId);
       if (!record)
         return { kind: 'refused', error: orderError('AUCTION_NOT_FOUND', `no auction ${bid.auctionId}`) };
       if (record.buyNowOrderId !== null) {
@@ -239,23 +240,38 @@ export async function applyLockedBid(
       ctx.settings.auctions,
     );
     if (decision.kind === 'REFUSED') {
-      const leads = record.auction.leader?.bidderId === pending.bidderId;
+      const merged = leaderKeepsRaise(record.auction, pending.bidderId);
       await updateBid(
         trx,
         bidId,
         {
           outcome: 'REFUSED',
           refusalCode: decision.error.code,
-          lockState: leads ? 'MERGED' : 'RELEASE_REQUESTED',
+          lockState: merged ? 'MERGED' : 'RELEASE_REQUESTED',
         },
         now,
       );
-      if (!leads) await requestRelease(trx, pending, correlation);
+      if (!merged) await requestRelease(trx, pending, correlation);
       return decision.error;
     }
     await saveAcceptedBid(trx, record, pending, decision, now, correlation);
     return null;
   });
+}
+
+/**
+ * A leader's raise refused at step 3 (the auction has just ended) locked its maximum into the leader's one
+ * lock. It stays with that lock (MERGED) while the close is still to come, which converts the lock or
+ * releases it naming this raise (auction-close.ts), and when the close made the leader the winner (the
+ * conversion takes the whole lock). When the close already released the leader's lock, or sold to someone
+ * else, the raise is released by itself: the close's release named the earlier bid, whose lock this
+ * raise has topped up (the wallet leaves it alone) or locked afresh after.
+ */
+function leaderKeepsRaise(auction: AuctionRecord['auction'], bidderId: string): boolean {
+  if (auction.leader?.bidderId !== bidderId) return false;
+  if (auction.status === 'OPEN') return true;
+  const ending = auction.ending;
+  return ending?.kind === 'SOLD' && ending.via === 'BIDDING' && ending.buyerId === bidderId;
 }
 
 async function saveAcceptedBid(

@@ -1,6 +1,6 @@
 // Proves bid-lock-matches-bids: every ACTIVE lock in the wallet is held by the same bidder's LEADING bid
 // of exactly the lock's amount. A lock whose bid is moving between the services (pending, a release or
-// conversion asked for, a leader's raise refused at the end, the sweeper's release) is forgiven while the
+// conversion asked for, a leader's raise refused at the end) is forgiven while the
 // bid or the lock changed within the grace period, in either direction, and reported after; a lock no
 // bid accounts for is reported at once, with the bidder's LEADING maximum against the locked amount.
 import { expect } from 'chai';
@@ -20,7 +20,6 @@ const MOVING: Array<[BidOutcome, BidLockState]> = [
   ['REFUSED', 'RELEASE_REQUESTED'],
   ['WON', 'CONVERT_REQUESTED'],
   ['REFUSED', 'MERGED'],
-  ['REFUSED', 'RELEASED'],
 ];
 
 describe('bid-lock-matches-bids', () => {
@@ -64,6 +63,7 @@ describe('bid-lock-matches-bids', () => {
   it('reports a lock whose only bid of its amount says the lock was already released or never taken', () => {
     for (const [outcome, lockState] of [
       ['OUTBID', 'RELEASED'],
+      ['REFUSED', 'RELEASED'],
       ['REFUSED', 'NONE'],
       ['SUPERSEDED', 'MERGED'],
     ] as const) {

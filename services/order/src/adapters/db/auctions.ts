@@ -213,6 +213,19 @@ export async function findAuction(
   return row && auctionFromRow(row);
 }
 
+/**
+ * The auction as a new bid sees it, FOR KEY SHARE: it waits for a transaction that holds the row FOR
+ * UPDATE (a buy-it-now starting, a bid being applied) and reads what it committed, and it makes a
+ * buy-it-now wait for this bid's record in turn. The bid's row takes the same lock for its foreign key.
+ */
+export async function findAuctionForBid(
+  trx: Knex.Transaction,
+  id: string,
+): Promise<AuctionRecord | undefined> {
+  const row = await trx<AuctionRow>(TABLE).where({ id }).forKeyShare().first();
+  return row && auctionFromRow(row);
+}
+
 export async function lockAuction(trx: Knex.Transaction, id: string): Promise<AuctionRecord | undefined> {
   const row = await trx<AuctionRow>(TABLE).where({ id }).forUpdate().first();
   return row && auctionFromRow(row);

@@ -138,6 +138,29 @@ export async function bidsWithLock(
   return rows.map(bidFromRow);
 }
 
+/** Whether any bid on the auction is PENDING: its lock may be on its way to the wallet. */
+export async function hasPendingBid(trx: Knex.Transaction, auctionId: string): Promise<boolean> {
+  const row = await trx<BidRow>(TABLE).where({ auction_id: auctionId, outcome: 'PENDING' }).first('id');
+  return row !== undefined;
+}
+
+/**
+ * The leader's raise refused because the auction had just ended (REFUSED, MERGED), placed after their
+ * leading bid: its lock command set the wallet's lock last, so the lock's release must name it.
+ */
+export async function latestMergedRaise(
+  trx: Knex.Transaction,
+  leading: BidRecord,
+): Promise<BidRecord | undefined> {
+  const row = await trx<BidRow>(TABLE)
+    .where({ auction_id: leading.auctionId, bidder_id: leading.bidderId, outcome: 'REFUSED' })
+    .where('lock_state', 'MERGED')
+    .where('created_at', '>', leading.createdAt)
+    .orderBy('created_at', 'desc')
+    .first();
+  return row && bidFromRow(row);
+}
+
 /** The bids of an auction that still lead or were outbid (for the close: everyone else lost). */
 export async function liveBidsOf(trx: Knex.Transaction, auctionId: string): Promise<BidRecord[]> {
   const rows = await trx<BidRow>(TABLE)

@@ -15,8 +15,8 @@
  * or the order service's sweeper applies it or releases the lock); a release or a conversion the order
  * service asked for through its outbox and the wallet has not applied yet (RELEASE_REQUESTED,
  * CONVERT_REQUESTED); a leader's raise refused because the auction had just ended (REFUSED, MERGED: the
- * close converts or releases the raised lock); a bid the sweeper marked RELEASED just before its unlock
- * call. Anything else is never in flight, however recent.
+ * close converts or releases the raised lock). Anything else is never in flight, however recent: the
+ * sweeper asks its releases through the outbox (RELEASE_REQUESTED) like every other release.
  */
 import type { EscrowStatus, OrderStatus } from './order-escrow.js';
 import { changedWithinGrace, type GraceWindow } from '../grace.js';
@@ -115,7 +115,7 @@ export type LockAccount =
 export function isMoving(bid: BidSide): boolean {
   if (bid.outcome === 'PENDING') return true;
   if (bid.lockState === 'RELEASE_REQUESTED' || bid.lockState === 'CONVERT_REQUESTED') return true;
-  return bid.outcome === 'REFUSED' && (bid.lockState === 'MERGED' || bid.lockState === 'RELEASED');
+  return bid.outcome === 'REFUSED' && bid.lockState === 'MERGED';
 }
 
 /** The bid that holds this lock (LEADING and LOCKED, of the lock's amount), or one moving it, or none. */
