@@ -331,14 +331,22 @@ describe('auction faults and the auction story (order, wallet, Kafka)', function
     const auction = await open(seller!, 60, { buyNow: '40' });
     await stopService('order');
     await startService('order', { ORDER_CRASH_AT: 'before-bid-lock', ORDER_CRASH_FOR: auction.id });
+    const bidKey = `half-placed-${auction.id}`;
     await bidder!
-      .orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '8' } })
+      .orders('POST', `/auctions/${auction.id}/bids`, { body: { maximum: '8' }, idempotencyKey: bidKey })
       .catch(() => undefined);
     await waitFor(() => servicePid('order') === undefined && lastExitCode('order') !== undefined, {
       timeoutMs: 60_000,
       description: 'the crash before the lock',
     });
     await startService('order', { ORDER_BID_PENDING_TIMEOUT_MS: '3600000' });
+    // The bidder asking again with the same key learns the bid is still being placed.
+    const replay = await bidder!.orders('POST', `/auctions/${auction.id}/bids`, {
+      body: { maximum: '8' },
+      idempotencyKey: bidKey,
+    });
+    expect(replay.status, JSON.stringify(replay.body)).to.equal(202);
+    expect((replay.body as unknown as { bid: { outcome: string } }).bid.outcome).to.equal('PENDING');
     const refused = await buyer!.orders('POST', `/auctions/${auction.id}/buy-now`);
     expect(refused.status, JSON.stringify(refused.body)).to.equal(409);
     expect(refused.body.error?.code).to.equal('AUCTION_BID_IN_PROGRESS');

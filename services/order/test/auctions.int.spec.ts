@@ -172,6 +172,17 @@ describe('auctions (order service, wallet, Kafka)', function () {
       const answer = await bid(who, auction.id, maximum);
       expect([answer.status, answer.body.error?.code], maximum).to.deep.equal([status, code]);
     }
+    // The same key again answers the same refusal, not the refused bid as if it had been placed.
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const again = await poor!.orders('POST', `/auctions/${auction.id}/bids`, {
+        body: { maximum: '10' },
+        idempotencyKey: `poor-bid-${auction.id}`,
+      });
+      expect([again.status, again.body.error?.code], `attempt ${attempt}`).to.deep.equal([
+        422,
+        'AUCTION_INSUFFICIENT_FUNDS',
+      ]);
+    }
     await accepted(alice!, auction.id, '20');
     const notHigher = await bid(alice!, auction.id, '15');
     expect([notHigher.status, notHigher.body.error?.code]).to.deep.equal([409, 'AUCTION_BID_NOT_HIGHER']);

@@ -19,7 +19,7 @@ import type { Knex } from 'knex';
 import { enqueueEvent } from '@dbay/platform';
 import { placeBid as decideBid, type BidDecision } from '../domain/auction/index.js';
 import { bidLockKey, bidRelease, type AuctionRecord, type BidRecord } from '../domain/auction-records.js';
-import { orderError, type OrderError } from '../domain/errors.js';
+import { orderError, type OrderError, type OrderErrorCode } from '../domain/errors.js';
 import { findAuction, findAuctionForBid, lockAuction, updateAuction } from '../adapters/db/auctions.js';
 import {
   bidsWithLock,
@@ -125,6 +125,23 @@ async function recordPendingBid(
   }
 }
 
+/** The codes a stored refusal is answered with again; anything else is the wallet's, interrupted. */
+const REPLAYED_REFUSALS = new Set<string>([
+  'AUCTION_CLOSED',
+  'AUCTION_OWN_AUCTION',
+  'AUCTION_BID_TOO_LOW',
+  'AUCTION_BID_NOT_HIGHER',
+  'AUCTION_INSUFFICIENT_FUNDS',
+  'AUCTION_BID_INTERRUPTED',
+] satisfies OrderErrorCode[]);
+
+function refusalOf(bid: BidRecord): OrderError {
+  const code = bid.refusalCode ?? 'AUCTION_BID_INTERRUPTED';
+  return REPLAYED_REFUSALS.has(code)
+    ? orderError(code as OrderErrorCode, `this bid was refused: ${code}`)
+    : orderError('AUCTION_BID_INTERRUPTED', `this bid was refused: the wallet answered ${code}`);
+}
+
 /** Step 2a: the wallet has released each earlier lock of this bidder before a new one is taken. */
 async function settleReleases(ctx: OrderContext, releases: readonly BidRecord[]): Promise<void> {
   for (const bid of releases) {
@@ -165,8 +182,12 @@ export async function placeBid(
 ): Promise<CommandOutcome<BidAnswer>> {
   const recorded = await recordPendingBid(ctx, meta, bid);
   switch (recorded.kind) {
-    case 'replay':
-      return { kind: 'done', value: await readAnswer(ctx, recorded.bidId), replayed: true };
+    case 'replay': {
+      // The same key again answers what the bid came to: a refusal is answered as the refusal it was.
+      const answer = await readAnswer(ctx, recorded.bidId);
+      if (answer.bid.outcome === 'REFUSED') return { kind: 'refused', error: refusalOf(answer.bid) };
+      return { kind: 'done', value: answer, replayed: true };
+    }
     case 'key-reused':
       return recorded;
     case 'refused':

@@ -133,7 +133,14 @@ export const auctionRouteDocs: readonly RouteDoc<OrderServiceErrorCode>[] = [
     idempotencyKey: true,
     params: idParam,
     body: bidBody,
-    responses: { 201: { description: 'Your bid and the auction after it', schema: placedBidBody } },
+    responses: {
+      201: { description: 'Your bid and the auction after it', schema: placedBidBody },
+      202: {
+        description:
+          'A replay (same Idempotency-Key) of a bid still being placed: its request died or the wallet did not answer; GET /v1/bids follows it',
+        schema: placedBidBody,
+      },
+    },
     errors: [
       'AUCTION_NOT_FOUND',
       'AUCTION_CLOSED',
@@ -259,7 +266,8 @@ export function auctionRoutes(ctx: OrderContext, verifier: TokenVerifier): Route
     if (outcome.kind === 'done') {
       const bids = await bidsOfAuction(ctx.db, id);
       if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(201).json({
+      // A replay of a bid still being placed (its request died or the wallet did not answer): 202.
+      res.status(outcome.value.bid.outcome === 'PENDING' ? 202 : 201).json({
         bid: presentBid(outcome.value.bid, outcome.value.auction),
         auction: presentAuction(outcome.value.auction, bids, bidderId, ladder),
       });
