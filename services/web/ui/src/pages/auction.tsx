@@ -45,7 +45,8 @@ export function TimeLeft({ endsAt, testId }: { endsAt: string; testId?: string }
   );
 }
 
-type Answer = { kind: 'leading' | 'outbid'; text: string } | { kind: 'refused'; text: string; code: string };
+type Answer =
+  { kind: 'leading' | 'outbid' | 'pending'; text: string } | { kind: 'refused'; text: string; code: string };
 
 function answerOf(result: BidAnswer): Answer {
   const { bid } = result;
@@ -55,6 +56,11 @@ function answerOf(result: BidAnswer): Answer {
     return {
       kind: 'outbid',
       text: `Outbid: another bidder's maximum is higher. The price is now ${showDogeText(bid.auctionPrice ?? bid.priceAfterBid ?? bid.maximum)}.`,
+    };
+  if (bid.outcome === 'PENDING')
+    return {
+      kind: 'pending',
+      text: 'Your bid is still being placed. Bid again to ask for its answer, or see My bids in a minute.',
     };
   return { kind: 'refused', text: 'Your bid did not count.', code: bid.refusalCode ?? 'UNKNOWN' };
 }
@@ -91,7 +97,8 @@ export function AuctionPage() {
         )
       ).body,
     onSuccess: (result) => {
-      bidIntent.current = newIntentKey();
+      // A bid still being placed keeps its key: bidding again asks for that bid's answer.
+      if (result.bid.outcome !== 'PENDING') bidIntent.current = newIntentKey();
       client.setQueryData(['auction', id], result.auction);
       void client.invalidateQueries({ queryKey: ['bids'] });
       void client.invalidateQueries({ queryKey: ['balance'] });
