@@ -393,8 +393,10 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
 
     // Coins arrive: the saga takes it up by itself and sends it to the signer. On this stack the signer
     // refuses any single withdrawal over 100,000 DOGE (SIGNER_MAX_WITHDRAWAL_KOINU), and the shared hot
-    // wallet holds far more than that, so the proof ends at the signer's answer, not on chain.
-    await fundHotWallet(chain, bus, '150000');
+    // wallet holds far more than that, so the proof ends at the signer's answer, not on chain. One coin
+    // covers it alone: a batch spending every coin of the shared stack would carry more previous
+    // transactions than one signing request may (BATCH_MAX_PREVIOUS_TX_BYTES), and keep waiting.
+    await fundHotWallet(chain, bus, formatDoge(amountKoinu + 1_000n * DOGE));
     const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 90_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
     const steps = await db('withdrawal_saga.withdrawal_steps')

@@ -214,6 +214,13 @@ describe('the marketplace pages in a browser (e2e)', function () {
   });
 
   it('shows the market with the open auctions and items', async () => {
+    // Its own open auction: the ones earlier tests left open may have ended on the shared test clock.
+    const opened = await api(seller.session, 'POST', '/v1/auctions', {
+      title: `${title} on show`,
+      startPrice: '3',
+      durationMinutes: 60,
+    });
+    expect(opened.status, JSON.stringify(opened.body)).to.equal(201);
     await open(rival.page, '/market');
     await rival.page.getByTestId('listing-row').first().waitFor();
     await rival.page.getByTestId('auction-row').first().waitFor();
