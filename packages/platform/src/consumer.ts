@@ -100,6 +100,25 @@ export type BatchEventHandler<Payload = unknown> = (
 
 export const CONSUMER_DEFAULT_MAX_BATCH = 200;
 
+/**
+ * Per-message handlers run as batch handlers: a run of one partition's messages is applied one after
+ * another inside one transaction (one inbox insert, one commit), each exactly as its single handler
+ * would. For handlers whose messages of one partition touch disjoint rows or take their row locks in
+ * offset order, so two partitions' batches cannot deadlock on each other.
+ */
+export function inOneTransaction(
+  handlers: Record<string, EventHandler<never>>,
+): Record<string, BatchEventHandler<never>> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([topic, handler]) => [
+      topic,
+      async (trx: Knex.Transaction, items: BatchItem<never>[]) => {
+        for (const { event, context } of items) await handler(trx, event, context);
+      },
+    ]),
+  );
+}
+
 export interface IdempotentConsumerOptions {
   kafka: Kafka;
   knex: Knex;

@@ -34,6 +34,7 @@ export function orderConfig(platform: PlatformConfigShape) {
      * buy it now at ~45 orders/s (docs/order-bench.md). The declared topics have 6 partitions.
      */
     ORDER_CONSUMER_PARTITIONS_CONCURRENTLY: positiveInt(6),
+    ORDER_CONSUMER_MAX_BATCH: positiveInt(100),
     /** Where the wallet's internal API answers (bid locks are asked synchronously). */
     WALLET_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:7101'),
     /** The key this service signs its calls to the wallet's internal API with (subject "order"). */

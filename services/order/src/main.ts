@@ -5,7 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, ServiceTokenSigner, TokenVerifier, readSecret, runService } from '@dbay/platform';
+import {
+  ConfigError,
+  ServiceTokenSigner,
+  TokenVerifier,
+  inOneTransaction,
+  readSecret,
+  runService,
+} from '@dbay/platform';
 import { orderConfig, type OrderConfig } from './config.js';
 import {
   DEFAULT_INCREMENT_LADDER,
@@ -105,7 +112,11 @@ await runService({
     });
     service.outboxRelay(crash.armed ? { afterPublish: (eventIds) => crash.afterPublish(db, eventIds) } : {});
     service.consumer({
-      handlers: { ...walletAnswerHandlers(crash), ...bidAnswerHandlers(logger) },
+      // A run of one partition's answers in one transaction: one order's answers share its partition,
+      // so two partitions' batches never lock the same order.
+      handlers: {},
+      batchHandlers: inOneTransaction({ ...walletAnswerHandlers(crash), ...bidAnswerHandlers(logger) }),
+      maxBatchSize: config.ORDER_CONSUMER_MAX_BATCH,
       partitionsConsumedConcurrently: config.ORDER_CONSUMER_PARTITIONS_CONCURRENTLY,
       ...(crash.armed
         ? {
