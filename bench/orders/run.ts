@@ -39,7 +39,7 @@
  * one LOCKED escrow of its amount, fee and parties; no order without an escrow but the failed ones) and
  * how many messages either service dead-lettered. BENCH_KEEP_DB=1 keeps the database.
  *
- * Knobs: BENCH_ROUNDS (3), BENCH_BUYERS (200), BENCH_SELLERS (50), BENCH_LISTINGS (1000),
+ * Knobs: BENCH_ORDER_MAX_BATCH (the order service's ORDER_CONSUMER_MAX_BATCH), BENCH_ROUNDS (3), BENCH_BUYERS (200), BENCH_SELLERS (50), BENCH_LISTINGS (1000),
  * BENCH_ORDERS_PER_ROUND (BENCH_LISTINGS, at most that), BENCH_WARMUP_ORDERS (2 x BENCH_BUYERS),
  * BENCH_ORDER_PAYMENT_WAIT_MS (10000), BENCH_KEEP_DB=1.
  */
@@ -241,6 +241,10 @@ async function startOrderService(market: Marketplace): Promise<ServiceProcess> {
     env: {
       ORDER_PAYMENT_WAIT_MS: String(PAYMENT_WAIT_MS),
       ORDER_FEE_BASIS_POINTS: String(FEE_BASIS_POINTS),
+      // BENCH_ORDER_MAX_BATCH=1: the wallet's answers one transaction each, as before group commit.
+      ...(process.env.BENCH_ORDER_MAX_BATCH
+        ? { ORDER_CONSUMER_MAX_BATCH: process.env.BENCH_ORDER_MAX_BATCH }
+        : {}),
     },
     // For profiling, e.g. BENCH_ORDER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
     nodeArgs: (process.env.BENCH_ORDER_NODE_ARGS ?? '').split(' ').filter(Boolean),
