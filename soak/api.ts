@@ -112,16 +112,18 @@ export class SoakUser {
   }
 
   /** Every page of a paged list (`items` is the array's field name in the answer). */
+  /** Every item of a paged list, following nextCursor (the wallet names the parameter `before`). */
   async all(
     service: 'wallet' | 'orders',
     route: string,
     items: string,
   ): Promise<Array<Record<string, unknown>>> {
+    const cursorParam = service === 'wallet' ? 'before' : 'cursor';
     const found: Array<Record<string, unknown>> = [];
     let cursor: string | null = null;
     do {
       const separator = route.includes('?') ? '&' : '?';
-      const page: string = `${route}${separator}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: string = `${route}${separator}limit=100${cursor ? `&${cursorParam}=${encodeURIComponent(cursor)}` : ''}`;
       const answer: Answer =
         service === 'wallet' ? await this.wallet('GET', page) : await this.orders('GET', page);
       if (answer.status !== 200) throw new Error(`${route} of ${this.name}: ${answer.status}`);

@@ -55,26 +55,16 @@ export interface Snapshot {
 }
 
 /**
- * The user's orders and withdrawals as the APIs show them. The wallet lists only the newest 100
- * withdrawals (no cursor), so every accepted one not among them is read by its id: a 30-minute soak
- * makes hundreds per user, and reading only the list made each older one look lost (and the balance
- * equation miss its debit).
+ * The user's orders and withdrawals as the APIs show them, every page of each (a 30-minute soak makes
+ * hundreds of withdrawals per user; reading only the newest 100 made each older one look lost and the
+ * balance equation miss its debit).
  */
-export async function snapshot(
-  user: SoakUser,
-  accepted: readonly { withdrawalId: string }[],
-): Promise<Snapshot> {
-  const withdrawals = ((await user.wallet('GET', '/withdrawals?limit=100')).body.withdrawals ??
-    []) as WithdrawalView[];
-  const listed = new Set(withdrawals.map((withdrawal) => withdrawal.withdrawalId));
-  for (const { withdrawalId } of accepted) {
-    if (listed.has(withdrawalId)) continue;
-    const answer = await user.wallet('GET', `/withdrawals/${withdrawalId}`);
-    if (answer.status === 200) {
-      withdrawals.push(answer.body as unknown as WithdrawalView);
-      listed.add(withdrawalId);
-    }
-  }
+export async function snapshot(user: SoakUser): Promise<Snapshot> {
+  const withdrawals = (await user.all(
+    'wallet',
+    '/withdrawals',
+    'withdrawals',
+  )) as unknown as WithdrawalView[];
   return {
     user,
     bought: (await user.all('orders', '/orders?role=buyer', 'orders')) as unknown as OrderView[],

@@ -104,9 +104,7 @@ async function main(): Promise<number> {
   let snapshots: Snapshot[];
   for (;;) {
     await chain.mine(1);
-    snapshots = await Promise.all(
-      users.map((user) => snapshot(user, market.records.get(user.userId)!.withdrawals)),
-    );
+    snapshots = await Promise.all(users.map((user) => snapshot(user)));
     const inFlight = nothingStuck(snapshots).violations.length;
     const unsettled = (
       await Promise.all(

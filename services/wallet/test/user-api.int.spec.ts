@@ -557,6 +557,41 @@ describe('wallet user API (running service)', function () {
       expect(await balanceOf(funder.knex, bob)).to.include({ available: 0n, pending: 1_005n * DOGE });
     });
 
+    it('pages through every withdrawal, newest first, each once, with the cursor each page gives', async () => {
+      for (let n = 0; n < 3; n += 1) {
+        const made = await api('POST', '/v1/withdrawals', {
+          token: aliceToken,
+          idempotencyKey: randomUUID(),
+          body: { destinationAddress: REGTEST_ADDRESS, amount: '2' },
+        });
+        expect(made.status, made.text).to.equal(201);
+      }
+      const all = await api('GET', '/v1/withdrawals?limit=100', { token: aliceToken });
+      const newestFirst = (all.body.withdrawals as { withdrawalId: string }[]).map((w) => w.withdrawalId);
+      expect(newestFirst.length).to.be.at.least(3);
+      const paged: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await api('GET', `/v1/withdrawals?limit=2${cursor ? `&before=${cursor}` : ''}`, {
+          token: aliceToken,
+        });
+        expect(page.status, page.text).to.equal(200);
+        const ids = (page.body.withdrawals as { withdrawalId: string }[]).map((w) => w.withdrawalId);
+        paged.push(...ids);
+        cursor = page.body.nextCursor as string | null;
+        if (cursor !== null) expect(cursor).to.equal(ids.at(-1));
+      } while (cursor !== null);
+      expect(paged).to.deep.equal(newestFirst);
+      // Bob cannot page with alice's cursor: it is not one of his withdrawals, so his page is empty.
+      const stranger = await api('GET', `/v1/withdrawals?before=${newestFirst[0]}`, { token: bobToken });
+      expect(stranger.body).to.deep.equal({ withdrawals: [], nextCursor: null });
+      expectError(
+        await api('GET', '/v1/withdrawals?before=42', { token: aliceToken }),
+        400,
+        'WALLET_VALIDATION_FAILED',
+      );
+    });
+
     it('a malformed withdrawal id or page size: 400, never a 500', async () => {
       expectError(
         await api('GET', '/v1/withdrawals/not-a-uuid', { token: aliceToken }),

@@ -90,11 +90,26 @@ export class WalletQueries {
     return row ? withdrawalFromRow(row) : undefined;
   }
 
-  async withdrawals(userId: string, limit: number): Promise<Withdrawal[]> {
-    const found = await this.knex<WithdrawalRow>('withdrawal_requests')
+  /**
+   * A user's withdrawals, newest first, after the cursor `before` (the id of the last one of the previous
+   * page: keyset paging on (requested_at, id), so a page is stable while new ones arrive). A cursor that
+   * is not one of this user's withdrawals gives an empty page.
+   */
+  async withdrawals(userId: string, limit: number, before?: string): Promise<Withdrawal[]> {
+    const query = this.knex<WithdrawalRow>('withdrawal_requests')
       .where({ user_id: userId })
-      .orderBy('requested_at', 'desc')
+      .orderBy([
+        { column: 'requested_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit);
+    if (before !== undefined) {
+      void query.whereRaw(
+        `(requested_at, id) < (SELECT c.requested_at, c.id FROM withdrawal_requests c WHERE c.id = ? AND c.user_id = ?)`,
+        [before, userId],
+      );
+    }
+    const found = await query;
     return found.map(withdrawalFromRow);
   }
 

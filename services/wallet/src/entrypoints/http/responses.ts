@@ -103,7 +103,11 @@ const timelineEntry = z.strictObject({
 export const withdrawalDetailBody = withdrawalProgressBody
   .extend({ timeline: z.array(timelineEntry) })
   .meta({ id: 'WalletWithdrawalDetail' });
-export const withdrawalsBody = z.strictObject({ withdrawals: z.array(withdrawalProgressBody) });
+export const withdrawalsBody = z.strictObject({
+  withdrawals: z.array(withdrawalProgressBody),
+  /** The next page's `before`; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 const deposit = z.strictObject({
   txid: z.string(),
   vout: z.number().int(),

@@ -64,6 +64,12 @@ const withdrawalBody = z.object({ destinationAddress: z.string().max(100), amoun
 const withdrawalIdParam = z.object({ withdrawalId: uuid }).strict();
 const emptyBody = z.object({}).strict();
 const limitQuery = pageQuery.pick({ limit: true });
+const withdrawalPageQuery = z
+  .object({
+    limit: pageQuery.shape.limit,
+    before: uuid.optional().meta({ description: "the previous page's nextCursor" }),
+  })
+  .strict();
 
 /** The routes below as the OpenAPI document shows them (openapi.ts mounts them at /v1, as app.ts does). */
 export const userRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
@@ -112,9 +118,9 @@ export const userRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
   {
     method: 'get',
     path: '/withdrawals',
-    summary: 'Your withdrawals, newest first',
+    summary: 'Your withdrawals, newest first, a page at a time (nextCursor -> before)',
     auth: 'user',
-    query: limitQuery,
+    query: withdrawalPageQuery,
     responses: { 200: { description: 'Your withdrawals', schema: withdrawalsBody } },
   },
   {
@@ -248,11 +254,13 @@ export function userRoutes({
 
   router.get('/withdrawals', async (req, res) => {
     const userId = userIdOf(res);
-    const { limit } = parseBody(limitQuery, req.query);
-    const withdrawals = await queries.withdrawals(userId, limit);
+    const { limit, before } = parseBody(withdrawalPageQuery, req.query);
+    const withdrawals = await queries.withdrawals(userId, limit, before);
     const steps = await queries.withdrawalSteps(withdrawals);
+    const last = withdrawals.at(-1);
     res.json({
       withdrawals: withdrawals.map((withdrawal) => presentWithdrawalWithProgress(withdrawal, steps)),
+      nextCursor: withdrawals.length === limit && last ? last.id : null,
     });
   });
 
