@@ -23,6 +23,7 @@ import { CrashPoints } from './adapters/crash-points.js';
 import { OrderChangeWaiter } from './adapters/order-change-waiter.js';
 import { WalletClient } from './adapters/wallet-client.js';
 import { auctionRoutes } from './entrypoints/http/auction-routes.js';
+import { databaseUnavailable } from './entrypoints/http/error-table.js';
 import { operatorRoutes } from './entrypoints/http/operator-routes.js';
 import { userRoutes } from './entrypoints/http/user-routes.js';
 import { orderApiDoc } from './entrypoints/http/openapi.js';
@@ -109,6 +110,7 @@ await runService({
       app.use('/v1', userRoutes(ctx, verifier));
       app.use('/v1', auctionRoutes(ctx, verifier));
       app.use('/ops', operatorRoutes(ctx, verifier, config.ORDER_DEV_CLOCK));
+      app.use(databaseUnavailable);
     });
     service.outboxRelay(crash.armed ? { afterPublish: (eventIds) => crash.afterPublish(db, eventIds) } : {});
     service.consumer({

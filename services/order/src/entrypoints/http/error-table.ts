@@ -2,7 +2,8 @@
  * The one table from the order service's error codes to HTTP statuses. Domain codes come from
  * src/domain/errors.ts; the rest are the entry point's own. Body: { "error": { "code", "message" } }.
  */
-import { HttpError } from '@dbay/platform';
+import type { ErrorRequestHandler } from 'express';
+import { HttpError, isTransientDatabaseError } from '@dbay/platform';
 import type { OrderErrorCode } from '../../domain/errors.js';
 
 export type HttpOnlyErrorCode =
@@ -85,6 +86,22 @@ export const ERROR_STATUS: Record<OrderServiceErrorCode, number> = {
 export function orderHttpError(code: OrderServiceErrorCode, message: string): HttpError {
   return new HttpError(ERROR_STATUS[code], code, message);
 }
+
+/**
+ * Mounted after the routers: a database that is unreachable or restarting, or a transaction Postgres
+ * aborted (deadlock, serialization), is `503 ORDER_UNAVAILABLE`, to be retried with the same
+ * Idempotency-Key, not the 500 the platform gives an unknown error.
+ */
+export const databaseUnavailable: ErrorRequestHandler = (error, _req, _res, next) => {
+  next(
+    isTransientDatabaseError(error)
+      ? orderHttpError(
+          'ORDER_UNAVAILABLE',
+          'the order service could not reach its database; try again with the same Idempotency-Key',
+        )
+      : error,
+  );
+};
 
 /** The platform's token problems, in the order service's words. */
 export const ORDER_TOKEN_CODES = {
