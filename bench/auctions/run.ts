@@ -41,19 +41,19 @@
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { formatDoge, KOINU_PER_DOGE } from '@dbay/money';
-import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import {
-  benchUserId,
-  checkWalletBooks,
   onDatabase,
-  seedFundedWallets,
+  ProcessKeys,
+  spawnService,
+  startThrowawayKafka,
   ThrowawayDatabase,
-} from '../support/database.js';
+  type ServiceProcess,
+} from '@dbay/testing';
+import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
+import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson, type Answer } from '../support/http.js';
-import { startThrowawayKafka } from '../support/kafka.js';
 import { flagKnob, intKnob, loadAverage, machineLine } from '../support/machine.js';
 import { drivePgbench } from '../support/pgbench.js';
-import { BenchKeys, startService, type ServiceProcess } from '../support/services.js';
 import {
   combine,
   countError,
@@ -182,7 +182,7 @@ async function servicePath(
 }
 
 /** The sellers (in turn, one request each at a time) open `count` auctions; their ids in order. */
-async function openAuctions(order: ServiceProcess, agent: http.Agent, keys: BenchKeys, count: number) {
+async function openAuctions(order: ServiceProcess, agent: http.Agent, keys: ProcessKeys, count: number) {
   const tokens = await Promise.all(sellerIds.map((id) => keys.userToken(id)));
   const body = JSON.stringify({
     title: 'Benchmark auction',
@@ -316,8 +316,8 @@ async function main(teardown: Teardown): Promise<void> {
   const kafka = await startThrowawayKafka();
   teardown.add('the throwaway Kafka', () => kafka.stop());
 
-  const keys = await BenchKeys.generate();
-  const wallet = await startService({
+  const keys = await ProcessKeys.generate();
+  const wallet = await spawnService({
     service: 'wallet',
     databaseUrl: database.urlOf('wallet'),
     kafkaBrokers: kafka.brokers,
@@ -325,7 +325,7 @@ async function main(teardown: Teardown): Promise<void> {
     env: { KAFKA_ENABLED: 'true', INTERNAL_CALLERS: 'order' },
   });
   teardown.add('the wallet', () => wallet.stop());
-  const order = await startService({
+  const order = await spawnService({
     service: 'order',
     databaseUrl: database.urlOf('order'),
     kafkaBrokers: kafka.brokers,

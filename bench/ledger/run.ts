@@ -40,16 +40,21 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { KOINU_PER_DOGE } from '@dbay/money';
-import { stackEndpoints } from '@dbay/testing';
+import {
+  ProcessKeys,
+  spawnService,
+  stackEndpoints,
+  startThrowawayKafka,
+  ThrowawayDatabase,
+  type ServiceProcess,
+} from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
 import { closedLoop, OK } from '../support/closed-loop.js';
-import { benchUserId, checkWalletBooks, seedFundedWallets, ThrowawayDatabase } from '../support/database.js';
+import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson } from '../support/http.js';
-import { startThrowawayKafka } from '../support/kafka.js';
 import { loadAverage, machineLine } from '../support/machine.js';
 import { OrderServiceDriver } from '../support/order-service-driver.js';
 import { drivePgbench } from '../support/pgbench.js';
-import { BenchKeys, startService, type ServiceProcess } from '../support/services.js';
 import { combine, summarize, tableLines, type Measured, type Summary } from '../support/stats.js';
 import { runBench, type Teardown } from '../support/teardown.js';
 
@@ -84,7 +89,7 @@ interface Wallet {
   token: string;
 }
 
-async function startWallet(keys: BenchKeys, databaseUrl: string, kafkaBrokers?: string): Promise<Wallet> {
+async function startWallet(keys: ProcessKeys, databaseUrl: string, kafkaBrokers?: string): Promise<Wallet> {
   const env: Record<string, string> = {
     KAFKA_ENABLED: kafkaBrokers ? 'true' : 'false',
     INTERNAL_CALLERS: 'order',
@@ -95,7 +100,7 @@ async function startWallet(keys: BenchKeys, databaseUrl: string, kafkaBrokers?: 
     env.GROUP_COMMIT_CONCURRENCY = process.env.BENCH_GROUP_COMMIT_CONCURRENCY;
   if (process.env.BENCH_CONSUMER_PARTITIONS)
     env.CONSUMER_PARTITIONS_CONCURRENTLY = process.env.BENCH_CONSUMER_PARTITIONS;
-  const service = await startService({
+  const service = await spawnService({
     service: 'wallet',
     databaseUrl,
     kafkaBrokers: kafkaBrokers ?? stack.kafkaBrokers.join(','),
@@ -378,7 +383,7 @@ async function main(teardown: Teardown): Promise<void> {
     `  throwaway Kafka on ${kafka.brokers} with the declared topics in ${((performance.now() - kafkaStarted) / 1000).toFixed(1)} s`,
   );
 
-  const keys = await BenchKeys.generate();
+  const keys = await ProcessKeys.generate();
   const viaHttp = await startWallet(keys, database.urlOf('wallet'));
   teardown.add('the HTTP wallet', () => viaHttp.service.stop());
   const viaKafka = await startWallet(keys, kafkaDatabase.urlOf('wallet'), kafka.brokers);

@@ -3,7 +3,8 @@
  * wallet's escrows (read as the superuser, the only role that sees both schemas), and what either
  * service dead-lettered (none, when the order service never saw the baseline's answers).
  */
-import { checkWalletBooks, onDatabase, type ThrowawayDatabase } from '../support/database.js';
+import { onDatabase, type ThrowawayDatabase } from '@dbay/testing';
+import { checkWalletBooks } from '../support/database.js';
 import { messagesOn, topicsConsumedBy } from '../support/kafka.js';
 
 const SETTLE_TIMEOUT_MS = 60_000;

@@ -47,15 +47,21 @@ import { TOPICS } from '@dbay/contracts';
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
 import { formatDoge, KOINU_PER_DOGE } from '@dbay/money';
-import { stackEndpoints } from '@dbay/testing';
+import {
+  ProcessKeys,
+  spawnService,
+  stackEndpoints,
+  startThrowawayKafka,
+  ThrowawayDatabase,
+  type ServiceProcess,
+} from '@dbay/testing';
 import { feeFor } from '../../services/order/src/domain/order.js';
 import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
-import { benchUserId, seedFundedWallets, ThrowawayDatabase } from '../support/database.js';
+import { benchUserId, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson, type Answer } from '../support/http.js';
-import { moveGroupToEnd, startThrowawayKafka, topicsConsumedBy } from '../support/kafka.js';
+import { moveGroupToEnd, topicsConsumedBy } from '../support/kafka.js';
 import { flagKnob, intKnob, loadAverage, machineLine } from '../support/machine.js';
 import { DRAIN_TIMEOUT_MS, OrderServiceDriver, type PayOrder } from '../support/order-service-driver.js';
-import { BenchKeys, startService, type ServiceProcess } from '../support/services.js';
 import {
   combine,
   countError,
@@ -104,7 +110,7 @@ const listingBody = JSON.stringify({
 interface Marketplace {
   database: ThrowawayDatabase;
   brokers: string;
-  keys: BenchKeys;
+  keys: ProcessKeys;
   orderTopics: string[];
   buyerTokens: string[];
   sellerTokens: string[];
@@ -233,7 +239,7 @@ function buyListings(
 /** Starts the order process where its group has nothing of the baseline's left to read. */
 async function startOrderService(market: Marketplace): Promise<ServiceProcess> {
   await moveGroupToEnd(market.brokers, ORDER_GROUP, market.orderTopics);
-  return startService({
+  return spawnService({
     service: 'order',
     databaseUrl: market.database.urlOf('order'),
     kafkaBrokers: market.brokers,
@@ -323,8 +329,8 @@ async function main(teardown: Teardown): Promise<void> {
     `  database ${name} (wallet and order schemas) and Kafka on ${kafka.brokers} ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  const keys = await BenchKeys.generate();
-  const wallet = await startService({
+  const keys = await ProcessKeys.generate();
+  const wallet = await spawnService({
     service: 'wallet',
     databaseUrl: database.urlOf('wallet'),
     kafkaBrokers: kafka.brokers,

@@ -1,101 +1,10 @@
 /**
- * Throwaway databases on the stack's Postgres (the stack's `dbay` database is never touched): created
- * with one schema per service, each owned by that service's own login role and migrated by that role
- * with the service's own migrations, as scripts/migrate.ts does for the stack; dropped at the end. And
- * what the benchmarks put in them: funded wallets, seeded with set-based SQL, and the books' check.
+ * What the benchmarks put in their throwaway databases (@dbay/testing's ThrowawayDatabase): funded
+ * wallets, seeded with set-based SQL, and the books' check.
  */
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
-import { createKnex, runMigrations } from '@dbay/platform';
 import { formatDoge } from '@dbay/money';
-import { REPO_ROOT, stackEndpoints, type ServiceName } from '@dbay/testing';
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-/** A one-connection pool for a benchmark's own statements. */
-export function connect(url: string): Knex {
-  return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
-}
-
-/** Runs `work` on a pool of its own, closed afterwards however `work` ends. */
-export async function onDatabase<T>(url: string, work: (db: Knex) => Promise<T>): Promise<T> {
-  const db = connect(url);
-  try {
-    return await work(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
-export interface ThrowawayDatabaseSpec {
-  /** dbay_bench_<something>_<random>: shown in the output, kept with BENCH_KEEP_DB=1. */
-  name: string;
-  /** The database's owner role (default: the admin user that creates it). */
-  owner?: string;
-  /** One schema per service, owned and migrated by the service's role, in this order. */
-  services: readonly ServiceName[];
-}
-
-export class ThrowawayDatabase {
-  private constructor(readonly name: string) {}
-
-  /** Creates, adds the schemas and migrates them; drops what it made if any step fails. */
-  static async create(spec: ThrowawayDatabaseSpec): Promise<ThrowawayDatabase> {
-    const database = new ThrowawayDatabase(spec.name);
-    await onDatabase(stackEndpoints().databaseAdminUrl, async (admin) => {
-      if (spec.owner) await admin.raw('CREATE DATABASE ?? OWNER ??', [spec.name, spec.owner]);
-      else await admin.raw('CREATE DATABASE ??', [spec.name]);
-    });
-    try {
-      for (const service of spec.services) await database.addSchema(service);
-    } catch (error) {
-      await database.drop();
-      throw error;
-    }
-    return database;
-  }
-
-  /** The superuser on this database: for checks that read more than one service's schema. */
-  get adminUrl(): string {
-    return withDatabase(stackEndpoints().databaseAdminUrl, this.name);
-  }
-
-  /** The service's own login role on this database (the stack's URL for it, pointed here). */
-  urlOf(service: ServiceName): string {
-    return withDatabase(stackEndpoints().services[service].databaseUrl, this.name);
-  }
-
-  async drop(): Promise<void> {
-    await onDatabase(stackEndpoints().databaseAdminUrl, async (admin) => {
-      await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [this.name]);
-    });
-  }
-
-  private async addSchema(service: ServiceName): Promise<void> {
-    const { schema } = stackEndpoints().services[service];
-    const url = this.urlOf(service);
-    const role = decodeURIComponent(new URL(url).username);
-    // What scripts/lib/parts.sh grants each role on the stack's database, whatever PUBLIC may do here.
-    await onDatabase(this.adminUrl, async (admin) => {
-      await admin.raw('GRANT CONNECT, TEMPORARY ON DATABASE ?? TO ??', [this.name, role]);
-      await admin.raw('CREATE SCHEMA ?? AUTHORIZATION ??', [schema, role]);
-    });
-    const migrator = createKnex({ connectionString: url, schema, poolMax: 1 });
-    try {
-      await runMigrations(migrator, {
-        directory: path.join(REPO_ROOT, 'services', service, 'migrations'),
-        schema,
-      });
-    } finally {
-      await migrator.destroy();
-    }
-  }
-}
+import { onDatabase } from '@dbay/testing';
 
 /** The benchmarks' user ids: md5('<prefix>-<n>') as a uuid, the same here and in SQL. */
 export function benchUserId(prefix: string, n: number): string {

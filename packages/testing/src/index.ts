@@ -9,6 +9,9 @@
  * - restartService / stopService / startService / killService / servicePid / lastExitCode: control one
  *   service process of the stack.
  * - createThrowawayTopic(): a uniquely named Kafka topic, removed by the test.
+ * - ThrowawayDatabase, startThrowawayKafka, spawnService: a database, a broker and real service
+ *   processes of a run's own, for benchmarks and for tests that stand in for another service (they must
+ *   not write into the stack's books, which the reconciler checks).
  */
 export * from './stack-env.js';
 export * from './wait-for.js';
@@ -18,3 +21,7 @@ export * from './topics.js';
 export * from './regtest-control.js';
 export * from './tokens.js';
 export * from './openapi.js';
+export * from './processes.js';
+export * from './throwaway-database.js';
+export * from './throwaway-kafka.js';
+export * from './service-process.js';

@@ -51,9 +51,15 @@ export function parseKcatDump(dump: Buffer): DumpedMessage[] {
   return messages;
 }
 
-/** Runs kcat against the stack's brokers with the given arguments; resolves with its stdout bytes. */
-export async function kcat(args: string[]): Promise<Buffer> {
-  const { stdout } = await run('kcat', ['-b', stackEndpoints().kafkaBrokers.join(','), ...args], {
+/**
+ * Runs kcat with the given arguments against `brokers` (the stack's unless a sandbox names its own);
+ * resolves with its stdout bytes.
+ */
+export async function kcat(
+  args: string[],
+  brokers: readonly string[] = stackEndpoints().kafkaBrokers,
+): Promise<Buffer> {
+  const { stdout } = await run('kcat', ['-b', brokers.join(','), ...args], {
     encoding: 'buffer',
     timeout: KCAT_TIMEOUT_MS,
     maxBuffer: MAX_DUMP_BYTES,

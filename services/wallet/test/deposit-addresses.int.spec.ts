@@ -15,7 +15,7 @@ import { deriveAddress, parseAccountXpub, parseAddressPath, regtest } from '@dba
 import { createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
 import { waitFor } from '@dbay/testing';
 import { DepositAddresses, type DepositAddress } from '../src/adapters/deposit-addresses.js';
-import { api, SECRETS_DIR, stack, userToken, walletKnex } from './support/stack.js';
+import { api, SECRETS_DIR, stack, userToken, WALLET_KAFKA_BROKERS, walletKnex } from './support/stack.js';
 import { TOPICS } from '@dbay/contracts';
 
 const TOPIC = TOPICS.depositAddressAssigned;
@@ -57,7 +57,7 @@ describe('deposit addresses (integration: wallet HTTP API, Postgres, Kafka)', fu
   const codec = new EventCodec(createSchemaRegistry(stack.schemaRegistryUrl));
   const kafka = new Kafka({
     clientId: `wallet-deposit-addresses-${randomUUID()}`,
-    brokers: stack.kafkaBrokers,
+    brokers: WALLET_KAFKA_BROKERS,
     logLevel: logLevel.WARN,
   });
   const events: AssignedEvent[] = [];

@@ -180,8 +180,15 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
       expect(topics.filter((t) => t === TOPICS.escrowLocked)).to.have.length(25);
       expect(topics.filter((t) => t === TOPICS.escrowLockFailed)).to.have.length(15);
       await expectReconciled(funder.knex, [burstBuyer]);
-      // The burst went through in runs, not one message per transaction: some run held several.
-      const batchesAfter = await consumerBatches(TOPICS.escrowLockRequested);
+      // The burst went through in runs, not one message per transaction: some run held several. The
+      // consumer observes a run's size just after committing its offset, so the last run may show late.
+      const batchesAfter = await waitFor(
+        async () => {
+          const now = await consumerBatches(TOPICS.escrowLockRequested);
+          return now.messages - batchesBefore.messages >= 40 ? now : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 50, description: 'the burst in the consumer batch metric' },
+      );
       const runs = batchesAfter.count - batchesBefore.count;
       expect(batchesAfter.messages - batchesBefore.messages).to.equal(40);
       expect(runs).to.be.lessThan(40);

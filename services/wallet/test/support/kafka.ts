@@ -1,5 +1,5 @@
 /**
- * Talks to the running wallet over Kafka the way other services do: Avro values through the schema
+ * Talks to the wallet under test over its broker (support/sandbox.ts) the way other services do: Avro values through the schema
  * registry with the shared envelope, keyed by the aggregate id. `consumed` waits until the wallet's
  * consumer group has committed past a message, i.e. the wallet has applied it (or dead-lettered it),
  * so a test can then assert that a redelivery changed nothing.
@@ -18,7 +18,7 @@ import {
   type EventMessage,
 } from '@dbay/platform';
 import { kcat, waitFor } from '@dbay/testing';
-import { silentLogger, stack } from './stack.js';
+import { silentLogger, stack, WALLET_KAFKA_BROKERS } from './stack.js';
 
 /** The wallet's consumer group (its service name). */
 export const WALLET_GROUP_ID = 'wallet';
@@ -39,7 +39,7 @@ export class WalletBus {
   constructor() {
     this.kafka = createKafka({
       clientId: `wallet-test-${randomUUID()}`,
-      brokers: stack.kafkaBrokers,
+      brokers: WALLET_KAFKA_BROKERS,
       logger: silentLogger,
     });
     this.producer = createIdempotentProducer(this.kafka);
@@ -129,7 +129,7 @@ export class WalletBus {
       const output = await kcat([
         '-C', '-e', '-q', '-t', dlqTopicOf(topic), '-p', String(partition), '-o', String(from), '-c', String(high - from),
         '-f', `%k\t%h\n`,
-      ]); // prettier-ignore
+      ], WALLET_KAFKA_BROKERS); // prettier-ignore
       for (const line of output.toString('utf8').split('\n')) {
         const [lineKey, headers = ''] = line.split('\t');
         if (lineKey !== key) continue;

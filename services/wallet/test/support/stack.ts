@@ -1,7 +1,9 @@
 /**
- * What the wallet's integration tests need from the running stack: endpoints, tokens minted from the
- * private keys services/wallet/stack.env.sh generated, an HTTP client, and an in-process executor on
- * the real Postgres and Redis (for tests that must control Redis or the lock TTL).
+ * What the wallet's integration tests need: the wallet under test (support/sandbox.ts: the real service
+ * on a throwaway database and broker, never the stack's books), tokens minted from the stack's private
+ * keys (scripts/lib/parts.sh generated them; the sandboxed wallet trusts their public halves), an HTTP
+ * client, and an in-process executor on the real Postgres and Redis (for tests that must control Redis
+ * or the lock TTL).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,15 +26,20 @@ import {
   type WalletLockSettings,
 } from '../../src/adapters/wallet-locks.js';
 import type { Command } from '../../src/domain/index.js';
+import { sandbox } from './sandbox.js';
 
 export type { Command };
 
 export const stack = stackEndpoints();
-export const WALLET_URL = process.env.WALLET_URL ?? stack.services.wallet.url;
+/** The wallet under test: the real service on a database and broker of its own (support/sandbox.ts). */
+export const WALLET_URL = sandbox.url;
 /** /metrics is served on the wallet's metrics port only, never on WALLET_URL. */
-export const WALLET_METRICS_URL = process.env.WALLET_METRICS_URL ?? stack.services.wallet.metricsUrl;
-export const WALLET_DATABASE_URL = process.env.WALLET_DATABASE_URL ?? stack.services.wallet.databaseUrl;
-export const SECRETS_DIR = process.env.WALLET_SECRETS_DIR ?? stack.secretsDir;
+export const WALLET_METRICS_URL = sandbox.metricsUrl;
+export const WALLET_DATABASE_URL = sandbox.databaseUrl;
+/** The broker the wallet under test consumes from and publishes to (not the stack's). */
+export const WALLET_KAFKA_BROKERS = sandbox.kafkaBrokers;
+/** The stack's key files: the wallet under test trusts the same public halves as the stack's wallet. */
+export const SECRETS_DIR = stack.secretsDir;
 export const DOGE = 100_000_000n;
 /** The service's defaults (config.ts), which the running wallet uses unless the stack overrides them. */
 export const NETWORK_FEE_KOINU = 100_000_000n;
@@ -141,8 +148,8 @@ export interface TestExecutor {
 }
 
 /**
- * An executor like the service's, on the real database and a Redis of the test's choosing. The database
- * is the stack's wallet unless `databaseUrl` names another that carries the wallet's schema (the
+ * An executor like the service's, on the real Postgres and a Redis of the test's choosing. The database
+ * is the sandboxed wallet's unless `databaseUrl` names another that carries the wallet's schema (the
  * reconciler's end-to-end spec writes its throwaway book this way).
  */
 export function testExecutor(

@@ -1,6 +1,6 @@
 /**
- * Child processes of a benchmark: free ports for them, and stopping one for sure (SIGTERM, then SIGKILL
- * when it does not exit in time), whether it is running, already exiting or long gone.
+ * Child processes of a benchmark or a test sandbox: free ports for them, and stopping one for sure
+ * (SIGTERM, then SIGKILL when it does not exit in time), whether it is running, already exiting or long gone.
  */
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';

@@ -1,7 +1,8 @@
 /**
- * The real service processes a benchmark measures (services/<name>/src/main.ts, each its own process) on
- * a throwaway database and broker, with key pairs generated for the run: the benchmark signs the user,
- * service and operator tokens the services then verify. A process is ready when its /readyz answers
+ * Real service processes (services/<name>/src/main.ts, each its own process) on a throwaway database and
+ * broker, for a benchmark to measure or a test to stand other services in front of without writing into
+ * the stack's books. Key pairs are generated for the run (the caller signs the user, service and operator
+ * tokens the services then verify), or the caller passes the key files it wants trusted in `env`. A process is ready when its /readyz answers
  * 200 (database, relay and consumer all up); its JSON log goes to a file whose last lines are printed
  * when it fails to start or dies on its own.
  */
@@ -12,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import type { TokenKind } from '@dbay/platform';
-import { REPO_ROOT, signToken, stackEndpoints, type ServiceName } from '@dbay/testing';
 import { freePort, hasExited, stopChild } from './processes.js';
+import { REPO_ROOT, stackEndpoints, type ServiceName } from './stack-env.js';
+import { signToken } from './tokens.js';
 
 const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
@@ -29,10 +31,10 @@ interface KeyPair {
 }
 
 /** One ES256 key pair per token kind, made for one run. */
-export class BenchKeys {
+export class ProcessKeys {
   private constructor(private readonly pairs: Record<TokenKind, KeyPair>) {}
 
-  static async generate(): Promise<BenchKeys> {
+  static async generate(): Promise<ProcessKeys> {
     const pair = async (): Promise<KeyPair> => {
       const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
       return {
@@ -41,7 +43,7 @@ export class BenchKeys {
         publicKeyPem: await exportSPKI(publicKey),
       };
     };
-    return new BenchKeys({ user: await pair(), service: await pair(), operator: await pair() });
+    return new ProcessKeys({ user: await pair(), service: await pair(), operator: await pair() });
   }
 
   /**
@@ -82,7 +84,8 @@ export interface ServiceStart {
   /** The service's own role on the throwaway database (ThrowawayDatabase.urlOf). */
   databaseUrl: string;
   kafkaBrokers: string;
-  keys: BenchKeys;
+  /** Keys made for the run, whose public halves the service trusts; without, `env` names what it trusts. */
+  keys?: ProcessKeys;
   /** The service's own variables (KAFKA_ENABLED, INTERNAL_CALLERS, ORDER_PAYMENT_WAIT_MS, ...). */
   env?: Record<string, string>;
   /** For profiling, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
@@ -111,7 +114,7 @@ async function waitUntilReady(child: ChildProcess, port: number, service: string
 }
 
 /** Spawns the service on the given database and broker and resolves once it is ready. */
-export async function startService(start: ServiceStart): Promise<ServiceProcess> {
+export async function spawnService(start: ServiceStart): Promise<ServiceProcess> {
   const stack = stackEndpoints();
   const { service } = start;
   const port = await freePort();
@@ -129,10 +132,10 @@ export async function startService(start: ServiceStart): Promise<ServiceProcess>
     KAFKA_BROKERS: start.kafkaBrokers,
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     DOGECOIN_NETWORK: 'regtest',
-    ...start.keys.publicKeyEnv(),
+    ...start.keys?.publicKeyEnv(),
     ...start.env,
   };
-  const log = path.join(os.tmpdir(), `bench-${service}-${port}.log`);
+  const log = path.join(os.tmpdir(), `dbay-${service}-${port}.log`);
   const logFd = openSync(log, 'w');
   const main = path.join(REPO_ROOT, 'services', service, 'src', 'main.ts');
   let child: ChildProcess;

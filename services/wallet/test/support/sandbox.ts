@@ -1,0 +1,97 @@
+/**
+ * The wallet the wallet's integration specs talk to: the real service process (services/wallet/src/
+ * main.ts) on a throwaway database and a throwaway broker of its own, configured as the stack configures
+ * its wallet (services/wallet/stack.env.sh: the stack's key files and account xpub) so that the stack's
+ * tokens work on it.
+ *
+ * Why not the stack's wallet: these specs stand in for the order service, the deposit watcher and the
+ * withdrawal saga. They credit deposits no watcher saw, lock escrows for orders nobody placed and
+ * finalize withdrawals no saga ran. In the stack's books that is exactly what the reconciler must report,
+ * so `npm run reconcile` after `npm test` would cry wolf (issue 16). Here the reconciler never sees them.
+ *
+ * One sandbox per mocha process, started by the first spec that imports support/stack.ts and stopped
+ * (broker and wallet killed, database dropped) after the whole run.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import {
+  REPO_ROOT,
+  spawnService,
+  stackEndpoints,
+  startThrowawayKafka,
+  ThrowawayDatabase,
+  type ServiceProcess,
+  type ThrowawayKafka,
+} from '@dbay/testing';
+
+const run = promisify(execFile);
+
+export interface WalletSandbox {
+  url: string;
+  metricsUrl: string;
+  /** The wallet's own role on the throwaway database. */
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  stop(): Promise<void>;
+}
+
+/** What services/wallet/stack.env.sh exports for the stack's wallet, read by running it. */
+async function stackWalletEnv(): Promise<Record<string, string>> {
+  const base = { PATH: process.env.PATH ?? '', STACK_SECRETS_DIR: stackEndpoints().secretsDir };
+  const hook = path.join(REPO_ROOT, 'services/wallet/stack.env.sh');
+  const { stdout } = await run('bash', ['-c', 'source "$1" >/dev/null && env -0', 'stack-env', hook], {
+    env: base,
+  });
+  const env: Record<string, string> = {};
+  for (const entry of stdout.split('\0')) {
+    const at = entry.indexOf('=');
+    if (at <= 0) continue;
+    const name = entry.slice(0, at);
+    if (name in base || ['PWD', 'SHLVL', '_', 'OLDPWD'].includes(name)) continue;
+    env[name] = entry.slice(at + 1);
+  }
+  return env;
+}
+
+async function startWalletSandbox(): Promise<WalletSandbox> {
+  const database = await ThrowawayDatabase.create({
+    name: `dbay_test_wallet_${randomBytes(4).toString('hex')}`,
+    services: ['wallet'],
+  });
+  let kafka: ThrowawayKafka | undefined;
+  let wallet: ServiceProcess | undefined;
+  const stop = async () => {
+    await wallet?.stop();
+    await kafka?.stop();
+    await database.drop();
+  };
+  try {
+    kafka = await startThrowawayKafka();
+    wallet = await spawnService({
+      service: 'wallet',
+      databaseUrl: database.urlOf('wallet'),
+      kafkaBrokers: kafka.brokers,
+      env: await stackWalletEnv(),
+    });
+    return {
+      url: `http://127.0.0.1:${wallet.port}`,
+      metricsUrl: `http://127.0.0.1:${wallet.metricsPort}/metrics`,
+      databaseUrl: database.urlOf('wallet'),
+      kafkaBrokers: [kafka.brokers],
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export const sandbox = await startWalletSandbox();
+
+// At the top level of a module a spec imports, this is a root hook: it runs once, after every spec.
+after(async function () {
+  this.timeout(120_000);
+  await sandbox.stop();
+});
