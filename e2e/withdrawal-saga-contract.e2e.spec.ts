@@ -1,7 +1,8 @@
-// Proves the withdrawal saga's contract on the real stack (Kafka, schema registry, Postgres, the
-// regtest simulator and the real signer), driving it through its topics directly: the wallet and the
-// deposit watcher are stood in for by producing their events (withdrawal.requested, deposit.confirmed)
-// the way they do. A destination is paid exactly once and exactly the amount, holds are decided by
+// Proves the withdrawal saga's contract on real parts (Kafka, schema registry, Postgres, the regtest
+// simulator and the real signer), driving it through its topics directly: the wallet and the deposit
+// watcher are stood in for by producing their events (withdrawal.requested, deposit.confirmed) the way
+// they do. Because it stands in for them, the saga and signer are its own (e2e/saga-sandbox.ts: a
+// throwaway database and broker), so the stack's books never hold withdrawals no wallet requested. A destination is paid exactly once and exactly the amount, holds are decided by
 // hand through the review API, a signer refusal fails the withdrawal with the reason and frees the
 // coins (a refused batch is split, so a withdrawal within the signer's limits is still paid), two
 // withdrawals share one transaction, crashes at each step outside a database transaction (signing
@@ -23,14 +24,12 @@ import {
   fundHotWallet,
   sagaAlive,
   sagaApi,
-  sagaDb,
   sagaWithdrawal,
-  stackEnv,
-  stackScript,
   waitForSagaStatus,
   waitUntil,
 } from './withdrawal-support.js';
 import { TOPICS } from '@dbay/contracts';
+import { SagaSandbox } from './saga-sandbox.js';
 
 const WITHDRAWAL_TOPICS = [
   TOPICS.withdrawalRequested,
@@ -51,9 +50,14 @@ function newDestination(): { address: string; scriptHex: string } {
 
 describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   this.timeout(180_000);
+  let sandbox: SagaSandbox;
   let bus: Bus;
   let chain: Chain;
   let db: Knex;
+
+  /** The sandboxed saga's review API (every answer checked against its OpenAPI document). */
+  const reviewApi = <T = unknown>(method: 'GET' | 'POST', route: string, body?: unknown, token?: string) =>
+    sagaApi<T>(method, route, body, token, sandbox.url);
 
   async function request(amountDoge: string, destination = newDestination().address, userId = randomUUID()) {
     const withdrawalId = randomUUID();
@@ -81,12 +85,11 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   }
 
   before(async () => {
-    stackEnv();
     chain = Chain.fromStack();
-    bus = new Bus();
-    db = sagaDb();
+    sandbox = await SagaSandbox.start();
+    bus = sandbox.bus();
+    db = sandbox.db();
     await bus.collect(WITHDRAWAL_TOPICS);
-    if (!(await sagaAlive())) await stackScript(['start-service', 'withdrawal-saga']);
     for (const amount of ['5000', '5000', '5000', '200000']) await fundHotWallet(chain, bus, amount);
     await waitUntil('hot wallet coins', async () => {
       const row = await db('withdrawal_saga.coins')
@@ -99,6 +102,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   after(async () => {
     await bus?.close();
     await db?.destroy();
+    await sandbox?.stop();
   });
 
   it('pays a new destination exactly the amount after its cool-down, once, and confirms at 6', async () => {
@@ -130,10 +134,10 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const unauthenticated = await fetch('http://127.0.0.1:7104/internal/withdrawals');
     expect(unauthenticated.status).to.equal(401);
     // Coded refusals, checked against the review API's OpenAPI document like every sagaApi answer.
-    expect((await sagaApi('GET', '/internal/withdrawals/no-such-withdrawal')).status).to.equal(404);
-    expect((await sagaApi('GET', '/internal/withdrawals?status=NOT_A_STATUS')).status).to.equal(400);
+    expect((await reviewApi('GET', '/internal/withdrawals/no-such-withdrawal')).status).to.equal(404);
+    expect((await reviewApi('GET', '/internal/withdrawals?status=NOT_A_STATUS')).status).to.equal(400);
     expect(
-      (await sagaApi('POST', '/internal/withdrawals/no-such-withdrawal/approve', { note: 5 })).status,
+      (await reviewApi('POST', '/internal/withdrawals/no-such-withdrawal/approve', { note: 5 })).status,
     ).to.equal(400);
     const heightBefore = await chain.height();
     const destination = newDestination();
@@ -141,20 +145,20 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const held = (await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId)).event.payload;
     expect(held.holdKind).to.equal('REVIEW');
     expect((held.reasons as { code: string }[]).map((r) => r.code)).to.include('FRAUD_SINGLE_AMOUNT_HOLD');
-    const list = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
+    const list = await reviewApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
       'GET',
       '/internal/withdrawals?status=HELD',
     );
     expect(list.status).to.equal(200);
     expect(list.body.withdrawals.map((w) => w.withdrawalId)).to.include(withdrawalId);
-    const approved = await sagaApi<{ withdrawal: { status: string; reviewedBy: string } }>(
+    const approved = await reviewApi<{ withdrawal: { status: string; reviewedBy: string } }>(
       'POST',
       `/internal/withdrawals/${withdrawalId}/approve`,
       { note: 'checked' },
     );
     expect(approved.status).to.equal(200);
     expect(approved.body.withdrawal).to.include({ status: 'APPROVED', reviewedBy: 'e2e-reviewer' });
-    const again = await sagaApi<{ error: { code: string } }>(
+    const again = await reviewApi<{ error: { code: string } }>(
       'POST',
       `/internal/withdrawals/${withdrawalId}/approve`,
       {},
@@ -172,7 +176,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const destination = newDestination();
     const { withdrawalId } = await request('2000', destination.address);
     await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
-    const rejected = await sagaApi<{ withdrawal: { status: string } }>(
+    const rejected = await reviewApi<{ withdrawal: { status: string } }>(
       'POST',
       `/internal/withdrawals/${withdrawalId}/reject`,
       { note: 'unknown destination' },
@@ -188,7 +192,9 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   it('returns the funds with the signer reason when the signer refuses, and frees the reserved coins', async () => {
     const { withdrawalId } = await request('150000');
     await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
-    expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
+    expect((await reviewApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(
+      200,
+    );
     const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 90_000)).event.payload;
     expect(failed.reasonCode).to.equal('WITHDRAWAL_SIGNER_REFUSED');
     expect(String(failed.reason)).to.match(/^SIGNER_[A-Z_]+: /);
@@ -211,7 +217,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     // Approved together, they fall into one batching window and so into one signing request.
     const approvals = await Promise.all(
       [within, over].map(({ withdrawalId }) =>
-        sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {}),
+        reviewApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {}),
       ),
     );
     expect(approvals.map((answer) => answer.status)).to.deep.equal([200, 200]);
@@ -284,7 +290,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
       amount_text: '12.5',
       network_fee_text: '1000000',
     });
-    const shown = await sagaApi<{
+    const shown = await reviewApi<{
       withdrawal: { amountKoinu: string | null; failureCode: string };
       steps: { step: string; to_status: string }[];
     }>('GET', `/internal/withdrawals/${withdrawalId}`);
@@ -329,12 +335,13 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     it(`pays exactly once when the saga is killed ${point}`, async () => {
       const heightBefore = await chain.height();
       const destination = newDestination();
-      await stackScript(['restart-service', 'withdrawal-saga'], {
-        SAGA_CRASH_AT: point,
-        SAGA_CRASH_FOR_ADDRESS: destination.address,
-      });
+      await sandbox.startSaga({ SAGA_CRASH_AT: point, SAGA_CRASH_FOR_ADDRESS: destination.address });
       const { withdrawalId } = await request('7.5', destination.address);
-      await waitUntil('the saga to die at its crash point', async () => !(await sagaAlive()), 90_000);
+      await waitUntil(
+        'the saga to die at its crash point',
+        async () => !(await sagaAlive(sandbox.url)),
+        90_000,
+      );
       const row = await sagaWithdrawal(db, withdrawalId);
       expect(row!.status).to.equal(statusAtDeath);
       const batchAtDeath = await db('withdrawal_saga.batches')
@@ -342,7 +349,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
         .first<{ status: string; raw_tx_hex: string | null }>();
       // The signed transaction is stored before any broadcast, or not at all.
       expect(batchAtDeath.raw_tx_hex !== null, 'raw transaction stored at death').to.equal(stored);
-      await stackScript(['start-service', 'withdrawal-saga']);
+      await sandbox.startSaga();
       const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload;
       expect(broadcast.batchId, 'the batch built before the crash is the one paid').to.equal(row!.batch_id);
       const confirmed = await mineToConfirmation(withdrawalId);
@@ -362,8 +369,8 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
 
   it('keeps a withdrawal the hot wallet cannot cover WAITING_FOR_FUNDS, visible, and takes it up when coins arrive', async () => {
     const hotWallet = async () =>
-      (await sagaApi<{ coins: { status: string; totalKoinu: string }[] }>('GET', '/internal/hot-wallet')).body
-        .coins;
+      (await reviewApi<{ coins: { status: string; totalKoinu: string }[] }>('GET', '/internal/hot-wallet'))
+        .body.coins;
     // Everything the hot wallet holds or will hold without new deposits: spendable coins, coins reserved
     // by a batch in flight, and change still to confirm.
     const holds = (await hotWallet())
@@ -373,14 +380,16 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     const { withdrawalId } = await request(formatDoge(amountKoinu));
     // So large an amount is held for review first; approved, it must wait for coins, not fail.
     await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
-    expect((await sagaApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(200);
+    expect((await reviewApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(
+      200,
+    );
     await waitForSagaStatus(db, withdrawalId, 'WAITING_FOR_FUNDS');
-    const listed = await sagaApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
+    const listed = await reviewApi<{ withdrawals: { withdrawalId: string; status: string }[] }>(
       'GET',
       '/internal/withdrawals?status=WAITING_FOR_FUNDS',
     );
     expect(listed.body.withdrawals.map((w) => w.withdrawalId)).to.include(withdrawalId);
-    const shown = await sagaApi<{ withdrawal: { status: string } }>(
+    const shown = await reviewApi<{ withdrawal: { status: string } }>(
       'GET',
       `/internal/withdrawals/${withdrawalId}`,
     );
@@ -413,6 +422,39 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     expect(steps.find((step) => step.to_status === 'AWAITING_SIGNATURE')!.from_status).to.equal(
       'WAITING_FOR_FUNDS',
     );
+  });
+
+  it('fails a withdrawal that waited for coins longer than WITHDRAWAL_FUNDS_TIMEOUT_MS, and reserves nothing for it', async () => {
+    // This saga is the spec's own, so it can run with a 4 s wait instead of the hour the stack's has.
+    await sandbox.startSaga({ WITHDRAWAL_FUNDS_TIMEOUT_MS: '4000' });
+    try {
+      const coins = (
+        await reviewApi<{ coins: { status: string; totalKoinu: string }[] }>('GET', '/internal/hot-wallet')
+      ).body.coins;
+      const holds = coins
+        .filter((coin) => ['AVAILABLE', 'RESERVED', 'UNCONFIRMED_CHANGE'].includes(coin.status))
+        .reduce((sum, coin) => sum + BigInt(coin.totalKoinu), 0n);
+      const { withdrawalId } = await request(formatDoge(holds + 100_000n * DOGE));
+      await bus.waitForEvent(TOPICS.withdrawalHeld, withdrawalId);
+      expect((await reviewApi('POST', `/internal/withdrawals/${withdrawalId}/approve`, {})).status).to.equal(
+        200,
+      );
+      const failed = (await bus.waitForEvent(TOPICS.withdrawalFailed, withdrawalId, 60_000)).event.payload;
+      expect(failed.reasonCode).to.equal('WITHDRAWAL_FUNDS_WAIT_EXPIRED');
+      const row = await sagaWithdrawal(db, withdrawalId);
+      expect(row).to.include({ status: 'FAILED', batch_id: null });
+      const steps = await db('withdrawal_saga.withdrawal_steps')
+        .where({ withdrawal_id: withdrawalId })
+        .orderBy('step_id')
+        .select<{ to_status: string }[]>('to_status');
+      const statuses = steps.map((step) => step.to_status);
+      expect(statuses).to.include.ordered.members(['HELD', 'APPROVED', 'WAITING_FOR_FUNDS', 'FAILED']);
+      expect(statuses).to.not.include('AWAITING_SIGNATURE');
+      expect(statuses.at(-1)).to.equal('FAILED');
+      expect(bus.events(TOPICS.withdrawalFailed, withdrawalId)).to.have.length(1);
+    } finally {
+      await sandbox.startSaga();
+    }
   });
 
   /** A random amount under the review threshold that no spendable coin covers within `margin` above it. */

@@ -373,7 +373,7 @@ export async function operatorToken(env = stackEnv(), subject = 'e2e-reviewer'):
     .sign(key);
 }
 
-let reviewApiDocument: Promise<OpenApiDocument> | undefined;
+const reviewApiDocuments = new Map<string, Promise<OpenApiDocument>>();
 
 /**
  * A call to the saga's review API. Every answer must match the OpenAPI document the saga serves at
@@ -384,8 +384,9 @@ export async function sagaApi<T>(
   route: string,
   body?: unknown,
   token?: string,
+  baseUrl = SAGA_URL,
 ): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${SAGA_URL}${route}`, {
+  const response = await fetch(`${baseUrl}${route}`, {
     method,
     headers: {
       authorization: `Bearer ${token ?? (await operatorToken())}`,
@@ -394,8 +395,9 @@ export async function sagaApi<T>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = (await response.json()) as T;
-  reviewApiDocument ??= fetchOpenApi(SAGA_URL);
-  expectMatchesOpenApi(await reviewApiDocument, method, route, response.status, answer);
+  let document = reviewApiDocuments.get(baseUrl);
+  if (!document) reviewApiDocuments.set(baseUrl, (document = fetchOpenApi(baseUrl)));
+  expectMatchesOpenApi(await document, method, route, response.status, answer);
   return { status: response.status, body: answer };
 }
 
@@ -460,9 +462,9 @@ export async function stackScript(args: string[], env: Record<string, string> = 
   return stdout;
 }
 
-export async function sagaAlive(): Promise<boolean> {
+export async function sagaAlive(baseUrl = SAGA_URL): Promise<boolean> {
   try {
-    const response = await fetch(`${SAGA_URL}/healthz`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
     return response.ok;
   } catch {
     return false;

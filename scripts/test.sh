@@ -12,11 +12,15 @@
 #   5. unit tier                   .mocharc.unit.cjs (pure code, no network)
 #   6. stack up                    scripts/stack.sh up: starts what is down, re-runs migrations and
 #                                  provisioning, waits until every part is healthy
-#   7. integration and e2e tier    .mocharc.integration.cjs, against that one running stack
-#   8. soak (3 min)                soak/run.ts: simulated users under a nemesis on the same stack,
+#   7. books before the tests     soak/books-before.ts: one reconciler run, remembered, so that the
+#                                  soak's last check judges what the suite and the soak left
+#   8. integration and e2e tier    .mocharc.integration.cjs, against that one running stack (tests
+#                                  that stand in for another service use sandboxed copies of the
+#                                  services under test, never the stack's books)
+#   9. soak (3 min)                soak/run.ts: simulated users under a nemesis on the same stack,
 #                                  then the books: per-user balances, exactly-once effects, nothing
-#                                  stuck or paid twice, and the reconciler clean over everything the
-#                                  suite left in the shared books (docs/reliability.md)
+#                                  stuck or paid twice, and the reconciler with no finding that was
+#                                  not there before step 7 (docs/reliability.md)
 #
 # It stops at the first failing step and names it. The stack is left running afterwards, so a second
 # `npm test` (or a single spec run by hand) reuses it; `npm run stack:down` stops it.
@@ -79,8 +83,10 @@ run_step "tsc --noEmit" tsc -p tsconfig.json --noEmit
 run_step "tsc web-ui" tsc -p services/web/ui/tsconfig.json --noEmit
 run_step "unit tests" mocha --config .mocharc.unit.cjs "$@"
 run_step "stack up" bash scripts/stack.sh up
+books_before="$STACK_DIR/books-before-tests.json"
+run_step "books before the tests" node --import tsx soak/books-before.ts "$books_before"
 run_step "integration + e2e tests" mocha --config .mocharc.integration.cjs "$@"
-run_step "soak (3 min)" node --import tsx soak/run.ts --minutes 3
+run_step "soak (3 min)" node --import tsx soak/run.ts --minutes 3 --books-before "$books_before"
 
 echo
 summary

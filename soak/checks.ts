@@ -9,6 +9,7 @@
  * - no saga stuck: no withdrawal still on its way, no order still waiting for its payment's answer.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Block } from 'bitcoinjs-lib';
@@ -214,6 +215,8 @@ export interface StoredFinding {
 }
 
 export interface Reconciliation {
+  /** The reconciler's run (reconciler.runs), when it got as far as reporting. */
+  runId?: string;
   /** Every finding of the run, read from the reconciler's table (its printed report holds the first 50). */
   findings: StoredFinding[];
   /** Set when the run itself failed (exit 1, or no report). */
@@ -241,6 +244,11 @@ export async function reconcileNow(env: Record<string, string> = {}): Promise<Re
   }
   const runId = runIdOf(stdout);
   if (runId === undefined) return { findings: [], failure: 'the reconciler printed no report' };
+  return storedReconciliation(runId);
+}
+
+/** The findings an earlier run of the reconciler stored (reconciler.findings). */
+export async function storedReconciliation(runId: string): Promise<Reconciliation> {
   const client = new pg.Client({ connectionString: stackEndpoints().services.reconciler.databaseUrl });
   await client.connect();
   try {
@@ -250,7 +258,7 @@ export async function reconcileNow(env: Record<string, string> = {}): Promise<Re
          FROM reconciler.findings WHERE run_id = $1 ORDER BY seq`,
       [runId],
     );
-    return { findings: rows };
+    return { runId, findings: rows };
   } finally {
     await client.end();
   }
@@ -267,13 +275,14 @@ export function findingsByCheck(findings: readonly StoredFinding[]): Record<stri
 }
 
 /**
- * The reconciler after the soak: no finding that was not already there before it started. In `npm
- * test` the soak runs on the books the integration tier left, and tests that stand in for another
- * service (the wallet's, crediting deposits and locking escrow for orders that do not exist) leave
- * findings there that are not the soak's (issue 16, docs/reliability.md). They are read before the
- * soak with no grace period, so that work still in flight then cannot turn into a finding the soak is
- * blamed for, and they are reported beside the check; everything else the reconciler finds, on any
- * subject and in every global check (zero-sum, platform accounts, the chain), is a violation.
+ * The reconciler after the soak: no finding that was not already there before. "Before" is the
+ * reconciler run the soak made as it started, or, in `npm test`, the one made before the integration
+ * tier (`--books-before`): then the check also judges everything the suite left, which must be clean
+ * (tests that stand in for another service run against sandboxed services, never the stack's books;
+ * issue 16, docs/reliability.md). A stack used by hand before may carry findings of its own: they are
+ * reported beside the check, not counted. The "before" run has no grace period, so that work in flight
+ * then cannot turn into a finding blamed on what came after; everything else the reconciler finds, on
+ * any subject and in every global check (zero-sum, platform accounts, the chain), is a violation.
  */
 export async function reconcilerClean(before: Reconciliation): Promise<CheckResult> {
   const after = await reconcileNow();
@@ -283,6 +292,13 @@ export async function reconcilerClean(before: Reconciliation): Promise<CheckResu
     .map((finding) => JSON.stringify(finding));
   if (after.failure !== undefined) violations.push(after.failure);
   return { name: 'reconciler clean', examined: after.findings.length + 1, violations };
+}
+
+/** The run id soak/books-before.ts wrote to `file`. */
+export function readBooksBefore(file: string): string {
+  const { runId } = JSON.parse(readFileSync(file, 'utf8')) as { runId?: unknown };
+  if (typeof runId !== 'string') throw new Error(`${file} names no reconciler run`);
+  return runId;
 }
 
 /** The reconciler prints one JSON report (pretty) between its log lines; its run id. */

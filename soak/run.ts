@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --minutes N [--users U] [--fault-every-s S] [--report file]`: the whole platform under a
+ * `npm run soak -- --minutes N [--users U] [--fault-every-s S] [--report file] [--books-before file]`: the whole platform under a
  * stream of real user flows while a nemesis kills and restarts its parts, then the books are asked whether
  * anything was lost or duplicated. Runs against the stack `npm run stack:up` started (it uses the stack's
  * development clock to close the auctions it opened, so never point it at anything else).
@@ -25,8 +25,10 @@ import {
   expectedTotal,
   nothingStuck,
   paidOnceOnChain,
+  readBooksBefore,
   reconcileNow,
   reconcilerClean,
+  storedReconciliation,
   findingsByCheck,
   snapshot,
   type CheckResult,
@@ -41,6 +43,9 @@ const { values } = parseArgs({
     'fault-every-s': { type: 'string', default: '' },
     report: { type: 'string', default: '' },
     'quiesce-timeout-s': { type: 'string', default: '240' },
+    // A file soak/books-before.ts wrote: the books are judged against that reconciler run, not one
+    // made now (npm test takes it before the integration tier, so the suite is judged too).
+    'books-before': { type: 'string', default: '' },
   },
 });
 const minutes = Number(values.minutes);
@@ -63,12 +68,14 @@ async function main(): Promise<number> {
   const market = new Market(users, chain);
   const nemesis = new Nemesis(chain, log);
 
-  // The books as the soak finds them (in npm test: what the integration tier left), with no grace
-  // period; only findings beyond these are the soak's (see reconcilerClean).
-  const before = await reconcileNow({ RECONCILE_GRACE_SECONDS: '0' });
+  // The books before: as the soak finds them, or as npm test found them before its integration tier
+  // (--books-before), read with no grace period; only findings beyond these count (see reconcilerClean).
+  const before = values['books-before']
+    ? await storedReconciliation(readBooksBefore(values['books-before']))
+    : await reconcileNow({ RECONCILE_GRACE_SECONDS: '0' });
   if (before.failure !== undefined) throw new Error(`reconciler before the soak: ${before.failure}`);
   log(
-    `reconciler before the soak: ${before.findings.length} finding(s) ${JSON.stringify(findingsByCheck(before.findings))}`,
+    `reconciler before ${values['books-before'] ? 'the test suite' : 'the soak'} (run ${before.runId}): ${before.findings.length} finding(s) ${JSON.stringify(findingsByCheck(before.findings))}`,
   );
   log(`set-up: ${userCount} users, funded on chain`);
   for (const user of users) await market.deposit(user, 200n * DOGE);

@@ -6,17 +6,19 @@
  * 200 (database, relay and consumer all up); its JSON log goes to a file whose last lines are printed
  * when it fails to start or dies on its own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { exportPKCS8, exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import type { TokenKind } from '@dbay/platform';
 import { freePort, hasExited, stopChild } from './processes.js';
 import { REPO_ROOT, stackEndpoints, type ServiceName } from './stack-env.js';
 import { signToken } from './tokens.js';
 
+const run = promisify(execFile);
 const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
 const LOG_TAIL_LINES = 20;
@@ -90,6 +92,11 @@ export interface ServiceStart {
   env?: Record<string, string>;
   /** For profiling, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeArgs?: readonly string[];
+  /** Serve on these ports (a restarted sandbox service keeps its address); free ones otherwise. */
+  port?: number;
+  metricsPort?: number;
+  /** Its death is what the caller waits for (a crash point): stop() does not report it. */
+  mayDie?: boolean;
 }
 
 async function logTail(file: string): Promise<string> {
@@ -113,12 +120,43 @@ async function waitUntilReady(child: ChildProcess, port: number, service: string
   }
 }
 
+/**
+ * What services/<service>/stack.env.sh exports for the stack's copy of the service (its key files, its
+ * local policy), read by running the hook as scripts/stack.sh does, with `overrides` in its environment
+ * (the hooks take `${VAR:-default}`, e.g. the saga's SAGA_CRASH_AT). A sandboxed service started with
+ * it is configured as the stack's is, and trusts the stack's keys.
+ */
+export async function stackServiceEnv(
+  service: ServiceName,
+  overrides: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const hook = path.join(REPO_ROOT, 'services', service, 'stack.env.sh');
+  const { stdout } = await run('bash', ['-c', 'source "$1" >/dev/null && env -0', 'stack-env', hook], {
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      REPO_ROOT,
+      STACK_SECRETS_DIR: stackEndpoints().secretsDir,
+      ...overrides,
+    },
+  });
+  const env: Record<string, string> = {};
+  for (const entry of stdout.split('\0')) {
+    const at = entry.indexOf('=');
+    const name = entry.slice(0, at);
+    if (at <= 0 || ['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHLVL', '_'].includes(name)) continue;
+    env[name] = entry.slice(at + 1);
+  }
+  return env;
+}
+
 /** Spawns the service on the given database and broker and resolves once it is ready. */
 export async function spawnService(start: ServiceStart): Promise<ServiceProcess> {
   const stack = stackEndpoints();
   const { service } = start;
-  const port = await freePort();
-  const metricsPort = await freePort();
+  const port = start.port ?? (await freePort());
+  const metricsPort = start.metricsPort ?? (await freePort());
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -132,6 +170,9 @@ export async function spawnService(start: ServiceStart): Promise<ServiceProcess>
     KAFKA_BROKERS: start.kafkaBrokers,
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     DOGECOIN_NETWORK: 'regtest',
+    DOGECOIN_RPC_URL: stack.dogecoinRpc.url,
+    DOGECOIN_RPC_USER: stack.dogecoinRpc.user,
+    DOGECOIN_RPC_PASSWORD_FILE: stack.dogecoinRpc.passwordFile,
     ...start.keys?.publicKeyEnv(),
     ...start.env,
   };
@@ -166,7 +207,7 @@ export async function spawnService(start: ServiceStart): Promise<ServiceProcess>
       if (stopped) return;
       stopped = true;
       // Exit code 0 is a clean drain (Ctrl-C reaches the whole process group); anything else is a death.
-      if (hasExited(child) && child.exitCode !== 0) {
+      if (hasExited(child) && child.exitCode !== 0 && !start.mayDie) {
         console.error(
           `  ${service} had died during the run (${child.exitCode ?? child.signalCode}); its last log lines:\n${await logTail(log)}`,
         );

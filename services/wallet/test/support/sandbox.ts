@@ -12,21 +12,15 @@
  * One sandbox per mocha process, started by the first spec that imports support/stack.ts and stopped
  * (broker and wallet killed, database dropped) after the whole run.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  REPO_ROOT,
   spawnService,
-  stackEndpoints,
+  stackServiceEnv,
   startThrowawayKafka,
   ThrowawayDatabase,
   type ServiceProcess,
   type ThrowawayKafka,
 } from '@dbay/testing';
-
-const run = promisify(execFile);
 
 export interface WalletSandbox {
   url: string;
@@ -35,24 +29,6 @@ export interface WalletSandbox {
   databaseUrl: string;
   kafkaBrokers: string[];
   stop(): Promise<void>;
-}
-
-/** What services/wallet/stack.env.sh exports for the stack's wallet, read by running it. */
-async function stackWalletEnv(): Promise<Record<string, string>> {
-  const base = { PATH: process.env.PATH ?? '', STACK_SECRETS_DIR: stackEndpoints().secretsDir };
-  const hook = path.join(REPO_ROOT, 'services/wallet/stack.env.sh');
-  const { stdout } = await run('bash', ['-c', 'source "$1" >/dev/null && env -0', 'stack-env', hook], {
-    env: base,
-  });
-  const env: Record<string, string> = {};
-  for (const entry of stdout.split('\0')) {
-    const at = entry.indexOf('=');
-    if (at <= 0) continue;
-    const name = entry.slice(0, at);
-    if (name in base || ['PWD', 'SHLVL', '_', 'OLDPWD'].includes(name)) continue;
-    env[name] = entry.slice(at + 1);
-  }
-  return env;
 }
 
 async function startWalletSandbox(): Promise<WalletSandbox> {
@@ -73,7 +49,7 @@ async function startWalletSandbox(): Promise<WalletSandbox> {
       service: 'wallet',
       databaseUrl: database.urlOf('wallet'),
       kafkaBrokers: kafka.brokers,
-      env: await stackWalletEnv(),
+      env: await stackServiceEnv('wallet'),
     });
     return {
       url: `http://127.0.0.1:${wallet.port}`,
