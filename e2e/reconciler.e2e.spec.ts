@@ -121,6 +121,13 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       assigned_at: HOUR_AGO,
       assigned_event_id: randomUUID(),
     });
+    // The wallet's record of the same assignment: it credits a deposit only at its user's address.
+    await db.admin('wallet.deposit_addresses').insert({
+      user_id: userId,
+      address: coin.address,
+      derivation_path: derivationPath,
+      address_index: index,
+    });
     await db.admin('deposit_watcher.deposits').insert({
       txid: coin.txid,
       vout: coin.vout,

@@ -421,9 +421,36 @@ describe('wallet domain', () => {
       blockHash: null,
       blockHeight: null,
     };
+    /** A book in which REGTEST_ADDRESS is the buyer's assigned deposit address. */
+    const depositBook = () => {
+      const book = bookWith({});
+      book.depositAddressOwners.set(REGTEST_ADDRESS, buyer);
+      return book;
+    };
+
+    it("refuses a detection or a confirmation naming an address that is not the user's, and changes nothing", () => {
+      const confirm = {
+        type: 'CreditDeposit',
+        ...base,
+        confirmations: 6,
+        eventOccurredAt: '2026-11-24T12:00:00Z',
+      } as const;
+      const detect = { type: 'RecordIncomingDeposit', ...base, confirmations: 0 } as const;
+      // Another user's assigned address, and an address never handed out.
+      const othersBook = bookWith({ [seller]: 0n });
+      othersBook.depositAddressOwners.set(REGTEST_ADDRESS, seller);
+      for (const book of [othersBook, bookWith({})]) {
+        const before = structuredClone(book);
+        for (const command of [confirm, detect]) {
+          const refused = run(book, command);
+          expect(refused.ok ? 'accepted' : refused.error.code).to.equal('WALLET_DEPOSIT_ADDRESS_NOT_USERS');
+        }
+        expect(book).to.deep.equal(before);
+      }
+    });
 
     it('shows an incoming deposit without crediting, credits once at confirmation, ignores a repeat', () => {
-      const book = bookWith({});
+      const book = depositBook();
       run(book, { type: 'RecordIncomingDeposit', ...base, confirmations: 0 });
       expect(book.deposits.get(depositKey(txid, 1))?.status).to.equal('INCOMING');
       expect(book.wallets.has(buyer)).to.equal(false);
@@ -443,7 +470,7 @@ describe('wallet domain', () => {
     });
 
     it('changes nothing, not even the row, when the same detection or confirmation count arrives again', () => {
-      const book = bookWith({});
+      const book = depositBook();
       const detected = { type: 'RecordIncomingDeposit', ...base, confirmations: 0 } as const;
       expect(run(book, detected).ok && run(book, detected)).to.deep.include({ changes: [] });
       const update = {
@@ -464,7 +491,7 @@ describe('wallet domain', () => {
     });
 
     it('drops a reversed incoming deposit, and flags (never claws back) a reversed credited one', () => {
-      const book = bookWith({});
+      const book = depositBook();
       run(book, { type: 'RecordIncomingDeposit', ...base, confirmations: 1 });
       run(book, {
         type: 'ReverseDeposit',
@@ -500,7 +527,7 @@ describe('wallet domain', () => {
     });
 
     it('does not credit a confirmation that was emitted before the reversal it arrives after', () => {
-      const book = bookWith({});
+      const book = depositBook();
       run(book, {
         type: 'ReverseDeposit',
         ...base,

@@ -40,7 +40,7 @@ describe('wallet internal API (running service)', function () {
 
   before(async () => {
     funder = testExecutor({ poolMax: 2 });
-    await fund(funder.executor, buyer, 1_000n * DOGE);
+    await fund(funder, buyer, 1_000n * DOGE);
     token = await serviceToken('order');
   });
   after(async () => {
@@ -579,7 +579,7 @@ describe('wallet internal API (running service)', function () {
     const payee = randomUUID();
     before(async () => {
       doc = await walletOpenApi();
-      await fund(funder.executor, payer, 100n * DOGE);
+      await fund(funder, payer, 100n * DOGE);
     });
     after(async () => {
       await expectReconciled(funder.knex, [payer, payee]);

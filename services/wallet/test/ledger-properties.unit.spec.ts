@@ -29,6 +29,20 @@ const ORDERS = [
 const AUCTIONS = ['20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002'];
 const WITHDRAWALS = ['30000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000002'];
 const TXIDS = ['aa'.repeat(32), 'bb'.repeat(32)];
+/** Each user's assigned deposit address; a deposit to any other address is refused. */
+const depositAddressOf = (userId: string) => `${REGTEST_ADDRESS}-of-${userId}`;
+/** Gives every one of USERS its deposit address in `book`. */
+export function assignDepositAddresses(book: Book): Book {
+  for (const userId of USERS) book.depositAddressOwners.set(depositAddressOf(userId), userId);
+  return book;
+}
+const NEVER_ASSIGNED = `${REGTEST_ADDRESS}-never-assigned`;
+/** A deposit's address: mostly its user's own, sometimes another's or one never handed out. */
+const withAddress = <C extends { userId: string; pick: number }>({ pick, ...command }: C) => ({
+  ...command,
+  address:
+    pick === 0 ? NEVER_ASSIGNED : pick === 1 ? depositAddressOf(USERS[0]!) : depositAddressOf(command.userId),
+});
 
 const user = fc.constantFrom(...USERS);
 const order = fc.constantFrom(...ORDERS);
@@ -96,29 +110,33 @@ export const commandArbitrary: fc.Arbitrary<Command> = fc.oneof(
     reasonCode: fc.constant('FAILED'),
     reason: fc.constant('test'),
   }),
-  fc.record({
-    type: fc.constant('RecordIncomingDeposit' as const),
-    userId: user,
-    address: fc.constant(REGTEST_ADDRESS),
-    txid: fc.constantFrom(...TXIDS),
-    vout: fc.nat(2),
-    amountKoinu: fc.constant(5n * DOGE),
-    confirmations: fc.nat(5),
-    blockHash: fc.constant(null),
-    blockHeight: fc.constant(null),
-  }),
-  fc.record({
-    type: fc.constant('CreditDeposit' as const),
-    userId: user,
-    address: fc.constant(REGTEST_ADDRESS),
-    txid: fc.constantFrom(...TXIDS),
-    vout: fc.nat(2),
-    amountKoinu: fc.constant(5n * DOGE),
-    confirmations: fc.constant(6),
-    blockHash: fc.constant(null),
-    blockHeight: fc.constant(null),
-    eventOccurredAt: fc.constant('2026-11-24T12:00:00Z'),
-  }),
+  fc
+    .record({
+      type: fc.constant('RecordIncomingDeposit' as const),
+      userId: user,
+      pick: fc.nat(5),
+      txid: fc.constantFrom(...TXIDS),
+      vout: fc.nat(2),
+      amountKoinu: fc.constant(5n * DOGE),
+      confirmations: fc.nat(5),
+      blockHash: fc.constant(null),
+      blockHeight: fc.constant(null),
+    })
+    .map(withAddress),
+  fc
+    .record({
+      type: fc.constant('CreditDeposit' as const),
+      userId: user,
+      pick: fc.nat(5),
+      txid: fc.constantFrom(...TXIDS),
+      vout: fc.nat(2),
+      amountKoinu: fc.constant(5n * DOGE),
+      confirmations: fc.constant(6),
+      blockHash: fc.constant(null),
+      blockHeight: fc.constant(null),
+      eventOccurredAt: fc.constant('2026-11-24T12:00:00Z'),
+    })
+    .map(withAddress),
   fc.record({
     type: fc.constant('ReverseDeposit' as const),
     userId: user,
@@ -182,7 +200,7 @@ export function expectReconciled(book: Book, entries: LedgerEntryDraft[]): void 
 const openingDeposits: Command[] = USERS.map((userId, vout) => ({
   type: 'CreditDeposit',
   userId,
-  address: REGTEST_ADDRESS,
+  address: depositAddressOf(userId),
   txid: 'ff'.repeat(32),
   vout,
   amountKoinu: 30n * DOGE,
@@ -233,7 +251,7 @@ describe('ledger invariants over random command sequences (pure domain)', () => 
     );
     fc.assert(
       fc.property(fc.array(mix, { minLength: 1, maxLength: 60 }), (chunks) => {
-        const book = bookWith({});
+        const book = assignDepositAddresses(bookWith({}));
         const entries: LedgerEntryDraft[] = [];
         // Every run holds money before its random commands, or all of them would be refused.
         for (const command of openingDeposits) {

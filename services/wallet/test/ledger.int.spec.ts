@@ -42,7 +42,7 @@ async function exactlyN(
   affordable: number,
 ): Promise<{ buyer: string; outcomes: CommandOutcome[] }> {
   const buyer = randomUUID();
-  await fund(funder.executor, buyer, ORDER_PRICE * BigInt(affordable) + ORDER_PRICE - 1n);
+  await fund(funder, buyer, ORDER_PRICE * BigInt(affordable) + ORDER_PRICE - 1n);
   const outcomes = await Promise.all(
     Array.from({ length: total }, (_, index) =>
       runners[index % runners.length]!.executor.execute(request(payOrder(buyer))),
@@ -111,7 +111,7 @@ describe('wallet ledger on the real database', function () {
 
   it('one idempotency key sent 50 times at once: one effect, 50 identical answers', async () => {
     const buyer = randomUUID();
-    await fund(main.executor, buyer, 10n * DOGE);
+    await fund(main, buyer, 10n * DOGE);
     const command = payOrder(buyer);
     const key = randomUUID();
     const outcomes = await Promise.all(
@@ -133,8 +133,8 @@ describe('wallet ledger on the real database', function () {
   it('gives every command of one group commit its own answer', async () => {
     const rich = randomUUID();
     const poor = randomUUID();
-    await fund(main.executor, rich, 100n * DOGE);
-    await fund(main.executor, poor, DOGE);
+    await fund(main, rich, 100n * DOGE);
+    await fund(main, poor, DOGE);
     const orderId = randomUUID();
     const commands: Command[] = [
       payOrder(rich),
@@ -188,10 +188,10 @@ describe('wallet ledger on the real database', function () {
       const buyers = Array.from({ length: 6 }, () => randomUUID());
       const affordable = [3, 5, 0, 7, 1, 4];
       for (const [index, buyer] of buyers.entries())
-        await fund(main.executor, buyer, ORDER_PRICE * BigInt(affordable[index]!) + ORDER_PRICE - 1n);
+        await fund(main, buyer, ORDER_PRICE * BigInt(affordable[index]!) + ORDER_PRICE - 1n);
       // Escrows to the common seller, paid up front by a separate rich buyer.
       const rich = randomUUID();
-      await fund(main.executor, rich, 100n * ORDER_PRICE);
+      await fund(main, rich, 100n * ORDER_PRICE);
       const released = Array.from({ length: 20 }, () => randomUUID());
       for (const orderId of released)
         await main.executor.execute(request({ ...payOrder(rich), orderId, sellerId: seller }));
@@ -257,7 +257,7 @@ describe('wallet ledger on the real database', function () {
             ),
           ),
         ];
-        for (const userId of users) await fund(main.executor, userId, 30n * DOGE);
+        for (const userId of users) await fund(main, userId, 30n * DOGE);
         // Half in one concurrent burst (group-committed together), half one by one.
         const half = Math.floor(renamed.length / 2);
         await Promise.all(renamed.slice(0, half).map((command) => main.executor.execute(request(command))));

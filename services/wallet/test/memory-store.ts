@@ -33,6 +33,8 @@ export class MemoryStore implements LedgerStore {
   readonly bidLocks = new Map<string, BidLock>();
   readonly withdrawals = new Map<string, Withdrawal>();
   readonly deposits = new Map<string, Deposit>();
+  /** deposit_addresses: address -> the user it was assigned to. */
+  readonly depositAddresses = new Map<string, string>();
   readonly commands = new Map<string, StoredCommand>();
   readonly ledger: LedgerEntryRecord[] = [];
   readonly outbox: OutgoingEvent[] = [];
@@ -71,6 +73,15 @@ export class MemoryStore implements LedgerStore {
   }
   lockDeposits(keys: { txid: string; vout: number }[]) {
     return this.read('lockDeposits', keys, this.deposits, (k) => depositKey(k.txid, k.vout));
+  }
+  depositAddressOwners(addresses: string[]) {
+    this.calls.push({ method: 'depositAddressOwners', argument: addresses });
+    return Promise.resolve(
+      addresses.flatMap((address) => {
+        const userId = this.depositAddresses.get(address);
+        return userId === undefined ? [] : [{ address, userId }];
+      }),
+    );
   }
   lockWallets(userIds: string[]) {
     return this.read('lockWallets', userIds, this.wallets, (id) => id);

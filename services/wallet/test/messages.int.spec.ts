@@ -13,6 +13,7 @@ import {
   NETWORK_FEE_KOINU,
   api,
   balanceOf,
+  depositAddressOf,
   expectReconciled,
   fund,
   moneySnapshot,
@@ -52,7 +53,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     funder = testExecutor({ poolMax: 2 });
     bus = new WalletBus();
     await bus.connect();
-    await fund(funder.executor, buyer, 100n * DOGE);
+    await fund(funder, buyer, 100n * DOGE);
   });
   after(async () => {
     await expectReconciled(funder.knex, [buyer, seller]);
@@ -155,7 +156,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
 
     it('a burst of pay-orders is group-committed: exactly as many as the buyer can afford are locked', async () => {
       const burstBuyer = randomUUID();
-      await fund(funder.executor, burstBuyer, 25n * DOGE);
+      await fund(funder, burstBuyer, 25n * DOGE);
       const batchesBefore = await consumerBatches(TOPICS.escrowLockRequested);
       const orderIds = Array.from({ length: 40 }, () => randomUUID());
       const sent = await bus.sendBurst(
@@ -196,7 +197,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
 
     it('a malformed message inside a burst goes to the DLQ alone; its neighbours are applied', async () => {
       const burstBuyer = randomUUID();
-      await fund(funder.executor, burstBuyer, 10n * DOGE);
+      await fund(funder, burstBuyer, 10n * DOGE);
       const key = `burst-${randomUUID()}`; // one key: one partition, one run with the bad message in it
       const orderIds = [randomUUID(), randomUUID(), randomUUID()];
       const marks = await bus.dlqMarks(TOPICS.escrowLockRequested);
@@ -421,7 +422,7 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     let token: string;
 
     before(async () => {
-      await fund(funder.executor, user, 5_000n * DOGE);
+      await fund(funder, user, 5_000n * DOGE);
       token = await userToken(user);
     });
     after(async () => {
@@ -549,17 +550,70 @@ describe('wallet Kafka handlers (running service, real broker)', function () {
     });
   });
 
-  // deposit.detected and deposit.confirmations-changed have the wallet as their only consumer, so this
-  // spec may speak for the deposit watcher there. (deposit.confirmed also feeds the saga's hot-wallet
-  // coins, so crediting is proven through the real watcher in e2e/deposit-flow.e2e.spec.ts instead.)
+  // The spec speaks for the deposit watcher on the sandboxed wallet's own broker. (Crediting through the
+  // real watcher, and the saga's hot-wallet coins, are proven in e2e/deposit-flow.e2e.spec.ts.)
   describe('deposit events from the deposit watcher', () => {
+    it("deposit.detected and deposit.confirmed at an address that is not the user's go to the DLQ and credit nothing", async () => {
+      const user = randomUUID();
+      const other = randomUUID();
+      const othersAddress = await depositAddressOf(funder, other);
+      await depositAddressOf(funder, user);
+      const before = await moneySnapshot(funder.knex, [user, other]);
+      // Another user's assigned address, and a valid address the wallet never handed out.
+      for (const address of [othersAddress, REGTEST_ADDRESS]) {
+        const seen = {
+          userId: user,
+          address,
+          txid: randomTxid(),
+          vout: 0,
+          amountKoinu: String(9n * DOGE),
+          blockHash: randomTxid(),
+          blockHeight: 90,
+        };
+        for (const [topic, payload] of [
+          [TOPICS.depositDetected, { ...seen, confirmations: 1 }],
+          [
+            TOPICS.depositConfirmed,
+            { ...seen, confirmations: 6, derivationPath: "m/44'/3'/0'/0/7", rawTransactionHex: '00' },
+          ],
+        ] as const) {
+          const marks = await bus.dlqMarks(topic);
+          await bus.sendAndWait(topic, user, bus.event(topic, 'deposit-watcher', payload));
+          const letters = await bus.deadLetters(topic, user, marks);
+          expect(letters, `${topic} to ${address}`).to.have.length(1);
+          expect(letters[0]).to.match(/WALLET_DEPOSIT_ADDRESS_NOT_USERS/);
+        }
+      }
+      expect(await moneySnapshot(funder.knex, [user, other])).to.deep.equal(before);
+    });
+
+    it("deposit.confirmed at the user's own address is credited once, however often it arrives", async () => {
+      const user = randomUUID();
+      const confirmed = bus.event(TOPICS.depositConfirmed, 'deposit-watcher', {
+        userId: user,
+        address: await depositAddressOf(funder, user),
+        txid: randomTxid(),
+        vout: 1,
+        amountKoinu: String(4n * DOGE),
+        confirmations: 6,
+        blockHash: randomTxid(),
+        blockHeight: 91,
+        derivationPath: "m/44'/3'/0'/0/8",
+        rawTransactionHex: '00',
+      });
+      await bus.sendAndWait(TOPICS.depositConfirmed, user, confirmed);
+      await bus.sendAndWait(TOPICS.depositConfirmed, user, confirmed);
+      expect(await balanceOf(funder.knex, user)).to.include({ available: 4n * DOGE });
+      await expectReconciled(funder.knex, [user]);
+    });
+
     it('deposit.detected records one incoming deposit however often it arrives; it is not spendable', async () => {
       const user = randomUUID();
       const token = await userToken(user);
       const txid = randomTxid();
       const payload = {
         userId: user,
-        address: REGTEST_ADDRESS,
+        address: await depositAddressOf(funder, user),
         txid,
         vout: 2,
         amountKoinu: String(7n * DOGE),

@@ -39,7 +39,7 @@ describe('wallet refuses withdrawals to its own addresses (running service)', fu
 
   before(async () => {
     funder = testExecutor({ poolMax: 2 });
-    await fund(funder.executor, alice, 5_000n * DOGE);
+    await fund(funder, alice, 5_000n * DOGE);
     aliceToken = await userToken(alice);
     const assigned = await api('POST', '/v1/deposit-address', {
       token: await userToken(bob),

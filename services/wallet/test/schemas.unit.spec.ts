@@ -12,7 +12,7 @@ import {
   type DomainEvent,
 } from '../src/domain/index.js';
 import { CONSUMED_TOPICS } from '../src/entrypoints/messages/handlers.js';
-import { USERS, commandArbitrary } from './ledger-properties.unit.spec.js';
+import { USERS, assignDepositAddresses, commandArbitrary } from './ledger-properties.unit.spec.js';
 import { DOGE, REGTEST_ADDRESS, bookWith, context } from './fixtures.js';
 import { TOPICS } from '@dbay/contracts';
 
@@ -56,7 +56,9 @@ describe('wallet event schemas', () => {
     };
     fc.assert(
       fc.property(fc.array(commandArbitrary, { minLength: 1, maxLength: 60 }), (commands) => {
-        const book = bookWith(Object.fromEntries(USERS.map((id) => [id, 50n * DOGE])));
+        const book = assignDepositAddresses(
+          bookWith(Object.fromEntries(USERS.map((id) => [id, 50n * DOGE]))),
+        );
         for (const command of commands) {
           const decision = decide(book, command, context());
           (decision.ok ? applyDecision(book, decision).events : decision.events).forEach(check);
@@ -68,6 +70,7 @@ describe('wallet event schemas', () => {
     // auction win, a finalized withdrawal, a reorg after credit), so the coverage check below never depends on what the random runs happened to draw.
     const [buyer, seller] = USERS as [string, string];
     const book = bookWith({ [buyer]: 50n * DOGE });
+    book.depositAddressOwners.set(REGTEST_ADDRESS, buyer);
     const [orderId, wonOrderId, auctionId, splitOrderId] = [
       '40000000-0000-4000-8000-000000000001',
       '40000000-0000-4000-8000-000000000002',

@@ -48,8 +48,8 @@ describe('wallet user API (running service)', function () {
 
   before(async () => {
     funder = testExecutor({ poolMax: 2 });
-    await fund(funder.executor, alice, 100_000n * DOGE);
-    await fund(funder.executor, bob, 1_005n * DOGE);
+    await fund(funder, alice, 100_000n * DOGE);
+    await fund(funder, bob, 1_005n * DOGE);
     aliceToken = await userToken(alice);
     bobToken = await userToken(bob);
   });
@@ -401,7 +401,7 @@ describe('wallet user API (running service)', function () {
 
     it('a refused command replays its refusal, even after the money arrived; a new key runs anew', async () => {
       const carol = randomUUID();
-      await fund(funder.executor, carol, DOGE);
+      await fund(funder, carol, DOGE);
       const carolToken = await userToken(carol);
       const key = randomUUID();
       const send = (idempotencyKey: string) =>
@@ -411,7 +411,7 @@ describe('wallet user API (running service)', function () {
           body: { destinationAddress: REGTEST_ADDRESS, amount: '1500' },
         });
       expectError(await send(key), 422, 'WALLET_INSUFFICIENT_FUNDS');
-      await fund(funder.executor, carol, 2_000n * DOGE);
+      await fund(funder, carol, 2_000n * DOGE);
       const replay = await send(key);
       expectError(replay, 422, 'WALLET_INSUFFICIENT_FUNDS');
       expect(replay.headers.get('idempotent-replayed')).to.equal('true');

@@ -59,7 +59,7 @@ describe('wallet: withdrawal steps reported by the saga (running service, real b
     bus = new WalletBus();
     await bus.connect();
     // Three withdrawals of 1,500 DOGE and their fees.
-    await fund(funder.executor, user, 5_000n * DOGE);
+    await fund(funder, user, 5_000n * DOGE);
     token = await userToken(user);
   });
   after(async () => {

@@ -60,6 +60,7 @@ export function ledgerStoreIn(trx: Trx): LedgerStore {
     lockBidLocks: (keys) => lockBidLocks(trx, keys),
     lockWithdrawals: (ids) => lockWithdrawals(trx, ids),
     lockDeposits: (keys) => lockDeposits(trx, keys),
+    depositAddressOwners: (addresses) => depositAddressOwners(trx, addresses),
     lockWallets: (userIds) => lockWallets(trx, userIds),
     lockPlatformAccounts: (codes) => lockPlatformAccounts(trx, codes),
     write: (batch) => write(trx, batch),
@@ -140,6 +141,19 @@ async function lockDeposits(trx: Trx, keys: { txid: string; vout: number }[]): P
     [json(keys)],
   );
   return found.map(depositFromRow);
+}
+
+async function depositAddressOwners(
+  trx: Trx,
+  addresses: string[],
+): Promise<{ address: string; userId: string }[]> {
+  if (addresses.length === 0) return [];
+  const found = await rows<{ address: string; user_id: string }>(
+    trx,
+    `SELECT address, user_id FROM deposit_addresses WHERE address = ANY(?::text[])`,
+    [addresses],
+  );
+  return found.map((row) => ({ address: row.address, userId: row.user_id }));
 }
 
 async function lockWallets(trx: Trx, userIds: string[]): Promise<Wallet[]> {

@@ -203,6 +203,8 @@ export interface CommandFootprint {
   bidLocks: { auctionId: string; userId: string }[];
   withdrawalIds: string[];
   deposits: { txid: string; vout: number }[];
+  /** Addresses whose assigned owner the decision checks (a deposit is only its address's user's). */
+  depositAddresses: string[];
   /** Platform accounts the command may post to; locked after the user wallets. */
   platformAccounts: PlatformAccountCode[];
 }
@@ -214,6 +216,7 @@ export function footprintOf(command: Command): CommandFootprint {
     bidLocks: [],
     withdrawalIds: [],
     deposits: [],
+    depositAddresses: [],
     platformAccounts: [],
   };
   switch (command.type) {
@@ -250,6 +253,12 @@ export function footprintOf(command: Command): CommandFootprint {
         platformAccounts: ['CHAIN_CLEARING', 'NETWORK_FEES'],
       };
     case 'RecordIncomingDeposit':
+      return {
+        ...none,
+        userIds: [command.userId],
+        deposits: [{ txid: command.txid, vout: command.vout }],
+        depositAddresses: [command.address],
+      };
     case 'UpdateDepositConfirmations':
     case 'ReverseDeposit':
       return { ...none, userIds: [command.userId], deposits: [{ txid: command.txid, vout: command.vout }] };
@@ -258,6 +267,7 @@ export function footprintOf(command: Command): CommandFootprint {
         ...none,
         userIds: [command.userId],
         deposits: [{ txid: command.txid, vout: command.vout }],
+        depositAddresses: [command.address],
         platformAccounts: ['CHAIN_CLEARING'],
       };
     default: {

@@ -31,6 +31,19 @@ function accepted(
   };
 }
 
+/**
+ * A deposit is credited only to the user its address was assigned to. A deposit.detected or
+ * deposit.confirmed naming another user (or an address the wallet never handed out) is refused: the
+ * watcher only reports outputs to assigned addresses, so anything else is a bug or a forged event.
+ */
+function notTheAddressOwner(book: Book, userId: string, address: string): Decision | null {
+  if (book.depositAddressOwners.get(address) === userId) return null;
+  return reject(
+    'WALLET_DEPOSIT_ADDRESS_NOT_USERS',
+    `deposit address ${address} is not the deposit address assigned to user ${userId}`,
+  );
+}
+
 /** The same txid:vout must always name the same user and amount; anything else is a watcher bug. */
 function mismatch(existing: Deposit, userId: string, amountKoinu: bigint | null): Decision | null {
   if (existing.userId !== userId) {
@@ -55,6 +68,8 @@ export function decideRecordIncomingDeposit(
 ): Decision {
   if (command.amountKoinu <= 0n)
     return reject('WALLET_AMOUNT_INVALID', 'deposit amount must be greater than zero');
+  const notOwner = notTheAddressOwner(book, command.userId, command.address);
+  if (notOwner) return notOwner;
   const existing = book.deposits.get(depositKey(command.txid, command.vout));
   if (existing) {
     const refused = mismatch(existing, command.userId, command.amountKoinu);
@@ -124,6 +139,8 @@ export function decideUpdateDepositConfirmations(
 export function decideCreditDeposit(book: Book, command: CreditDeposit, ctx: DecisionContext): Decision {
   if (command.amountKoinu <= 0n)
     return reject('WALLET_AMOUNT_INVALID', 'deposit amount must be greater than zero');
+  const notOwner = notTheAddressOwner(book, command.userId, command.address);
+  if (notOwner) return notOwner;
   const existing = book.deposits.get(depositKey(command.txid, command.vout));
   if (existing) {
     const refused = mismatch(existing, command.userId, command.amountKoinu);

@@ -158,6 +158,11 @@ export interface Book {
   bidLocks: Map<string, BidLock>;
   withdrawals: Map<string, Withdrawal>;
   deposits: Map<string, Deposit>;
+  /**
+   * The user each deposit address named by the batch was assigned to (deposit_addresses; an address
+   * missing here was never handed out). Read, not locked: an assignment never changes.
+   */
+  depositAddressOwners: Map<string, string>;
 }
 
 export function emptyBook(): Book {
@@ -168,5 +173,6 @@ export function emptyBook(): Book {
     bidLocks: new Map(),
     withdrawals: new Map(),
     deposits: new Map(),
+    depositAddressOwners: new Map(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Loading a batch's book: everything its commands may read or change, row-locked in the global lock
- * order (escrows, bid locks, withdrawals, deposits, wallets, platform accounts), plus what the database
+ * order (escrows, bid locks, withdrawals, deposits, wallets, platform accounts; the owners of the
+ * deposit addresses named are read, not locked, as an assignment never changes), plus what the database
  * held before the batch changed anything (versions for the version guard, and which aggregates exist,
  * so the write knows what to insert and what to update).
  */
@@ -36,6 +37,8 @@ export async function loadAndLock(store: LedgerStore, commands: Command[]): Prom
     footprints.flatMap((f) => f.deposits).map((k) => [depositKey(k.txid, k.vout), k]),
   );
   const deposits = await store.lockDeposits([...depositKeys.values()]);
+  const addresses = unique(footprints.flatMap((f) => f.depositAddresses));
+  const addressOwners = addresses.length > 0 ? await store.depositAddressOwners(addresses) : [];
   // An escrow's parties and a withdrawal's owner are wallets too, known only once those rows are read.
   const wallets = await store.lockWallets(
     unique([
@@ -55,6 +58,7 @@ export async function loadAndLock(store: LedgerStore, commands: Command[]): Prom
   for (const lock of bidLocks) book.bidLocks.set(bidLockKey(lock.auctionId, lock.userId), lock);
   for (const withdrawal of withdrawals) book.withdrawals.set(withdrawal.id, withdrawal);
   for (const deposit of deposits) book.deposits.set(depositKey(deposit.txid, deposit.vout), deposit);
+  for (const { address, userId } of addressOwners) book.depositAddressOwners.set(address, userId);
   return {
     book,
     walletVersions: new Map(wallets.map((w) => [w.userId, w.version])),

@@ -96,6 +96,8 @@ export interface LedgerStore {
   lockBidLocks(keys: { auctionId: string; userId: string }[]): Promise<BidLock[]>;
   lockWithdrawals(ids: string[]): Promise<Withdrawal[]>;
   lockDeposits(keys: { txid: string; vout: number }[]): Promise<Deposit[]>;
+  /** Who each of these addresses was assigned to (deposit_addresses); unassigned ones are absent. */
+  depositAddressOwners(addresses: string[]): Promise<{ address: string; userId: string }[]>;
   lockWallets(userIds: string[]): Promise<Wallet[]>;
   lockPlatformAccounts(codes: PlatformAccountCode[]): Promise<PlatformAccount[]>;
   /** One round trip. Throws when another writer got there first, which a retry on fresh state resolves. */

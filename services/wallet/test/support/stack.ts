@@ -26,6 +26,7 @@ import {
   type WalletLockSettings,
 } from '../../src/adapters/wallet-locks.js';
 import type { Command } from '../../src/domain/index.js';
+import { DepositAddresses } from '../../src/adapters/deposit-addresses.js';
 import { sandbox } from './sandbox.js';
 
 export type { Command };
@@ -210,17 +211,32 @@ export function request(
 
 export const randomTxid = (): string => randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
 
-/** Credits a confirmed deposit to the user through the domain (the path deposit.confirmed takes). */
+/** The stack's account xpub (the signer wrote it), from which the wallet under test derives addresses. */
+const accountXpub = () => readFileSync(path.join(SECRETS_DIR, 'account-xpub.txt'), 'utf8').trim();
+
+/**
+ * The user's deposit address, assigned (on first call) through the wallet's own adapter on the
+ * executor's database, as POST /v1/deposit-address does.
+ */
+export async function depositAddressOf(funder: TestExecutor, userId: string): Promise<string> {
+  const addresses = new DepositAddresses(funder.knex, regtest, accountXpub);
+  return (await addresses.assign(userId, randomUUID())).address.address;
+}
+
+/**
+ * Credits a confirmed deposit to the user through the domain (the path deposit.confirmed takes), at
+ * the user's assigned deposit address (the wallet refuses a deposit anywhere else).
+ */
 export async function fund(
-  executor: CommandExecutor,
+  funder: TestExecutor,
   userId: string,
   amountKoinu: bigint,
 ): Promise<CommandOutcome> {
-  const outcome = await executor.execute(
+  const outcome = await funder.executor.execute(
     request({
       type: 'CreditDeposit',
       userId,
-      address: 'test-funding',
+      address: await depositAddressOf(funder, userId),
       txid: randomTxid(),
       vout: 0,
       amountKoinu,

@@ -40,6 +40,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   WALLET_WITHDRAWAL_ALREADY_EXISTS: 'This withdrawal was already requested.',
   WALLET_WITHDRAWAL_WRONG_STATE: 'This withdrawal can no longer be changed.',
   WALLET_DEPOSIT_USER_MISMATCH: 'This deposit belongs to another account.',
+  WALLET_DEPOSIT_ADDRESS_NOT_USERS: 'This deposit was not paid to your deposit address.',
   WALLET_DEPOSIT_AMOUNT_MISMATCH: 'This deposit does not match what the chain shows.',
   WALLET_INSUFFICIENT_FUNDS: 'You do not have enough available DOGE for this, including the fee.',
   WALLET_WITHDRAWAL_BELOW_MINIMUM: 'The amount is below the smallest withdrawal allowed.',
