@@ -19,7 +19,7 @@ import { hash160 } from '@dbay/dogecoin';
 import {
   Chain,
   DOGE,
-  ThrowawayDatabase,
+  ThrowawayBook,
   fundKey,
   newKey,
   runReconciler,
@@ -81,7 +81,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
   this.timeout(240_000);
 
   const chain = new Chain();
-  let db: ThrowawayDatabase;
+  let db: ThrowawayBook;
   let wallet: TestExecutor;
   const users = { alice: randomUUID(), bob: randomUUID(), carol: randomUUID(), dave: randomUUID() };
   const coins = new Map<string, HeldCoin>();
@@ -240,7 +240,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
   }
 
   before(async function () {
-    db = await ThrowawayDatabase.create();
+    db = await ThrowawayBook.create();
     wallet = testExecutor({ databaseUrl: db.adminUrl, poolMax: 4 });
 
     // Deposits: real coins on the chain, paying keys we hold, seen by the watcher, held by the saga.

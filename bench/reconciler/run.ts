@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@dbay/testing';
-import { ThrowawayDatabase } from '../../services/reconciler/test/support/book.js';
+import { ThrowawayBook } from '../../services/reconciler/test/support/book.js';
 import { loadAverage, machineLine } from '../support/machine.js';
 
 const run = promisify(execFile);
@@ -30,7 +30,7 @@ const sizes = (process.env.BENCH_SIZES ?? '250000,1000000,4000000')
   .sort((a, b) => a - b);
 
 /** Adds deposits (from, to] of the generated book: users, addresses, deposits, entries and balances. */
-async function grow(db: ThrowawayDatabase, fromDeposit: number, toDeposit: number): Promise<void> {
+async function grow(db: ThrowawayBook, fromDeposit: number, toDeposit: number): Promise<void> {
   const k = DEPOSITS_PER_USER;
   const firstUser = fromDeposit / k + 1;
   const lastUser = toDeposit / k;
@@ -83,7 +83,7 @@ interface Measured {
   checks: Array<{ check: string; seconds: number }>;
 }
 
-async function measure(db: ThrowawayDatabase, mode: 'streaming' | 'naive'): Promise<Measured> {
+async function measure(db: ThrowawayBook, mode: 'streaming' | 'naive'): Promise<Measured> {
   const child = path.join(REPO_ROOT, 'bench/reconciler/child.ts');
   const { stdout } = await run(process.execPath, ['--import', 'tsx', child, mode, db.reconcilerUrl], {
     cwd: REPO_ROOT,
@@ -93,7 +93,7 @@ async function measure(db: ThrowawayDatabase, mode: 'streaming' | 'naive'): Prom
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Measured;
 }
 
-const db = await ThrowawayDatabase.create();
+const db = await ThrowawayBook.create();
 try {
   console.log(`${machineLine('bench:reconciler')}  database ${db.name}`);
   console.log(

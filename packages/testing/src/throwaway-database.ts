@@ -38,6 +38,11 @@ export interface ThrowawayDatabaseSpec {
   owner?: string;
   /** One schema per service, owned and migrated by the service's role, in this order. */
   services: readonly ServiceName[];
+  /**
+   * Services whose role may read every other schema, as the stack grants the reconciler
+   * (scripts/lib/parts.sh): USAGE and SELECT on all tables, once every schema is migrated.
+   */
+  readers?: readonly ServiceName[];
 }
 
 export class ThrowawayDatabase {
@@ -52,6 +57,7 @@ export class ThrowawayDatabase {
     });
     try {
       for (const service of spec.services) await database.addSchema(service);
+      for (const reader of spec.readers ?? []) await database.grantReads(reader, spec.services);
     } catch (error) {
       await database.drop();
       throw error;
@@ -72,6 +78,17 @@ export class ThrowawayDatabase {
   async drop(): Promise<void> {
     await onDatabase(stackEndpoints().databaseAdminUrl, async (admin) => {
       await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [this.name]);
+    });
+  }
+
+  private async grantReads(reader: ServiceName, services: readonly ServiceName[]): Promise<void> {
+    const role = decodeURIComponent(new URL(this.urlOf(reader)).username);
+    await onDatabase(this.adminUrl, async (admin) => {
+      for (const service of services.filter((each) => each !== reader)) {
+        const { schema } = stackEndpoints().services[service];
+        await admin.raw('GRANT USAGE ON SCHEMA ?? TO ??', [schema, role]);
+        await admin.raw('GRANT SELECT ON ALL TABLES IN SCHEMA ?? TO ??', [schema, role]);
+      }
     });
   }
 

@@ -17,104 +17,46 @@ import knexFactory, { type Knex } from 'knex';
 import { ECPair, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
-import { REPO_ROOT, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
+import { REPO_ROOT, ThrowawayDatabase, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
 
 const run = promisify(execFile);
 export const stack = stackEndpoints();
 export const DOGE = 100_000_000n;
 
-const SCHEMAS = ['wallet', 'deposit_watcher', 'withdrawal_saga', 'order', 'reconciler'] as const;
-type Schema = (typeof SCHEMAS)[number];
-const MIGRATIONS: Record<Schema, string> = {
-  wallet: 'services/wallet/migrations',
-  deposit_watcher: 'services/deposit-watcher/migrations',
-  withdrawal_saga: 'services/withdrawal-saga/migrations',
-  order: 'services/order/migrations',
-  reconciler: 'services/reconciler/migrations',
-};
+/**
+ * The reconciler's world: a throwaway database (@dbay/testing) with the schemas of every service it
+ * reads, each migrated by its own role as on the stack, the reconciler's role allowed to read them all,
+ * and a superuser connection (`admin`) that writes the other services' records of the book.
+ */
+export class ThrowawayBook {
+  private constructor(
+    private readonly database: ThrowawayDatabase,
+    readonly admin: Knex,
+  ) {}
 
-function databaseUrl(user: string, database: string): string {
-  const admin = new URL(stack.databaseAdminUrl);
-  admin.username = user;
-  admin.pathname = `/${database}`;
-  return admin.toString();
-}
-
-function adminUser(): string {
-  return new URL(stack.databaseAdminUrl).username || 'postgres';
-}
-
-function adminKnex(database: string, schema?: string): Knex {
-  return knexFactory({
-    client: 'pg',
-    connection: databaseUrl(adminUser(), database),
-    ...(schema ? { searchPath: [schema] } : {}),
-    pool: { min: 0, max: 4 },
-  });
-}
-
-/** A database of its own, migrated like the stack's, with dbay_reconciler's read-only grants. */
-export class ThrowawayDatabase {
-  readonly name = `dbay_reconcile_${randomBytes(5).toString('hex')}`;
-  readonly admin: Knex;
-  private readonly maintenance: Knex;
-
-  private constructor() {
-    this.maintenance = adminKnex(new URL(stack.databaseAdminUrl).pathname.slice(1) || 'dbay');
-    this.admin = adminKnex(this.name);
-  }
-
-  static async create(): Promise<ThrowawayDatabase> {
-    const db = new ThrowawayDatabase();
-    await db.maintenance.raw(`CREATE DATABASE ${db.name}`);
-    await db.admin.raw(`GRANT CONNECT ON DATABASE ${db.name} TO dbay_reconciler`);
-    for (const schema of SCHEMAS) {
-      const owner = schema === 'reconciler' ? 'AUTHORIZATION dbay_reconciler' : '';
-      // Quoted: the order service's schema is named with a reserved word.
-      await db.admin.raw(`CREATE SCHEMA "${schema}" ${owner}`);
-      // The reconciler's own schema is migrated by its own role, as the stack does; the others by the
-      // superuser (their owners' privileges do not matter to a reader).
-      const migrator =
-        schema === 'reconciler'
-          ? knexFactory({
-              client: 'pg',
-              connection: databaseUrl('dbay_reconciler', db.name),
-              searchPath: [schema],
-              pool: { min: 0, max: 1 },
-            })
-          : adminKnex(db.name, schema);
-      try {
-        await migrator.migrate.latest({
-          directory: path.join(REPO_ROOT, MIGRATIONS[schema]),
-          schemaName: schema,
-          tableName: 'knex_migrations',
-          loadExtensions: ['.ts'],
-        });
-      } finally {
-        await migrator.destroy();
-      }
-      if (schema !== 'reconciler') {
-        await db.admin.raw(`GRANT USAGE ON SCHEMA "${schema}" TO dbay_reconciler`);
-        await db.admin.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO dbay_reconciler`);
-      }
-    }
-    return db;
+  static async create(): Promise<ThrowawayBook> {
+    const database = await ThrowawayDatabase.create({
+      name: `dbay_reconcile_${randomBytes(5).toString('hex')}`,
+      services: ['wallet', 'deposit-watcher', 'withdrawal-saga', 'order', 'reconciler'],
+      readers: ['reconciler'],
+    });
+    const admin = knexFactory({ client: 'pg', connection: database.adminUrl, pool: { min: 0, max: 4 } });
+    return new ThrowawayBook(database, admin);
   }
 
   /** The superuser's connection, for the wallet's executor that writes the book. */
   get adminUrl(): string {
-    return databaseUrl(adminUser(), this.name);
+    return this.database.adminUrl;
   }
 
   /** The reconciler's connection: its own login role, read-only on every other schema. */
   get reconcilerUrl(): string {
-    return databaseUrl('dbay_reconciler', this.name);
+    return this.database.urlOf('reconciler');
   }
 
   async drop(): Promise<void> {
     await this.admin.destroy();
-    await this.maintenance.raw(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
-    await this.maintenance.destroy();
+    await this.database.drop();
   }
 }
 
@@ -211,7 +153,7 @@ export interface ReconcileRun {
 }
 
 /** Runs the one-shot reconciler as the CronJob does: its own process, its own role, real Kafka and node. */
-export async function runReconciler(db: ThrowawayDatabase): Promise<ReconcileRun> {
+export async function runReconciler(db: ThrowawayBook): Promise<ReconcileRun> {
   const env = {
     PATH: process.env.PATH ?? '',
     DATABASE_URL: db.reconcilerUrl,
