@@ -44,6 +44,10 @@ export class ThrowawayBook {
     return new ThrowawayBook(database, admin);
   }
 
+  get name(): string {
+    return this.database.name;
+  }
+
   /** The superuser's connection, for the wallet's executor that writes the book. */
   get adminUrl(): string {
     return this.database.adminUrl;
