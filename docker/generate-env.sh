@@ -39,6 +39,7 @@ fi
   echo "POSTGRES_PASSWORD=$(secret)"
   for service in WALLET ORDER DEPOSIT_WATCHER WITHDRAWAL_SAGA SIGNER RECONCILER; do
     echo "DBAY_${service}_DB_PASSWORD=$(secret)"
+    echo "DBAY_${service}_OWNER_DB_PASSWORD=$(secret)"
   done
   echo "APICURIO_DB_PASSWORD=$(secret)"
   echo "REDIS_PASSWORD=$(secret)"

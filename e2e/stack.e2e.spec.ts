@@ -193,8 +193,11 @@ describe('the local stack', function () {
 
   describe('database roles', () => {
     const probeTable = `stack_e2e_probe_${randomUUID().slice(0, 8)}`;
-    const connect = async (role: 'order' | 'wallet' | 'reconciler') => {
-      const client = new pg.Client({ connectionString: stack.services[role].databaseUrl });
+    const connect = async (role: 'order' | 'wallet' | 'reconciler', { asOwner = false } = {}) => {
+      const url = new URL(stack.services[role].databaseUrl);
+      // The schema's owner (dbay_<schema>_owner) runs the migrations; the service logs in as its own role.
+      if (asOwner) url.username = `${decodeURIComponent(url.username)}_owner`;
+      const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       return client;
     };
@@ -205,8 +208,8 @@ describe('the local stack', function () {
       );
 
     before(async () => {
-      // Created by the owning role after the grants were made: the reconciler's default privileges apply.
-      const order = await connect('order');
+      // Created by the schema's owner after the grants were made: the default privileges apply.
+      const order = await connect('order', { asOwner: true });
       try {
         await order.query(`CREATE TABLE "order".${probeTable} (id int PRIMARY KEY)`);
         await order.query(`INSERT INTO "order".${probeTable} VALUES (1)`);
@@ -215,7 +218,7 @@ describe('the local stack', function () {
       }
     });
     after(async () => {
-      const order = await connect('order');
+      const order = await connect('order', { asOwner: true });
       try {
         await order.query(`DROP TABLE IF EXISTS "order".${probeTable}`);
       } finally {
@@ -233,6 +236,59 @@ describe('the local stack', function () {
         expect(await sqlState(wallet.query('SELECT 1 AS own_schema_is_usable'))).to.equal('ok');
         const { rows } = await wallet.query<{ schema: string }>('SELECT current_schema() AS schema');
         expect(rows[0]!.schema).to.equal('wallet');
+      } finally {
+        await wallet.end();
+      }
+    });
+
+    it('gives dbay_order rows in a table its migrations made, not the table: no DDL, no grants', async () => {
+      const order = await connect('order');
+      try {
+        await order.query(`INSERT INTO "order".${probeTable} VALUES (3)`);
+        await order.query(`DELETE FROM "order".${probeTable} WHERE id = 3`);
+        expect(await sqlState(order.query(`DROP TABLE "order".${probeTable}`))).to.equal('42501');
+        expect(await sqlState(order.query(`ALTER TABLE "order".${probeTable} ADD COLUMN x int`))).to.equal(
+          '42501',
+        );
+        expect(await sqlState(order.query(`CREATE TABLE "order".stack_e2e_own (id int)`))).to.equal('42501');
+        expect(await sqlState(order.query(`TRUNCATE "order".${probeTable}`))).to.equal('42501');
+      } finally {
+        await order.end();
+      }
+    });
+
+    it('keeps the ledger append-only against dbay_wallet: it cannot drop the trigger or grant itself UPDATE', async () => {
+      const wallet = await connect('wallet');
+      try {
+        const canUpdate = async () =>
+          (
+            await wallet.query<{ can: boolean }>(
+              `SELECT has_table_privilege('wallet.ledger_entries', 'UPDATE, DELETE, TRUNCATE') AS can`,
+            )
+          ).rows[0]!.can;
+        expect(await canUpdate()).to.equal(false);
+        expect(
+          await sqlState(
+            wallet.query('DROP TRIGGER ledger_entries_no_update_delete ON wallet.ledger_entries'),
+          ),
+        ).to.equal('42501');
+        expect(
+          await sqlState(
+            wallet.query('ALTER TABLE wallet.ledger_entries DISABLE TRIGGER ledger_entries_no_update_delete'),
+          ),
+        ).to.equal('42501');
+        expect(
+          await sqlState(wallet.query('DROP FUNCTION wallet.ledger_entries_append_only() CASCADE')),
+        ).to.equal('42501');
+        // A GRANT by a role that holds no grant option grants nothing (Postgres warns, it does not fail).
+        await wallet
+          .query('GRANT UPDATE, DELETE ON wallet.ledger_entries TO dbay_wallet')
+          .catch(() => undefined);
+        expect(await canUpdate()).to.equal(false);
+        const triggers = await wallet.query<{ n: string }>(
+          `SELECT COUNT(*) AS n FROM pg_trigger WHERE tgrelid = 'wallet.ledger_entries'::regclass AND NOT tgisinternal AND tgenabled <> 'D'`,
+        );
+        expect(Number(triggers.rows[0]!.n)).to.equal(2);
       } finally {
         await wallet.end();
       }

@@ -96,11 +96,15 @@ cmd_up() {
   load_rpc_password
   postgres_up
   redis_up
+  if database_predates_owner_roles; then
+    say "    the database predates the schema owner roles: resetting the local stack (its data is dev data)"
+    cmd_reset
+  fi
   kafka_up
   database_setup
   registry_up
   write_stack_env
-  step "migrating every service's schema as its own role"
+  step "migrating every service's schema as its owner role"
   run_migrations
   step "waiting for Kafka and the schema registry"
   wait_healthy kafka kafka_probe

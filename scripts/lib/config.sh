@@ -94,6 +94,8 @@ service_env_prefix() { local name="${1//-/_}"; echo "${name^^}"; }
 # deposit-watcher -> deposit_watcher: the schema, and with a dbay_ prefix the login role.
 service_schema() { echo "${1//-/_}"; }
 service_role() { echo "dbay_$(service_schema "$1")"; }
+# The role that owns the service's schema and tables and runs its migrations; the service never logs in as it.
+service_owner_role() { echo "dbay_$(service_schema "$1")_owner"; }
 
 # The HTTP port of a service: <SERVICE>_HTTP_PORT (e.g. DEPOSIT_WATCHER_HTTP_PORT) or the default.
 service_port() {

@@ -67,14 +67,19 @@ drop_databases_of_old_cluster() {
   done
 }
 
-# One schema and one login role per service; each role owns its schema and nothing else; the reconciler
-# reads every other schema, now and in future tables, and writes none. Idempotent.
+# One schema per service and two roles: dbay_<service>_owner owns the schema and its tables and runs
+# the migrations; dbay_<service>, the one the service logs in as, reads and writes rows and owns nothing,
+# so it cannot drop a trigger, alter a table or grant itself a privilege (issue 16). The reconciler reads
+# every other schema, now and in future tables, and writes none. The same as docker/postgres-init.sql.
+# Idempotent.
 database_setup() {
-  local svc role schema
+  local svc role owner schema
   ensure_login_role "$SCHEMA_REGISTRY_DB_ROLE"
   ensure_database "$SCHEMA_REGISTRY_DB_NAME" "$SCHEMA_REGISTRY_DB_ROLE"
   for svc in "${STACK_SERVICES[@]}"; do
-    service_has_database "$svc" && ensure_login_role "$(service_role "$svc")"
+    service_has_database "$svc" || continue
+    ensure_login_role "$(service_role "$svc")"
+    ensure_login_role "$(service_owner_role "$svc")"
   done
   ensure_database "$DBAY_DB_NAME" "$DBAY_DB_ADMIN_USER"
 
@@ -84,27 +89,42 @@ database_setup() {
   for svc in "${STACK_SERVICES[@]}"; do
     service_has_database "$svc" || continue
     role="$(service_role "$svc")"
+    owner="$(service_owner_role "$svc")"
     schema="$(service_schema "$svc")"
     sql+="
     GRANT CONNECT, TEMPORARY ON DATABASE \"$DBAY_DB_NAME\" TO \"$role\";
-    CREATE SCHEMA IF NOT EXISTS \"$schema\" AUTHORIZATION \"$role\";
-    ALTER SCHEMA \"$schema\" OWNER TO \"$role\";
+    GRANT CONNECT ON DATABASE \"$DBAY_DB_NAME\" TO \"$owner\";
+    CREATE SCHEMA IF NOT EXISTS \"$schema\" AUTHORIZATION \"$owner\";
     REVOKE ALL ON SCHEMA \"$schema\" FROM PUBLIC;
-    ALTER ROLE \"$role\" IN DATABASE \"$DBAY_DB_NAME\" SET search_path = \"$schema\";"
+    GRANT USAGE ON SCHEMA \"$schema\" TO \"$role\";
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"$owner\" IN SCHEMA \"$schema\"
+      GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO \"$role\";
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"$owner\" IN SCHEMA \"$schema\"
+      GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO \"$role\";
+    ALTER ROLE \"$role\" IN DATABASE \"$DBAY_DB_NAME\" SET search_path = \"$schema\";
+    ALTER ROLE \"$owner\" IN DATABASE \"$DBAY_DB_NAME\" SET search_path = \"$schema\";"
   done
   local reader
   reader="$(service_role reconciler)"
   for svc in "${STACK_SERVICES[@]}"; do
     [[ "$svc" == reconciler ]] && continue
     service_has_database "$svc" || continue
-    role="$(service_role "$svc")"
+    owner="$(service_owner_role "$svc")"
     schema="$(service_schema "$svc")"
     sql+="
     GRANT USAGE ON SCHEMA \"$schema\" TO \"$reader\";
     GRANT SELECT ON ALL TABLES IN SCHEMA \"$schema\" TO \"$reader\";
-    ALTER DEFAULT PRIVILEGES FOR ROLE \"$role\" IN SCHEMA \"$schema\" GRANT SELECT ON TABLES TO \"$reader\";"
+    ALTER DEFAULT PRIVILEGES FOR ROLE \"$owner\" IN SCHEMA \"$schema\" GRANT SELECT ON TABLES TO \"$reader\";"
   done
   psql_admin -d "$DBAY_DB_NAME" -c "$sql" || die "setting up database $DBAY_DB_NAME failed"
+}
+
+# A database set up before the owner roles: its schemas belong to the service roles themselves. Such a
+# local stack is reset (Kafka data, simulator data, databases) rather than converted in place.
+database_predates_owner_roles() {
+  database_exists "$DBAY_DB_NAME" || return 1
+  [[ "$(psql_admin -d "$DBAY_DB_NAME" -tAc "SELECT 1 FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+      WHERE n.nspname = 'wallet' AND r.rolname = 'dbay_wallet'")" == 1 ]]
 }
 
 run_migrations() {

@@ -1,7 +1,8 @@
 /**
  * Throwaway databases on the stack's Postgres (the stack's `dbay` database is never touched): created
- * with one schema per service, each owned by that service's own login role and migrated by that role
- * with the service's own migrations, as scripts/migrate.ts does for the stack; dropped at the end. For
+ * with one schema per service, owned by the service's owner role (dbay_<schema>_owner) and migrated by
+ * it with the service's own migrations, the service's own role getting rows only, as scripts/migrate.ts
+ * and scripts/lib/parts.sh do for the stack; dropped at the end. For
  * benchmarks, and for tests that stand in for another service and so must not write into the stack's
  * books (the reconciler reads those).
  */
@@ -75,6 +76,13 @@ export class ThrowawayDatabase {
     return withDatabase(stackEndpoints().services[service].databaseUrl, this.name);
   }
 
+  /** The owner role of the service's schema (dbay_<schema>_owner), which runs its migrations. */
+  ownerUrlOf(service: ServiceName): string {
+    const url = new URL(this.urlOf(service));
+    url.username = `${decodeURIComponent(url.username)}_owner`;
+    return url.toString();
+  }
+
   async drop(): Promise<void> {
     await onDatabase(stackEndpoints().databaseAdminUrl, async (admin) => {
       await admin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [this.name]);
@@ -94,14 +102,26 @@ export class ThrowawayDatabase {
 
   private async addSchema(service: ServiceName): Promise<void> {
     const { schema } = stackEndpoints().services[service];
-    const url = this.urlOf(service);
-    const role = decodeURIComponent(new URL(url).username);
-    // What scripts/lib/parts.sh grants each role on the stack's database, whatever PUBLIC may do here.
+    const role = decodeURIComponent(new URL(this.urlOf(service)).username);
+    const ownerUrl = this.ownerUrlOf(service);
+    const owner = decodeURIComponent(new URL(ownerUrl).username);
+    // What scripts/lib/parts.sh sets up on the stack's database, whatever PUBLIC may do here: the owner
+    // role owns the schema and migrates it; the service's role gets rows, not tables.
     await onDatabase(this.adminUrl, async (admin) => {
       await admin.raw('GRANT CONNECT, TEMPORARY ON DATABASE ?? TO ??', [this.name, role]);
-      await admin.raw('CREATE SCHEMA ?? AUTHORIZATION ??', [schema, role]);
+      await admin.raw('GRANT CONNECT ON DATABASE ?? TO ??', [this.name, owner]);
+      await admin.raw('CREATE SCHEMA ?? AUTHORIZATION ??', [schema, owner]);
+      await admin.raw('GRANT USAGE ON SCHEMA ?? TO ??', [schema, role]);
+      await admin.raw(
+        'ALTER DEFAULT PRIVILEGES FOR ROLE ?? IN SCHEMA ?? GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ??',
+        [owner, schema, role],
+      );
+      await admin.raw(
+        'ALTER DEFAULT PRIVILEGES FOR ROLE ?? IN SCHEMA ?? GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ??',
+        [owner, schema, role],
+      );
     });
-    const migrator = createKnex({ connectionString: url, schema, poolMax: 1 });
+    const migrator = createKnex({ connectionString: ownerUrl, schema, poolMax: 1 });
     try {
       await runMigrations(migrator, {
         directory: path.join(REPO_ROOT, 'services', service, 'migrations'),

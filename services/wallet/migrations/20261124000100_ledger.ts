@@ -80,8 +80,8 @@ export async function up(knex: Knex): Promise<void> {
 
   // Append-only, twice over. The trigger stops UPDATE, DELETE and TRUNCATE for every role except a
   // superuser with session_replication_role = replica; the REVOKE takes the privileges away from the
-  // service role even though it owns the table. The owner could still GRANT them back or DROP the
-  // trigger (an owner's right Postgres does not let us remove): docs/wallet.md says what guards that.
+  // migrating role and from the service role (which the schema's default privileges would give them).
+  // The service role owns nothing, so it can neither GRANT them back nor DROP the trigger.
   await knex.raw(`
     CREATE FUNCTION ledger_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

@@ -8,8 +8,9 @@
 // the handler checks the withdrawal exists, and a key would make each insert lock the request row
 // against the executor's FOR UPDATE, in message order rather than the executor's global order.
 //
-// The service role owns the table (the migrations run as it), so it needs no grant; the reconciler's
-// read-only role gets SELECT through the default privileges the stack sets on the schema.
+// The migrations run as the schema's owner role; the service role gets rows (SELECT, INSERT, UPDATE,
+// DELETE) and the reconciler's read-only role SELECT, through the default privileges the stack sets on
+// the schema.
 import type { Knex } from 'knex';
 
 const SCHEMA = 'wallet';
