@@ -1,35 +1,27 @@
 // Proves that the daily cap holds when several signer replicas decide at the same moment (production
 // runs two): each decision takes the signing log's advisory lock, so requests that fit the cap on
 // their own but not together are signed only up to the cap, whichever replica gets there first.
-// Each "replica" is its own connection pool on a throwaway database migrated with the signer's own
+// Each "replica" is its own connection pool, as the signer's role, on a throwaway database migrated with the signer's own
 // migrations; every decision commits, as the consumer's inbox transaction would.
 import { expect } from 'chai';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import pino from 'pino';
 import { addressPath } from '@dbay/dogecoin';
-import { buildEnvelope, runMigrations, type EventMessage } from '@dbay/platform';
-import { stackEndpoints } from '@dbay/testing';
+import { buildEnvelope, type EventMessage } from '@dbay/platform';
+import { ThrowawayDatabase } from '@dbay/testing';
 import { outflowLast24h } from '../src/adapters/signing-log-repository.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import { answerSigningRequest, type DecisionOutcome } from '../src/use-cases/sign-withdrawals.js';
 import { TOPICS } from '@dbay/contracts';
 import { buildRequest, DOGE, foreignAddress, testKeys, testPolicy } from './fixtures/signing-fixtures.js';
 
-const MIGRATIONS = fileURLToPath(new URL('../migrations/', import.meta.url));
 const REPLICAS = 4;
 const REQUESTS = 12;
 const AMOUNT = 100n * DOGE;
 const FEE = 226_000n;
 /** Room for exactly five of the twelve withdrawals (amount + fee each), not six. */
 const DAILY_CAP = 5n * (AMOUNT + FEE) + AMOUNT / 2n;
-
-function connection(database: string): string {
-  const url = new URL(stackEndpoints().databaseAdminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 function requestEvent(request: SigningRequest): EventMessage {
   return {
@@ -47,31 +39,29 @@ function requestEvent(request: SigningRequest): EventMessage {
 
 describe('signer daily cap under concurrent replicas (integration)', function () {
   this.timeout(120_000);
-  const database = `dbay_signer_cap_${randomBytes(4).toString('hex')}`;
-  let maintenance: Knex;
+  let database: ThrowawayDatabase | undefined;
   const replicas: Knex[] = [];
 
   before(async () => {
-    maintenance = knexFactory({ client: 'pg', connection: connection('postgres'), pool: { min: 0, max: 1 } });
-    await maintenance.raw(`CREATE DATABASE ${database}`);
+    database = await ThrowawayDatabase.create({
+      name: `dbay_signer_cap_${randomBytes(4).toString('hex')}`,
+      services: ['signer'],
+    });
     for (let i = 0; i < REPLICAS; i++) {
       replicas.push(
         knexFactory({
           client: 'pg',
-          connection: connection(database),
+          connection: database.urlOf('signer'),
           searchPath: ['signer'],
           pool: { min: 0, max: 3 },
         }),
       );
     }
-    await replicas[0]!.raw('CREATE SCHEMA signer');
-    await runMigrations(replicas[0]!, { directory: MIGRATIONS, schema: 'signer' });
   });
 
   after(async () => {
     await Promise.all(replicas.map((replica) => replica.destroy()));
-    await maintenance?.raw(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await maintenance?.destroy();
+    await database?.drop();
   });
 
   it('signs only as many withdrawals as the cap allows when every replica decides at once', async () => {

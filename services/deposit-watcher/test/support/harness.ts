@@ -7,12 +7,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { Registry } from 'prom-client';
 import { pino } from 'pino';
-import { createKnex, runMigrations, type EventMessage, type Logger } from '@dbay/platform';
+import { createKnex, type EventMessage, type Logger } from '@dbay/platform';
 import { startRegtestNode, type RunningSimulatorHandle } from './simulator.js';
 import { ensureCursor } from '../../src/adapters/db/chain-store.js';
 import { WatchedHashes } from '../../src/adapters/db/watched-addresses.js';
@@ -22,16 +21,10 @@ import { createWatcherMetrics, type WatcherMetrics } from '../../src/adapters/wa
 import { depositAddressAssignedHandler } from '../../src/entrypoints/messages/deposit-address-assigned.js';
 import { ChainFollower } from '../../src/use-cases/follow-chain.js';
 import type { ScanSettings } from '../../src/use-cases/dependencies.js';
-import { RegtestControl } from '@dbay/testing';
+import { RegtestControl, ThrowawayDatabase } from '@dbay/testing';
 import { TOPICS, type DepositAddressAssignedPayload } from '@dbay/contracts';
 
 export const SCHEMA = 'deposit_watcher';
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
-const ADMIN = {
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT ?? '5432'),
-  user: process.env.PGUSER ?? 'postgres',
-};
 const RPC_USER = 'watcher-test';
 const RPC_PASSWORD = 'watcher-test-password';
 
@@ -41,29 +34,26 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database with the watcher's schema migrated into it. */
+/**
+ * A fresh database with the watcher's schema migrated into it (@dbay/testing's ThrowawayDatabase: owned
+ * and migrated by the schema's owner role, as on the stack), and a pool as the watcher's own role.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `dw_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = knexFactory({
-    client: 'pg',
-    connection: { ...ADMIN, database: 'postgres' },
-    pool: { min: 0, max: 1 },
+  const database = await ThrowawayDatabase.create({
+    name: `dw_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    services: ['deposit-watcher'],
   });
-  await admin.raw(`CREATE DATABASE ${name}`);
   const knex = createKnex({
-    connectionString: `postgres://${ADMIN.user}@${ADMIN.host}:${ADMIN.port}/${name}`,
+    connectionString: database.urlOf('deposit-watcher'),
     schema: SCHEMA,
     applicationName: 'deposit-watcher-test',
   });
-  await knex.raw(`CREATE SCHEMA ${SCHEMA}`);
-  await runMigrations(knex, { directory: MIGRATIONS_DIR, schema: SCHEMA });
   return {
     knex,
-    name,
+    name: database.name,
     async drop() {
       await knex.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
+      await database.drop();
     },
   };
 }
