@@ -1,6 +1,6 @@
 /**
- * `npm run bench:withdrawals`: the withdrawal saga on the running local stack (Kafka, registry,
- * Postgres, the real signer, the regtest simulator).
+ * `npm run bench:withdrawals`: the real withdrawal saga and signer, on a database and broker of their own
+ * (e2e/saga-sandbox.ts), against the local stack's regtest simulator, Postgres and schema registry.
  *
  * 1. Latency: the saga is restarted without holds (no destination cool-down, no batching window);
  *    withdrawals are requested one at a time on withdrawal.requested and the time until their
@@ -9,22 +9,22 @@
  * 2. Batching: the saga is restarted with a batching window; a burst of withdrawals is requested at
  *    once. Reports withdrawals per transaction and the real miner fee per withdrawal against the real
  *    fee per withdrawal of phase 1 (one transaction each).
- * The saga is restarted with its normal settings at the end. Sizes: BENCH_LATENCY_COUNT (default
+ * The sandbox is removed at the end. Sizes: BENCH_LATENCY_COUNT (default
  * 50; the documented run used 200, so that p99 is not just the maximum), BENCH_BATCH_COUNT (default
  * 40), BENCH_BATCH_WINDOW_MS (default 3000).
  *
  * It stands in for the wallet by producing withdrawal.requested and for the deposit watcher by
  * producing deposit.confirmed for coins it funds itself, so it measures the saga and the signer alone.
- * Side effect on the shared stack: the wallet never knew these withdrawals, so once later blocks bury
- * them 6 deep it dead-letters their withdrawal.confirmed, today after 5 attempts (about 3 s each,
- * one at a time), which delays its other events; hence the modest default sizes.
+ * That is why the saga and signer are its own: on the stack's, the wallet would never have known these
+ * withdrawals (dead-lettering each withdrawal.confirmed, and the reconciler reporting them).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { deriveAddress, ECPair, outputScriptForAddress, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { Transaction } from 'bitcoinjs-lib';
-import { accountXpub, Bus, Chain, sagaDb, stackScript, waitUntil } from '../../e2e/withdrawal-support.js';
+import { SagaSandbox } from '../../e2e/saga-sandbox.js';
+import { accountXpub, Chain, waitUntil, type Bus } from '../../e2e/withdrawal-support.js';
 import { TOPICS } from '@dbay/contracts';
 
 const LATENCY_COUNT = Number(process.env.BENCH_LATENCY_COUNT ?? 50);
@@ -99,17 +99,16 @@ async function main(): Promise<void> {
     .map((load) => load.toFixed(2))
     .join(' ');
   const chain = Chain.fromStack();
-  const bus = new Bus();
-  const db = sagaDb();
+  console.log('starting a saga and a signer of its own (throwaway database and broker)');
+  const sandbox = await SagaSandbox.start();
+  const bus = sandbox.bus();
+  const db = sandbox.db();
   try {
     await bus.collect([TOPICS.withdrawalBroadcast]);
     console.log(
       `restarting the saga without holds or batching window; funding ${LATENCY_COUNT + BATCH_COUNT} coins`,
     );
-    await stackScript(['restart-service', 'withdrawal-saga'], {
-      FRAUD_NEW_DESTINATION_COOLDOWN_MS: '0',
-      BATCH_WINDOW_MS: '0',
-    });
+    await sandbox.startSaga({ FRAUD_NEW_DESTINATION_COOLDOWN_MS: '0', BATCH_WINDOW_MS: '0' });
     const availableBefore = Number(
       (
         await db('withdrawal_saga.coins').where({ status: 'AVAILABLE' }).count<{ c: string }[]>({ c: '*' })
@@ -142,7 +141,7 @@ async function main(): Promise<void> {
 
     // Phase 2: a burst inside one batching window.
     console.log(`restarting the saga with a ${BATCH_WINDOW_MS} ms batching window`);
-    await stackScript(['restart-service', 'withdrawal-saga'], {
+    await sandbox.startSaga({
       FRAUD_NEW_DESTINATION_COOLDOWN_MS: '0',
       BATCH_WINDOW_MS: String(BATCH_WINDOW_MS),
     });
@@ -193,10 +192,9 @@ async function main(): Promise<void> {
       `fee saved by batching: ${formatDoge(saved)} DOGE for ${BATCH_COUNT} withdrawals (${((Number(saved) / Number(singlePerWithdrawal * BigInt(BATCH_COUNT))) * 100).toFixed(1)}%)`,
     );
   } finally {
-    console.log('\nrestarting the saga with its normal settings');
-    await stackScript(['restart-service', 'withdrawal-saga']).catch((error: unknown) => console.error(error));
     await bus.close();
     await db.destroy();
+    await sandbox.stop();
   }
 }
 

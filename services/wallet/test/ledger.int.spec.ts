@@ -18,6 +18,7 @@ import {
   request,
   testExecutor,
   walletKnex,
+  WALLET_DATABASE_URL,
   type TestExecutor,
 } from './support/stack.js';
 
@@ -270,11 +271,17 @@ describe('wallet ledger on the real database', function () {
 
   describe('ledger_entries is append-only for the service role', () => {
     let knex: Knex;
+    /** The schema's owner role (dbay_wallet_owner), which the migrations run as. */
+    let owner: Knex;
     before(() => {
       knex = walletKnex(1);
+      const ownerUrl = new URL(WALLET_DATABASE_URL);
+      ownerUrl.username = `${decodeURIComponent(ownerUrl.username)}_owner`;
+      owner = walletKnex(1, ownerUrl.toString());
     });
     after(async () => {
       await knex.destroy();
+      await owner.destroy();
     });
 
     for (const statement of [
@@ -300,11 +307,25 @@ describe('wallet ledger on the real database', function () {
       });
     }
 
-    it('even after the owner grants itself UPDATE back, the trigger still refuses', async () => {
+    it("the service role cannot grant itself UPDATE; even the schema's owner that does is refused by the trigger", async () => {
       // The GRANT and the UPDATE run in a transaction that is always rolled back, so the grant never
       // outlives the test. Every assertion runs after the rollback, on what the statements answered: an
       // assertion inside the transaction would only roll it back, and its failure would go with it.
-      const latest = await knex.raw<{ rows: { seq: string | null }[] }>(
+      // The service role owns nothing: its GRANT grants nothing (Postgres warns, it does not fail).
+      await knex.raw('GRANT UPDATE, DELETE ON ledger_entries TO CURRENT_USER').catch(() => undefined);
+      const serviceMay = await knex.raw<{ rows: { allowed: boolean }[] }>(
+        'SELECT has_table_privilege(current_user, ?, ?) AS allowed',
+        ['wallet.ledger_entries', 'UPDATE'],
+      );
+      expect(serviceMay.rows[0]!.allowed, 'the service role granted itself UPDATE').to.equal(false);
+      // A ledger entry of its own for the row trigger to fire on, whatever ran before.
+      const funder = testExecutor({ poolMax: 1 });
+      try {
+        await fund(funder, randomUUID(), DOGE);
+      } finally {
+        await funder.close();
+      }
+      const latest = await owner.raw<{ rows: { seq: string | null }[] }>(
         'SELECT MAX(seq) AS seq FROM ledger_entries',
       );
       const seq = latest.rows[0]!.seq;
@@ -312,7 +333,7 @@ describe('wallet ledger on the real database', function () {
       const ROLLED_BACK = new Error('rolled back on purpose');
       let grantedInside: boolean | undefined;
       let refusal: unknown;
-      const ended = await knex
+      const ended = await owner
         .transaction(async (trx) => {
           await trx.raw('GRANT UPDATE, DELETE ON ledger_entries TO CURRENT_USER');
           const granted = await trx.raw<{ rows: { allowed: boolean }[] }>(
@@ -334,7 +355,7 @@ describe('wallet ledger on the real database', function () {
       // Without the grant the UPDATE would be refused by the permissions, not by the trigger under test.
       expect(grantedInside, 'the owner could grant itself UPDATE').to.equal(true);
       expect(String(refusal)).to.match(/ledger_entries is append-only: UPDATE is not allowed/);
-      const still = await knex.raw<{ rows: { allowed: boolean }[] }>(
+      const still = await owner.raw<{ rows: { allowed: boolean }[] }>(
         'SELECT has_table_privilege(current_user, ?, ?) AS allowed',
         ['wallet.ledger_entries', 'UPDATE'],
       );
