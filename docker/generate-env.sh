@@ -31,7 +31,15 @@ if [ ! -e "$secrets/signer.key.json" ]; then
 fi
 
 if [ -e .env ]; then
-  echo ".env already exists; left as it is (remove it to generate new secrets)." >&2
+  # An .env from before the schema owner roles lacks their passwords: add them, change nothing else.
+  # (An existing Postgres volume still needs recreating: its roles are made only on first start.)
+  for service in WALLET ORDER DEPOSIT_WATCHER WITHDRAWAL_SAGA SIGNER RECONCILER; do
+    if ! grep -q "^DBAY_${service}_OWNER_DB_PASSWORD=" .env; then
+      echo "DBAY_${service}_OWNER_DB_PASSWORD=$(secret)" >> .env
+      echo "added DBAY_${service}_OWNER_DB_PASSWORD to .env" >&2
+    fi
+  done
+  echo ".env already exists; left as it is otherwise (remove it to generate new secrets)." >&2
   exit 0
 fi
 {

@@ -91,10 +91,16 @@ export class SagaSandbox {
     this.ports.metricsPort = this.saga.metricsPort;
   }
 
+  /** Stops and removes everything, each part even when another fails to stop. */
   async stop(): Promise<void> {
-    await this.saga?.stop();
-    await this.signer.stop();
-    await this.kafka.stop();
-    await this.database.drop();
+    const steps = [
+      () => this.saga?.stop(),
+      () => this.signer.stop(),
+      () => this.kafka.stop(),
+      () => this.database.drop(),
+    ];
+    const failures: unknown[] = [];
+    for (const step of steps) await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'the saga sandbox did not stop cleanly');
   }
 }

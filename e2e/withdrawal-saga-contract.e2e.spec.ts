@@ -131,7 +131,7 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
   });
 
   it('holds a large withdrawal for review; approved by hand it is paid', async () => {
-    const unauthenticated = await fetch('http://127.0.0.1:7104/internal/withdrawals');
+    const unauthenticated = await fetch(`${sandbox.url}/internal/withdrawals`);
     expect(unauthenticated.status).to.equal(401);
     // Coded refusals, checked against the review API's OpenAPI document like every sagaApi answer.
     expect((await reviewApi('GET', '/internal/withdrawals/no-such-withdrawal')).status).to.equal(404);

@@ -14,6 +14,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knex, { type Knex } from 'knex';
+import { keepMigrationTablesToOwner } from '@dbay/platform';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MIGRATION_FILE = /\.(ts|js|mjs|cjs)$/;
@@ -79,6 +80,7 @@ async function migrate(target: ServiceMigrations): Promise<string[]> {
       tableName: 'knex_migrations',
       loadExtensions: ['.ts', '.js', '.mjs', '.cjs'],
     })) as [number, string[]];
+    await keepMigrationTablesToOwner(db, target.schema);
     return applied;
   } finally {
     await db.destroy();

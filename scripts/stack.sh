@@ -101,6 +101,7 @@ cmd_up() {
     cmd_reset
   fi
   kafka_up
+  drop_abandoned_throwaway_databases
   database_setup
   registry_up
   write_stack_env

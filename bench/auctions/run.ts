@@ -225,8 +225,9 @@ async function insertRawAuctions(database: ThrowawayDatabase): Promise<void> {
        FROM generate_series(0, ?::int) AS n`,
       [RAW_PREFIX, sellerIds[0]!, START_PRICE_KOINU.toString(), AUCTIONS],
     );
-    await db.raw('ANALYZE "order".auctions');
   });
+  // Statistics for the planner, as the tables' owner would (the service's role may not ANALYZE).
+  await onDatabase(database.adminUrl, (db) => db.raw('ANALYZE "order".auctions'));
 }
 
 /**
@@ -310,7 +311,7 @@ async function main(teardown: Teardown): Promise<void> {
   const database = await ThrowawayDatabase.create({ name, services: ['wallet', 'order'] });
   if (KEEP_DB) teardown.add(name, () => console.log(`  kept database ${name} (BENCH_KEEP_DB=1)`));
   else teardown.add(name, () => database.drop());
-  await seedFundedWallets(database.urlOf('wallet'), [
+  await seedFundedWallets(database, [
     { prefix: 'bench-bidder', count: BIDDERS, balanceKoinu: BIDDER_BALANCE_KOINU },
   ]);
   const kafka = await startThrowawayKafka();

@@ -36,6 +36,7 @@ import { interpretRpcAnswer, mayCarryAmounts, RpcResultReader } from '@dbay/chai
 import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
 import { decodeRawBlock } from '../../services/deposit-watcher/src/adapters/rpc/raw-block.js';
 import type { ChainBlock } from '../../services/deposit-watcher/src/domain/chain.js';
+import { onDatabase } from '@dbay/testing';
 import { loadAverage, machineLine } from '../support/machine.js';
 import {
   watchedByPubkeyHashes,
@@ -192,7 +193,7 @@ async function scanThroughput(): Promise<void> {
       };
     });
     await many.knex.batchInsert('watched_addresses', rows, 5_000);
-    await many.knex.raw('ANALYZE watched_addresses');
+    await onDatabase(many.adminUrl, (db) => db.raw('ANALYZE deposit_watcher.watched_addresses'));
 
     interface Case {
       label: string;

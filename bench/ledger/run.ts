@@ -317,7 +317,7 @@ async function seededDatabase(teardown: Teardown, name: string): Promise<Throwaw
   const database = await ThrowawayDatabase.create({ name, owner: 'dbay_wallet', services: ['wallet'] });
   if (KEEP_DB) teardown.add(name, () => console.log(`  kept database ${name} (BENCH_KEEP_DB=1)`));
   else teardown.add(name, () => database.drop());
-  await seedFundedWallets(database.urlOf('wallet'), [
+  await seedFundedWallets(database, [
     { prefix: WALLET_PREFIX, count: WALLETS, balanceKoinu: SEED_KOINU },
     { prefix: HOT_PREFIX, count: 1, balanceKoinu: HOT_SEED_KOINU },
   ]);

@@ -319,7 +319,7 @@ async function main(teardown: Teardown): Promise<void> {
   const database = await ThrowawayDatabase.create({ name, services: ['wallet', 'order'] });
   if (KEEP_DB) teardown.add(name, () => console.log(`  kept database ${name} (BENCH_KEEP_DB=1)`));
   else teardown.add(name, () => database.drop());
-  await seedFundedWallets(database.urlOf('wallet'), [
+  await seedFundedWallets(database, [
     { prefix: 'bench-buyer', count: BUYERS, balanceKoinu: BUYER_BALANCE_KOINU },
     { prefix: 'bench-seller', count: SELLERS, balanceKoinu: SELLER_BALANCE_KOINU },
   ]);

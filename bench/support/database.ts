@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDoge } from '@dbay/money';
-import { onDatabase } from '@dbay/testing';
+import { onDatabase, type ThrowawayDatabase } from '@dbay/testing';
 
 /** The benchmarks' user ids: md5('<prefix>-<n>') as a uuid, the same here and in SQL. */
 export function benchUserId(prefix: string, n: number): string {
@@ -24,8 +24,11 @@ export interface FundedWallets {
  * wallet's role on its schema. Balanced books: every user's entries sum to their balance, and the
  * CHAIN_CLEARING account holds minus the total. Call once per database.
  */
-export async function seedFundedWallets(walletUrl: string, groups: readonly FundedWallets[]): Promise<void> {
-  await onDatabase(walletUrl, async (db) => {
+export async function seedFundedWallets(
+  database: ThrowawayDatabase,
+  groups: readonly FundedWallets[],
+): Promise<void> {
+  await onDatabase(database.urlOf('wallet'), async (db) => {
     await db.transaction(async (trx) => {
       await trx.raw('SET LOCAL search_path TO wallet');
       for (const { prefix, count, balanceKoinu } of groups) {
@@ -54,8 +57,11 @@ export async function seedFundedWallets(walletUrl: string, groups: readonly Fund
          WHERE code = 'CHAIN_CLEARING'`,
       );
     });
-    await db.raw('ANALYZE wallet.wallet_balances, wallet.ledger_entries');
   });
+  // Statistics for the planner: ANALYZE is the tables' owner's (or a superuser's), not the service's.
+  await onDatabase(database.adminUrl, (db) =>
+    db.raw('ANALYZE wallet.wallet_balances, wallet.ledger_entries'),
+  );
 }
 
 /** The wallet's books: every user's ledger equals their balance, nothing negative. */

@@ -192,8 +192,9 @@ async function main(): Promise<void> {
       `fee saved by batching: ${formatDoge(saved)} DOGE for ${BATCH_COUNT} withdrawals (${((Number(saved) / Number(singlePerWithdrawal * BigInt(BATCH_COUNT))) * 100).toFixed(1)}%)`,
     );
   } finally {
-    await bus.close();
-    await db.destroy();
+    // Each step on its own, so that a failing one does not leave the saga, signer, broker and database.
+    await bus.close().catch((error: unknown) => console.error(error));
+    await db.destroy().catch((error: unknown) => console.error(error));
     await sandbox.stop();
   }
 }

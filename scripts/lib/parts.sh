@@ -119,6 +119,20 @@ database_setup() {
   psql_admin -d "$DBAY_DB_NAME" -c "$sql" || die "setting up database $DBAY_DB_NAME failed"
 }
 
+# Throwaway databases that tests and benchmarks create (@dbay/testing's ThrowawayDatabase) and drop
+# when they end; a run that was killed leaves its own behind. Dropped here when nobody is connected to
+# them, so a test running meanwhile keeps its database.
+drop_abandoned_throwaway_databases() {
+  local db
+  for db in $(psql_admin -d postgres -tAc "SELECT datname FROM pg_database d
+      WHERE (datname LIKE 'dbay\_test\_%' OR datname LIKE 'dbay\_bench\_%' OR datname LIKE 'dbay\_reconcile\_%'
+             OR datname LIKE 'dw\_test\_%' OR datname LIKE 'dbay\_signer\_cap\_%')
+        AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"); do
+    say "    dropping the abandoned throwaway database $db"
+    psql_admin -d postgres -c "DROP DATABASE IF EXISTS \"$db\"" || true
+  done
+}
+
 # A database set up before the owner roles: its schemas belong to the service roles themselves. Such a
 # local stack is reset (Kafka data, simulator data, databases) rather than converted in place.
 database_predates_owner_roles() {

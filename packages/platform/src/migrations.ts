@@ -25,7 +25,32 @@ export async function runMigrations(knex: Knex, { directory, schema }: Migration
     tableName: MIGRATIONS_TABLE,
     loadExtensions: ['.ts'],
   })) as [number, string[]];
+  await keepMigrationTablesToOwner(knex, schema);
   return applied;
+}
+
+/**
+ * After migrating: knex's own tables (knex_migrations and its lock) are written by the migrations only.
+ * The schema's default privileges give the service's role INSERT, UPDATE and DELETE on every table the
+ * owner creates, these two included; with them a service could lock out the next migration or make its
+ * own boot check pass on a schema it does not match. This takes every write on them back from every
+ * role but the one migrating (SELECT stays: a service checks at boot that nothing is pending).
+ */
+export async function keepMigrationTablesToOwner(knex: Knex, schema: string): Promise<void> {
+  const { rows } = await knex.raw<{ rows: { table_name: string; grantee: string }[] }>(
+    `SELECT DISTINCT c.relname AS table_name, r.rolname AS grantee
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL aclexplode(c.relacl) AS acl
+       JOIN pg_roles r ON r.oid = acl.grantee
+      WHERE n.nspname = ? AND c.relname IN (?, ?)
+        AND acl.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
+        AND r.rolname <> current_user`,
+    [schema, MIGRATIONS_TABLE, `${MIGRATIONS_TABLE}_lock`],
+  );
+  for (const { table_name: table, grantee } of rows) {
+    await knex.raw('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ??.?? FROM ??', [schema, table, grantee]);
+  }
 }
 
 /**

@@ -449,6 +449,24 @@ describe('wallet domain', () => {
       }
     });
 
+    it('answers a replay of a credited deposit as before, even where the address owner is not known', () => {
+      const book = depositBook();
+      const confirm = {
+        type: 'CreditDeposit',
+        ...base,
+        confirmations: 6,
+        eventOccurredAt: '2026-11-24T12:00:00Z',
+      } as const;
+      expect(run(book, confirm).ok).to.equal(true);
+      // A restored database, or rows from before the check: the replay must stay a no-op, not a DLQ.
+      book.depositAddressOwners.clear();
+      const replay = run(book, confirm);
+      expect(replay.ok && replay.postings).to.deep.equal([]);
+      const redetected = run(book, { type: 'RecordIncomingDeposit', ...base, confirmations: 6 });
+      expect(redetected.ok && redetected.changes).to.deep.equal([]);
+      expect(book.wallets.get(buyer)!.availableKoinu).to.equal(7n * DOGE);
+    });
+
     it('shows an incoming deposit without crediting, credits once at confirmation, ignores a repeat', () => {
       const book = depositBook();
       run(book, { type: 'RecordIncomingDeposit', ...base, confirmations: 0 });

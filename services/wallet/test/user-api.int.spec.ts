@@ -248,18 +248,25 @@ describe('wallet user API (running service)', function () {
     });
 
     it('deposit address: each user is assigned their own, and asking again returns the same one', async () => {
+      // Users with no address yet (funding assigns alice's and bob's), so the first call assigns one.
+      const [carolToken, daveToken] = await Promise.all([userToken(randomUUID()), userToken(randomUUID())]);
+      expectError(
+        await api('GET', '/v1/deposit-address', { token: carolToken }),
+        404,
+        'WALLET_DEPOSIT_ADDRESS_NOT_ASSIGNED',
+      );
       const assign = (token: string) =>
         api('POST', '/v1/deposit-address', { token, idempotencyKey: randomUUID(), body: {} });
-      const first = await assign(aliceToken);
+      const first = await assign(carolToken);
       expect(first.status, first.text).to.equal(200);
-      const theirs = await assign(bobToken);
+      const theirs = await assign(daveToken);
       expect(theirs.status, theirs.text).to.equal(200);
       expect(theirs.body.address).to.not.equal(first.body.address);
-      expect((await assign(aliceToken)).body).to.deep.equal(first.body);
-      expect((await api('GET', '/v1/deposit-address', { token: bobToken })).body).to.deep.equal(theirs.body);
+      expect((await assign(carolToken)).body).to.deep.equal(first.body);
+      expect((await api('GET', '/v1/deposit-address', { token: daveToken })).body).to.deep.equal(theirs.body);
       expectError(
         await api('POST', '/v1/deposit-address', {
-          token: bobToken,
+          token: daveToken,
           idempotencyKey: randomUUID(),
           body: { userId: alice },
         }),

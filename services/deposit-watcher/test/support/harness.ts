@@ -30,6 +30,8 @@ const RPC_PASSWORD = 'watcher-test-password';
 
 export interface TestDatabase {
   knex: Knex;
+  /** The superuser on this database (ANALYZE, checks across tables the watcher's role may not touch). */
+  adminUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   });
   return {
     knex,
+    adminUrl: database.adminUrl,
     name: database.name,
     async drop() {
       await knex.destroy();

@@ -25,7 +25,7 @@ export const DOGE = 100_000_000n;
 
 /**
  * The reconciler's world: a throwaway database (@dbay/testing) with the schemas of every service it
- * reads, each migrated by its own role as on the stack, the reconciler's role allowed to read them all,
+ * reads, each owned and migrated by its owner role as on the stack, the reconciler's role allowed to read them all,
  * and a superuser connection (`admin`) that writes the other services' records of the book.
  */
 export class ThrowawayBook {

@@ -68,8 +68,6 @@ export function decideRecordIncomingDeposit(
 ): Decision {
   if (command.amountKoinu <= 0n)
     return reject('WALLET_AMOUNT_INVALID', 'deposit amount must be greater than zero');
-  const notOwner = notTheAddressOwner(book, command.userId, command.address);
-  if (notOwner) return notOwner;
   const existing = book.deposits.get(depositKey(command.txid, command.vout));
   if (existing) {
     const refused = mismatch(existing, command.userId, command.amountKoinu);
@@ -86,6 +84,10 @@ export function decideRecordIncomingDeposit(
       return accepted(existing, false);
     }
   }
+  // Checked only where the deposit is about to be recorded or credited: a replay of one already
+  // recorded or credited stays the no-op above, whatever deposit_addresses says today.
+  const notOwner = notTheAddressOwner(book, command.userId, command.address);
+  if (notOwner) return notOwner;
   const deposit: Deposit = {
     txid: command.txid,
     vout: command.vout,
@@ -139,8 +141,6 @@ export function decideUpdateDepositConfirmations(
 export function decideCreditDeposit(book: Book, command: CreditDeposit, ctx: DecisionContext): Decision {
   if (command.amountKoinu <= 0n)
     return reject('WALLET_AMOUNT_INVALID', 'deposit amount must be greater than zero');
-  const notOwner = notTheAddressOwner(book, command.userId, command.address);
-  if (notOwner) return notOwner;
   const existing = book.deposits.get(depositKey(command.txid, command.vout));
   if (existing) {
     const refused = mismatch(existing, command.userId, command.amountKoinu);
@@ -157,6 +157,8 @@ export function decideCreditDeposit(book: Book, command: CreditDeposit, ctx: Dec
       return accepted(existing, false, [], [depositReversalFlagged(existing, reason, 'WARNING')]);
     }
   }
+  const notOwner = notTheAddressOwner(book, command.userId, command.address);
+  if (notOwner) return notOwner;
   const credited: Deposit = {
     txid: command.txid,
     vout: command.vout,

@@ -38,10 +38,12 @@ async function startWalletSandbox(): Promise<WalletSandbox> {
   });
   let kafka: ThrowawayKafka | undefined;
   let wallet: ServiceProcess | undefined;
+  /** Stops and removes everything, each part even when another fails to stop. */
   const stop = async () => {
-    await wallet?.stop();
-    await kafka?.stop();
-    await database.drop();
+    const failures: unknown[] = [];
+    for (const step of [() => wallet?.stop(), () => kafka?.stop(), () => database.drop()])
+      await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw new AggregateError(failures, 'the wallet sandbox did not stop cleanly');
   };
   try {
     kafka = await startThrowawayKafka();
