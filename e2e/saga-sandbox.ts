@@ -15,6 +15,7 @@ import type { Knex } from 'knex';
 import {
   spawnService,
   stackServiceEnv,
+  stopEach,
   startThrowawayKafka,
   ThrowawayDatabase,
   type ServiceProcess,
@@ -99,8 +100,6 @@ export class SagaSandbox {
       () => this.kafka.stop(),
       () => this.database.drop(),
     ];
-    const failures: unknown[] = [];
-    for (const step of steps) await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
-    if (failures.length > 0) throw new AggregateError(failures, 'the saga sandbox did not stop cleanly');
+    await stopEach('the saga sandbox', steps);
   }
 }

@@ -47,3 +47,13 @@ export async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<
     await gone;
   }
 }
+
+/**
+ * Runs every teardown step in order, each even when an earlier one failed (a sandbox's service, its
+ * broker, its database), then throws one error naming `what` if any failed.
+ */
+export async function stopEach(what: string, steps: readonly (() => unknown)[]): Promise<void> {
+  const failures: unknown[] = [];
+  for (const step of steps) await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw new AggregateError(failures, `${what} did not stop cleanly`);
+}

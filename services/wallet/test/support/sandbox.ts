@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import {
   spawnService,
   stackServiceEnv,
+  stopEach,
   startThrowawayKafka,
   ThrowawayDatabase,
   type ServiceProcess,
@@ -39,12 +40,8 @@ async function startWalletSandbox(): Promise<WalletSandbox> {
   let kafka: ThrowawayKafka | undefined;
   let wallet: ServiceProcess | undefined;
   /** Stops and removes everything, each part even when another fails to stop. */
-  const stop = async () => {
-    const failures: unknown[] = [];
-    for (const step of [() => wallet?.stop(), () => kafka?.stop(), () => database.drop()])
-      await Promise.resolve(step()).catch((error: unknown) => failures.push(error));
-    if (failures.length > 0) throw new AggregateError(failures, 'the wallet sandbox did not stop cleanly');
-  };
+  const stop = () =>
+    stopEach('the wallet sandbox', [() => wallet?.stop(), () => kafka?.stop(), () => database.drop()]);
   try {
     kafka = await startThrowawayKafka();
     wallet = await spawnService({
