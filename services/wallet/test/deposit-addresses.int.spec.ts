@@ -55,16 +55,16 @@ function shuffled<T>(items: T[]): T[] {
 describe('deposit addresses (integration: wallet HTTP API, Postgres, Kafka)', function () {
   this.timeout(120_000);
   const codec = new EventCodec(createSchemaRegistry(stack.schemaRegistryUrl));
-  const kafka = new Kafka({
-    clientId: `wallet-deposit-addresses-${randomUUID()}`,
-    brokers: WALLET_KAFKA_BROKERS,
-    logLevel: logLevel.WARN,
-  });
   const events: AssignedEvent[] = [];
   let consumer: Consumer;
   let knex: Knex;
 
   before(async () => {
+    const kafka = new Kafka({
+      clientId: `wallet-deposit-addresses-${randomUUID()}`,
+      brokers: WALLET_KAFKA_BROKERS,
+      logLevel: logLevel.WARN,
+    });
     knex = walletKnex(4);
     consumer = kafka.consumer({
       groupId: `wallet-deposit-addresses-${randomUUID()}`,

@@ -63,10 +63,21 @@ async function startWalletSandbox(): Promise<WalletSandbox> {
   }
 }
 
-export const sandbox = await startWalletSandbox();
+/**
+ * The wallet under test, started by the root hook below. Set in a hook, not by a top-level await: mocha
+ * loads spec files with require() where Node has require(esm) (20.19 on), and a module with a top-level
+ * await cannot be required.
+ */
+export let sandbox: WalletSandbox;
 
-// At the top level of a module a spec imports, this is a root hook: it runs once, after every spec.
+// At the top level of a module a spec imports, these are root hooks: they run once, before and after
+// every spec.
+before(async function () {
+  this.timeout(180_000);
+  sandbox = await startWalletSandbox();
+});
+
 after(async function () {
   this.timeout(120_000);
-  await sandbox.stop();
+  await sandbox?.stop();
 });

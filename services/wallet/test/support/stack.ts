@@ -32,13 +32,25 @@ import { sandbox } from './sandbox.js';
 export type { Command };
 
 export const stack = stackEndpoints();
-/** The wallet under test: the real service on a database and broker of its own (support/sandbox.ts). */
-export const WALLET_URL = sandbox.url;
+// The wallet under test (support/sandbox.ts) exists once its root hook has run: these are live bindings,
+// set by the root hook below (registered after the sandbox's, so it runs after it). Read them in hooks
+// and tests, not while a describe block is being declared.
+/** The wallet under test: the real service on a database and broker of its own. */
+export let WALLET_URL: string;
 /** /metrics is served on the wallet's metrics port only, never on WALLET_URL. */
-export const WALLET_METRICS_URL = sandbox.metricsUrl;
-export const WALLET_DATABASE_URL = sandbox.databaseUrl;
+export let WALLET_METRICS_URL: string;
+export let WALLET_DATABASE_URL: string;
 /** The broker the wallet under test consumes from and publishes to (not the stack's). */
-export const WALLET_KAFKA_BROKERS = sandbox.kafkaBrokers;
+export let WALLET_KAFKA_BROKERS: string[];
+
+before(() => {
+  ({
+    url: WALLET_URL,
+    metricsUrl: WALLET_METRICS_URL,
+    databaseUrl: WALLET_DATABASE_URL,
+    kafkaBrokers: WALLET_KAFKA_BROKERS,
+  } = sandbox);
+});
 /** The stack's key files: the wallet under test trusts the same public halves as the stack's wallet. */
 export const SECRETS_DIR = stack.secretsDir;
 export const DOGE = 100_000_000n;
