@@ -16,6 +16,7 @@ import {
   stopService,
   waitFor,
   type ServiceName,
+  stackKafkaSasl,
 } from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
 
@@ -55,6 +56,7 @@ async function occupyGroup(groupId: string, topic: string): Promise<Consumer> {
   const kafka = new Kafka({
     clientId: 'e2e-occupier',
     brokers: stack.kafkaBrokers,
+    ...stackKafkaSasl(),
     logLevel: logLevel.NOTHING,
   });
   const consumer = kafka.consumer({

@@ -13,7 +13,7 @@ import type { Consumer } from 'kafkajs';
 import { importPKCS8, SignJWT } from 'jose';
 import { pino } from 'pino';
 import { createKafka, createSchemaRegistry, EventCodec, type EventMessage } from '@dbay/platform';
-import { dogecoinRpcPassword, stackEndpoints, waitFor } from '@dbay/testing';
+import { dogecoinRpcPassword, stackEndpoints, waitFor, stackKafkaSasl } from '@dbay/testing';
 import { RegtestControl } from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
 
@@ -134,7 +134,12 @@ export class DepositEventCollector {
   async start(): Promise<void> {
     const endpoints = stackEndpoints();
     const logger = pino({ level: 'warn' });
-    const kafka = createKafka({ clientId: 'deposit-e2e', brokers: endpoints.kafkaBrokers, logger });
+    const kafka = createKafka({
+      clientId: 'deposit-e2e',
+      brokers: endpoints.kafkaBrokers,
+      logger,
+      security: stackKafkaSasl(),
+    });
     const codec = new EventCodec(createSchemaRegistry(endpoints.schemaRegistryUrl));
     const consumer = kafka.consumer({
       groupId: `deposit-e2e-${randomUUID()}`,

@@ -36,6 +36,7 @@ import {
   type TestExecutor,
 } from '../services/wallet/test/support/stack.js';
 import { TOPICS } from '@dbay/contracts';
+import { stackKafkaSasl } from '@dbay/testing';
 
 /** A ledger_entries row as pg returns it (numerics and bigints as strings). */
 interface LedgerRow {
@@ -902,6 +903,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     const kafka = new Kafka({
       clientId: 'reconciler-tests',
       brokers: stack.kafkaBrokers,
+      ...stackKafkaSasl(),
       logLevel: logLevel.NOTHING,
     });
     const consumer = kafka.consumer({ groupId: `reconciler-tests-${randomUUID()}` });

@@ -1,6 +1,7 @@
 /**
  * Proves that the local stack `npm run stack:up` started is the real thing the other tiers rely on: Kafka
- * carries registry-encoded Avro and kcat replays it byte for byte; the registry refuses a schema that
+ * carries registry-encoded Avro and kcat replays it byte for byte; every client must authenticate, and each
+ * service as its own principal may produce and read only what schemas/*.topic.json says it does; the registry refuses a schema that
  * breaks BACKWARD_TRANSITIVE compatibility; every service process answers /healthz and /readyz on its API
  * port and /metrics on its metrics port only (404 on the API port), and exits with 0 on SIGTERM, then comes back; and each database role is confined to its own schema,
  * with the reconciler reading the others and writing none.
@@ -11,7 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { expect } from 'chai';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { aclKey, aclsOf } from '../scripts/contracts/kafka-acls.js';
+import { readDeclarations, type DeclaredTopic } from '../scripts/contracts/declarations.js';
 import pg from 'pg';
 import {
   createThrowawayTopic,
@@ -25,9 +28,13 @@ import {
   startService,
   waitFor,
   type ThrowawayTopic,
+  stackKafkaSasl,
+  REPO_ROOT,
 } from '@dbay/testing';
 
 const stack = stackEndpoints();
+// Node's named-export detection stops before these in kafkajs' CommonJS index; the default export has them.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 const registry = new SchemaRegistry({ host: stack.schemaRegistryUrl });
 const compatibility = COMPATIBILITY.BACKWARD_TRANSITIVE;
 
@@ -79,6 +86,7 @@ describe('the local stack', function () {
       const producer = new Kafka({
         clientId: 'e2e-stack',
         brokers: stack.kafkaBrokers,
+        ...stackKafkaSasl(),
         logLevel: logLevel.WARN,
       }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
       await producer.connect();
@@ -155,6 +163,139 @@ describe('the local stack', function () {
         expect(config.compatibilityLevel).to.equal('BACKWARD_TRANSITIVE');
       } finally {
         await deleteSubject(throwaway);
+      }
+    });
+  });
+
+  describe('Kafka principals and ACLs', () => {
+    const client = (sasl: ReturnType<typeof stackKafkaSasl>) =>
+      new Kafka({
+        clientId: `e2e-acl-${randomUUID().slice(0, 8)}`,
+        brokers: stack.kafkaBrokers,
+        ...sasl,
+        connectionTimeout: 3_000,
+        retry: { retries: 0 },
+        logLevel: logLevel.NOTHING,
+      });
+    /** Resolves with the error the broker answered, or null when it allowed the call. */
+    const refusal = async (call: () => Promise<unknown>): Promise<Error | null> =>
+      call().then(
+        () => null,
+        (error: Error) => error,
+      );
+    const errorType = (error: Error | null) =>
+      (error as { type?: string } | null)?.type ?? (error?.cause as { type?: string } | undefined)?.type;
+    let declared: DeclaredTopic[];
+
+    before(async () => {
+      declared = await readDeclarations(REPO_ROOT);
+    });
+
+    it('refuses a client that does not authenticate, and one with a wrong password', async () => {
+      const anonymous = client({}).admin();
+      expect(await refusal(() => anonymous.connect().then(() => anonymous.listTopics()))).to.be.instanceOf(
+        Error,
+      );
+      await anonymous.disconnect();
+
+      const { sasl } = stackKafkaSasl('order');
+      const impostor = client({
+        sasl: { ...sasl!, password: `${(sasl as { password: string }).password}x` } as never,
+      }).admin();
+      const wrongPassword = await refusal(() => impostor.connect());
+      await impostor.disconnect();
+      expect(wrongPassword?.name).to.equal('KafkaJSSASLAuthenticationError');
+    });
+
+    it("holds exactly the ACLs the topic declarations imply, each service's own", async () => {
+      const admin = client(stackKafkaSasl()).admin();
+      await admin.connect();
+      try {
+        const { resources } = await admin.describeAcls({
+          resourceType: AclResourceTypes.ANY,
+          resourcePatternType: ResourcePatternTypes.ANY,
+          operation: AclOperationTypes.ANY,
+          permissionType: AclPermissionTypes.ANY,
+        });
+        const nameOf = (types: object, value: number) =>
+          Object.entries(types).find(([, n]) => n === value)?.[0];
+        const held = resources.flatMap((resource) =>
+          resource.acls.map((acl) =>
+            [
+              acl.principal,
+              nameOf(AclResourceTypes, resource.resourceType),
+              nameOf(ResourcePatternTypes, resource.resourcePatternType),
+              resource.resourceName,
+              nameOf(AclOperationTypes, acl.operation),
+              nameOf(AclPermissionTypes, acl.permissionType),
+              acl.host,
+            ].join(' '),
+          ),
+        );
+        const wanted = aclsOf(declared).map((acl) => `${aclKey(acl)} ALLOW *`);
+        expect(held.sort()).to.deep.equal(wanted.sort());
+      } finally {
+        await admin.disconnect();
+      }
+    });
+
+    for (const service of SERVICE_NAMES) {
+      it(`${service}: may not produce another service's events, nor see a topic it neither writes nor reads`, async () => {
+        const foreign = declared.find(
+          ({ declaration }) => !declaration.producers.includes(service) && declaration.producers.length > 0,
+        )!;
+        const unrelated = declared.find(
+          ({ declaration }) =>
+            !declaration.producers.includes(service) && !declaration.consumers.includes(service),
+        );
+        const kafka = client(stackKafkaSasl(service));
+        const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+        await producer.connect();
+        try {
+          const produced = await refusal(() =>
+            producer.send({ topic: foreign.topic, messages: [{ key: 'acl-probe', value: 'not an event' }] }),
+          );
+          expect(errorType(produced), `${service} producing ${foreign.topic}`).to.equal(
+            'TOPIC_AUTHORIZATION_FAILED',
+          );
+        } finally {
+          await producer.disconnect();
+        }
+        if (unrelated) {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            const described = await refusal(() => admin.fetchTopicMetadata({ topics: [unrelated.topic] }));
+            expect(errorType(described), `${service} describing ${unrelated.topic}`).to.equal(
+              'TOPIC_AUTHORIZATION_FAILED',
+            );
+          } finally {
+            await admin.disconnect();
+          }
+        }
+      });
+    }
+
+    it('lets the deposit watcher alone produce deposit.confirmed: the wallet and the order service are refused', async () => {
+      for (const service of ['wallet', 'order', 'withdrawal-saga'] as const) {
+        const producer = client(stackKafkaSasl(service)).producer({ retry: { retries: 0 } });
+        await producer.connect();
+        try {
+          const produced = await refusal(() =>
+            producer.send({ topic: 'deposit.confirmed', messages: [{ key: 'acl-probe', value: 'forged' }] }),
+          );
+          expect(errorType(produced), service).to.equal('TOPIC_AUTHORIZATION_FAILED');
+        } finally {
+          await producer.disconnect();
+        }
+      }
+      const watcher = client(stackKafkaSasl('deposit-watcher')).admin();
+      await watcher.connect();
+      try {
+        const metadata = await watcher.fetchTopicMetadata({ topics: ['deposit.confirmed'] });
+        expect(metadata.topics[0]!.name).to.equal('deposit.confirmed');
+      } finally {
+        await watcher.disconnect();
       }
     });
   });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { REPO_ROOT, stackEndpoints, waitFor } from '@dbay/testing';
+import { REPO_ROOT, stackEndpoints, waitFor, stackKafkaClientEnv } from '@dbay/testing';
 import { chainControl } from './deposit-support.js';
 
 const web = stackEndpoints().services.web.url;
@@ -303,6 +303,7 @@ describe('web server with the production configuration (e2e)', function () {
       METRICS_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      ...stackKafkaClientEnv('web'),
       SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
       WALLET_URL: stack.services.wallet.url,
       ORDER_URL: stack.services.order.url,

@@ -34,6 +34,7 @@ import {
   kcatProduce,
   parseKcatDump,
   type OpenApiDocument,
+  stackKafkaSaslFor,
 } from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
 
@@ -189,6 +190,7 @@ export class Bus {
       clientId: `e2e-withdrawal-${randomUUID()}`,
       brokers: env.KAFKA_BROKERS!.split(','),
       logger,
+      security: stackKafkaSaslFor(env.KAFKA_BROKERS!),
     });
     this.codec = new EventCodec(createSchemaRegistry(env.SCHEMA_REGISTRY_URL!));
   }

@@ -34,6 +34,8 @@ shift
 [[ -f "$KAFKA_DIR/libs/.complete" ]] || die "no Kafka jars in $KAFKA_DIR/libs: run npm run stack:up first"
 bootstrap=()
 [[ " $* " == *" --bootstrap-server "* ]] || bootstrap=(--bootstrap-server "$KAFKA_BROKERS")
+# The broker takes authenticated clients only: the tools run as the admin principal.
+[[ " $* " == *" --command-config "* ]] || bootstrap+=(--command-config "$KAFKA_ADMIN_PROPERTIES")
 # The tools log only warnings and errors, to stderr; their answers go to stdout.
 log4j="$KAFKA_DIR/tools-log4j.properties"
 printf '%s\n' 'log4j.rootLogger=WARN, stderr' 'log4j.appender.stderr=org.apache.log4j.ConsoleAppender' \

@@ -36,6 +36,9 @@ stack_config() {
   KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
   KAFKA_CLUSTER_ID="${KAFKA_CLUSTER_ID:-ZGJheS1sb2NhbC1zdGFjaw}"
   KAFKA_DIR="$STACK_DIR/kafka"
+  # The admin principal's client settings: kcat -F, and --command-config for Kafka's Java tools.
+  KAFKA_KCAT_CONFIG="$STACK_SECRETS_DIR/kafka-admin.kcat.conf"
+  KAFKA_ADMIN_PROPERTIES="$STACK_SECRETS_DIR/kafka-admin.properties"
 
   # Apicurio Registry 3 with its Confluent-compatible API; it stores schemas in the machine's Postgres so
   # schema ids survive a restart, like the Kafka data that refers to them.

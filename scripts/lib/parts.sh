@@ -147,21 +147,66 @@ run_migrations() {
 
 # ---------------------------------------------------------------- Kafka (KRaft, broker + controller)
 
-kafka_probe() { kcat -b "$KAFKA_BROKERS" -L -m 3 -J 2>/dev/null | grep -q '"brokers":\[{'; }
+kafka_probe() { kcat -F "$KAFKA_KCAT_CONFIG" -b "$KAFKA_BROKERS" -L -m 3 -J 2>/dev/null | grep -q '"brokers":\[{'; }
+
+# Every client of the broker proves who it is (SASL/SCRAM-SHA-512): each service as its own principal, so
+# the ACLs that scripts/provision.ts derives from schemas/*.topic.json decide what it may produce and read;
+# admin is the super user (the broker itself, provisioning, tests and the tools). Passwords are generated
+# once into .stack/secrets; the SCRAM credentials are written when the data dir is formatted.
+kafka_principals() { echo admin "${STACK_SERVICES[@]}"; }
+kafka_password_file() { echo "$STACK_SECRETS_DIR/kafka-$1-password"; }
+
+# The secrets of every principal, and the admin's client settings for kcat (-F) and the Java tools
+# (--command-config), so no password is ever on a command line.
+ensure_kafka_secrets() {
+  local principal admin_password
+  for principal in $(kafka_principals); do ensure_secret "kafka-$principal-password"; done
+  admin_password="$(<"$(kafka_password_file admin)")"
+  (
+    umask 077
+    printf '%s\n' 'security.protocol=SASL_PLAINTEXT' 'sasl.mechanisms=SCRAM-SHA-512' 'sasl.username=admin' \
+      "sasl.password=$admin_password" >"$KAFKA_KCAT_CONFIG"
+    printf '%s\n' 'security.protocol=SASL_PLAINTEXT' 'sasl.mechanism=SCRAM-SHA-512' \
+      "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$admin_password\";" \
+      >"$KAFKA_ADMIN_PROPERTIES"
+  )
+}
+
+# What a client of the stack's broker exports to be `principal` (the platform's KAFKA_SASL_* variables).
+export_kafka_client_env() {
+  export KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME="$1" KAFKA_SASL_PASSWORD_FILE
+  KAFKA_SASL_PASSWORD_FILE="$(kafka_password_file "$1")"
+}
+
 
 kafka_write_config() {
-  local host="${KAFKA_BROKERS%:*}"
+  local host="${KAFKA_BROKERS%:*}" admin_password
+  admin_password="$(<"$(kafka_password_file admin)")"
   mkdir -p "$KAFKA_DIR/data"
+  # It holds the admin's password.
+  (umask 077 && : >"$KAFKA_DIR/server.properties")
   cat >"$KAFKA_DIR/server.properties" <<EOF
 # Written by scripts/stack.sh on every start; edit the script, not this file.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$host:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$host:$KAFKA_PORT,CONTROLLER://$host:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$host:$KAFKA_PORT
+listeners=SASL_PLAINTEXT://$host:$KAFKA_PORT,CONTROLLER://$host:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://$host:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT
+# Clients: SCRAM-SHA-512, one principal per service. The controller listener takes PLAIN for admin alone
+# (KRaft cannot use SCRAM there: the credentials live in the metadata the controller serves).
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_password";
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_password" user_admin="$admin_password";
+sasl.mechanism.controller.protocol=PLAIN
+# Nothing is allowed unless an ACL allows it; admin (the broker itself and provisioning) is the super user.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin
+allow.everyone.if.no.acl.found=false
 log.dirs=$KAFKA_DIR/data
 # Topics exist only as declared in schemas/*.topic.json (or created by a test on purpose).
 auto.create.topics.enable=false
@@ -200,18 +245,38 @@ kafka_java() {
     -Dlog4j.configuration="file:$KAFKA_DIR/log4j.properties" -cp "$KAFKA_DIR/libs/*")
 }
 
+# Formats the data dir with the SCRAM credentials of every principal. The passwords pass through a
+# process's arguments here (StorageTool has no other way); it runs for a moment on the developer's own
+# machine, and its output (which does not echo them) goes to the log.
+kafka_format() {
+  local principal scram=()
+  for principal in $(kafka_principals); do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$principal,password=$(<"$(kafka_password_file "$principal")")]")
+  done
+  kafka_java
+  "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$KAFKA_DIR/server.properties" \
+    "${scram[@]}" >>"$(log_file kafka)" 2>&1 || die "formatting the Kafka data dir failed; see $(log_file kafka)"
+  kafka_principals >"$KAFKA_DIR/data/.dbay-principals"
+}
+
 # Starts Kafka if it is not running (without waiting for it). A data dir that was never formatted means a
 # new cluster: it is formatted, and the databases that refer to the old cluster's data are dropped first.
 kafka_up() {
   running_pid kafka >/dev/null && return 0
   ensure_port_free kafka "$KAFKA_PORT"
   ensure_port_free kafka "$KAFKA_CONTROLLER_PORT"
+  ensure_kafka_secrets
   kafka_write_config
+  # A cluster formatted before SASL (or for other principals) has no credentials for today's principals:
+  # it is replaced by a new one, as a never-formatted data dir is.
+  if [[ -f "$KAFKA_DIR/data/meta.properties" && "$(cat "$KAFKA_DIR/data/.dbay-principals" 2>/dev/null)" != "$(kafka_principals)" ]]; then
+    say "    the Kafka data predates its principals' credentials: starting a new cluster (its data is dev data)"
+    rm -rf "$KAFKA_DIR/data"
+    mkdir -p "$KAFKA_DIR/data"
+  fi
   if [[ ! -f "$KAFKA_DIR/data/meta.properties" ]]; then
     drop_databases_of_old_cluster
-    kafka_java
-    "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format -t "$KAFKA_CLUSTER_ID" -c "$KAFKA_DIR/server.properties" \
-      >>"$(log_file kafka)" 2>&1 || die "formatting the Kafka data dir failed; see $(log_file kafka)"
+    kafka_format
   fi
   step "starting Kafka on $KAFKA_BROKERS"
   kafka_java
@@ -243,7 +308,8 @@ registry_up() {
 # ---------------------------------------------------------------- topics and schemas
 
 provision_topics_and_schemas() {
-  (cd "$REPO_ROOT" && node --import tsx scripts/provision.ts) || die "provisioning topics and schemas failed (see above)"
+  (cd "$REPO_ROOT" && export_kafka_client_env admin && node --import tsx scripts/provision.ts) ||
+    die "provisioning topics, ACLs and schemas failed (see above)"
 }
 
 # ---------------------------------------------------------------- the Dogecoin regtest node simulator
@@ -356,6 +422,7 @@ service_start() {
     DB_SCHEMA="$(service_schema "$name")"
     export KAFKA_BROKERS SCHEMA_REGISTRY_URL REDIS_URL DOGECOIN_RPC_URL DOGECOIN_RPC_USER \
       DOGECOIN_RPC_PASSWORD DOGECOIN_NETWORK LOG_LEVEL STACK_DIR STACK_SECRETS_DIR REPO_ROOT
+    export_kafka_client_env "$name"
     if [[ -f "$hook" ]]; then
       # shellcheck disable=SC1090
       source "$hook" >>"$(log_file "$name")" 2>&1 || die "$name: its hook $hook failed; see $(log_file "$name")"

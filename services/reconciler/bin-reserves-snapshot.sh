@@ -15,4 +15,7 @@ set -a
 set +a
 export DATABASE_URL="${RECONCILER_DATABASE_URL:-postgres://dbay_reconciler@${PGHOST:-127.0.0.1}:${PGPORT:-5432}/${DBAY_DB_NAME:-dbay}}"
 export DB_SCHEMA=reconciler
+# Kafka: as the reconciler's own principal (docs/CONVENTIONS.md, "Kafka principals").
+export KAFKA_SASL_USERNAME=reconciler
+export KAFKA_SASL_PASSWORD_FILE="${KAFKA_SASL_PASSWORD_FILE:-${STACK_SECRETS_DIR:-.stack/secrets}/kafka-reconciler-password}"
 exec node --import tsx services/reconciler/src/main.ts --reserves-snapshot

@@ -249,6 +249,22 @@ export function serviceConfigShape(service: string, env: Environment = process.e
      */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
     KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
+    ...kafkaSecurityShape(service),
+  };
+}
+
+/**
+ * How a client proves who it is to Kafka. The stack's brokers take SASL/SCRAM-SHA-512 only, each service
+ * as its own principal (its name by default), so ACLs can say which service produces and reads what
+ * (docs/CONVENTIONS.md, "Kafka principals"). `none` is for the throwaway brokers of tests and benchmarks.
+ */
+export function kafkaSecurityShape(defaultUsername: string) {
+  return {
+    KAFKA_SASL_MECHANISM: z.enum(['none', 'scram-sha-512']).default('none'),
+    KAFKA_SASL_USERNAME: z.string().min(1).default(defaultUsername),
+    ...secretVariables('KAFKA_SASL_PASSWORD'),
+    /** TLS to the brokers (SASL_SSL); production, where the network between them is not trusted. */
+    KAFKA_SSL: flagVariable(false),
   };
 }
 

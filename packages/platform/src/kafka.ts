@@ -1,6 +1,15 @@
 // kafkajs clients with every limit explicit and their logs routed into the service's pino logger.
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type ProducerConfig } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type Producer,
+  type ProducerConfig,
+  type SASLOptions,
+} from 'kafkajs';
 import type { Logger } from 'pino';
+import { readSecret } from './config.js';
 
 export const KAFKA_CONNECTION_TIMEOUT_MS = 3_000;
 export const KAFKA_REQUEST_TIMEOUT_MS = 30_000;
@@ -26,16 +35,50 @@ export const IDEMPOTENT_PRODUCER_CONFIG: ProducerConfig = {
 export const ACKS_ALL = -1;
 export const PRODUCE_TIMEOUT_MS = 30_000;
 
+/** Who the client is to the brokers (SASL) and whether the connection is TLS. Empty: anonymous plaintext. */
+export interface KafkaSecurity {
+  sasl?: SASLOptions;
+  ssl?: boolean;
+}
+
 export interface KafkaOptions {
   clientId: string;
   brokers: string[];
   logger: Logger;
+  security?: KafkaSecurity;
 }
 
-export function createKafka({ clientId, brokers, logger }: KafkaOptions): Kafka {
+/** The variables of `kafkaSecurityShape`, parsed. */
+export interface KafkaSecurityConfig {
+  KAFKA_SASL_MECHANISM: 'none' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME: string;
+  KAFKA_SASL_PASSWORD?: string | undefined;
+  KAFKA_SASL_PASSWORD_FILE?: string | undefined;
+  KAFKA_SSL: boolean;
+}
+
+/**
+ * The client side of `kafkaSecurityShape`: the principal and its password (read from the file now, so a
+ * missing one stops the service at boot naming the variable, never the value).
+ */
+export function kafkaSecurityOf(config: KafkaSecurityConfig): KafkaSecurity {
+  const ssl = config.KAFKA_SSL ? { ssl: true } : {};
+  if (config.KAFKA_SASL_MECHANISM === 'none') return ssl;
+  return {
+    ...ssl,
+    sasl: {
+      mechanism: config.KAFKA_SASL_MECHANISM,
+      username: config.KAFKA_SASL_USERNAME,
+      password: readSecret(config as unknown as Record<string, unknown>, 'KAFKA_SASL_PASSWORD'),
+    },
+  };
+}
+
+export function createKafka({ clientId, brokers, logger, security = {} }: KafkaOptions): Kafka {
   return new Kafka({
     clientId,
     brokers,
+    ...security,
     connectionTimeout: KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeout: KAFKA_REQUEST_TIMEOUT_MS,
     retry: { ...KAFKA_CLIENT_RETRY },

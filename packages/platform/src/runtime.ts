@@ -33,7 +33,7 @@ import { createServiceApp, type HttpServerHandle, type ServiceApp } from './http
 import { httpSettingsOf } from './http-settings.js';
 import { serveMetrics } from './metrics-http.js';
 import { RateLimits, rateLimitSettingsOf } from './rate-limits.js';
-import { createKafka } from './kafka.js';
+import { createKafka, kafkaSecurityOf } from './kafka.js';
 import { createLogger } from './logger.js';
 import { LoopRunner, type Loop } from './loops.js';
 import { createMetrics, type PlatformMetrics } from './metrics.js';
@@ -391,6 +391,7 @@ class Kit<Config extends PlatformConfig> implements ServiceKit<Config> {
       clientId: this.name,
       brokers: this.config.KAFKA_BROKERS,
       logger: this.logger,
+      security: kafkaSecurityOf(this.config),
     });
     return this.kafkaClient;
   }

@@ -11,6 +11,7 @@ import {
   loadConfig,
   readSecret,
   secretVariables,
+  kafkaSecurityOf,
   serviceConfigShape,
 } from '../src/index.js';
 
@@ -51,6 +52,9 @@ describe('loadConfig', () => {
       RATE_LIMIT_WINDOW_SECONDS: 60,
       RATE_LIMIT_USER_POSTS: 1_000_000,
       RATE_LIMIT_AUTH_FAILURES: 1_000_000,
+      KAFKA_SASL_MECHANISM: 'none',
+      KAFKA_SASL_USERNAME: 'order',
+      KAFKA_SSL: false,
     });
   });
 
@@ -150,5 +154,31 @@ describe('config pieces', () => {
       readSecret(loadConfig(schema, { API_KEY_FILE: `${file}-absent` }), 'API_KEY'),
     );
     expect(missing.variables).to.deep.equal(['API_KEY_FILE']);
+  });
+
+  it("connects to Kafka as the service's own principal with its password, or anonymously where SASL is off", () => {
+    const shape = z.object(serviceConfigShape('withdrawal-saga', {}));
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kafka-')), 'password');
+    writeFileSync(file, 'scram-secret\n');
+    expect(kafkaSecurityOf(loadConfig(shape, {}))).to.deep.equal({});
+    expect(
+      kafkaSecurityOf(
+        loadConfig(shape, {
+          KAFKA_SASL_MECHANISM: 'scram-sha-512',
+          KAFKA_SASL_PASSWORD_FILE: file,
+          KAFKA_SSL: 'true',
+        }),
+      ),
+    ).to.deep.equal({
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'withdrawal-saga', password: 'scram-secret' },
+    });
+    const noPassword = configErrorOf(() =>
+      kafkaSecurityOf(loadConfig(shape, { KAFKA_SASL_MECHANISM: 'scram-sha-512' })),
+    );
+    expect(noPassword.variables).to.deep.equal(['KAFKA_SASL_PASSWORD']);
+    expect(configErrorOf(() => loadConfig(shape, { KAFKA_SASL_MECHANISM: 'plain' })).variables).to.deep.equal(
+      ['KAFKA_SASL_MECHANISM'],
+    );
   });
 });

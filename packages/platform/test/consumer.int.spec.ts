@@ -2,11 +2,10 @@
 // replayed byte for byte with kcat, applies its effect once; a value that is not Avro for its subject
 // and an event whose handler always throws both land in `<topic>.dlq` with the reason and their origin,
 // and the message behind them on the same partition is still consumed.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { kcat } from '@dbay/testing';
 import { expect } from 'chai';
 import type { Kafka, Producer } from 'kafkajs';
 import {
@@ -37,8 +36,6 @@ import {
   type ReadMessage,
   type TestPayload,
 } from './support/harness.js';
-
-const run = promisify(execFile);
 
 describe('idempotent consumer (integration)', function () {
   this.timeout(60_000);
@@ -356,22 +353,9 @@ interface DumpedMessage {
 
 /** `kcat -C` with a length-prefixed format, so binary Avro values and keys come back byte-exact. */
 async function kcatDump(topic: string): Promise<DumpedMessage[]> {
-  const { stdout } = await run(
-    'kcat',
-    [
-      '-b',
-      endpoints.brokers.join(','),
-      '-C',
-      '-t',
-      topic,
-      '-e',
-      '-o',
-      'beginning',
-      '-q',
-      '-f',
-      '%p:%K:%S:%k%s',
-    ],
-    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  const stdout = await kcat(
+    ['-C', '-t', topic, '-e', '-o', 'beginning', '-q', '-f', '%p:%K:%S:%k%s'],
+    endpoints.brokers,
   );
   const messages: DumpedMessage[] = [];
   let at = 0;
@@ -401,8 +385,8 @@ async function kcatProduce(topic: string, messages: DumpedMessage[]): Promise<vo
     for (const [i, message] of messages.entries()) {
       const file = join(dir, `${i}.bin`);
       await writeFile(file, message.value);
-      const args = ['-b', endpoints.brokers.join(','), '-P', '-t', topic, '-p', String(message.partition)];
-      await run('kcat', [...args, '-k', message.key.toString('utf8'), file]);
+      const args = ['-P', '-t', topic, '-p', String(message.partition)];
+      await kcat([...args, '-k', message.key.toString('utf8'), file], endpoints.brokers);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

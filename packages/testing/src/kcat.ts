@@ -59,7 +59,12 @@ export async function kcat(
   args: string[],
   brokers: readonly string[] = stackEndpoints().kafkaBrokers,
 ): Promise<Buffer> {
-  const { stdout } = await run('kcat', ['-b', brokers.join(','), ...args], {
+  const stack = stackEndpoints();
+  // The stack's broker takes authenticated clients only: kcat reads the admin's settings from a file, so
+  // the password is never on its command line. A sandbox's throwaway broker is plaintext.
+  const onStack = brokers.join(',') === stack.kafkaBrokers.join(',') && stack.kafkaSaslMechanism !== 'none';
+  const auth = onStack ? ['-F', stack.kafkaKcatConfig] : [];
+  const { stdout } = await run('kcat', [...auth, '-b', brokers.join(','), ...args], {
     encoding: 'buffer',
     timeout: KCAT_TIMEOUT_MS,
     maxBuffer: MAX_DUMP_BYTES,

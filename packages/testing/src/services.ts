@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT, stackEndpoints, type ServiceName } from './stack-env.js';
+import { REPO_ROOT, stackEndpoints, stackKafkaClientEnv, type ServiceName } from './stack-env.js';
 import { waitFor } from './wait-for.js';
 
 const run = promisify(execFile);
@@ -132,6 +132,7 @@ export async function startReplica(name: ServiceName, env: NodeJS.ProcessEnv = {
       STACK_DIR: stack.stackDir,
       STACK_SECRETS_DIR: stack.secretsDir,
       LOG_LEVEL: 'info',
+      ...stackKafkaClientEnv(name),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

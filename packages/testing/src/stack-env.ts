@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SASLOptions } from 'kafkajs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -60,6 +61,10 @@ export interface StackEndpoints {
   kafkaBrokers: string[];
   /** Where the Kafka jars are, for `java -cp '<dir>/*' <tool class>`. */
   kafkaLibsDir: string;
+  /** How clients authenticate to the stack's broker: SCRAM-SHA-512, one principal per service, admin for tests. */
+  kafkaSaslMechanism: 'none' | 'scram-sha-512';
+  /** kcat's -F file: the admin principal's client settings. */
+  kafkaKcatConfig: string;
   schemaRegistryUrl: string;
   /** The superuser connection to the dbay database (trust auth locally). */
   databaseAdminUrl: string;
@@ -107,6 +112,8 @@ export function endpointsFrom(values: Map<string, string>, stackDir: string): St
     pidDir: get('STACK_PID_DIR', path.join(stackDir, 'pids')),
     kafkaBrokers: get('KAFKA_BROKERS', '127.0.0.1:9092').split(','),
     kafkaLibsDir: get('KAFKA_LIBS_DIR', path.join(stackDir, 'kafka', 'libs')),
+    kafkaSaslMechanism: get('KAFKA_SASL_MECHANISM', 'none') === 'scram-sha-512' ? 'scram-sha-512' : 'none',
+    kafkaKcatConfig: get('KAFKA_KCAT_CONFIG', path.join(secretsDir, 'kafka-admin.kcat.conf')),
     schemaRegistryUrl: get('SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
     databaseAdminUrl: get('DATABASE_ADMIN_URL', `postgres://postgres@${pgHost}:${pgPort}/${dbName}`),
     redisUrl: get('REDIS_URL', 'redis://127.0.0.1:6379'),
@@ -138,4 +145,40 @@ export function dogecoinRpcPassword(): string {
     process.env.DOGECOIN_RPC_PASSWORD ??
     readFileSync(stackEndpoints().dogecoinRpc.passwordFile, 'utf8').trim()
   );
+}
+
+/** Where scripts/stack.sh keeps the Kafka password of `principal` (a service's name, or admin). */
+export function kafkaPasswordFileOf(principal: string): string {
+  return path.join(stackEndpoints().secretsDir, `kafka-${principal}-password`);
+}
+
+/**
+ * The platform's KAFKA_SASL_* variables that make a process `principal` on the stack's broker: a service
+ * started by a test next to the stack's (a replica, the web server) connects as itself, as the stack's does.
+ */
+export function stackKafkaClientEnv(principal: string): Record<string, string> {
+  const { kafkaSaslMechanism } = stackEndpoints();
+  if (kafkaSaslMechanism === 'none') return {};
+  return {
+    KAFKA_SASL_MECHANISM: kafkaSaslMechanism,
+    KAFKA_SASL_USERNAME: principal,
+    KAFKA_SASL_PASSWORD_FILE: kafkaPasswordFileOf(principal),
+  };
+}
+
+/**
+ * kafkajs' `sasl` for `principal` on the stack's broker: admin (the super user) by default, which is what a
+ * test that creates topics, reads any topic or replays events needs; a service's name to act as it.
+ */
+export function stackKafkaSasl(principal = 'admin'): { sasl?: SASLOptions } {
+  const { kafkaSaslMechanism } = stackEndpoints();
+  if (kafkaSaslMechanism === 'none') return {};
+  const password = readFileSync(kafkaPasswordFileOf(principal), 'utf8').trim();
+  return { sasl: { mechanism: kafkaSaslMechanism, username: principal, password } };
+}
+
+/** The admin's `sasl` when `brokers` are the stack's; nothing for a sandbox's plaintext throwaway broker. */
+export function stackKafkaSaslFor(brokers: readonly string[] | string): { sasl?: SASLOptions } {
+  const list = typeof brokers === 'string' ? brokers : brokers.join(',');
+  return list === stackEndpoints().kafkaBrokers.join(',') ? stackKafkaSasl() : {};
 }

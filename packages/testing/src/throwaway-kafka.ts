@@ -70,12 +70,24 @@ async function waitUntilAnswering(broker: ChildProcess, brokers: string): Promis
   }
 }
 
-/** Creates the declared topics and registers their schemas, as `scripts/stack.sh up` does. */
+/**
+ * Creates the declared topics and registers their schemas, as `scripts/stack.sh up` does. A throwaway broker
+ * is plaintext with no authorizer (a test stands in for any service on it), so it gets no ACLs.
+ */
 async function provisionTopics(brokers: string): Promise<void> {
-  await run(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/provision.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: stackEndpoints().schemaRegistryUrl },
-  });
+  await run(
+    process.execPath,
+    ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/provision.ts'), 'topics', 'schemas'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers,
+        KAFKA_SASL_MECHANISM: 'none',
+        SCHEMA_REGISTRY_URL: stackEndpoints().schemaRegistryUrl,
+      },
+    },
+  );
 }
 
 /** Starts a broker + controller in one JVM, waits until it answers and provisions the declared topics. */

@@ -1,7 +1,7 @@
 /** Throwaway Kafka topics for tests that must not touch the declared ones (auto-creation is off). */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
-import { stackEndpoints } from './stack-env.js';
+import { stackEndpoints, stackKafkaSasl } from './stack-env.js';
 
 const ADMIN_TIMEOUT_MS = 30_000;
 
@@ -15,6 +15,7 @@ function admin() {
   return new Kafka({
     clientId: 'dbay-testing',
     brokers: stackEndpoints().kafkaBrokers,
+    ...stackKafkaSasl(),
     logLevel: logLevel.WARN,
   }).admin();
 }

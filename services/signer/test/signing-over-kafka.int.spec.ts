@@ -26,6 +26,7 @@ import type { SigningRequest } from '../src/domain/signing-request.js';
 import { TOPICS } from '@dbay/contracts';
 import { buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
 import { eventually, required, stackEnv } from './support/stack.js';
+import { stackKafkaSaslFor } from '@dbay/testing';
 
 const ANSWER_TIMEOUT_MS = 30_000;
 /** How long an exact redelivery gets to (wrongly) produce a second answer before we call it absorbed. */
@@ -61,6 +62,7 @@ describe('signer over real Kafka (integration)', function () {
   const kafka = new Kafka({
     clientId: `signer-int-${randomUUID()}`,
     brokers: required(env, 'KAFKA_BROKERS').split(','),
+    ...stackKafkaSaslFor(required(env, 'KAFKA_BROKERS')),
     logLevel: logLevel.WARN,
   });
   const answers: Answer[] = [];

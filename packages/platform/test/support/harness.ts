@@ -3,6 +3,7 @@
 // random suffix and removed afterwards, so tests never touch a service's real schema or topic.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stackKafkaSaslFor } from '@dbay/testing';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Knex } from 'knex';
 import knexFactory from 'knex';
@@ -130,7 +131,12 @@ export async function createTestTopic(
 }
 
 export function testKafka(name = 'platform-test'): Kafka {
-  return createKafka({ clientId: `${name}-${suffix()}`, brokers: endpoints.brokers, logger: testLogger() });
+  return createKafka({
+    clientId: `${name}-${suffix()}`,
+    brokers: endpoints.brokers,
+    logger: testLogger(),
+    security: stackKafkaSaslFor(endpoints.brokers),
+  });
 }
 
 export type ReadMessage = KafkaMessage & { partition: number };

@@ -17,7 +17,13 @@ import knexFactory, { type Knex } from 'knex';
 import { ECPair, p2pkhAddress, regtest } from '@dbay/dogecoin';
 import { formatDoge } from '@dbay/money';
 import { DogecoinRpcClient } from '@dbay/chain-rpc';
-import { REPO_ROOT, ThrowawayDatabase, dogecoinRpcPassword, stackEndpoints } from '@dbay/testing';
+import {
+  REPO_ROOT,
+  ThrowawayDatabase,
+  dogecoinRpcPassword,
+  stackEndpoints,
+  stackKafkaClientEnv,
+} from '@dbay/testing';
 
 const run = promisify(execFile);
 export const stack = stackEndpoints();
@@ -163,6 +169,7 @@ export async function runReconciler(db: ThrowawayBook): Promise<ReconcileRun> {
     DATABASE_URL: db.reconcilerUrl,
     DB_SCHEMA: 'reconciler',
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    ...stackKafkaClientEnv('reconciler'),
     SCHEMA_REGISTRY_URL: stack.schemaRegistryUrl,
     REDIS_URL: stack.redisUrl,
     DOGECOIN_RPC_URL: stack.dogecoinRpc.url,
