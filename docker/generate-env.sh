@@ -1,6 +1,7 @@
 #!/bin/sh
 # Prepares the secrets docker-compose.yml needs, once, and never overwrites them:
-#   - .env (git-ignored) with fresh random passwords for Postgres, Redis and the node's RPC;
+#   - .env (git-ignored) with fresh random passwords for Postgres, Redis, the node's RPC and the Kafka
+#     principals (admin, and one per service);
 #   - the signer's regtest wallet, through the signer's own CLI: an AES-256-GCM key file under a
 #     random passphrase in docker/secrets/ (git-ignored), and its account xpub as ACCOUNT_XPUB.
 # Run from a checkout where `npm ci` has run (the CLI is TypeScript run by tsx).
@@ -8,6 +9,9 @@ set -eu
 cd "$(dirname "$0")/.."
 secrets=docker/secrets
 image_uid=1000
+# Kafka's SCRAM principals as KAFKA_<PRINCIPAL>_PASSWORD: admin (the broker itself and the provision job)
+# and each service that connects to Kafka.
+kafka_principals="ADMIN WALLET ORDER WEB DEPOSIT_WATCHER WITHDRAWAL_SAGA SIGNER RECONCILER"
 
 # 24 random bytes as hex: URL-safe, so it can sit inside a postgres:// or redis:// URL unescaped.
 secret() {
@@ -39,6 +43,14 @@ if [ -e .env ]; then
       echo "added DBAY_${service}_OWNER_DB_PASSWORD to .env" >&2
     fi
   done
+  # One from before Kafka had authentication lacks the Kafka principals' passwords too. (An existing
+  # Kafka volume still needs recreating: its SCRAM users are made only when its storage is formatted.)
+  for principal in $kafka_principals; do
+    if ! grep -q "^KAFKA_${principal}_PASSWORD=" .env; then
+      echo "KAFKA_${principal}_PASSWORD=$(secret)" >> .env
+      echo "added KAFKA_${principal}_PASSWORD to .env" >&2
+    fi
+  done
   echo ".env already exists; left as it is otherwise (remove it to generate new secrets)." >&2
   exit 0
 fi
@@ -53,6 +65,9 @@ fi
   echo "REDIS_PASSWORD=$(secret)"
   echo "DOGECOIN_RPC_USER=dbay"
   echo "DOGECOIN_RPC_PASSWORD=$(secret)"
+  for principal in $kafka_principals; do
+    echo "KAFKA_${principal}_PASSWORD=$(secret)"
+  done
   echo "ACCOUNT_XPUB=$(cat "$secrets/account.xpub")"
 } > .env
 echo "wrote .env"

@@ -66,6 +66,17 @@ DATABASE_URL_WITHDRAWAL_SAGA=$(url withdrawal_saga_owner "$DBAY_WITHDRAWAL_SAGA_
 DATABASE_URL_SIGNER=$(url signer_owner "$DBAY_SIGNER_OWNER_DB_PASSWORD")
 DATABASE_URL_RECONCILER=$(url reconciler_owner "$DBAY_RECONCILER_OWNER_DB_PASSWORD")
 ENV
+# Each Kafka principal's password alone in a file, which the overlay makes into the Secret
+# kafka-<principal> (key password).
+for principal in admin wallet order web deposit-watcher withdrawal-saga signer reconciler; do
+  variable="KAFKA_$(echo "$principal" | tr '[:lower:]-' '[:upper:]_')_PASSWORD"
+  password="$(printenv "$variable" || true)"
+  if [ -z "$password" ]; then
+    echo "no $variable in $env_file: run docker/generate-env.sh (it adds the missing ones)" >&2
+    exit 1
+  fi
+  printf '%s' "$password" > "$out/kafka-$principal.password"
+done
 for file in signer.key.json signer.passphrase; do
   if [ ! -f "$signer_secrets/$file" ]; then
     echo "no $signer_secrets/$file: run docker/generate-env.sh first" >&2

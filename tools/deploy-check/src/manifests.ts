@@ -66,15 +66,25 @@ export interface Container {
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   securityContext?: ContainerSecurityContext;
-  volumeMounts?: { name: string; mountPath: string }[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+
+/** The files a Secret volume shows: every key, or only these, each at its path. */
+export interface KeyToPath {
+  key: string;
+  path: string;
 }
 
 export interface Volume {
   name: string;
   emptyDir?: { medium?: string; sizeLimit?: string };
-  secret?: { secretName: string };
+  secret?: { secretName: string; items?: KeyToPath[]; defaultMode?: number };
   configMap?: { name: string };
+  projected?: {
+    defaultMode?: number;
+    sources: { secret?: { name: string; items?: KeyToPath[] }; configMap?: { name: string } }[];
+  };
 }
 
 export interface PodSpec {

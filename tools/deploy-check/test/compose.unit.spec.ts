@@ -1,14 +1,17 @@
 // Proves that docker-compose.yml and the Dockerfile describe the stack docs/deploy.md promises:
 // every service from the one image as a non-root user, healthy only when its /healthz answers,
 // started after the provisioning jobs and the infrastructure it needs are ready, a real Dogecoin
-// Core regtest node, the signer on a network of its own, and no secret value committed anywhere.
+// Core regtest node, the signer on a network of its own, Kafka with SASL and ACLs that each service
+// logs in to as its own principal, and no secret value committed anywhere.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   commandLine,
+  composeKafkaCredentialViolations,
   composeService,
+  kafkaPasswordVariable,
   literalSecrets,
   loadCompose,
   parseDotenv,
@@ -34,6 +37,13 @@ const servicePorts: Record<string, number> = {
 };
 const chainServices = ['deposit-watcher', 'withdrawal-saga', 'reconciler'];
 const infrastructure = ['kafka', 'schema-registry', 'postgres', 'redis', 'dogecoind'];
+/** The Kafka principal each container logs in as; null for those that never connect to Kafka. */
+const kafkaPrincipals: Record<string, string | null> = {
+  ...Object.fromEntries(Object.keys(servicePorts).map((name) => [name, name])),
+  provision: 'admin',
+  migrate: null,
+};
+const principals = ['admin', ...Object.keys(servicePorts)];
 
 describe('docker-compose.yml', () => {
   let compose: ComposeFile;
@@ -105,8 +115,12 @@ describe('docker-compose.yml', () => {
   it('runs the infrastructure of docs/CONVENTIONS.md: KRaft Kafka 3.9, Apicurio 3, Postgres 15, Redis 7', () => {
     const kafka = composeService(compose, 'kafka');
     expect(kafka.image).to.match(/^apache\/kafka:3\.9\.\d+$/);
-    expect(serviceEnvironment(kafka).KAFKA_PROCESS_ROLES).to.equal('broker,controller');
-    expect(serviceEnvironment(kafka).KAFKA_AUTO_CREATE_TOPICS_ENABLE).to.equal('false');
+    // Its configuration is written by its start script (see the Kafka test below).
+    const broker = read('docker/kafka-sasl-start.sh').split('\n');
+    expect(broker).to.include.members([
+      '  echo "process.roles=broker,controller"',
+      '  echo "auto.create.topics.enable=false"',
+    ]);
     expect(composeService(compose, 'schema-registry').image).to.match(
       /^apicurio\/apicurio-registry:3\.\d+\.\d+$/,
     );
@@ -165,6 +179,49 @@ describe('docker-compose.yml', () => {
     expect(env.SIGNER_SECRET_PROVIDER).to.equal('key-file');
   });
 
+  it('runs Kafka with SASL on every listener, ACLs, and a SCRAM user per principal made at format', () => {
+    const kafka = composeService(compose, 'kafka');
+    expect(commandLine(kafka)).to.deep.equal(['sh', '/opt/dbay/kafka-sasl-start.sh']);
+    const volumes = (kafka as { volumes?: string[] }).volumes ?? [];
+    expect(volumes).to.include('./docker/kafka-sasl-start.sh:/opt/dbay/kafka-sasl-start.sh:ro');
+    const env = serviceEnvironment(kafka);
+    expect(env.KAFKA_LISTENERS?.split(',').map((listener) => listener.split('://')[0])).to.have.members([
+      'INTERNAL',
+      'CONTROLLER',
+      'HOST',
+    ]);
+    expect(env.KAFKA_SCRAM_USERS?.split(' ')).to.have.members(Object.keys(servicePorts));
+    for (const principal of principals) {
+      const variable = kafkaPasswordVariable(principal);
+      expect(env[variable], variable).to.equal(`\${${variable}:?run docker/generate-env.sh}`);
+    }
+    const test = [kafka.healthcheck?.test ?? []].flat().join(' ');
+    expect(test).to.include('--command-config /opt/kafka/config/dbay/admin.properties');
+    // What the broker is told, by the script both runtimes start it with.
+    const script = read('docker/kafka-sasl-start.sh');
+    for (const line of [
+      'sasl.mechanism.controller.protocol=PLAIN',
+      'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+      'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+      'inter.broker.listener.name=INTERNAL',
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users=User:admin',
+      'allow.everyone.if.no.acl.found=false',
+    ]) {
+      expect(script, line).to.include(`echo "${line}"`);
+    }
+    expect(script).to.include('echo "listener.name.$lower.sasl.enabled.mechanisms=SCRAM-SHA-512"');
+    expect(script).to.match(/--ignore-formatted/);
+    expect(script).to.match(/--add-scram "SCRAM-SHA-512=\[name=\$user,password=\$password\]"/);
+    expect(script).to.match(/^exec "\$kafka\/bin\/kafka-server-start\.sh" "\$server_properties"$/m);
+  });
+
+  it('logs each service in to Kafka as its own principal with its own password, the provision job as admin', () => {
+    expect(composeKafkaCredentialViolations(compose, kafkaPrincipals, { brokers: ['kafka'] })).to.deep.equal(
+      [],
+    );
+  });
+
   it('commits no secret: every credential is a ${...} reference to the git-ignored .env', () => {
     const settings: Setting[] = Object.entries(compose.services).flatMap(([name, service]) => [
       ...Object.entries(serviceEnvironment(service)).map(([variable, value]) => ({
@@ -190,6 +247,15 @@ describe('.env.example and the ignore files', () => {
     expect(literalSecrets(settings)).to.deep.equal([]);
     expect(settings.find((setting) => setting.name === 'ACCOUNT_XPUB')?.value).to.equal('');
     expect(settings.filter((setting) => setting.name.endsWith('_PASSWORD')).length).to.be.above(5);
+    const names = settings.map((setting) => setting.name);
+    expect(names).to.include.members(principals.map(kafkaPasswordVariable));
+    // docker/generate-env.sh writes every one of them (and adds them to an older .env).
+    const generated = /^kafka_principals="([A-Z_ ]+)"$/m
+      .exec(read('docker/generate-env.sh'))?.[1]
+      ?.split(' ');
+    expect(generated?.map((name) => `KAFKA_${name}_PASSWORD`)).to.have.members(
+      principals.map(kafkaPasswordVariable),
+    );
   });
 
   it('keeps .env, the signer key file and the local overlay secrets out of git and out of the image', () => {
@@ -259,5 +325,61 @@ describe('the secret checks themselves', () => {
       'x: REDIS_PASSWORD has a literal value',
       'x: DATABASE_URL holds a URL with a literal password',
     ]);
+  });
+});
+
+describe('the Compose Kafka credential checks themselves', () => {
+  const service = (environment: Record<string, string>) => ({ image: 'dbay/platform:local', environment });
+  const own = (name: string) => ({
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: name,
+    KAFKA_SASL_PASSWORD: `\${${kafkaPasswordVariable(name)}:?run docker/generate-env.sh}`,
+  });
+  const check = (services: ComposeFile['services']) =>
+    composeKafkaCredentialViolations(
+      { services },
+      { wallet: 'wallet', migrate: null },
+      { brokers: ['kafka'] },
+    );
+
+  it('accept each service with its own principal and password, and the broker with all of them', () => {
+    expect(
+      check({
+        wallet: service(own('wallet')),
+        migrate: service({ KAFKA_BROKERS: 'kafka:9092' }),
+        kafka: service({
+          KAFKA_WALLET_PASSWORD: '${KAFKA_WALLET_PASSWORD}',
+          KAFKA_ADMIN_PASSWORD: '${KAFKA_ADMIN_PASSWORD}',
+        }),
+      }),
+    ).to.deep.equal([]);
+  });
+
+  it("catch a missing principal or mechanism, and another principal's password anywhere", () => {
+    const migrate = service({});
+    const broken: Record<string, ComposeFile['services']> = {
+      'no username': { wallet: service({ ...own('wallet'), KAFKA_SASL_USERNAME: '' }), migrate },
+      'no mechanism': { wallet: service({ ...own('wallet'), KAFKA_SASL_MECHANISM: 'none' }), migrate },
+      'a literal password': {
+        wallet: service({ ...own('wallet'), KAFKA_SASL_PASSWORD: 'hunter2' }),
+        migrate,
+      },
+      "the order's password": {
+        wallet: service({ ...own('wallet'), KAFKA_SASL_PASSWORD: '${KAFKA_ORDER_PASSWORD}' }),
+        migrate,
+      },
+      'the admin password, unused, in a service': {
+        wallet: service({ ...own('wallet'), EXTRA: '${KAFKA_ADMIN_PASSWORD}' }),
+        migrate,
+      },
+      'a password where no Kafka login is': {
+        wallet: service(own('wallet')),
+        migrate: service({ KAFKA_SASL_PASSWORD: '${KAFKA_WALLET_PASSWORD}' }),
+      },
+    };
+    for (const [name, services] of Object.entries(broken)) {
+      expect(check(services), name).to.not.deep.equal([]);
+    }
+    expect(check({ migrate })).to.deep.equal(['wallet: no such service']);
   });
 });

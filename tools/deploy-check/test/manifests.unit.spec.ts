@@ -1,7 +1,8 @@
 // Proves that what `kubectl apply -k k8s/overlays/production` would create runs every service the
 // way docs/deploy.md promises: a Deployment per service (the reconciler a daily CronJob), probes on
 // the ports the services listen on, non-root pods on read-only filesystems, no committed secret,
-// and network isolation that leaves the signer reachable by nothing and able to reach only Kafka.
+// network isolation that leaves the signer reachable by nothing and able to reach only Kafka, and
+// every workload logging in to Kafka as its own principal with its own password and no other's.
 // It renders the real kustomizations with kubectl (no cluster, no network).
 import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import {
   admitsFrom,
   envValue,
   findManifest,
+  kafkaCredentialViolations,
+  kafkaSecretName,
   literalSecrets,
   manifestsOfKind,
   parseManifests,
@@ -29,6 +32,7 @@ import {
   type Manifest,
   type PodTemplate,
   type ServiceSpec,
+  type Volume,
 } from '../src/index.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -47,6 +51,21 @@ const servicePorts: Record<string, number> = {
 const longRunning = ['wallet', 'order', 'deposit-watcher', 'withdrawal-saga', 'signer', 'web'];
 const withService = ['wallet', 'order', 'withdrawal-saga', 'web'];
 const infrastructure = ['kafka', 'schema-registry', 'postgres', 'redis', 'dogecoind'];
+/** The Kafka principal each workload logs in as; null for those that never connect to Kafka. */
+const kafkaPrincipals: Record<string, string | null> = {
+  ...Object.fromEntries(Object.keys(servicePorts).map((name) => [name, name])),
+  'provision-topics': 'admin',
+  'register-schemas': null,
+  migrate: null,
+};
+const principals = [...new Set(Object.values(kafkaPrincipals).filter((name) => name !== null))].sort();
+/** The local overlay's secretGenerator names each Secret with a hash of its content appended. */
+const generatedName = (name: string): string => name.replace(/-[a-z0-9]{10}$/, '');
+
+interface ExternalSecretSpec {
+  data?: { secretKey: string; remoteRef: { key: string; property?: string } }[];
+  dataFrom?: unknown[];
+}
 
 /** Who may open connections to whom inside the namespace: exactly this, in both directions. */
 const expectedReach: Record<string, string[]> = {
@@ -258,11 +277,19 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
       ...(container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef !== undefined),
       ...(signer.spec.volumes ?? []).filter((volume) => volume.secret !== undefined),
     ];
-    // The one Secret it reads holds its Postgres connection string, nothing else.
+    // The Secrets it reads hold its Postgres connection string and its Kafka password, nothing else.
     expect(secretRefs).to.deep.equal([
       {
         name: 'DATABASE_URL',
         valueFrom: { secretKeyRef: { name: 'dbay-signer-database', key: 'DATABASE_URL' } },
+      },
+      {
+        name: 'kafka-password',
+        secret: {
+          secretName: 'kafka-signer',
+          defaultMode: 0o400,
+          items: [{ key: 'password', path: 'password' }],
+        },
       },
     ]);
     const account = findManifest(manifests, 'ServiceAccount', signer.spec.serviceAccountName ?? 'default')!;
@@ -275,14 +302,47 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
     const externalSecrets = manifestsOfKind(manifests, 'ExternalSecret').map(
       (secret) => secret.metadata.name,
     );
-    expect(externalSecrets.filter((name) => name.includes('signer'))).to.deep.equal(['dbay-signer-database']);
-    const signerDatabase = findManifest(manifests, 'ExternalSecret', 'dbay-signer-database') as unknown as {
-      spec: { data?: { secretKey: string; remoteRef: { key: string } }[]; dataFrom?: unknown[] };
-    };
-    expect(signerDatabase.spec.dataFrom).to.equal(undefined);
-    expect(signerDatabase.spec.data?.map((entry) => entry.secretKey)).to.deep.equal(['DATABASE_URL']);
+    expect(externalSecrets.filter((name) => name.includes('signer'))).to.deep.equal([
+      'dbay-signer-database',
+      'kafka-signer',
+    ]);
     const seedSecretId = findManifest(manifests, 'ConfigMap', 'signer')?.data?.SIGNER_AWS_SECRET_ID;
-    expect(signerDatabase.spec.data?.map((entry) => entry.remoteRef.key)).to.not.include(seedSecretId);
+    for (const [name, key] of [
+      ['dbay-signer-database', 'DATABASE_URL'],
+      ['kafka-signer', 'password'],
+    ] as const) {
+      const { spec } = findManifest(manifests, 'ExternalSecret', name) as unknown as {
+        spec: ExternalSecretSpec;
+      };
+      expect(spec.dataFrom, name).to.equal(undefined);
+      expect(
+        spec.data?.map((entry) => entry.secretKey),
+        name,
+      ).to.deep.equal([key]);
+      expect(
+        spec.data?.map((entry) => entry.remoteRef.key),
+        name,
+      ).to.not.include(seedSecretId);
+    }
+  });
+
+  it('logs every workload in to Kafka as its own principal, with its own password and no other', () => {
+    expect(kafkaCredentialViolations(manifests, kafkaPrincipals)).to.deep.equal([]);
+    // Each password is a Secrets Manager secret of its own, copied into its kafka-<principal> Secret.
+    for (const principal of principals) {
+      const externalSecret = findManifest(manifests, 'ExternalSecret', kafkaSecretName(principal));
+      expect(externalSecret, principal).to.not.equal(undefined);
+      const spec = externalSecret!.spec as ExternalSecretSpec;
+      expect(spec.dataFrom, principal).to.equal(undefined);
+      expect(spec.data, principal).to.deep.equal([
+        {
+          secretKey: 'password',
+          remoteRef: { key: `dbay/production/kafka/${principal}`, property: 'password' },
+        },
+      ]);
+    }
+    // Production's brokers are reached over TLS (SASL_SSL).
+    expect(findManifest(manifests, 'ConfigMap', 'dbay-platform')?.data?.KAFKA_SSL).to.equal('true');
   });
 
   it('commits no Secret and no secret value, in the render or anywhere under k8s/', () => {
@@ -316,7 +376,7 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
 
   it('provisions topics, schemas and migrations with one-shot Jobs', () => {
     const jobs: Record<string, string[]> = {
-      'provision-topics': ['node', '--import', 'tsx', 'scripts/provision.ts', 'topics'],
+      'provision-topics': ['node', '--import', 'tsx', 'scripts/provision.ts', 'topics', 'acls'],
       'register-schemas': ['node', '--import', 'tsx', 'scripts/provision.ts', 'schemas'],
       migrate: ['node', '--import', 'tsx', 'scripts/migrate.ts'],
     };
@@ -329,12 +389,21 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
 });
 
 describe('k8s/base, as kubectl kustomize renders it', () => {
+  let manifests: Manifest[];
+
+  before(() => {
+    manifests = renderKustomization(join(k8s, 'base'));
+  });
+
   it('lets the signer reach Kafka, the registry, Postgres and DNS and nothing else, not even AWS', () => {
-    const manifests = renderKustomization(join(k8s, 'base'));
     const policies = manifestsOfKind(manifests, 'NetworkPolicy');
     const signerPod = template(manifests, 'Deployment', 'signer').metadata.labels;
     expect(signerEgressViolations(policies, signerPod, { allowAwsEndpoints: false })).to.deep.equal([]);
     expect(signerIngressViolations(policies, signerPod, everyPod)).to.deep.equal([]);
+  });
+
+  it('logs every workload in to Kafka as its own principal, with its own password and no other', () => {
+    expect(kafkaCredentialViolations(manifests, kafkaPrincipals)).to.deep.equal([]);
   });
 });
 
@@ -380,8 +449,37 @@ describe('k8s/overlays/local, rendered with generated secrets', () => {
     expect(rpcPort?.containerPort).to.equal(18332);
   });
 
-  it('initialises Postgres with the same files as docker-compose.yml', () => {
-    for (const file of ['postgres-init.sql', 'postgres-passwords.sh']) {
+  it('logs every workload in to Kafka as its own principal, and gives the broker every SCRAM user', () => {
+    expect(
+      kafkaCredentialViolations(manifests, kafkaPrincipals, {
+        secretName: generatedName,
+        brokers: ['kafka'],
+      }),
+    ).to.deep.equal([]);
+    const kafka = template(manifests, 'StatefulSet', 'kafka');
+    const container = onlyContainer(kafka);
+    expect(container.command).to.deep.equal(['sh', '/opt/dbay/kafka-sasl-start.sh']);
+    expect(envValue(container, 'KAFKA_SCRAM_USERS')?.split(' ').sort()).to.deep.equal(
+      principals.filter((name) => name !== 'admin'),
+    );
+    // One file per principal, named after it, each from that principal's Secret.
+    const passwordsDir = envValue(container, 'KAFKA_PASSWORDS_DIR');
+    const mount = container.volumeMounts?.find((entry) => entry.mountPath === passwordsDir);
+    const sources =
+      kafka.spec.volumes?.find((volume) => volume.name === mount?.name)?.projected?.sources ?? [];
+    expect(
+      sources.map((source) => [generatedName(source.secret!.name), source.secret!.items]).sort(),
+    ).to.deep.equal(
+      principals.map((principal) => [kafkaSecretName(principal), [{ key: 'password', path: principal }]]),
+    );
+    const start = kafka.spec.volumes?.find((volume) =>
+      container.volumeMounts?.some((entry) => entry.name === volume.name && entry.mountPath === '/opt/dbay'),
+    );
+    expect(generatedName(start?.configMap?.name ?? '')).to.equal('kafka-sasl-start');
+  });
+
+  it('initialises Postgres and Kafka with the same files as docker-compose.yml', () => {
+    for (const file of ['postgres-init.sql', 'postgres-passwords.sh', 'kafka-sasl-start.sh']) {
       expect(readFileSync(join(k8s, 'overlays/local/infra', file), 'utf8'), file).to.equal(
         readFileSync(join(repositoryRoot, 'docker', file), 'utf8'),
       );
@@ -495,5 +593,130 @@ describe('the isolation checks themselves', () => {
   it('catch a signer that no policy restricts', () => {
     expect(signerEgressViolations([], signerPod, { allowAwsEndpoints: false })).to.have.length(1);
     expect(signerIngressViolations([], signerPod, everyPod)).to.have.length(1);
+  });
+});
+
+describe('the Kafka credential checks themselves', () => {
+  const platform: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'dbay-platform' },
+    data: { KAFKA_SASL_MECHANISM: 'scram-sha-512' },
+  };
+  const deployment = (name: string, container: Partial<Container>, volumes: Volume[]): Manifest => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: app(name) },
+      template: {
+        metadata: { labels: app(name) },
+        spec: {
+          containers: [
+            {
+              name,
+              image: 'dbay/platform',
+              envFrom: [{ configMapRef: { name: 'dbay-platform' } }],
+              ...container,
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  });
+  const passwordVolume = (secretName: string): Volume => ({
+    name: 'kafka-password',
+    secret: { secretName, defaultMode: 0o400, items: [{ key: 'password', path: 'password' }] },
+  });
+  const username = (name: string) => ({ name: 'KAFKA_SASL_USERNAME', value: name });
+  const passwordFile = { name: 'KAFKA_SASL_PASSWORD_FILE', value: '/var/run/dbay/kafka/password' };
+  const wallet = (container: Partial<Container> = {}, volumes = [passwordVolume('kafka-wallet')]) =>
+    deployment(
+      'wallet',
+      {
+        env: [username('wallet'), passwordFile],
+        volumeMounts: [{ name: 'kafka-password', mountPath: '/var/run/dbay/kafka', readOnly: true }],
+        ...container,
+      },
+      volumes,
+    );
+  const check = (...manifests: Manifest[]) =>
+    kafkaCredentialViolations([platform, ...manifests], { wallet: 'wallet', 'register-schemas': null });
+  const registerSchemas = (volumes: Volume[] = []) => deployment('register-schemas', {}, volumes);
+
+  it('accept its own principal with the password of its own Secret, as a file or a secretKeyRef', () => {
+    expect(check(wallet(), registerSchemas())).to.deep.equal([]);
+    const fromSecretKeyRef = wallet(
+      {
+        env: [
+          username('wallet'),
+          {
+            name: 'KAFKA_SASL_PASSWORD',
+            valueFrom: { secretKeyRef: { name: 'kafka-wallet', key: 'password' } },
+          },
+        ],
+        volumeMounts: [],
+      },
+      [],
+    );
+    expect(check(fromSecretKeyRef, registerSchemas())).to.deep.equal([]);
+  });
+
+  it('catch a workload without its principal, its password or the mechanism, or with a literal password', () => {
+    const broken: Record<string, Manifest> = {
+      'no username': wallet({ env: [passwordFile] }),
+      'no password': wallet({ env: [username('wallet')] }),
+      'no mechanism': wallet({ envFrom: [] }),
+      'a password file no Secret provides': wallet({ volumeMounts: [] }),
+      'a literal password': wallet({
+        env: [username('wallet'), { name: 'KAFKA_SASL_PASSWORD', value: 'hunter2' }],
+      }),
+    };
+    for (const [name, manifest] of Object.entries(broken)) {
+      expect(check(manifest, registerSchemas()), name).to.have.length(1);
+    }
+    expect(check(registerSchemas())).to.deep.equal(['wallet: no such workload']);
+  });
+
+  it("catch another principal's name, and another principal's Secret anywhere in the pod", () => {
+    expect(check(wallet({ env: [username('order'), passwordFile] }), registerSchemas())).to.deep.equal([
+      'Deployment/wallet (wallet): logs in to Kafka as order, not as wallet',
+    ]);
+    expect(check(wallet({}, [passwordVolume('kafka-order')]), registerSchemas())).to.deep.equal([
+      'Deployment/wallet: holds the Kafka Secret kafka-order, which is not its own (kafka-wallet)',
+      'Deployment/wallet (wallet): its Kafka password is password of kafka-order, not password of kafka-wallet',
+    ]);
+    const unusedAdmin: Volume = { name: 'admin', secret: { secretName: 'kafka-admin' } };
+    expect(check(wallet({}, [passwordVolume('kafka-wallet'), unusedAdmin]), registerSchemas())).to.deep.equal(
+      ['Deployment/wallet: holds the Kafka Secret kafka-admin, which is not its own (kafka-wallet)'],
+    );
+    const envFromWeb = wallet({
+      envFrom: [{ configMapRef: { name: 'dbay-platform' } }, { secretRef: { name: 'kafka-web' } }],
+    });
+    expect(check(envFromWeb, registerSchemas())).to.deep.equal([
+      'Deployment/wallet: holds the Kafka Secret kafka-web, which is not its own (kafka-wallet)',
+    ]);
+  });
+
+  it('catch a Kafka password in a workload that never logs in to Kafka, the brokers apart', () => {
+    expect(check(wallet(), registerSchemas([passwordVolume('kafka-admin')]))).to.deep.equal([
+      'Deployment/register-schemas: holds the Kafka Secret kafka-admin, but never logs in to Kafka',
+    ]);
+    const users: Volume = {
+      name: 'users',
+      projected: { sources: [{ secret: { name: 'kafka-admin' } }, { secret: { name: 'kafka-wallet' } }] },
+    };
+    const broker = deployment('kafka', {}, [users]);
+    expect(check(wallet(), registerSchemas(), broker)).to.have.length(2);
+    expect(
+      kafkaCredentialViolations(
+        [platform, wallet(), registerSchemas(), broker],
+        { wallet: 'wallet' },
+        {
+          brokers: ['kafka'],
+        },
+      ),
+    ).to.deep.equal([]);
   });
 });
