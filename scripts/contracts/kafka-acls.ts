@@ -2,8 +2,7 @@
  * The Kafka ACLs the topic declarations imply. Each service connects as its own principal (`User:<name>`,
  * docs/CONVENTIONS.md "Kafka principals"), and what a principal may do follows from schemas/*.topic.json:
  *
- * - a declared producer may write the topic (WRITE implies DESCRIBE, and since Kafka 2.8 the idempotent
- *   producer needs no cluster-wide IDEMPOTENT_WRITE when it may write some topic);
+ * - a declared producer may write the topic (WRITE implies DESCRIBE);
  * - a declared consumer may read the topic (READ implies DESCRIBE), may write its dead-letter topic
  *   `<topic>.dlq` (the consumer is the one that parks a message there), and may use its consumer group: the
  *   service's name, or a name starting `<service>-` (the web's per-process feed groups).

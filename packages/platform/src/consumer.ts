@@ -31,7 +31,7 @@ import { UndecodableMessageError, type EventCodec } from './codec.js';
 import { isTransientDatabaseError } from './db.js';
 import { sendToDeadLetter } from './dlq.js';
 import type { EventMessage } from './envelope.js';
-import { createIdempotentProducer } from './kafka.js';
+import { createRelayProducer } from './kafka.js';
 import { withLogContext } from './logger.js';
 import type { PlatformMetrics } from './metrics.js';
 import { INBOX_TABLE } from './migrations.js';
@@ -190,7 +190,7 @@ export class IdempotentConsumer {
       ...options.consumerConfig,
       groupId: options.groupId,
     });
-    this.dlqProducer = createIdempotentProducer(options.kafka);
+    this.dlqProducer = createRelayProducer(options.kafka);
     const { GROUP_JOIN, CRASH, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => {
       this.joined = true;

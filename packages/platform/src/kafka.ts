@@ -16,15 +16,24 @@ export const KAFKA_REQUEST_TIMEOUT_MS = 30_000;
 export const KAFKA_CLIENT_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 10_000 } as const;
 
 /**
- * The producer of the outbox relay and the DLQ. Idempotent with acks=all and one request in flight,
- * so a retried send is neither duplicated nor reordered by the broker. Retries are bounded on
- * purpose (kafkajs warns about it): when Kafka stays down, send must fail so the relay rolls back,
- * releases its row locks and tries again later, instead of hanging inside a database transaction.
+ * The producer of the outbox relay and the DLQ: acks=all and one request in flight, so a retry never
+ * reorders a key's events. Retries are bounded on purpose: when Kafka stays down, send must fail so the
+ * relay rolls back, releases its row locks and tries again later, instead of hanging inside a database
+ * transaction.
+ *
+ * Not kafkajs' idempotent producer. Its guarantee holds only with unbounded retries (kafkajs warned
+ * "Limiting retries for the idempotent producer may invalidate EoS guarantees" at every start), and a
+ * send that gave up left its sequence numbers out of step with the broker, so every later send failed
+ * (OutOfOrderSequence: the withdrawal outage of stop 23). Nothing here relies on it: the outbox is
+ * at-least-once by design (a crash between the send and marking the row sent sends it again), and every
+ * consumer drops a second copy by its envelope's eventId in the same transaction as the effect
+ * (docs/CONVENTIONS.md, "Events"). A retried batch the broker had written is one more such copy.
+ *
  * The Java-compatible murmur2 partitioner keeps a key on the partition other clients (kcat with
  * -X partitioner=murmur2_random, Java consumers' tooling) would pick.
  */
-export const IDEMPOTENT_PRODUCER_CONFIG: ProducerConfig = {
-  idempotent: true,
+export const RELAY_PRODUCER_CONFIG: ProducerConfig = {
+  idempotent: false,
   maxInFlightRequests: 1,
   allowAutoTopicCreation: false,
   createPartitioner: Partitioners.DefaultPartitioner,
@@ -87,8 +96,8 @@ export function createKafka({ clientId, brokers, logger, security = {} }: KafkaO
   });
 }
 
-export function createIdempotentProducer(kafka: Kafka): Producer {
-  return kafka.producer(IDEMPOTENT_PRODUCER_CONFIG);
+export function createRelayProducer(kafka: Kafka): Producer {
+  return kafka.producer(RELAY_PRODUCER_CONFIG);
 }
 
 function kafkaLogCreator(logger: Logger) {

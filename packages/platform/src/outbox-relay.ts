@@ -1,5 +1,5 @@
 // Publishing side of the transactional outbox. Each round locks the oldest unsent rows
-// (FOR UPDATE SKIP LOCKED), encodes them, sends them with the idempotent producer, marks them sent
+// (FOR UPDATE SKIP LOCKED), encodes them, sends them (acks=all, one request in flight), marks them sent
 // and commits. A crash between send and commit leaves the rows unsent, so they are sent again:
 // delivery is at-least-once and the consumers' inbox makes the effect exactly-once.
 //
@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EventCodec } from './codec.js';
 import { buildEnvelope } from './envelope.js';
-import { ACKS_ALL, createIdempotentProducer, PRODUCE_TIMEOUT_MS } from './kafka.js';
+import { ACKS_ALL, createRelayProducer, PRODUCE_TIMEOUT_MS } from './kafka.js';
 import type { PlatformMetrics } from './metrics.js';
 import { OUTBOX_TABLE, outboxChannel } from './migrations.js';
 import { PgListener } from './notifications.js';
@@ -28,9 +28,8 @@ export const OUTBOX_STOP_FLUSH_TIMEOUT_MS = 10_000;
 export const OUTBOX_PENDING_SAMPLE_INTERVAL_MS = 5_000;
 /**
  * The largest event the relay sends: the broker's default `message.max.bytes` (1,048,588) less room
- * for the record batch's own overhead. A larger one would be refused on every try, and a refused
- * produce leaves the idempotent producer's sequence numbers out of step with the broker, so that every
- * later send fails too (OutOfOrderSequence); it is parked instead, like a payload that does not encode.
+ * for the record batch's own overhead. A larger one would be refused on every try and hold back every
+ * event behind it; it is parked instead, like a payload that does not encode.
  */
 export const OUTBOX_MAX_MESSAGE_BYTES = 1_000_000;
 
@@ -68,7 +67,7 @@ export class OutboxRelay {
   private lastPendingSampleMs = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.producer = createIdempotentProducer(options.kafka);
+    this.producer = createRelayProducer(options.kafka);
     this.logger = options.logger.child({ component: 'outbox-relay', schema: options.schema });
     this.batchSize = options.batchSize ?? OUTBOX_BATCH_SIZE;
     this.pollIntervalMs = options.pollIntervalMs ?? OUTBOX_POLL_INTERVAL_MS;

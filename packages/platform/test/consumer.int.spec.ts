@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   buildEnvelope,
-  createIdempotentProducer,
+  createRelayProducer,
   createMetrics,
   DLQ_HEADER,
   dlqTopicOf,
@@ -47,7 +47,7 @@ describe('idempotent consumer (integration)', function () {
 
   beforeEach(async () => {
     kafka = testKafka();
-    producer = createIdempotentProducer(kafka);
+    producer = createRelayProducer(kafka);
     await producer.connect();
     db = await createTestSchema();
     topic = await createTestTopic(kafka);

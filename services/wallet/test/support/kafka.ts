@@ -10,7 +10,7 @@ import {
   ACKS_ALL,
   EventCodec,
   buildEnvelope,
-  createIdempotentProducer,
+  createRelayProducer,
   createKafka,
   createSchemaRegistry,
   dlqTopicOf,
@@ -42,7 +42,7 @@ export class WalletBus {
       brokers: WALLET_KAFKA_BROKERS,
       logger: silentLogger,
     });
-    this.producer = createIdempotentProducer(this.kafka);
+    this.producer = createRelayProducer(this.kafka);
     this.admin = this.kafka.admin();
   }
 
