@@ -245,10 +245,13 @@ export function serviceConfigShape(service: string, env: Environment = process.e
     RATE_LIMIT_AUTH_FAILURES: configPieces.positiveInt(DEFAULT_RATE_LIMIT_POINTS),
     /**
      * The consumer's Kafka session: a process that died without leaving its group (SIGKILL, OOM) holds
-     * its partitions until this runs out. The heartbeat must stay well below it.
+     * its partitions until this runs out, and kafkajs has no static membership (group.instance.id) to
+     * let its restarted self take them back sooner. 10 s bounds that gap; the consumer heartbeats between
+     * messages, in retry pauses and after every fetch (at most 500 ms of long poll), so a live member
+     * misses it only if one message's handler blocks for 10 s. The heartbeat must stay a third of it.
      */
-    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
-    KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(3_000),
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(10_000),
+    KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).default(1_000),
     ...kafkaSecurityShape(service),
   };
 }
