@@ -93,6 +93,8 @@ async function startWallet(keys: ProcessKeys, databaseUrl: string, kafkaBrokers?
   const env: Record<string, string> = {
     KAFKA_ENABLED: kafkaBrokers ? 'true' : 'false',
     INTERNAL_CALLERS: 'order',
+    // The benchmark's HTTP path: pay-order as the order service would send it if it used HTTP.
+    INTERNAL_COMMAND_CALLERS: 'pay-order:order',
   };
   if (process.env.BENCH_GROUP_COMMIT_MAX_BATCH)
     env.GROUP_COMMIT_MAX_BATCH = process.env.BENCH_GROUP_COMMIT_MAX_BATCH;

@@ -110,7 +110,16 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
         verifier,
       }),
     );
-    app.use('/internal', internalRoutes({ executor, queries, verifier, callers: config.INTERNAL_CALLERS }));
+    app.use(
+      '/internal',
+      internalRoutes({
+        executor,
+        queries,
+        verifier,
+        callers: config.INTERNAL_CALLERS,
+        commandCallers: config.INTERNAL_COMMAND_CALLERS,
+      }),
+    );
   });
 
   if (!config.KAFKA_ENABLED) {

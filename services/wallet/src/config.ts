@@ -22,6 +22,18 @@ export function walletConfig(platform: PlatformConfigShape) {
     SERVICE_JWT_AUDIENCE: z.string().min(1).default('dbay-wallet-internal'),
     /** Service names (token subjects) allowed on the internal API: only its real callers. */
     INTERNAL_CALLERS: list('order').refine((callers) => callers.length > 0, 'at least one caller'),
+    /**
+     * `command:service` pairs: who may send each money command over /internal (reads are open to every
+     * INTERNAL_CALLERS service). Only the order service's real HTTP calls by default: it asks for bid locks
+     * over HTTP and sends every escrow command over Kafka, where the topic ACLs name it. A command with no
+     * pair answers 403 to everyone.
+     */
+    INTERNAL_COMMAND_CALLERS: list('bid-lock:order,bid-unlock:order')
+      .refine(
+        (pairs) => pairs.every((pair) => /^[a-z-]+:[a-z][a-z-]*$/.test(pair)),
+        'expected command:service pairs',
+      )
+      .transform((pairs) => pairs.map((pair) => pair.split(':') as [string, string])),
     /** 1 DOGE: well above Dogecoin's soft dust limit (0.01 DOGE) so no output is ever dust. */
     WITHDRAWAL_MINIMUM_KOINU: koinu({ fallback: 100_000_000n, minKoinu: 1n }),
     /** 1 DOGE flat: covers a large multi-input transaction at the recommended 0.01 DOGE/kB. */

@@ -20,7 +20,13 @@ describe('wallet OpenAPI document', () => {
     const answered = [
       ...routesOfRouter(userRoutes({ ...deps, verifier }), '/v1'),
       ...routesOfRouter(
-        internalRoutes({ executor: deps.executor, queries: deps.queries, verifier, callers: ['order'] }),
+        internalRoutes({
+          executor: deps.executor,
+          queries: deps.queries,
+          verifier,
+          callers: ['order'],
+          commandCallers: [],
+        }),
         '/internal',
       ),
     ];

@@ -22,6 +22,7 @@ import {
   type ServiceProcess,
   type ThrowawayKafka,
 } from '@dbay/testing';
+import { INTERNAL_COMMANDS } from '../../src/entrypoints/http/internal-routes.js';
 
 export interface WalletSandbox {
   url: string;
@@ -31,6 +32,8 @@ export interface WalletSandbox {
   kafkaBrokers: string[];
   stop(): Promise<void>;
 }
+
+const ALL_COMMANDS_FOR_ORDER = INTERNAL_COMMANDS.map((command) => `${command}:order`).join(',');
 
 async function startWalletSandbox(): Promise<WalletSandbox> {
   const database = await ThrowawayDatabase.create({
@@ -48,7 +51,8 @@ async function startWalletSandbox(): Promise<WalletSandbox> {
       service: 'wallet',
       databaseUrl: database.urlOf('wallet'),
       kafkaBrokers: kafka.brokers,
-      env: await stackServiceEnv('wallet'),
+      // The tests stand in for the order service on every command, over HTTP too.
+      env: { ...(await stackServiceEnv('wallet')), INTERNAL_COMMAND_CALLERS: ALL_COMMANDS_FOR_ORDER },
     });
     return {
       url: `http://127.0.0.1:${wallet.port}`,

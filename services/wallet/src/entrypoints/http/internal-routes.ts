@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Command } from '../../domain/index.js';
 import type { CommandExecutor } from '../../command-executor.js';
 import type { WalletQueries } from '../../adapters/queries.js';
-import { IDEMPOTENCY_KEY_PATTERN, type RouteDoc, type TokenVerifier } from '@dbay/platform';
+import { ConfigError, IDEMPOTENCY_KEY_PATTERN, type RouteDoc, type TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
 import { walletError, type WalletErrorCode } from './error-table.js';
 import { balanceKoinuBody, escrowBody, internalResultBody } from './responses.js';
@@ -209,9 +209,29 @@ export interface InternalRoutesDeps {
   verifier: TokenVerifier;
   /** The services (token subjects) allowed on these routes: only the real callers. */
   callers: readonly string[];
+  /** Who may send which command (INTERNAL_COMMAND_CALLERS); a command nobody is named for is refused. */
+  commandCallers: ReadonlyArray<readonly [command: string, service: string]>;
 }
 
-export function internalRoutes({ executor, queries, verifier, callers }: InternalRoutesDeps): Router {
+/** The command names of /internal, for checking INTERNAL_COMMAND_CALLERS at boot. */
+export const INTERNAL_COMMANDS = Object.keys(internalCommandSchemas);
+
+export function internalRoutes({
+  executor,
+  queries,
+  verifier,
+  callers,
+  commandCallers,
+}: InternalRoutesDeps): Router {
+  const unknown = commandCallers.filter(([command]) => !INTERNAL_COMMANDS.includes(command));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      unknown.map(([command]) => ({
+        variable: 'INTERNAL_COMMAND_CALLERS',
+        problem: `no internal command ${command} (the commands: ${INTERNAL_COMMANDS.join(', ')})`,
+      })),
+    );
+  }
   const router = Router();
   router.use(authenticate(verifier, { kind: 'service', services: callers }));
 
@@ -219,7 +239,16 @@ export function internalRoutes({ executor, queries, verifier, callers }: Interna
     keyof typeof internalCommandSchemas,
     z.ZodType<Command>,
   ][]) {
+    const allowed = new Set(
+      commandCallers.filter(([command]) => command === name).map(([, service]) => service),
+    );
     router.post(`/${name}`, async (req, res) => {
+      const caller = principalOf(res);
+      // authenticate() above admits service tokens only.
+      const service = caller.kind === 'service' ? caller.name : '';
+      if (!allowed.has(service)) {
+        throw walletError('WALLET_FORBIDDEN', `service ${service} may not send ${name} over HTTP`);
+      }
       const idempotencyKey = idempotencyKeyOf(req);
       const command = parseBody(schema, req.body);
       await respondWithCommand(
