@@ -275,9 +275,12 @@ describe('deposits end to end (stack)', function () {
     await watcherCaughtUp(control);
     // A second payment still in the mempool when the node goes away.
     const pending = await control.fund([{ address: user.address, amount: '6' }]);
-    await control.fault('down', 4_000);
+    // Down for longer than the breaker's 5 s window (DOGECOIN_RPC_BREAKER_WINDOW_MS on the stack): the
+    // successes of a catch-up just before (a restarted watcher's, say) age out of it while the failures
+    // pile up, so the error rate passes 50 % however busy the node was a moment ago.
+    await control.fault('down', 8_000);
     await waitFor(async () => (await watcherMetric('dbay_deposit_watcher_rpc_breaker_state')) === 2, {
-      timeoutMs: 4_000,
+      timeoutMs: 8_000,
       intervalMs: 100,
       description: 'the breaker to open',
     });
