@@ -8,7 +8,9 @@
 // withdrawals share one transaction, crashes at each step outside a database transaction (signing
 // requested, answer being stored, stored, broadcast) pay once, a withdrawal the hot wallet cannot
 // cover waits visibly instead of failing, a transaction the network dropped is sent again byte for
-// byte, one that can never confirm fails and frees the funds, and a request whose amount does not
+// byte, one that can never confirm fails and frees the funds, a confirmed one whose input a deep
+// reorganisation took away is reported CONFLICTED and never refunded, a reversed deposit confirmed
+// again is spendable again only when its output is unspent on chain, and a request whose amount does not
 // parse is refused with the same withdrawal.failed as ever but stored without a made-up amount. (The
 // kcat replay of every withdrawal.* topic is in withdrawal-wallet.e2e.spec.ts, where balances and
 // ledger are visible.)
@@ -41,6 +43,7 @@ const WITHDRAWAL_TOPICS = [
   TOPICS.withdrawalBroadcast,
   TOPICS.withdrawalConfirmed,
   TOPICS.withdrawalFailed,
+  TOPICS.withdrawalReorged,
 ];
 
 function newDestination(): { address: string; scriptHex: string } {
@@ -568,5 +571,128 @@ describe('withdrawal saga contract (Kafka, simulator, signer)', function () {
     await chain.mine(1);
     expect(await chain.paymentsTo(destination.scriptHex, heightBefore)).to.deep.equal([]);
     expect(bus.events(TOPICS.withdrawalConfirmed, withdrawalId)).to.deep.equal([]);
+  });
+
+  it('a confirmed withdrawal whose input a 7-block reorg took away: CONFLICTED, never refunded, back in the chain once its parent is', async () => {
+    const staging = await staged('a confirmed transaction over a vanishing coin', async () => {
+      // As above, the coin's funding transaction is still in the mempool when the withdrawal spends it,
+      // so both are mined in the same block, and a reorganisation that drops the funding transaction
+      // takes the withdrawal's only input with it, after withdrawal.confirmed.
+      const amountKoinu = await amountNoCoinFits(DOGE);
+      const funded = await fundHotWallet(chain, bus, formatDoge(amountKoinu + DOGE / 2n), undefined, {
+        announceUnconfirmed: true,
+      });
+      const fundingHex = await chain.rawTransaction(funded.txid);
+      await waitUntil(
+        'the coin in the hot wallet',
+        async () =>
+          (await db('withdrawal_saga.coins')
+            .where({ txid: funded.txid, vout: funded.vout })
+            .first()) as unknown,
+      );
+      const destination = newDestination();
+      const { withdrawalId } = await request(formatDoge(amountKoinu), destination.address);
+      const txid = String(
+        (await bus.waitForEvent(TOPICS.withdrawalBroadcast, withdrawalId)).event.payload.txid,
+      );
+      const batch = await db('withdrawal_saga.batches')
+        .where({ txid })
+        .first<{ inputs: { txid: string; vout: number }[] }>();
+      if (!batch.inputs.some((input) => input.txid === funded.txid)) return undefined;
+      if (!(await chain.inMempool(funded.txid))) return undefined; // mined by someone else first
+      return { withdrawalId, destination, txid, funded, fundingHex, amountKoinu };
+    });
+    const { withdrawalId, destination, txid, funded, fundingHex, amountKoinu } = staging;
+    const heightBefore = (await chain.height()) - 1;
+    await chain.mine(7);
+    const confirmed = (await bus.waitForEvent(TOPICS.withdrawalConfirmed, withdrawalId, 60_000)).event
+      .payload;
+
+    const reorg = await chain.reorg({ depth: 7, blocks: 8, drop: [funded.txid] });
+    expect(reorg.disconnected).to.include(confirmed.blockHash);
+    expect(reorg.dropped).to.include.members([funded.txid, txid]);
+    const conflicted = await bus.waitForEventWith(TOPICS.withdrawalReorged, txid, 'stage', 'CONFLICTED');
+    expect(conflicted.event.payload).to.deep.include({
+      txid,
+      withdrawalIds: [withdrawalId],
+      paidKoinu: amountKoinu.toString(),
+      confirmedBlockHash: confirmed.blockHash,
+      blockHash: null,
+      confirmations: 0,
+      inputsSpentElsewhere: [`${funded.txid}:${funded.vout}`],
+    });
+    // Final for the user: no refund, no second payment, nothing re-signed; a person decides.
+    expect((await sagaWithdrawal(db, withdrawalId))!.status).to.equal('CONFIRMED');
+    expect(bus.events(TOPICS.withdrawalFailed, withdrawalId)).to.deep.equal([]);
+    expect(
+      await db('withdrawal_saga.batches').where({ txid }).first<{ status: string; chain_exit: string }>(),
+    ).to.include({ status: 'CONFIRMED', chain_exit: 'CONFLICTED' });
+    expect(await chain.paymentsTo(destination.scriptHex, heightBefore)).to.deep.equal([]);
+
+    // The runbook's first remedy: the missing parent is sent again, and the saga's next look gets the
+    // same signed withdrawal accepted (LEFT_CHAIN), then confirmed again (BACK_IN_CHAIN).
+    await chain.rpc('sendrawtransaction', [fundingHex]);
+    await bus.waitForEventWith(TOPICS.withdrawalReorged, txid, 'stage', 'LEFT_CHAIN');
+    await chain.mine(6);
+    await bus.waitForEventWith(TOPICS.withdrawalReorged, txid, 'stage', 'BACK_IN_CHAIN');
+    expect(
+      (await chain.paymentsTo(destination.scriptHex, heightBefore)).map((p) => [p.txid, p.valueKoinu]),
+    ).to.deep.equal([[txid, amountKoinu]]);
+    expect(bus.events(TOPICS.withdrawalConfirmed, withdrawalId)).to.have.length(1);
+    expect(
+      bus.events(TOPICS.withdrawalReorged, txid).map((entry) => entry.event.payload.stage),
+    ).to.deep.equal(['CONFLICTED', 'LEFT_CHAIN', 'BACK_IN_CHAIN']);
+
+    // The watch ends at REORG_WATCH_CONFIRMATIONS (20 on the local stack): nothing is looked at after that.
+    await chain.mine(20);
+    await waitUntil(
+      'the end of the watch',
+      async () =>
+        (
+          await db('withdrawal_saga.batches')
+            .where({ txid })
+            .first<{ watch_ended_at: Date | null; chain_exits: number }>()
+        ).watch_ended_at,
+      30_000,
+    );
+  });
+
+  it('takes a reversed deposit back when it is confirmed again and unspent on chain; not one whose output is gone', async () => {
+    const coinStatus = async (coin: { txid: string; vout: number }) =>
+      (
+        await db('withdrawal_saga.coins')
+          .where({ txid: coin.txid, vout: coin.vout })
+          .first<{ status: string } | undefined>()
+      )?.status;
+    const reverse = (funded: Awaited<ReturnType<typeof fundHotWallet>>) =>
+      bus.produce(TOPICS.depositReversed, funded.confirmed.userId, {
+        userId: funded.confirmed.userId,
+        address: funded.address,
+        txid: funded.txid,
+        vout: funded.vout,
+        amountKoinu: funded.amountKoinu.toString(),
+        wasConfirmed: true,
+        reason: 'DEPOSIT_LEFT_CHAIN',
+      });
+    const userId = `hot-wallet-${randomUUID()}`;
+    // A deposit a deep reorganisation took away and the new branch brought back.
+    const back = await fundHotWallet(chain, bus, '3.21', userId);
+    await waitUntil('the coin AVAILABLE', async () => (await coinStatus(back)) === 'AVAILABLE');
+    await reverse(back);
+    await waitUntil('the coin REVERSED', async () => (await coinStatus(back)) === 'REVERSED');
+    await bus.produce(TOPICS.depositConfirmed, userId, back.confirmed);
+    await waitUntil('the coin AVAILABLE again', async () => (await coinStatus(back)) === 'AVAILABLE', 30_000);
+
+    // A deposit whose funding transaction is really gone: its confirmation replayed changes nothing.
+    const gone = await fundHotWallet(chain, bus, '3.22', userId, { announceUnconfirmed: true });
+    await waitUntil('the second coin AVAILABLE', async () => (await coinStatus(gone)) === 'AVAILABLE');
+    expect((await chain.dropFromMempool(gone.txid)).dropped).to.include(gone.txid);
+    await reverse(gone);
+    await waitUntil('the second coin REVERSED', async () => (await coinStatus(gone)) === 'REVERSED');
+    await bus.produce(TOPICS.depositConfirmed, userId, gone.confirmed);
+    // Same key, same partition: once a later deposit of the user is in, the replay was handled before it.
+    const later = await fundHotWallet(chain, bus, '3.23', userId);
+    await waitUntil('the later coin', async () => (await coinStatus(later)) === 'AVAILABLE', 30_000);
+    expect(await coinStatus(gone)).to.equal('REVERSED');
   });
 });

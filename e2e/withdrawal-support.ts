@@ -128,6 +128,19 @@ export class Chain {
     return this.control('drop-mempool', { txid });
   }
 
+  /**
+   * Disconnects `depth` blocks and mines `blocks` on the fork (the simulator's /control/reorg); the
+   * `drop`ped transactions and their descendants leave the mempool instead of being mined again.
+   */
+  reorg(body: { depth: number; blocks?: number; drop?: string[] }): Promise<{
+    forkHeight: number;
+    disconnected: string[];
+    connected: string[];
+    dropped: string[];
+  }> {
+    return this.control('reorg', body);
+  }
+
   async inMempool(txid: string): Promise<boolean> {
     return (await this.rpc<string[]>('getrawmempool')).includes(txid);
   }
@@ -253,6 +266,21 @@ export class Bus {
 
   waitForEvent(topic: string, key: string, timeoutMs = 60_000): Promise<Collected> {
     return waitUntil(`${topic} for ${key}`, () => Promise.resolve(this.events(topic, key)[0]), timeoutMs);
+  }
+
+  /** The first event of `topic` for `key` whose payload has `field` equal to `value`. */
+  waitForEventWith(
+    topic: string,
+    key: string,
+    field: string,
+    value: unknown,
+    timeoutMs = 60_000,
+  ): Promise<Collected> {
+    return waitUntil(
+      `${topic} for ${key} with ${field} ${String(value)}`,
+      () => Promise.resolve(this.events(topic, key).find((entry) => entry.event.payload[field] === value)),
+      timeoutMs,
+    );
   }
 
   /**
@@ -438,7 +466,7 @@ export async function fundHotWallet(
   );
   if (vout < 0) throw new Error(`funding transaction ${funded.txid} does not pay ${derived.address}`);
   const height = await chain.height();
-  await bus.produce(TOPICS.depositConfirmed, userId, {
+  const confirmed = {
     userId,
     address: derived.address,
     derivationPath: derived.path,
@@ -449,8 +477,10 @@ export async function fundHotWallet(
     blockHeight: height - 5,
     confirmations: 6,
     rawTransactionHex: funded.hex,
-  });
-  return { txid: funded.txid, vout, address: derived.address, amountKoinu };
+  };
+  await bus.produce(TOPICS.depositConfirmed, userId, confirmed);
+  // `confirmed` is the deposit.confirmed payload produced, for a test that sends it again.
+  return { txid: funded.txid, vout, address: derived.address, amountKoinu, confirmed };
 }
 
 // ---------------------------------------------------------------- the saga process

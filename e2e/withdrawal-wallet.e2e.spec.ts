@@ -4,7 +4,9 @@
 // balance; a held withdrawal is paid when approved and refunded when rejected; a signer refusal
 // refunds with the reason; crashes around the broadcast leave one payment and one debit; bad requests
 // are refused with coded 4xx and reserve nothing; two users paid by one batch transaction both
-// finalize once with their share of the miner fee; replaying every withdrawal.* topic with kcat pays
+// finalize once with their share of the miner fee; a 7-block reorganisation after withdrawal.confirmed
+// that drops the transaction gets the same bytes sent again and an alert, and pays and debits nothing
+// more; replaying every withdrawal.* topic with kcat pays
 // nothing again, debits nothing again and leaves every balance as it was.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -353,6 +355,95 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
     } finally {
       await db.destroy();
     }
+  });
+
+  it('a 7-block reorg after withdrawal.confirmed: the same bytes go out again, an alert, paid once, debited once', async () => {
+    const user = await fundedUser(chain, '30');
+    const destination = newDestination();
+    const heightBefore = await chain.height();
+    const asked = await user.withdraw(destination.address, '11');
+    expect(asked.status, JSON.stringify(asked.body)).to.equal(201);
+    const id = asked.body.withdrawalId;
+    const txid = String((await bus.waitForEvent(TOPICS.withdrawalBroadcast, id, 90_000)).event.payload.txid);
+    const rawHex = await chain.rawTransaction(txid);
+    await chain.mine(7);
+    await user.waitForWithdrawal(id, 'FINALIZED');
+    const balanceBefore = await user.balance();
+    const ledgerBefore = await user.ledger();
+    const db = sagaDb();
+    try {
+      const watched = await db('withdrawal_saga.batches')
+        .where({ txid })
+        .first<{ status: string; block_hash: string; block_height: string; watch_ended_at: Date | null }>();
+      expect(watched).to.include({ status: 'CONFIRMED', watch_ended_at: null });
+
+      // Seven blocks, the withdrawal's among them, leave the chain and the transaction leaves every
+      // mempool: the node knows it only from its transaction index, in a block off the best chain.
+      const reorg = await chain.reorg({ depth: 7, blocks: 8, drop: [txid] });
+      expect(reorg.disconnected).to.include(watched.block_hash);
+      expect(reorg.dropped).to.include(txid);
+      const left = await bus.waitForEventWith(TOPICS.withdrawalReorged, txid, 'stage', 'LEFT_CHAIN');
+      expect(left.event.payload).to.deep.include({
+        txid,
+        withdrawalIds: [id],
+        paidKoinu: '1100000000',
+        confirmedBlockHash: watched.block_hash,
+        confirmedBlockHeight: Number(watched.block_height),
+        blockHash: null,
+        confirmations: 0,
+        rebroadcast: true,
+        inputsSpentElsewhere: [],
+      });
+      // The saga sent the same signed bytes again: nothing re-signed, nothing new paid.
+      expect(await chain.inMempool(txid)).to.equal(true);
+      expect(await chain.rawTransaction(txid)).to.equal(rawHex);
+      expect(
+        await db('withdrawal_saga.batches')
+          .where({ txid })
+          .first<{ chain_exit: string; chain_exits: number }>(),
+      ).to.include({ chain_exit: 'LEFT_CHAIN', chain_exits: 1 });
+
+      await chain.mine(6);
+      const back = await bus.waitForEventWith(TOPICS.withdrawalReorged, txid, 'stage', 'BACK_IN_CHAIN');
+      expect(back.event.payload.confirmations).to.be.at.least(6);
+      expect(back.event.payload.blockHash).to.be.a('string').and.not.equal(watched.block_hash);
+      const after = await db('withdrawal_saga.batches').where({ txid }).first<{
+        status: string;
+        chain_exit: string | null;
+        block_hash: string;
+        change_index: number | null;
+      }>();
+      expect(after).to.include({
+        status: 'CONFIRMED',
+        chain_exit: null,
+        block_hash: back.event.payload.blockHash,
+      });
+      // The hot wallet's coins agree with the chain again: the change is unspent with its value.
+      const change = await db('withdrawal_saga.coins')
+        .where({ txid })
+        .first<{ vout: number; amount_koinu: string; status: string } | undefined>();
+      if (change) {
+        const out = await chain.rpc<{ value: number } | null>('gettxout', [txid, change.vout, true]);
+        expect(out, 'the change output is unspent on chain').to.not.equal(null);
+      }
+    } finally {
+      await db.destroy();
+    }
+
+    // One payment on the chain, exactly the amount; one confirmation event; the wallet did not move.
+    expect(
+      (await chain.paymentsTo(destination.scriptHex, heightBefore)).map((p) => [p.txid, p.valueKoinu]),
+    ).to.deep.equal([[txid, 1_100_000_000n]]);
+    expect(bus.events(TOPICS.withdrawalConfirmed, id)).to.have.length(1);
+    expect(bus.events(TOPICS.withdrawalFailed, id)).to.deep.equal([]);
+    expect((await user.withdrawal(id)).status).to.equal('FINALIZED');
+    expect(await user.balance()).to.deep.equal(balanceBefore);
+    const ledgerAfter = await user.ledger();
+    expect(ledgerAfter).to.deep.equal(ledgerBefore);
+    expect(
+      ledgerAfter.filter((entry) => entry.referenceId === id && entry.entryType === 'WITHDRAWAL'),
+    ).to.have.length(1);
+    expectLedgerMatchesBalance(ledgerAfter, balanceBefore);
   });
 
   it('changes nothing when every withdrawal.* topic is replayed with kcat: no second payment, no second debit', async () => {

@@ -26,3 +26,6 @@ export KAFKA_SESSION_TIMEOUT_MS="${KAFKA_SESSION_TIMEOUT_MS:-8000}"
 export KAFKA_HEARTBEAT_INTERVAL_MS="${KAFKA_HEARTBEAT_INTERVAL_MS:-1000}"
 if [[ -n "${SAGA_CRASH_AT:-}" ]]; then export SAGA_CRASH_AT; fi
 if [[ -n "${SAGA_CRASH_FOR_ADDRESS:-}" ]]; then export SAGA_CRASH_FOR_ADDRESS; fi
+# Watch confirmed withdrawals for deep reorganisations until 20 blocks deep (100 in production), so the
+# e2e tests see the watch end after a few mined blocks.
+export REORG_WATCH_CONFIRMATIONS="${REORG_WATCH_CONFIRMATIONS:-20}"

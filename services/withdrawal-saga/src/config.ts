@@ -67,6 +67,11 @@ const sagaShape = (platform: PlatformConfigShape) => ({
   CHANGE_MIN_CONFIRMATIONS: count.default(1),
   DROP_CONFIRMATION_CHECKS: count.default(3),
   /**
+   * After withdrawal.confirmed the saga keeps watching the transaction for reorganisations deeper than
+   * REQUIRED_CONFIRMATIONS until it is this deep (100 blocks, about 100 minutes on Dogecoin).
+   */
+  REORG_WATCH_CONFIRMATIONS: count.default(100),
+  /**
    * The longest an approved withdrawal waits for the hot wallet's coins (WAITING_FOR_FUNDS) before it
    * fails with WITHDRAWAL_FUNDS_WAIT_EXPIRED and the user's money returns to available. 1 h.
    */
@@ -82,7 +87,17 @@ const sagaShape = (platform: PlatformConfigShape) => ({
 
 /** The saga's whole environment, on the platform's shape. */
 export const sagaConfig = (platform: PlatformConfigShape) =>
-  z.object(sagaShape(platform)).superRefine(requireDogecoinRpcCredentials);
+  z
+    .object(sagaShape(platform))
+    .superRefine(requireDogecoinRpcCredentials)
+    .superRefine((raw, ctx) => {
+      if (raw.REORG_WATCH_CONFIRMATIONS <= raw.REQUIRED_CONFIRMATIONS)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['REORG_WATCH_CONFIRMATIONS'],
+          message: `must be greater than REQUIRED_CONFIRMATIONS (${raw.REQUIRED_CONFIRMATIONS})`,
+        });
+    });
 
 export type SagaEnvironment = z.output<ReturnType<typeof sagaConfig>>;
 export type SagaConfig = ReturnType<typeof sagaSettings>;
@@ -125,6 +140,7 @@ export function sagaSettings(raw: SagaEnvironment) {
       audience: raw.OPERATOR_JWT_AUDIENCE,
     },
     ticks: { batchMs: raw.BATCH_TICK_MS, broadcastMs: raw.BROADCAST_TICK_MS, trackMs: raw.TRACK_TICK_MS },
+    reorgWatchConfirmations: raw.REORG_WATCH_CONFIRMATIONS,
     crashAt: raw.SAGA_CRASH_AT,
     crashForAddress: raw.SAGA_CRASH_FOR_ADDRESS,
     policy,

@@ -16,6 +16,8 @@ import { buildNextBatch } from './use-cases/build-batch.js';
 import { releaseCoolDowns } from './use-cases/review.js';
 import { expireFundsWaits } from './use-cases/funds-wait.js';
 import { broadcastSigned, trackBroadcast } from './use-cases/broadcast.js';
+import { ReorgWatch } from './use-cases/reorg-watch.js';
+import { createReorgWatchMetrics } from './adapters/reorg-metrics.js';
 import type { CrashPoint, SagaContext } from './use-cases/ports.js';
 
 /** Batches built per tick at most, so one tick cannot starve the other loops of connections. */
@@ -66,6 +68,12 @@ await runService({
       newId: randomUUID,
     };
 
+    const reorgWatch = new ReorgWatch(
+      ctx,
+      settings.reorgWatchConfirmations,
+      createReorgWatchMetrics(service.metrics.registry),
+    );
+
     service.outboxRelay();
     const loops = service.loops([
       {
@@ -81,6 +89,7 @@ await runService({
       },
       { name: 'broadcast', intervalMs: settings.ticks.broadcastMs, step: () => broadcastSigned(ctx) },
       { name: 'track', intervalMs: settings.ticks.trackMs, step: () => trackBroadcast(ctx) },
+      { name: 'reorg-watch', intervalMs: settings.ticks.trackMs, step: () => reorgWatch.tick() },
     ]);
     service.consumer({
       handlers: messageHandlers(ctx, () => setTimeout(() => loops.nudge('broadcast'), 50)),

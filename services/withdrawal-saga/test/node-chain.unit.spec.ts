@@ -59,6 +59,45 @@ describe('NodeChain (the saga over @dbay/chain-rpc)', () => {
     ]);
   });
 
+  it('finds nothing for a transaction only in a block a reorganisation disconnected and in no mempool', async () => {
+    // Core 1.14's -txindex still answers with the old block and 0 confirmations; only the mempool says
+    // whether the node really holds it.
+    const staleAnswer = resultAnswer(`{"txid":"${TXID}","blockhash":"${BLOCK_HASH}","confirmations":0}`);
+    fake.answer = byMethod({
+      getrawtransaction: staleAnswer,
+      getmempoolentry: errorAnswer(-5, 'Transaction not in mempool'),
+    });
+    expect(await chain.findTransaction(TXID)).to.equal(undefined);
+    fake.answer = byMethod({
+      getrawtransaction: staleAnswer,
+      getmempoolentry: resultAnswer('{"size":226,"fee":0.00226,"depends":[]}'),
+    });
+    expect(await chain.findTransaction(TXID)).to.deep.equal({
+      confirmations: 0,
+      blockHash: null,
+      blockHeight: null,
+    });
+    expect(fake.requests.map((request) => request.method)).to.deep.equal([
+      'getrawtransaction',
+      'getmempoolentry',
+      'getrawtransaction',
+      'getmempoolentry',
+    ]);
+  });
+
+  it("reads a block's depth on the best chain, -1 off it, and nothing for a block the node does not know", async () => {
+    fake.answer = resultAnswer(`{"hash":"${BLOCK_HASH}","height":1234,"confirmations":7}`);
+    expect(await chain.blockDepth(BLOCK_HASH)).to.equal(7);
+    fake.answer = resultAnswer(`{"hash":"${BLOCK_HASH}","height":1234,"confirmations":-1}`);
+    expect(await chain.blockDepth(BLOCK_HASH)).to.equal(-1);
+    fake.answer = errorAnswer(-5, 'Block not found');
+    expect(await chain.blockDepth(BLOCK_HASH)).to.equal(undefined);
+    fake.answer = resultAnswer(`{"hash":"${BLOCK_HASH}","height":1234,"confirmations":-2}`);
+    expect(await chain.blockDepth(BLOCK_HASH).catch((failure: unknown) => failure)).to.be.instanceOf(
+      RpcMalformedAnswerError,
+    );
+  });
+
   it('refuses a sighting it cannot read instead of guessing its depth', async () => {
     fake.answer = resultAnswer(`{"txid":"${TXID}","blockhash":"${BLOCK_HASH}","confirmations":6.5}`);
     const error = await chain.findTransaction(TXID).then(

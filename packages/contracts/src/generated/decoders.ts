@@ -56,6 +56,7 @@ import type {
   WithdrawalFinalizedPayload,
   WithdrawalHeldPayload,
   WithdrawalReleasedPayload,
+  WithdrawalReorgedPayload,
   WithdrawalRequestedPayload,
   WithdrawalSignedPayload,
   WithdrawalSigningRefusedPayload,
@@ -892,6 +893,27 @@ export function decodeWithdrawalReleased(payload: unknown): WithdrawalReleasedPa
   return decodeWith(TOPICS.withdrawalReleased, withdrawalReleasedPayloadSchema, payload);
 }
 
+/** The `withdrawal.reorged` payload record, field for field as the platform's codec decodes it. */
+const withdrawalReorgedPayloadSchema = z.object({
+  txid: z.string(),
+  batchId: z.string(),
+  stage: z.string(),
+  withdrawalIds: z.array(z.string()),
+  paidKoinu: z.string(),
+  confirmedBlockHash: z.string(),
+  confirmedBlockHeight: z.int().min(-9007199254740990).max(9007199254740990),
+  blockHash: z.string().nullable().default(null),
+  confirmations: z.int32(),
+  rebroadcast: z.boolean(),
+  inputsSpentElsewhere: z.array(z.string()),
+  observedAt: z.string(),
+}) satisfies z.ZodType<WithdrawalReorgedPayload>;
+
+/** Decodes a `withdrawal.reorged` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeWithdrawalReorged(payload: unknown): WithdrawalReorgedPayload {
+  return decodeWith(TOPICS.withdrawalReorged, withdrawalReorgedPayloadSchema, payload);
+}
+
 /** The `withdrawal.requested` payload record, field for field as the platform's codec decodes it. */
 const withdrawalRequestedPayloadSchema = z.object({
   withdrawalId: z.string(),
@@ -1018,6 +1040,7 @@ export const PAYLOAD_SCHEMAS = {
   'withdrawal.finalized': withdrawalFinalizedPayloadSchema,
   'withdrawal.held': withdrawalHeldPayloadSchema,
   'withdrawal.released': withdrawalReleasedPayloadSchema,
+  'withdrawal.reorged': withdrawalReorgedPayloadSchema,
   'withdrawal.requested': withdrawalRequestedPayloadSchema,
   'withdrawal.signed': withdrawalSignedPayloadSchema,
   'withdrawal.signing-refused': withdrawalSigningRefusedPayloadSchema,
@@ -1077,6 +1100,7 @@ export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => To
   'withdrawal.finalized': decodeWithdrawalFinalized,
   'withdrawal.held': decodeWithdrawalHeld,
   'withdrawal.released': decodeWithdrawalReleased,
+  'withdrawal.reorged': decodeWithdrawalReorged,
   'withdrawal.requested': decodeWithdrawalRequested,
   'withdrawal.signed': decodeWithdrawalSigned,
   'withdrawal.signing-refused': decodeWithdrawalSigningRefused,

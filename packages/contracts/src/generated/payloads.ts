@@ -924,6 +924,34 @@ export type WithdrawalReleasedPayload = {
   reason: string;
 };
 
+/** `withdrawal.reorged`: Operations alert: a withdrawal transaction that had reached withdrawal.confirmed was found off the best chain by a reorganisation. The withdrawals stay CONFIRMED and are never paid again or refunded by the saga. stage LEFT_CHAIN: the transaction is in the mempool or its stored bytes were sent again, waiting to be mined; MOVED: already mined again in another block of the new branch; CONFLICTED: an input is spent by another transaction, so it can never confirm as signed and a person must decide (docs/withdrawal-saga.md, runbook); BACK_IN_CHAIN: after LEFT_CHAIN or CONFLICTED it is REQUIRED_CONFIRMATIONS deep again. */
+export type WithdrawalReorgedPayload = {
+  /** The withdrawal transaction (the Kafka key). */
+  txid: string;
+  /** The saga's batch that built the transaction. */
+  batchId: string;
+  /** LEFT_CHAIN, MOVED, CONFLICTED or BACK_IN_CHAIN. */
+  stage: string;
+  /** Every withdrawal the transaction pays. */
+  withdrawalIds: string[];
+  /** What the transaction pays to users, integer koinu. */
+  paidKoinu: string;
+  /** The block the transaction was in when it was last seen confirmed. */
+  confirmedBlockHash: string;
+  /** That block's height. */
+  confirmedBlockHeight: number;
+  /** The block of the best chain holding it now; null while it is out of the chain. */
+  blockHash: string | null;
+  /** Its confirmations now; 0 while it is out of the chain. */
+  confirmations: number;
+  /** True when the saga sent the stored signed bytes again on this look (the node knew the transaction in neither the chain nor the mempool). */
+  rebroadcast: boolean;
+  /** For CONFLICTED: the inputs (txid:vout) the node says are spent or gone; empty otherwise. */
+  inputsSpentElsewhere: string[];
+  /** ISO-8601 UTC time the saga saw it. */
+  observedAt: string;
+};
+
 /** `withdrawal.requested`: A user asked to withdraw; amount + networkFee moved available -> pending. The saga sends amountKoinu to destinationAddress, then answers withdrawal.confirmed or withdrawal.failed. */
 export type WithdrawalRequestedPayload = {
   /** The withdrawal (UUID, lower case). */
@@ -1054,6 +1082,7 @@ export interface TopicPayloads {
   'withdrawal.finalized': WithdrawalFinalizedPayload;
   'withdrawal.held': WithdrawalHeldPayload;
   'withdrawal.released': WithdrawalReleasedPayload;
+  'withdrawal.reorged': WithdrawalReorgedPayload;
   'withdrawal.requested': WithdrawalRequestedPayload;
   'withdrawal.signed': WithdrawalSignedPayload;
   'withdrawal.signing-refused': WithdrawalSigningRefusedPayload;

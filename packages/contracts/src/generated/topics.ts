@@ -103,6 +103,8 @@ export const TOPICS = {
   withdrawalHeld: 'withdrawal.held',
   /** A failed withdrawal's funds went back: pending -> available (amount + fee). */
   withdrawalReleased: 'withdrawal.released',
+  /** Operations alert: a withdrawal transaction that had reached withdrawal.confirmed was found off the best chain by a reorganisation. The withdrawals stay CONFIRMED and are never paid again or refunded by the saga. stage LEFT_CHAIN: the transaction is in the mempool or its stored bytes were sent again, waiting to be mined; MOVED: already mined again in another block of the new branch; CONFLICTED: an input is spent by another transaction, so it can never confirm as signed and a person must decide (docs/withdrawal-saga.md, runbook); BACK_IN_CHAIN: after LEFT_CHAIN or CONFLICTED it is REQUIRED_CONFIRMATIONS deep again. */
+  withdrawalReorged: 'withdrawal.reorged',
   /** A user asked to withdraw; amount + networkFee moved available -> pending. The saga sends amountKoinu to destinationAddress, then answers withdrawal.confirmed or withdrawal.failed. */
   withdrawalRequested: 'withdrawal.requested',
   /** The signer signed the transaction of a signing request (or found it already signed for the same request: the answer is then identical). The transaction is not broadcast: the signer has no chain access. */
@@ -478,6 +480,13 @@ export const TOPIC_DECLARATIONS = {
     replicationFactor: 1,
     producers: ['wallet'],
     consumers: ['withdrawal-saga', 'web'],
+  },
+  'withdrawal.reorged': {
+    key: 'txid',
+    partitions: 3,
+    replicationFactor: 1,
+    producers: ['withdrawal-saga'],
+    consumers: [],
   },
   'withdrawal.requested': {
     key: 'withdrawalId',

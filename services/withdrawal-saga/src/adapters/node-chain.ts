@@ -5,8 +5,16 @@
  * tick. What is the saga's own is here: where a broadcast transaction stands, read from
  * getrawtransaction and getblockheader, with "the node does not know it" (-5) as an answer rather
  * than an error.
+ *
+ * Core 1.14's -txindex keeps a transaction's entry after its block is disconnected, so
+ * getrawtransaction still answers for a transaction that a reorganisation took out of the chain and
+ * that is in no mempool, only with 0 confirmations (the block is not on the active chain). Such an
+ * answer is therefore checked against the mempool (getmempoolentry): a transaction that is in neither
+ * the active chain nor the mempool is "not found", so the tracker sends its stored bytes again instead
+ * of waiting for it forever.
  */
 import {
+  JsonNumber,
   RPC_INVALID_ADDRESS_OR_KEY,
   RpcError,
   RpcResultReader,
@@ -38,8 +46,11 @@ export class NodeChain implements Chain {
     // A mempool transaction has neither confirmations nor blockhash.
     const confirmations =
       tx.confirmations === undefined ? 0 : reader.count(tx.confirmations, 'result.confirmations');
-    if (confirmations === 0 || tx.blockhash === undefined)
-      return { confirmations, blockHash: null, blockHeight: null };
+    if (confirmations === 0 || tx.blockhash === undefined) {
+      // In the mempool, or only in a block that is no longer on the active chain.
+      if (tx.blockhash !== undefined && !(await this.inMempool(txid))) return undefined;
+      return { confirmations: 0, blockHash: null, blockHeight: null };
+    }
     const blockHash = reader.hash(tx.blockhash, 'result.blockhash');
     const header = new RpcResultReader('getblockheader');
     const height = header.count(
@@ -47,6 +58,40 @@ export class NodeChain implements Chain {
       'result.height',
     );
     return { confirmations, blockHash, blockHeight: height };
+  }
+
+  /** Whether the node's mempool holds the transaction. */
+  private async inMempool(txid: string): Promise<boolean> {
+    try {
+      await this.client.call('getmempoolentry', [txid]);
+      return true;
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RPC_INVALID_ADDRESS_OR_KEY) return false;
+      throw error;
+    }
+  }
+
+  /** The active chain's tip. */
+  bestBlockHash(): Promise<string> {
+    return this.client.getBestBlockHash();
+  }
+
+  /**
+   * A block's depth on the active chain (1 for the tip), -1 when the node knows it only off the active
+   * chain (Core's getblockheader answer), undefined when it does not know it at all.
+   */
+  async blockDepth(blockHash: string): Promise<number | undefined> {
+    let result: JsonValue;
+    try {
+      result = await this.client.call('getblockheader', [blockHash]);
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RPC_INVALID_ADDRESS_OR_KEY) return undefined;
+      throw error;
+    }
+    const reader = new RpcResultReader('getblockheader');
+    const confirmations = reader.object(result, 'result').confirmations;
+    if (confirmations instanceof JsonNumber && confirmations.value === '-1') return -1;
+    return reader.count(confirmations, 'result.confirmations');
   }
 
   /** True when the output exists unspent (counting the mempool's spends as spent). */

@@ -5,6 +5,8 @@
  * transaction stored, BROADCAST, and finally CONFIRMED or DROPPED (it can never confirm: an input is
  * spent elsewhere). A batch never goes back: once signed, the stored bytes are its only way out.
  */
+import type { ChainExit } from './reorg-watch.js';
+
 export const BATCH_STATUSES = [
   'AWAITING_SIGNATURE',
   'SIGNED',
@@ -79,5 +81,11 @@ export interface Batch extends NewBatch {
   blockHeight: number | null;
   /** Consecutive checks that found the transaction gone with an input spent elsewhere. */
   dropChecks: number;
+  /** CONFIRMED only: set once the transaction is REORG_WATCH_CONFIRMATIONS deep (domain/reorg-watch.ts). */
+  watchEndedAt: Date | null;
+  /** CONFIRMED only: where it stands while a reorganisation has it out of the chain. */
+  chainExit: ChainExit | null;
+  /** Times it left the chain after it was confirmed. */
+  chainExits: number;
   createdAt: Date;
 }

@@ -2,7 +2,7 @@
  * The hot wallet's coins. A confirmed deposit arrives AVAILABLE; the saga's own change arrives as
  * UNCONFIRMED_CHANGE and becomes AVAILABLE once confirmed deep enough. A batch RESERVES coins, which
  * are SPENT once its transaction is broadcast, or released when the batch ends before that. A reversed
- * deposit is REVERSED and never spent again. Each change of status is one named move below, so the
+ * deposit is REVERSED and not spent unless it is confirmed again and unspent on chain (REINSTATE). Each change of status is one named move below, so the
  * rules of which coin may go where live here and not in the repository's WHERE clauses.
  */
 import type { Coin } from './coin-selection.js';
@@ -33,6 +33,11 @@ export const COIN_MOVES = {
   REVERSE: { from: ['AVAILABLE', 'RESERVED', 'UNCONFIRMED_CHANGE'], to: 'REVERSED' },
   /** The change's transaction is confirmed deep enough to spend it. */
   CHANGE_CONFIRMED: { from: ['UNCONFIRMED_CHANGE'], to: 'AVAILABLE' },
+  /**
+   * A reversed deposit is confirmed again (a deep reorganisation took it away and the new branch, or a
+   * rebroadcast, brought it back) and the node has the output unspent: the coin is ours to spend again.
+   */
+  REINSTATE: { from: ['REVERSED'], to: 'AVAILABLE' },
 } as const satisfies Record<string, CoinMove>;
 
 export type CoinMoveName = keyof typeof COIN_MOVES;

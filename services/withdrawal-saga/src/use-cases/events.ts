@@ -8,6 +8,9 @@ import type { FraudReason } from '../domain/fraud.js';
 import type { OutgoingEvent } from './ports.js';
 import type { Withdrawal, WithdrawalFailure } from '../domain/withdrawal.js';
 import type { StepReport } from '../domain/step-report.js';
+import type { Batch } from '../domain/batch.js';
+import type { ChainSighting } from '../domain/broadcast.js';
+import type { ReorgStage } from '../domain/reorg-watch.js';
 
 type Cause = { causationId: string | null };
 
@@ -145,6 +148,42 @@ export function stepRecordedEvent(
       confirmations: report.confirmations,
       reason: report.reason,
       at: at.getTime(),
+    },
+  };
+}
+
+/** withdrawal.reorged: the operations alert about a confirmed transaction a reorganisation moved or took out. */
+export function reorgedEvent(
+  batch: Batch,
+  stage: ReorgStage,
+  look: {
+    confirmedBlockHash: string;
+    confirmedBlockHeight: number;
+    inChain: ChainSighting | null;
+    rebroadcast: boolean;
+    inputsSpentElsewhere: string[];
+  },
+  at: Date,
+): OutgoingEvent {
+  const paid = batch.outputs.filter((output) => output.withdrawalId !== null);
+  return {
+    key: batch.txid!,
+    correlationId: batch.correlationId,
+    causationId: null,
+    topic: TOPICS.withdrawalReorged,
+    payload: {
+      txid: batch.txid!,
+      batchId: batch.batchId,
+      stage,
+      withdrawalIds: paid.map((output) => output.withdrawalId!),
+      paidKoinu: paid.reduce((sum, output) => sum + output.amountKoinu, 0n).toString(),
+      confirmedBlockHash: look.confirmedBlockHash,
+      confirmedBlockHeight: look.confirmedBlockHeight,
+      blockHash: look.inChain?.blockHash ?? null,
+      confirmations: look.inChain?.confirmations ?? 0,
+      rebroadcast: look.rebroadcast,
+      inputsSpentElsewhere: look.inputsSpentElsewhere,
+      observedAt: at.toISOString(),
     },
   };
 }

@@ -3,7 +3,9 @@
  * which legacy P2PKH signing needs) and from the saga's own change. A deposit is checked against
  * its raw transaction before it is trusted as spendable. A reversed deposit leaves the set; if it was
  * reserved by a batch still waiting for its signature, that batch is cancelled and its withdrawals
- * are re-batched from other coins.
+ * are re-batched from other coins. A reversed deposit confirmed again (the watcher saw it come back
+ * after a deep reorganisation) is taken back only if the node has the output unspent, so a replayed
+ * confirmation of a coin that is really gone changes nothing.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -17,7 +19,13 @@ import { Transaction } from 'bitcoinjs-lib';
 import { parseKoinu } from '@dbay/money';
 import { parseAddressPath } from '@dbay/dogecoin';
 import { findBatch } from '../adapters/db/batches.js';
-import { addCoin, findCoin, reverseCoin, savePreviousTransaction } from '../adapters/db/coins.js';
+import {
+  addCoin,
+  findCoin,
+  reinstateCoin,
+  reverseCoin,
+  savePreviousTransaction,
+} from '../adapters/db/coins.js';
 import { scriptHexForAddress } from '../adapters/psbt.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import { cancelUnsignedBatch } from './signing-answers.js';
@@ -80,11 +88,27 @@ export async function receiveConfirmedDeposit(
     createdByBatchId: null,
     sourceEventId: eventId,
   });
-  if (added)
+  if (added) {
     ctx.logger.info(
       { txid: deposit.txid, vout: deposit.vout, amountKoinu: amountKoinu.toString() },
       'hot wallet coin added',
     );
+    return;
+  }
+  const known = await findCoin(trx, deposit.txid, deposit.vout);
+  if (known?.status !== 'REVERSED' || known.source !== 'DEPOSIT') return;
+  if (!(await ctx.chain.isUnspent(deposit.txid, deposit.vout))) {
+    ctx.logger.warn(
+      { txid: deposit.txid, vout: deposit.vout },
+      'a reversed deposit was confirmed again but the node does not have its output unspent: it stays reversed',
+    );
+    return;
+  }
+  await reinstateCoin(trx, deposit.txid, deposit.vout);
+  ctx.logger.warn(
+    { txid: deposit.txid, vout: deposit.vout, amountKoinu: amountKoinu.toString() },
+    'hot wallet coin back: a reversed deposit is confirmed again and unspent on chain',
+  );
 }
 
 export async function receiveReversedDeposit(

@@ -25,6 +25,9 @@ export interface Chain {
   sendRawTransaction(rawHex: string): Promise<string>;
   findTransaction(txid: string): Promise<ChainSighting | undefined>;
   isUnspent(txid: string, vout: number): Promise<boolean>;
+  bestBlockHash(): Promise<string>;
+  /** Depth on the active chain (1 = tip), -1 off the active chain, undefined when unknown to the node. */
+  blockDepth(blockHash: string): Promise<number | undefined>;
 }
 
 /** Deterministic crash points for the crash-recovery tests; a no-op unless SAGA_CRASH_AT names one. */

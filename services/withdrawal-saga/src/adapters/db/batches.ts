@@ -13,6 +13,7 @@ import {
   type BatchStatus,
   type NewBatch,
 } from '../../domain/batch.js';
+import { CHAIN_EXITS, type ChainExit } from '../../domain/reorg-watch.js';
 import { SCHEMA, TABLES, jsonColumn, oneOf, type Db } from './schema.js';
 
 interface BatchRow {
@@ -36,6 +37,9 @@ interface BatchRow {
   block_hash: string | null;
   block_height: string | null;
   drop_checks: number;
+  watch_ended_at: Date | null;
+  chain_exit: string | null;
+  chain_exits: number;
   correlation_id: string;
   created_at: Date;
 }
@@ -65,6 +69,9 @@ function toBatch(row: BatchRow): Batch {
     blockHash: row.block_hash,
     blockHeight: row.block_height === null ? null : Number(row.block_height),
     dropChecks: row.drop_checks,
+    watchEndedAt: row.watch_ended_at,
+    chainExit: row.chain_exit === null ? null : oneOf(CHAIN_EXITS, row.chain_exit, 'batches.chain_exit'),
+    chainExits: row.chain_exits,
     correlationId: row.correlation_id,
     createdAt: row.created_at,
   };
@@ -153,6 +160,91 @@ export async function updateBatch(
   }
   const updated = await trx(TABLES.batches).where({ batch_id: batchId, status: from }).update(columns);
   return updated === 1;
+}
+
+/**
+ * The blocks holding confirmed transactions still watched for deep reorganisations (not off the chain
+ * already: those are `batchesOffChain`), oldest first, so a backlog of deep ones ends its watch first.
+ */
+export async function watchedBlocks(db: Db, limit: number): Promise<string[]> {
+  const rows = await db(TABLES.batches)
+    .where({ status: 'CONFIRMED' })
+    .whereNull('watch_ended_at')
+    .whereNull('chain_exit')
+    .groupBy('block_hash')
+    .orderByRaw('max(block_height)')
+    .limit(limit)
+    .select<{ block_hash: string }[]>('block_hash');
+  return rows.map((row) => row.block_hash);
+}
+
+/** The watched confirmed batches whose transaction was last seen in `blockHash`. */
+export async function watchedBatchesInBlock(db: Db, blockHash: string): Promise<Batch[]> {
+  const rows = await db(TABLES.batches)
+    .where({ status: 'CONFIRMED', block_hash: blockHash })
+    .whereNull('watch_ended_at')
+    .whereNull('chain_exit')
+    .orderBy('created_at')
+    .select<BatchRow[]>('*');
+  return rows.map(toBatch);
+}
+
+/** Confirmed batches whose transaction a reorganisation took out of the chain, oldest block first. */
+export async function batchesOffChain(db: Db, limit: number): Promise<Batch[]> {
+  const rows = await db(TABLES.batches)
+    .where({ status: 'CONFIRMED' })
+    .whereNotNull('chain_exit')
+    .orderBy('block_height')
+    .orderBy('created_at')
+    .limit(limit)
+    .select<BatchRow[]>('*');
+  return rows.map(toBatch);
+}
+
+/** Ends the watch of every confirmed batch in `blockHash` (now deep enough); returns how many. */
+export async function endWatch(db: Db, blockHash: string): Promise<number> {
+  return db(TABLES.batches)
+    .where({ status: 'CONFIRMED', block_hash: blockHash })
+    .whereNull('watch_ended_at')
+    .whereNull('chain_exit')
+    .update({ watch_ended_at: db.fn.now(), updated_at: db.fn.now() });
+}
+
+export interface WatchPatch {
+  chainExit: ChainExit | null;
+  /** True when it is leaving the chain on this look (counts an exit and stamps left_chain_at). */
+  leaving: boolean;
+  /** The block now holding it, when it is in the chain. */
+  inChain: { blockHash: string; blockHeight: number; confirmations: number } | null;
+}
+
+/** Records a look at a watched confirmed batch; a CONFIRMED batch stays CONFIRMED. */
+export async function recordWatch(
+  trx: Knex.Transaction,
+  batchId: string,
+  patch: WatchPatch,
+): Promise<boolean> {
+  const columns: Record<string, unknown> = { chain_exit: patch.chainExit, updated_at: trx.fn.now() };
+  if (patch.leaving) {
+    columns.left_chain_at = trx.fn.now();
+    columns.chain_exits = trx.raw('chain_exits + 1');
+  }
+  if (patch.inChain) {
+    columns.block_hash = patch.inChain.blockHash;
+    columns.block_height = patch.inChain.blockHeight;
+    columns.confirmations = patch.inChain.confirmations;
+  }
+  const updated = await trx(TABLES.batches).where({ batch_id: batchId, status: 'CONFIRMED' }).update(columns);
+  return updated === 1;
+}
+
+/** The number of confirmed batches out of the chain now (the alerting gauge). */
+export async function countOffChain(db: Db): Promise<number> {
+  const rows = await db(TABLES.batches)
+    .where({ status: 'CONFIRMED' })
+    .whereNotNull('chain_exit')
+    .count<{ count: string }[]>({ count: '*' });
+  return Number(rows[0]!.count);
 }
 
 /** The next change index: a Postgres sequence, so a rolled-back batch leaves a gap, never a reuse. */

@@ -144,6 +144,11 @@ export async function reverseCoin(trx: Knex.Transaction, txid: string, vout: num
   return moveCoins(trx, 'REVERSE', { txid, vout });
 }
 
+/** A reversed deposit confirmed again and unspent on chain becomes available. */
+export async function reinstateCoin(trx: Knex.Transaction, txid: string, vout: number): Promise<number> {
+  return moveCoins(trx, 'REINSTATE', { txid, vout, source: 'DEPOSIT' });
+}
+
 /** The change a batch's transaction created is now deep enough to spend. */
 export async function makeChangeAvailable(trx: Knex.Transaction, batchId: string): Promise<number> {
   return moveCoins(trx, 'CHANGE_CONFIRMED', { created_by_batch_id: batchId });

@@ -1,0 +1,24 @@
+/**
+ * The saga's metrics for the watch after withdrawal.confirmed, registered in the service's registry
+ * next to the platform's. Alerting hangs off both: dbay_withdrawal_saga_reorg_alerts_total{stage} rising
+ * for LEFT_CHAIN or CONFLICTED, and dbay_withdrawal_saga_confirmed_off_chain above 0 for long.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ReorgWatchMetrics } from '../use-cases/reorg-watch.js';
+
+export function createReorgWatchMetrics(registry: Registry): ReorgWatchMetrics {
+  const registers = [registry];
+  return {
+    alerts: new Counter({
+      name: 'dbay_withdrawal_saga_reorg_alerts_total',
+      help: 'withdrawal.reorged alerts raised, by stage (LEFT_CHAIN, MOVED, CONFLICTED, BACK_IN_CHAIN).',
+      labelNames: ['stage'],
+      registers,
+    }),
+    offChain: new Gauge({
+      name: 'dbay_withdrawal_saga_confirmed_off_chain',
+      help: 'Confirmed withdrawal transactions a reorganisation has out of the best chain now.',
+      registers,
+    }),
+  };
+}
