@@ -6,6 +6,7 @@
  *   ... mine <n> [address]
  *   ... reorg <depth> [--blocks n] [--drop <txid>]... [--drop-returned] [--address a]
  *   ... drop-mempool <txid>
+ *   ... congestion <minFeePerKbDOGE|off>
  *   ... fault <garbage|500|down|hang|none> [forMs]
  *   ... rpc <method> [param ...]         (params parsed as JSON when they parse, else strings)
  *
@@ -16,7 +17,8 @@ import { DEFAULT_RPC_PORT } from './config.js';
 
 const USAGE = `usage: cli.ts status | fund <address> <amount>... | mine <n> [address]
        | reorg <depth> [--blocks n] [--drop txid]... [--drop-returned] [--address a]
-       | drop-mempool <txid> | fault <mode> [forMs] | rpc <method> [params...]`;
+       | drop-mempool <txid> | congestion <minFeePerKb|off> | fault <mode> [forMs]
+       | rpc <method> [params...]`;
 
 function endpoint(): { url: string; auth: string } {
   const user = process.env.DOGECOIN_RPC_USER;
@@ -71,6 +73,9 @@ function controlBody(command: string, args: string[]): Record<string, unknown> {
     }
     case 'drop-mempool':
       return { txid: args[0] };
+    case 'congestion':
+      if (args.length !== 1) throw new Error(USAGE);
+      return { minFeePerKb: args[0] === 'off' ? null : args[0] };
     case 'fault':
       return { mode: args[0], ...(args[1] ? { forMs: Number(args[1]) } : {}) };
     default:

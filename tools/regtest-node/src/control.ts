@@ -1,13 +1,15 @@
 /**
  * The test control surface, under /control/ on the RPC port with the same basic auth. It is not part
  * of Core's contract (services never call it); tests and the CLI use it to fund addresses, mine,
- * stage reorgs, drop mempool transactions and inject transport faults. Bodies and answers are JSON;
- * amounts are DOGE decimal strings; errors follow the platform's { "error": { code, message } }.
+ * stage reorgs, drop mempool transactions, congest block assembly and inject transport faults. Bodies
+ * and answers are JSON; amounts are DOGE decimal strings; errors follow the platform's
+ * { "error": { code, message } }.
  */
 import { formatDoge, MoneyError, parseDoge } from '@dbay/money';
 import { regtest } from '@dbay/dogecoin';
 import { address as baddress } from 'bitcoinjs-lib';
 import { crypto } from 'bitcoinjs-lib';
+import { COIN } from './consensus.js';
 import { FaucetError, fund, type Payment } from './faucet.js';
 import type { RegtestNode } from './node.js';
 import { decodeRegtestAddress } from './script.js';
@@ -49,6 +51,8 @@ export const CONTROL_STATUS: Record<ControlErrorCode, number> = {
 /** Longest fault and largest mining/reorg request the control surface accepts. */
 const MAX_FAULT_MS = 10 * 60 * 1000;
 const MAX_BLOCKS_PER_CALL = 10_000;
+/** Highest congestion floor accepted: 100 DOGE/kB, the -maxtxfee a whole transaction may pay. */
+const MAX_CONGESTION_FEE_PER_KB = 100n * COIN;
 
 type Body = Record<string, unknown>;
 
@@ -82,6 +86,26 @@ function payments(body: Body): Payment[] {
   });
 }
 
+/** "minFeePerKb": a positive DOGE decimal string up to 100 DOGE/kB, or null to clear the floor. */
+function congestionFloor(body: Body): bigint | null {
+  const value = body.minFeePerKb;
+  if (value === null) return null;
+  if (typeof value !== 'string') throw bad('"minFeePerKb" must be a DOGE decimal string or null');
+  let floor: bigint;
+  try {
+    floor = parseDoge(value);
+  } catch (error) {
+    if (error instanceof MoneyError) throw bad(`"minFeePerKb": ${error.message}`);
+    throw error;
+  }
+  if (floor > MAX_CONGESTION_FEE_PER_KB) {
+    throw bad(`"minFeePerKb" must be at most ${formatDoge(MAX_CONGESTION_FEE_PER_KB)} DOGE/kB`);
+  }
+  return floor;
+}
+
+const formatFloor = (floor: bigint | null): string | null => (floor === null ? null : formatDoge(floor));
+
 function txids(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v))) {
@@ -104,6 +128,7 @@ export function runControl(command: string, body: Body, node: RegtestNode, fault
         faucetAddress: faucetAddress(node),
         faucetMatureBalance: formatDoge(node.faucetMatureBalance()),
         fault: faults.currentFault(),
+        congestionMinFeePerKb: formatFloor(node.congestionMinFeePerKb),
       };
     case 'fund': {
       try {
@@ -136,6 +161,10 @@ export function runControl(command: string, body: Body, node: RegtestNode, fault
       if (!node.mempool.has(txid!))
         throw new ControlError('REGTEST_NOT_IN_MEMPOOL', `${txid} is not in the mempool`);
       return { dropped: node.dropFromMempool(txid!).map((e) => e.txid) };
+    }
+    case 'congestion': {
+      node.congestionMinFeePerKb = congestionFloor(body);
+      return { minFeePerKb: formatFloor(node.congestionMinFeePerKb) };
     }
     case 'fault': {
       const mode = body.mode;

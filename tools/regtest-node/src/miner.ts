@@ -4,6 +4,11 @@
  * then packages by ancestor fee rate down to -blockmintxfee (0.01 DOGE/kB, addPackageTxs). A
  * transaction paying only the 0.001 DOGE/kB relay minimum is therefore accepted into the mempool but
  * mined only once its inputs have aged enough priority, exactly as on a real node.
+ *
+ * A congestion floor (set by /control/congestion) models a busy mainnet miner, as Core started with
+ * -blockprioritysize=0 -blockmintxfee=<floor>: addPriorityTxs returns at once, and addPackageTxs stops
+ * at the first package whose ancestor fee rate is below the floor. A low-fee parent then waits in the
+ * mempool until a child lifts its package above the floor (child pays for parent).
  */
 import type { Transaction } from 'bitcoinjs-lib';
 import { BLOCK_MAX_SIZE, BLOCK_MIN_TX_FEE_PER_KB, BLOCK_PRIORITY_SIZE } from './consensus.js';
@@ -18,7 +23,15 @@ export interface BlockSelection {
   fees: bigint;
 }
 
-export function selectTransactions(mempool: Mempool, height: number): BlockSelection {
+/**
+ * The transactions of the next block. congestionMinFeePerKb (koinu per kB), when not null, skips the
+ * priority area and replaces -blockmintxfee as the lowest ancestor-package fee rate taken.
+ */
+export function selectTransactions(
+  mempool: Mempool,
+  height: number,
+  congestionMinFeePerKb: bigint | null = null,
+): BlockSelection {
   const included = new Set<string>();
   const chosen: MempoolEntry[] = [];
   let blockSize = COINBASE_RESERVED_SIZE;
@@ -35,7 +48,8 @@ export function selectTransactions(mempool: Mempool, height: number): BlockSelec
   // addPriorityTxs: best priority first; the area closes once it is full or a tx fell below AllowFree.
   const byPriority = mempool.all().sort((a, b) => priorityAt(b, height) - priorityAt(a, height));
   let progress = true;
-  let priorityDone = false;
+  // -blockprioritysize=0: a congested miner fills its blocks with paying packages only.
+  let priorityDone = congestionMinFeePerKb !== null;
   while (!priorityDone && progress) {
     progress = false;
     for (const entry of byPriority) {
@@ -48,6 +62,7 @@ export function selectTransactions(mempool: Mempool, height: number): BlockSelec
   }
 
   // addPackageTxs: the best ancestor-package fee rate next, until it drops below -blockmintxfee.
+  const minFeePerKb = congestionMinFeePerKb ?? BLOCK_MIN_TX_FEE_PER_KB;
   for (;;) {
     let best: { entries: MempoolEntry[]; fee: bigint; size: number } | undefined;
     for (const entry of mempool.all()) {
@@ -60,7 +75,7 @@ export function selectTransactions(mempool: Mempool, height: number): BlockSelec
       const size = entries.reduce((sum, e) => sum + e.vsize, 0);
       if (!best || fee * BigInt(best.size) > best.fee * BigInt(size)) best = { entries, fee, size };
     }
-    if (!best || best.fee < feeForSize(BLOCK_MIN_TX_FEE_PER_KB, best.size) || !fits(best.entries)) break;
+    if (!best || best.fee < feeForSize(minFeePerKb, best.size) || !fits(best.entries)) break;
     best.entries.forEach(include);
   }
 

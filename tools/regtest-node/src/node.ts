@@ -41,6 +41,11 @@ export class RegtestNode {
   readonly requireStandard: boolean;
   readonly startedAt: number;
   faucet: ECPairInterface;
+  /**
+   * The congestion floor set by /control/congestion, in koinu per kB, or null for Core's normal block
+   * assembly (selectTransactions). Kept in memory only, like a fault: a restart clears it.
+   */
+  congestionMinFeePerKb: bigint | null = null;
   private mockTime = 0;
   private ibdDone = false;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -117,7 +122,7 @@ export class RegtestNode {
     while (hashes.length < n) {
       const tip = this.chain.tip;
       const height = tip.height + 1;
-      const selection = selectTransactions(this.mempool, height);
+      const selection = selectTransactions(this.mempool, height, this.congestionMinFeePerKb);
       const coinbase = buildCoinbase(height, extraNonce, payTo, blockSubsidy(height) + selection.fees);
       setWitnessCommitment(coinbase, selection.transactions);
       const time = Math.max(this.chain.medianTimePast(tip) + 1, this.now());
