@@ -141,6 +141,15 @@ export class Chain {
     return this.control('reorg', body);
   }
 
+  /**
+   * Sets (a DOGE/kB string) or clears (null) the simulator's congestion floor: blocks then take only
+   * packages paying at least that rate, as a busy mainnet miner would. Clear it in a finally: while it
+   * is set, the faucet's 0.01 DOGE/kB payments are not mined either.
+   */
+  congestion(minFeePerKb: string | null): Promise<{ minFeePerKb: string | null }> {
+    return this.control('congestion', { minFeePerKb });
+  }
+
   async inMempool(txid: string): Promise<boolean> {
     return (await this.rpc<string[]>('getrawmempool')).includes(txid);
   }

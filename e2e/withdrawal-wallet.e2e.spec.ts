@@ -6,7 +6,8 @@
 // are refused with coded 4xx and reserve nothing; two users paid by one batch transaction both
 // finalize once with their share of the miner fee; a 7-block reorganisation after withdrawal.confirmed
 // that drops the transaction gets the same bytes sent again and an alert, and pays and debits nothing
-// more; replaying every withdrawal.* topic with kcat pays
+// more; a withdrawal stuck under a congested miner is bumped from its change (child pays for parent)
+// and finalized once, the bump's fee booked to network fees; replaying every withdrawal.* topic with kcat pays
 // nothing again, debits nothing again and leaves every balance as it was.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -444,6 +445,90 @@ describe('withdrawals through the wallet (wallet, watcher, signer, saga, simulat
       ledgerAfter.filter((entry) => entry.referenceId === id && entry.entryType === 'WITHDRAWAL'),
     ).to.have.length(1);
     expectLedgerMatchesBalance(ledgerAfter, balanceBefore);
+  });
+
+  it('a withdrawal stuck under congestion is bumped from its change (CPFP), confirms and is finalized once; the bump fee is booked to network fees', async () => {
+    const user = await fundedUser(chain, '40');
+    const destination = newDestination();
+    const heightBefore = await chain.height();
+    const db = sagaDb();
+    // Miners take only packages of at least 0.05 DOGE/kB; the saga pays 0.01.
+    await chain.congestion('0.05');
+    try {
+      const asked = await user.withdraw(destination.address, '12');
+      expect(asked.status, JSON.stringify(asked.body)).to.equal(201);
+      const id = asked.body.withdrawalId;
+      const broadcast = (await bus.waitForEvent(TOPICS.withdrawalBroadcast, id, 90_000)).event.payload;
+      const txid = String(broadcast.txid);
+      await chain.mine(2);
+      expect(await chain.inMempool(txid), 'stuck: two blocks went by without it').to.equal(true);
+
+      // FEE_BUMP_AFTER_BLOCKS (2 on the stack) later, the saga spends the stuck change in a child.
+      const bump = await waitUntil(
+        'the fee bump broadcast',
+        async () =>
+          (await db('withdrawal_saga.batches')
+            .where({ purpose: 'FEE_BUMP', status: 'BROADCAST' })
+            .whereIn('bumps_batch_id', db('withdrawal_saga.batches').select('batch_id').where({ txid }))
+            .first<
+              | { txid: string; fee_koinu: string; inputs: { txid: string }[]; signed_size_bytes: number }
+              | undefined
+            >()) ?? undefined,
+        60_000,
+      );
+      expect(bump.inputs.map((input) => input.txid)).to.deep.equal([txid]);
+      const stuck = await db('withdrawal_saga.batches')
+        .where({ txid })
+        .first<{ fee_koinu: string; signed_size_bytes: number }>();
+      // The package pays at least the congested floor, so the next block takes both.
+      const packageFee = BigInt(stuck.fee_koinu) + BigInt(bump.fee_koinu);
+      const packageBytes = BigInt(stuck.signed_size_bytes + bump.signed_size_bytes);
+      expect(packageFee * 1000n >= packageBytes * 5_000_000n, 'package at 0.05 DOGE/kB').to.equal(true);
+      const [mined] = (await chain.mine(1)).blockHashes;
+      const block = await chain.rpc<{ tx: string[] }>('getblock', [mined, true]);
+      expect(block.tx).to.include.members([txid, bump.txid]);
+      await chain.congestion(null);
+
+      await chain.mine(6);
+      const finalized = await user.waitForWithdrawal(id, 'FINALIZED');
+      expect(finalized.txid).to.equal(txid);
+      expect(
+        (await chain.paymentsTo(destination.scriptHex, heightBefore)).map((p) => [p.txid, p.valueKoinu]),
+      ).to.deep.equal([[txid, 1_200_000_000n]]);
+      const confirmations = bus.events(TOPICS.withdrawalConfirmed, id);
+      expect(confirmations).to.have.length(1);
+      // The withdrawal's miner fee share now includes its share of the bump.
+      const inTransaction = Number(broadcast.withdrawalsInTransaction);
+      const share = BigInt(String(confirmations[0]!.event.payload.minerFeeShareKoinu));
+      const ownShare = BigInt(String(broadcast.minerFeeShareKoinu));
+      const bumpShare = share - ownShare;
+      const bumpFee = BigInt(bump.fee_koinu);
+      const equalShare = bumpFee / BigInt(inTransaction);
+      expect(
+        bumpShare === equalShare || bumpShare === equalShare + 1n,
+        `bump share ${bumpShare} of ${bumpFee}`,
+      ).to.equal(true);
+      // Booked once to the platform's network fees, against this withdrawal.
+      const minerFees = await db('wallet.ledger_entries')
+        .where({ reference_id: id, platform_account: 'NETWORK_FEES', entry_type: 'MINER_FEE' })
+        .select<{ debit: string; credit: string }[]>('debit', 'credit');
+      expect(minerFees).to.have.length(1);
+      expect(
+        parseDoge(minerFees[0]!.debit, { allowZero: true }) +
+          parseDoge(minerFees[0]!.credit, { allowZero: true }),
+      ).to.equal(share);
+      // The user paid the amount and the flat fee once, whatever the miners got.
+      const entries = await user.ledger();
+      expect(
+        entries.filter((entry) => entry.referenceId === id && entry.entryType === 'WITHDRAWAL'),
+      ).to.have.length(1);
+      const balance = await user.balance();
+      expect(balance).to.include({ available: '27.00000000', pending: '0.00000000' });
+      expectLedgerMatchesBalance(entries, balance);
+    } finally {
+      await chain.congestion(null);
+      await db.destroy();
+    }
   });
 
   it('changes nothing when every withdrawal.* topic is replayed with kcat: no second payment, no second debit', async () => {

@@ -29,3 +29,6 @@ if [[ -n "${SAGA_CRASH_FOR_ADDRESS:-}" ]]; then export SAGA_CRASH_FOR_ADDRESS; f
 # Watch confirmed withdrawals for deep reorganisations until 20 blocks deep (100 in production), so the
 # e2e tests see the watch end after a few mined blocks.
 export REORG_WATCH_CONFIRMATIONS="${REORG_WATCH_CONFIRMATIONS:-20}"
+# Bump a stuck withdrawal transaction after 2 blocks (10 in production), so the e2e test of
+# child-pays-for-parent needs only a few mined blocks.
+export FEE_BUMP_AFTER_BLOCKS="${FEE_BUMP_AFTER_BLOCKS:-2}"

@@ -8,6 +8,7 @@ import { KOINU_PER_DOGE } from '@dbay/money';
 import { NETWORK_NAMES, type NetworkName } from '@dbay/dogecoin';
 import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
 import {
+  DEFAULT_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE,
   DEFAULT_MAX_FEE_RATE_KOINU_PER_BYTE,
   DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE,
   type SigningPolicy,
@@ -39,6 +40,9 @@ const signerShape = (platform: PlatformConfigShape) => ({
   SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE: koinu(DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE),
   SIGNER_MAX_WITHDRAWAL_KOINU: koinu(100_000n * DOGE),
   SIGNER_DAILY_CAP_KOINU: koinu(1_000_000n * DOGE),
+  /** A child-pays-for-parent bump: its largest fee, and the largest rate it may pay for its whole package. */
+  SIGNER_MAX_BUMP_FEE_KOINU: koinu(DOGE),
+  SIGNER_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE: koinu(DEFAULT_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE),
 });
 
 /** The signer's whole environment, on the platform's shape. */
@@ -82,6 +86,8 @@ export function signerSettings(raw: SignerEnvironment) {
     minFeeRateKoinuPerByte: raw.SIGNER_MIN_FEE_RATE_KOINU_PER_BYTE,
     maxWithdrawalKoinu: raw.SIGNER_MAX_WITHDRAWAL_KOINU,
     dailyCapKoinu: raw.SIGNER_DAILY_CAP_KOINU,
+    maxBumpFeeKoinu: raw.SIGNER_MAX_BUMP_FEE_KOINU,
+    maxBumpFeeRateKoinuPerByte: raw.SIGNER_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE,
   };
   return {
     network: raw.DOGECOIN_NETWORK,

@@ -16,6 +16,7 @@ import {
 import type { RefusalCode } from '../src/domain/refusal.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import {
+  buildBumpRequest,
   buildRequest,
   DEFAULT_FEE_KOINU,
   defaultWithdrawals,
@@ -428,6 +429,85 @@ describe('signer policy: decideSigning', () => {
         },
       ),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe('signer policy: child-pays-for-parent bumps (purpose FEE_BUMP)', () => {
+  it('signs a bump of our change to our change whose fee stays within the package bound', () => {
+    // 0.02 DOGE for a ~190-byte child is ~10,500 koinu/byte: far above the per-transaction maximum
+    // (2,000), allowed because a bump pays for its bumped transaction's bytes as well.
+    const { request, bumped } = buildBumpRequest({ bumpedPaddingOutputs: 10 });
+    const signed = expectSigned(decide(request));
+    expect(signed).to.include({ feeKoinu: 2_000_000n, outflowKoinu: 2_000_000n, changeOutputIndex: 0 });
+    expect(signed.bumpedTxid).to.equal(bumped.getId());
+    expect(signed.withdrawals).to.deep.equal([]);
+    expect(signaturesVerify(request, signed.rawTransactionHex)).to.equal(true);
+    const tx = Transaction.fromHex(signed.rawTransactionHex);
+    expect(Buffer.from(tx.ins[0]!.hash).reverse().toString('hex')).to.equal(bumped.getId());
+    expect(tx.outs.map((out) => out.value)).to.deep.equal([10n * DOGE - 2_000_000n]);
+  });
+
+  it('refuses every other shape: two inputs, two outputs, a receive-chain input, another transaction than the bumped one', () => {
+    expectRefused(decide(buildBumpRequest({ extraInput: true }).request), 'SIGNER_BUMP_NOT_ALLOWED');
+    expectRefused(decide(buildBumpRequest({ extraOutput: true }).request), 'SIGNER_BUMP_NOT_ALLOWED');
+    expectRefused(
+      decide(buildBumpRequest({ inputPath: addressPath('receive', 3) }).request),
+      'SIGNER_BUMP_NOT_ALLOWED',
+    );
+    expectRefused(
+      decide(buildBumpRequest({ bumpedTxid: 'ab'.repeat(32) }).request),
+      'SIGNER_BUMP_NOT_ALLOWED',
+    );
+  });
+
+  it('refuses a bump paying anything but our change key', () => {
+    expectRefused(
+      decide(buildBumpRequest({ outputPayTo: foreignScript('change', 6) }).request),
+      'SIGNER_FOREIGN_CHANGE',
+    );
+    expectRefused(
+      decide(buildBumpRequest({ outputPath: addressPath('receive', 6) }).request),
+      'SIGNER_FOREIGN_CHANGE',
+    );
+    expectRefused(
+      decide(buildBumpRequest({ inputPayTo: foreignScript('change', 5) }).request),
+      'SIGNER_INPUT_NOT_OURS',
+    );
+  });
+
+  it('bounds the fee by the package rate and by the absolute bump maximum', () => {
+    // A small bumped transaction: ~85 + ~190 bytes at 10,000 koinu/byte allow ~2.7 million koinu.
+    expectRefused(decide(buildBumpRequest({ feeKoinu: 5_000_000n }).request), 'SIGNER_FEE_TOO_HIGH');
+    expectSigned(decide(buildBumpRequest({ feeKoinu: 2_500_000n }).request));
+    // A large bumped transaction lifts the package bound, but never above maxBumpFeeKoinu (0.1 DOGE).
+    expectRefused(
+      decide(buildBumpRequest({ feeKoinu: DOGE / 10n + 1n, bumpedPaddingOutputs: 40 }).request),
+      'SIGNER_FEE_TOO_HIGH',
+    );
+    expectSigned(decide(buildBumpRequest({ feeKoinu: DOGE / 10n, bumpedPaddingOutputs: 40 }).request));
+    expectRefused(decide(buildBumpRequest({ feeKoinu: 0n }).request), 'SIGNER_MALFORMED_REQUEST');
+  });
+
+  it('bumps a transaction once: the same request again is answered from the log, another one refused', () => {
+    const { request, bumped } = buildBumpRequest({ bumpedPaddingOutputs: 10 });
+    const first = expectSigned(decide(request));
+    const previousBump: PreviousSigning = { ...first, requestId: request.requestId };
+    const again = decide(request, { ...noHistory, previousBump });
+    expect(again.kind).to.equal('replayed');
+    const other = buildBumpRequest({ bumpedPaddingOutputs: 10, feeKoinu: 2_100_000n }).request;
+    const reason = expectRefused(
+      decide({ ...other, bumpedTxid: bumped.getId() }, { ...noHistory, previousBump }),
+      'SIGNER_ALREADY_BUMPED',
+    );
+    expect(reason).to.contain(first.txid);
+  });
+
+  it('counts the fee toward the daily cap', () => {
+    const { request } = buildBumpRequest();
+    expectRefused(
+      decide(request, { ...noHistory, outflowLast24hKoinu: testPolicy.dailyCapKoinu - 1_000_000n }),
+      'SIGNER_CAP_EXCEEDED',
     );
   });
 });

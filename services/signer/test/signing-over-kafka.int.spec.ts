@@ -24,7 +24,7 @@ import { buildEnvelope, createSchemaRegistry, EventCodec, type EventMessage } fr
 import { decryptSeed, readKeyFile } from '../src/adapters/secrets/key-file.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import { TOPICS } from '@dbay/contracts';
-import { buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
+import { buildBumpRequest, buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
 import { eventually, required, stackEnv } from './support/stack.js';
 import { stackKafkaSaslFor } from '@dbay/testing';
 
@@ -236,6 +236,45 @@ describe('signer over real Kafka (integration)', function () {
     expect(refused.payload).to.include({ reasonCode: 'SIGNER_OUTPUT_MISMATCH' });
     const rows = await db('refusals').where({ request_id: tampered.requestId }).select('code');
     expect(rows).to.deep.equal([{ code: 'SIGNER_OUTPUT_MISMATCH' }]);
+  });
+
+  it('signs a fee bump once, logs it as FEE_BUMP, and refuses a second bump of the same transaction', async () => {
+    const { request: bump, bumped } = buildBumpRequest({
+      account,
+      requestId: `int-bump-${randomUUID()}`,
+      inputPath: addressPath('change', index + 3),
+      outputPath: addressPath('change', index + 4),
+      bumpedPaddingOutputs: 10,
+    });
+    await send(requestEvent(bump), bump.requestId);
+    const signed = await answerTo(bump.requestId);
+    expect(signed.topic).to.equal(TOPICS.withdrawalSigned);
+    expect(signed.payload).to.include({ feeKoinu: '2000000', changeOutputIndex: 0 });
+    expect(signed.payload.withdrawalIds).to.deep.equal([]);
+    expect(signaturesVerify(bump, signed.payload.rawTransactionHex as string)).to.equal(true);
+    const logged = await db('signings')
+      .where({ txid: signed.payload.txid as string })
+      .first<{ purpose: string; bumped_txid: string; outflow_koinu: string; fee_koinu: string }>();
+    expect(logged).to.include({
+      purpose: 'FEE_BUMP',
+      bumped_txid: bumped.getId(),
+      outflow_koinu: '2000000',
+      fee_koinu: '2000000',
+    });
+
+    const { request: second } = buildBumpRequest({
+      account,
+      bumped,
+      requestId: `int-bump-${randomUUID()}`,
+      inputPath: addressPath('change', index + 3),
+      outputPath: addressPath('change', index + 5),
+      feeKoinu: 2_100_000n,
+    });
+    await send(requestEvent(second), second.requestId);
+    const refused = await answerTo(second.requestId);
+    expect(refused.topic).to.equal(TOPICS.withdrawalSigningRefused);
+    expect(refused.payload).to.include({ reasonCode: 'SIGNER_ALREADY_BUMPED' });
+    expect(String(refused.payload.reason)).to.contain(String(signed.payload.txid));
   });
 
   it("never writes the stack wallet's seed, keys or passphrase to the signer's log", () => {

@@ -15,6 +15,17 @@ const wellFormed = {
       amountKoinu: '300000000',
     },
   ],
+  purpose: 'WITHDRAWALS',
+  bumpedTxid: null,
+};
+
+const bump = {
+  ...wellFormed,
+  inputDerivationPaths: ["m/44'/3'/0'/1/5"],
+  changeDerivationPath: "m/44'/3'/0'/1/6",
+  withdrawals: [],
+  purpose: 'FEE_BUMP',
+  bumpedTxid: 'ab'.repeat(32),
 };
 
 describe('signer: parseSigningRequest', () => {
@@ -24,7 +35,19 @@ describe('signer: parseSigningRequest', () => {
     if (parsed.ok) expect(parsed.request.withdrawals[0]!.amountKoinu).to.equal(300_000_000n);
   });
 
+  it('parses a fee bump: no withdrawals, the bumped txid', () => {
+    const parsed = parseSigningRequest(bump);
+    expect(parsed.ok).to.equal(true);
+    if (parsed.ok) expect(parsed.request).to.include({ purpose: 'FEE_BUMP', bumpedTxid: 'ab'.repeat(32) });
+  });
+
   for (const [description, payload] of [
+    ['an unknown purpose', { ...wellFormed, purpose: 'SWEEP' }],
+    ['a withdrawals request naming a bumped transaction', { ...wellFormed, bumpedTxid: 'ab'.repeat(32) }],
+    ['a bump paying a withdrawal', { ...bump, withdrawals: wellFormed.withdrawals }],
+    ['a bump without the bumped txid', { ...bump, bumpedTxid: null }],
+    ['a bump whose bumped txid is not a txid', { ...bump, bumpedTxid: 'AB'.repeat(32) }],
+    ['a bump without a change path', { ...bump, changeDerivationPath: null }],
     [
       'a decimal amount',
       { ...wellFormed, withdrawals: [{ ...wellFormed.withdrawals[0]!, amountKoinu: '3.5' }] },

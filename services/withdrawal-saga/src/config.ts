@@ -72,6 +72,16 @@ const sagaShape = (platform: PlatformConfigShape) => ({
    */
   REORG_WATCH_CONFIRMATIONS: count.default(100),
   /**
+   * Child-pays-for-parent: a broadcast withdrawal transaction still unconfirmed FEE_BUMP_AFTER_BLOCKS
+   * blocks later is bumped from its change, lifting its package to FEE_BUMP_RATE_KOINU_PER_KB times the
+   * bump's number (1, 2, ...), at most FEE_BUMP_MAX_TIMES times (0: never) and FEE_BUMP_MAX_FEE_KOINU
+   * per bump. The signer bounds the same with its own policy.
+   */
+  FEE_BUMP_AFTER_BLOCKS: count.default(10),
+  FEE_BUMP_RATE_KOINU_PER_KB: koinu(5n * RECOMMENDED_FEE_RATE_KOINU_PER_KB),
+  FEE_BUMP_MAX_TIMES: ms.default(2),
+  FEE_BUMP_MAX_FEE_KOINU: koinu(DOGE),
+  /**
    * The longest an approved withdrawal waits for the hot wallet's coins (WAITING_FOR_FUNDS) before it
    * fails with WITHDRAWAL_FUNDS_WAIT_EXPIRED and the user's money returns to available. 1 h.
    */
@@ -129,6 +139,12 @@ export function sagaSettings(raw: SagaEnvironment) {
     changeMinConfirmations: raw.CHANGE_MIN_CONFIRMATIONS,
     dropConfirmationChecks: raw.DROP_CONFIRMATION_CHECKS,
     fundsWaitTimeoutMs: raw.WITHDRAWAL_FUNDS_TIMEOUT_MS,
+    feeBump: {
+      afterBlocks: raw.FEE_BUMP_AFTER_BLOCKS,
+      rateKoinuPerKb: raw.FEE_BUMP_RATE_KOINU_PER_KB,
+      maxTimes: raw.FEE_BUMP_MAX_TIMES,
+      maxFeeKoinu: raw.FEE_BUMP_MAX_FEE_KOINU,
+    },
   };
   return {
     network: raw.DOGECOIN_NETWORK satisfies NetworkName,

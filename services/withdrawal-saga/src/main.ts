@@ -17,6 +17,7 @@ import { releaseCoolDowns } from './use-cases/review.js';
 import { expireFundsWaits } from './use-cases/funds-wait.js';
 import { broadcastSigned, trackBroadcast } from './use-cases/broadcast.js';
 import { ReorgWatch } from './use-cases/reorg-watch.js';
+import { bumpStuckTransactions } from './use-cases/fee-bump.js';
 import { createReorgWatchMetrics } from './adapters/reorg-metrics.js';
 import type { CrashPoint, SagaContext } from './use-cases/ports.js';
 
@@ -88,7 +89,14 @@ await runService({
         },
       },
       { name: 'broadcast', intervalMs: settings.ticks.broadcastMs, step: () => broadcastSigned(ctx) },
-      { name: 'track', intervalMs: settings.ticks.trackMs, step: () => trackBroadcast(ctx) },
+      {
+        name: 'track',
+        intervalMs: settings.ticks.trackMs,
+        step: async () => {
+          await trackBroadcast(ctx);
+          await bumpStuckTransactions(ctx);
+        },
+      },
       { name: 'reorg-watch', intervalMs: settings.ticks.trackMs, step: () => reorgWatch.tick() },
     ]);
     service.consumer({

@@ -965,6 +965,8 @@ const withdrawalSigningRequestedPayloadSchema = z.object({
   inputDerivationPaths: z.array(z.string()),
   changeDerivationPath: z.string().nullable().default(null),
   withdrawals: z.array(withdrawalToSignSchema),
+  purpose: z.string().default('WITHDRAWALS'),
+  bumpedTxid: z.string().nullable().default(null),
 }) satisfies z.ZodType<WithdrawalSigningRequestedPayload>;
 
 /** Decodes a `withdrawal.signing-requested` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */

@@ -1010,6 +1010,10 @@ export type WithdrawalSigningRequestedPayload = {
   changeDerivationPath: string | null;
   /** The withdrawals the transaction pays: the outputs must be exactly these (destination and amount), plus at most one change output. */
   withdrawals: WithdrawalToSign[];
+  /** WITHDRAWALS: pays the listed withdrawals, with at most one change output. FEE_BUMP: a child-pays-for-parent transaction with no withdrawals: exactly one input, an output of bumpedTxid paying our change key, and exactly one output paying our change key at changeDerivationPath; the signer bounds its fee by its bump policy. */
+  purpose: string;
+  /** FEE_BUMP only: the unconfirmed transaction whose change output the bump spends; null for WITHDRAWALS. */
+  bumpedTxid: string | null;
 };
 
 /** `withdrawal.step-recorded`: Each step of a withdrawal that matters to its user, with the txid once signed, the confirmation count as it changes and the reason of a refusal or failure: the wallet records them so its API and timeline show where the withdrawal stands before it is finalized. Informational; no money moves on it. */

@@ -38,6 +38,7 @@ interface SigningRow {
   outflow_koinu: string;
   size_bytes: number;
   change_output_index: number | null;
+  bumped_txid: string | null;
 }
 
 interface SignedWithdrawalRow {
@@ -75,6 +76,7 @@ export async function findSigningsPaying(
     outflowKoinu: koinuFromBigintColumn(row.outflow_koinu),
     sizeBytes: row.size_bytes,
     changeOutputIndex: row.change_output_index,
+    bumpedTxid: row.bumped_txid,
     withdrawals: withdrawals
       .filter((w) => w.signing_id === row.id)
       .map((w) => ({
@@ -83,6 +85,27 @@ export async function findSigningsPaying(
         amountKoinu: koinuFromBigintColumn(w.amount_koinu),
       })),
   }));
+}
+
+/** The fee bump already signed for `bumpedTxid`, if any (a transaction is bumped at most once). */
+export async function findBumpOf(
+  trx: Knex.Transaction,
+  bumpedTxid: string,
+): Promise<PreviousSigning | undefined> {
+  const row = (await trx('signings').where({ bumped_txid: bumpedTxid }).first()) as SigningRow | undefined;
+  if (!row) return undefined;
+  return {
+    requestId: row.request_id,
+    unsignedTransactionHash: row.unsigned_tx_sha256,
+    txid: row.txid,
+    rawTransactionHex: row.raw_tx_hex,
+    feeKoinu: koinuFromBigintColumn(row.fee_koinu),
+    outflowKoinu: koinuFromBigintColumn(row.outflow_koinu),
+    sizeBytes: row.size_bytes,
+    changeOutputIndex: row.change_output_index,
+    bumpedTxid: row.bumped_txid,
+    withdrawals: [],
+  };
 }
 
 /** Outflow signed in the last 24 hours by the database clock (one clock for every signer replica). */
@@ -109,10 +132,13 @@ export async function insertSigning(
       outflow_koinu: signed.outflowKoinu.toString(),
       size_bytes: signed.sizeBytes,
       change_output_index: signed.changeOutputIndex,
+      purpose: signed.bumpedTxid === null ? 'WITHDRAWALS' : 'FEE_BUMP',
+      bumped_txid: signed.bumpedTxid,
       request_event_id: meta.requestEventId,
       correlation_id: meta.correlationId,
     })
     .returning<{ id: string }[]>('id');
+  if (signed.withdrawals.length === 0) return;
   await trx('signed_withdrawals').insert(
     signed.withdrawals.map((w) => ({
       withdrawal_id: w.withdrawalId,

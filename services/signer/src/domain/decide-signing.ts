@@ -27,6 +27,8 @@ export interface SigningHistory {
   previousSignings: PreviousSigning[];
   /** Outflow (withdrawals plus fees) signed in the last 24 hours. */
   outflowLast24hKoinu: bigint;
+  /** FEE_BUMP: the signing that already bumped the request's bumpedTxid, if any. */
+  previousBump?: PreviousSigning;
 }
 
 /** A transaction the signer produced, as the signing log stores it and the answer carries it. */
@@ -41,6 +43,8 @@ export interface SignedTransaction {
   sizeBytes: number;
   changeOutputIndex: number | null;
   withdrawals: WithdrawalToPay[];
+  /** A fee bump: the transaction it pays for; null for a transaction paying withdrawals. */
+  bumpedTxid: string | null;
 }
 
 export interface PreviousSigning extends SignedTransaction {
@@ -273,17 +277,39 @@ export function maximumFeeFor(
   return bySize < policy.maxFeeKoinu ? bySize : policy.maxFeeKoinu;
 }
 
+/** The largest fee allowed for a signed transaction of `sizeBytes`, and how that bound reads. */
+type FeeBound = (sizeBytes: number, outputValues: readonly bigint[]) => { maximum: bigint; rule: string };
+
+const withdrawalFeeBound =
+  (policy: SigningPolicy): FeeBound =>
+  (sizeBytes, outputValues) => ({
+    maximum: maximumFeeFor(sizeBytes, outputValues, policy),
+    rule: `${policy.maxFeeRateKoinuPerByte} koinu per byte, at most ${policy.maxFeeKoinu}`,
+  });
+
+/** A bump pays for its whole package: the bumped transaction's bytes count, its own fee does not. */
+const bumpFeeBound =
+  (policy: SigningPolicy, bumpedSizeBytes: number): FeeBound =>
+  (sizeBytes) => {
+    const byPackage = policy.maxBumpFeeRateKoinuPerByte * BigInt(bumpedSizeBytes + sizeBytes);
+    return {
+      maximum: byPackage < policy.maxBumpFeeKoinu ? byPackage : policy.maxBumpFeeKoinu,
+      rule: `a bump pays at most ${policy.maxBumpFeeRateKoinuPerByte} koinu per byte of its ${bumpedSizeBytes + sizeBytes}-byte package, at most ${policy.maxBumpFeeKoinu}`,
+    };
+  };
+
 function checkFee(
   feeKoinu: bigint,
   sizeBytes: number,
   outputValues: readonly bigint[],
   policy: SigningPolicy,
-): void {
-  const maximum = maximumFeeFor(sizeBytes, outputValues, policy);
+  bound: FeeBound,
+): bigint {
+  const { maximum, rule } = bound(sizeBytes, outputValues);
   if (feeKoinu > maximum) {
     fail(
       'SIGNER_FEE_TOO_HIGH',
-      `fee of ${feeKoinu} koinu for ${sizeBytes} bytes exceeds the allowed ${maximum} (${policy.maxFeeRateKoinuPerByte} koinu per byte, at most ${policy.maxFeeKoinu})`,
+      `fee of ${feeKoinu} koinu for ${sizeBytes} bytes exceeds the allowed ${maximum} (${rule})`,
     );
   }
   const minimum = policy.minFeeRateKoinuPerByte * BigInt(sizeBytes);
@@ -293,6 +319,7 @@ function checkFee(
       `fee of ${feeKoinu} koinu for ${sizeBytes} bytes is below the relay minimum of ${minimum}`,
     );
   }
+  return maximum;
 }
 
 function sameWithdrawalSet(left: readonly WithdrawalToPay[], right: readonly WithdrawalToPay[]): boolean {
@@ -343,6 +370,7 @@ function signAndExtract(
   keys: AccountKeys,
   feeKoinu: bigint,
   policy: SigningPolicy,
+  bound: FeeBound,
 ): Transaction {
   inputs.forEach((input, index) => psbt.signInput(index, keys.signerAt(input.path)));
   // A signature that does not verify is a bug, not a refusal: stop loudly.
@@ -352,8 +380,7 @@ function signAndExtract(
   psbt.finalizeAllInputs();
   const sizeBytes = psbt.extractTransaction(true).byteLength();
   const outputValues = psbt.txOutputs.map((output) => output.value);
-  checkFee(feeKoinu, sizeBytes, outputValues, policy);
-  const maximumRate = maximumFeeFor(sizeBytes, outputValues, policy) / BigInt(sizeBytes);
+  const maximumRate = checkFee(feeKoinu, sizeBytes, outputValues, policy, bound) / BigInt(sizeBytes);
   psbt.setMaximumFeeRate(Number(maximumRate) + 1);
   try {
     return psbt.extractTransaction();
@@ -368,6 +395,7 @@ export function decideSigning(
   history: SigningHistory,
   policy: SigningPolicy,
 ): SigningDecision {
+  if (request.purpose === 'FEE_BUMP') return decideBump(request, keys, history, policy);
   try {
     const psbt = decodePsbt(request, keys, policy);
     const unsignedHash = unsignedTransactionHash(psbt);
@@ -389,7 +417,7 @@ export function decideSigning(
     const outflowKoinu = withdrawnKoinu + feeKoinu;
     checkCaps(request, outflowKoinu, history, policy);
 
-    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy);
+    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
     const sizeBytes = transaction.byteLength();
     // Money is conserved: what went in is what comes out plus the fee.
     const signedOutputTotal = transaction.outs.reduce((sum, output) => sum + output.value, 0n);
@@ -407,6 +435,81 @@ export function decideSigning(
         sizeBytes,
         changeOutputIndex,
         withdrawals: request.withdrawals,
+        bumpedTxid: null,
+      },
+    };
+  } catch (error) {
+    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
+    throw error;
+  }
+}
+
+/**
+ * A child-pays-for-parent bump, and nothing else: one input spending an output of `bumpedTxid` that
+ * pays our change key, one output paying our change key at the stated change path, no withdrawal, a
+ * fee within the bump policy for the whole package, and each transaction bumped at most once (the same
+ * request again gets the stored answer). No money leaves the platform but the fee, which counts toward
+ * the daily cap.
+ */
+function decideBump(
+  request: SigningRequest,
+  keys: AccountKeys,
+  history: SigningHistory,
+  policy: SigningPolicy,
+): SigningDecision {
+  try {
+    const psbt = decodePsbt(request, keys, policy);
+    const unsignedHash = unsignedTransactionHash(psbt);
+    if (history.previousBump) {
+      if (history.previousBump.unsignedTransactionHash === unsignedHash)
+        return { kind: 'replayed', transaction: history.previousBump };
+      fail(
+        'SIGNER_ALREADY_BUMPED',
+        `transaction ${request.bumpedTxid} was already bumped by ${history.previousBump.txid}`,
+      );
+    }
+    checkTransactionShape(psbt, request);
+    if (psbt.inputCount !== 1 || psbt.txOutputs.length !== 1)
+      fail(
+        'SIGNER_BUMP_NOT_ALLOWED',
+        `a bump has exactly one input and one output, not ${psbt.inputCount} and ${psbt.txOutputs.length}`,
+      );
+    const [input] = checkInputs(psbt, request, keys);
+    if (input!.path.chain !== 'change')
+      fail('SIGNER_BUMP_NOT_ALLOWED', `a bump spends our change, not ${request.inputDerivationPaths[0]}`);
+    const spentTxid = txidOf(psbt.txInputs[0]!.hash);
+    if (spentTxid !== request.bumpedTxid)
+      fail('SIGNER_BUMP_NOT_ALLOWED', `the bump spends ${spentTxid}, not the bumped ${request.bumpedTxid}`);
+    const changeOutputIndex = checkOutputs(psbt, request, keys);
+    const outputKoinu = psbt.txOutputs[0]!.value;
+    const feeKoinu = input!.valueKoinu - outputKoinu;
+    if (feeKoinu <= 0n)
+      fail(
+        'SIGNER_MALFORMED_REQUEST',
+        `a bump pays a fee: its output (${outputKoinu}) is not below its input`,
+      );
+    const bumpedSizeBytes = psbt.data.inputs[0]!.nonWitnessUtxo!.length;
+    checkCaps(request, feeKoinu, history, policy);
+    const transaction = signAndExtract(
+      psbt,
+      [input!],
+      keys,
+      feeKoinu,
+      policy,
+      bumpFeeBound(policy, bumpedSizeBytes),
+    );
+    return {
+      kind: 'signed',
+      transaction: {
+        unsignedTransactionHash: unsignedHash,
+        txid: transaction.getId(),
+        rawTransactionHex: transaction.toHex(),
+        feeKoinu,
+        outflowKoinu: feeKoinu,
+        sizeBytes: transaction.byteLength(),
+        changeOutputIndex,
+        withdrawals: [],
+        bumpedTxid: request.bumpedTxid,
       },
     };
   } catch (error) {

@@ -13,6 +13,8 @@ export const REFUSAL_CODES = [
   'SIGNER_FEE_TOO_LOW',
   'SIGNER_CAP_EXCEEDED',
   'SIGNER_WITHDRAWAL_ALREADY_SIGNED',
+  'SIGNER_BUMP_NOT_ALLOWED',
+  'SIGNER_ALREADY_BUMPED',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -15,11 +15,20 @@ export interface SigningPolicy {
   maxWithdrawalKoinu: bigint;
   /** Largest outflow (withdrawals plus fees) signed in any rolling 24 hours. */
   dailyCapKoinu: bigint;
+  /** Largest fee of one child-pays-for-parent bump. */
+  maxBumpFeeKoinu: bigint;
+  /**
+   * Largest fee per byte of a bump's package (the bumped transaction plus the bump), counted as if the
+   * bumped transaction paid nothing: the bump alone may pay at most this rate for both.
+   */
+  maxBumpFeeRateKoinuPerByte: bigint;
 }
 
 /** Twice the recommended rate: room for a fee bump, none for a fat-fingered fee. */
 export const DEFAULT_MAX_FEE_RATE_KOINU_PER_BYTE = 2n * RECOMMENDED_FEE_RATE_KOINU_PER_BYTE;
 export const DEFAULT_MIN_FEE_RATE_KOINU_PER_BYTE = MIN_RELAY_FEE_RATE_KOINU_PER_BYTE;
+/** Ten times the recommended rate for a bump's whole package: enough to jump a congested mempool. */
+export const DEFAULT_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE = 10n * RECOMMENDED_FEE_RATE_KOINU_PER_BYTE;
 
 /** The rolling window of the daily cap. */
 export const DAILY_CAP_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -14,8 +14,19 @@ export interface WithdrawalToPay {
   amountKoinu: bigint;
 }
 
+export const SIGNING_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP'] as const;
+export type SigningPurpose = (typeof SIGNING_PURPOSES)[number];
+
 export interface SigningRequest {
   requestId: string;
+  /**
+   * WITHDRAWALS pays `withdrawals` (at least one). FEE_BUMP is a child-pays-for-parent transaction:
+   * no withdrawals, one input spending `bumpedTxid`'s output to our change key, one output to our
+   * change key; its fee is bounded by the bump policy (docs/signer.md).
+   */
+  purpose: SigningPurpose;
+  /** FEE_BUMP: the unconfirmed transaction whose change the bump spends; null for WITHDRAWALS. */
+  bumpedTxid: string | null;
   psbtBase64: string;
   /** One BIP44 path per PSBT input, in input order. */
   inputDerivationPaths: string[];
@@ -37,6 +48,11 @@ const wirePayload = z.object({
   psbtBase64: z.string().min(1).max(MAX_PSBT_BASE64_LENGTH),
   inputDerivationPaths: z.array(z.string().max(64)).min(1).max(MAX_INPUTS_PER_REQUEST),
   changeDerivationPath: z.string().max(64).nullable(),
+  purpose: z.enum(SIGNING_PURPOSES),
+  bumpedTxid: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected a txid: 64 lower-case hex digits')
+    .nullable(),
   withdrawals: z
     .array(
       z.object({
@@ -45,7 +61,6 @@ const wirePayload = z.object({
         amountKoinu: z.string(),
       }),
     )
-    .min(1)
     .max(MAX_WITHDRAWALS_PER_REQUEST),
 }) satisfies z.ZodType<WithdrawalSigningRequestedPayload>;
 
@@ -63,6 +78,22 @@ export function parseSigningRequest(payload: unknown): ParsedSigningRequest {
   if (!parsed.success) {
     return { ok: false, refusal: refusal('SIGNER_MALFORMED_REQUEST', describeIssue(parsed.error)) };
   }
+  const { purpose, bumpedTxid, changeDerivationPath } = parsed.data;
+  const shapeProblem =
+    purpose === 'WITHDRAWALS'
+      ? parsed.data.withdrawals.length === 0
+        ? 'withdrawals: a WITHDRAWALS request pays at least one withdrawal'
+        : bumpedTxid !== null
+          ? 'bumpedTxid: only a FEE_BUMP request names a bumped transaction'
+          : null
+      : parsed.data.withdrawals.length > 0
+        ? 'withdrawals: a FEE_BUMP request pays no withdrawal'
+        : bumpedTxid === null
+          ? 'bumpedTxid: a FEE_BUMP request names the transaction it bumps'
+          : changeDerivationPath === null
+            ? 'changeDerivationPath: a FEE_BUMP request pays our change key'
+            : null;
+  if (shapeProblem !== null) return { ok: false, refusal: refusal('SIGNER_MALFORMED_REQUEST', shapeProblem) };
   const withdrawals: WithdrawalToPay[] = [];
   const seenIds = new Set<string>();
   for (const withdrawal of parsed.data.withdrawals) {

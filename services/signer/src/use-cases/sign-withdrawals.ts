@@ -13,6 +13,7 @@ import type { SigningRefusal } from '../domain/refusal.js';
 import { parseSigningRequest } from '../domain/signing-request.js';
 import type { SigningPolicy } from '../domain/signing-policy.js';
 import {
+  findBumpOf,
   findSigningsPaying,
   insertRefusal,
   insertSigning,
@@ -120,6 +121,7 @@ export async function answerSigningRequest(
   const history = {
     previousSignings: await findSigningsPaying(trx, withdrawalIds),
     outflowLast24hKoinu: await outflowLast24h(trx),
+    previousBump: request.bumpedTxid === null ? undefined : await findBumpOf(trx, request.bumpedTxid),
   };
   const decision = decideSigning(request, deps.keys, history, deps.policy);
 

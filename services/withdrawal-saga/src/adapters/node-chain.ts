@@ -71,6 +71,10 @@ export class NodeChain implements Chain {
     }
   }
 
+  height(): Promise<number> {
+    return this.client.getBlockCount();
+  }
+
   /** The active chain's tip. */
   bestBlockHash(): Promise<string> {
     return this.client.getBestBlockHash();

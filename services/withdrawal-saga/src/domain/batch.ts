@@ -37,6 +37,10 @@ export function canMoveBatch(from: BatchStatus, to: BatchStatus): boolean {
   return BATCH_MOVES[from].includes(to);
 }
 
+/** WITHDRAWALS pays withdrawals; FEE_BUMP is a child-pays-for-parent transaction (domain/fee-bump.ts). */
+export const BATCH_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP'] as const;
+export type BatchPurpose = (typeof BATCH_PURPOSES)[number];
+
 export interface BatchInput {
   txid: string;
   vout: number;
@@ -65,10 +69,18 @@ export interface NewBatch {
   changeDerivationPath: string | null;
   changeKoinu: bigint;
   correlationId: string;
+  /** WITHDRAWALS when absent. */
+  purpose?: BatchPurpose;
+  /** FEE_BUMP: the stuck withdrawals batch it pays for. */
+  bumpsBatchId?: string | null;
 }
 
 export interface Batch extends NewBatch {
   status: BatchStatus;
+  purpose: BatchPurpose;
+  bumpsBatchId: string | null;
+  /** The best chain height when it was broadcast; null before, and for batches broadcast before 2026-12-06. */
+  broadcastHeight: number | null;
   /** The signed transaction and its id, stored before the first broadcast; null until signed. */
   rawTxHex: string | null;
   txid: string | null;

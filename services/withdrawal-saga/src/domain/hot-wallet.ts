@@ -25,6 +25,10 @@ export const COIN_MOVES = {
   RESERVE: { from: ['AVAILABLE'], to: 'RESERVED' },
   /** The batch ended before broadcast (refused or cancelled): the coin is free again. */
   RELEASE: { from: ['RESERVED'], to: 'AVAILABLE' },
+  /** A child-pays-for-parent bump takes the stuck transaction's unconfirmed change as its input. */
+  RESERVE_FOR_BUMP: { from: ['UNCONFIRMED_CHANGE'], to: 'RESERVED' },
+  /** The bump ended before broadcast while the change's transaction is still unconfirmed. */
+  RELEASE_BUMP: { from: ['RESERVED'], to: 'UNCONFIRMED_CHANGE' },
   /** The batch's transaction was broadcast. */
   SPEND: { from: ['RESERVED'], to: 'SPENT' },
   /** The batch's transaction was dropped by the network but this input is still unspent on chain. */

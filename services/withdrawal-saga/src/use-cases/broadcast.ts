@@ -11,16 +11,18 @@ import { RpcError } from '@dbay/chain-rpc';
 import { classifyBroadcastError, decideTracking, type ChainSighting } from '../domain/broadcast.js';
 import type { Batch } from '../domain/batch.js';
 import type { WithdrawalFailure } from '../domain/withdrawal.js';
-import { batchesWithStatus, findBatch, updateBatch } from '../adapters/db/batches.js';
+import { batchesWithStatus, findBatch, findBatchByTxid, updateBatch } from '../adapters/db/batches.js';
+import { shareFee } from '../domain/batch-plan.js';
 import {
   addCoin,
   makeChangeAvailable,
   markCoinsSpent,
   recoverCoinAfterDrop,
+  releaseBumpCoin,
   reverseCoin,
   savePreviousTransaction,
 } from '../adapters/db/coins.js';
-import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
+import { addMinerFeeShare, moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
 import { changeDestination } from '../adapters/psbt.js';
 import { broadcastEvent, confirmedEvent, failedEvent } from './events.js';
 import type { SagaContext } from './ports.js';
@@ -56,16 +58,51 @@ async function sendStored(ctx: SagaContext, batch: Batch): Promise<SendOutcome> 
   }
 }
 
+/**
+ * A signed fee bump is sent only while the transaction it pays for is still unconfirmed (or when the
+ * node already has the bump: it went out before a crash). Otherwise it is not needed: it ends DROPPED
+ * before broadcast and its coin goes back to the hot wallet.
+ */
+async function bumpStillNeeded(ctx: SagaContext, bump: Batch): Promise<boolean> {
+  const stuck = await findBatch(ctx.db, bump.bumpsBatchId!);
+  if (stuck && stuck.status === 'BROADCAST' && stuck.confirmations === 0) return true;
+  if (await ctx.chain.findTransaction(bump.txid!)) return true;
+  await ctx.db.transaction(async (trx) => {
+    const current = await findBatch(trx, bump.batchId, true);
+    if (!current || current.status !== 'SIGNED') return;
+    await updateBatch(trx, bump.batchId, 'SIGNED', 'DROPPED', {
+      lastBroadcastError: `not needed: ${stuck?.txid ?? bump.bumpsBatchId} is ${stuck?.status ?? 'gone'} with ${stuck?.confirmations ?? 0} confirmations`,
+    });
+    await releaseBumpInput(ctx, trx, current);
+  });
+  ctx.logger.info(
+    { batchId: bump.batchId, stuckBatchId: bump.bumpsBatchId, stuckStatus: stuck?.status },
+    'fee bump not broadcast: the transaction it pays for no longer needs it',
+  );
+  return false;
+}
+
+/** Gives a fee bump's input back: spendable when its transaction is confirmed enough, unconfirmed change otherwise. */
+export async function releaseBumpInput(ctx: SagaContext, trx: Knex.Transaction, bump: Batch): Promise<void> {
+  const creator = await findBatchByTxid(trx, bump.inputs[0]!.txid);
+  const spendable = creator !== undefined && creator.confirmations >= ctx.policy.changeMinConfirmations;
+  await releaseBumpCoin(trx, bump.batchId, spendable);
+}
+
 /** Broadcasts every SIGNED batch; returns how many went out. */
 export async function broadcastSigned(ctx: SagaContext): Promise<number> {
   let out = 0;
-  for (const batch of await batchesWithStatus(ctx.db, 'SIGNED', BATCHES_PER_TICK)) {
+  const signed = await batchesWithStatus(ctx.db, 'SIGNED', BATCHES_PER_TICK);
+  if (signed.length === 0) return 0;
+  const height = await ctx.chain.height();
+  for (const batch of signed) {
+    if (batch.purpose === 'FEE_BUMP' && !(await bumpStillNeeded(ctx, batch))) continue;
     const scripts = batch.outputs.map((output) => output.scriptHex);
     ctx.crash('after-store-before-broadcast', scripts);
     const sent = await sendStored(ctx, batch);
     if (sent.kind === 'out') {
       ctx.crash('after-broadcast-before-record', scripts);
-      await ctx.db.transaction((trx) => recordBroadcast(ctx, trx, batch.batchId));
+      await ctx.db.transaction((trx) => recordBroadcast(ctx, trx, batch.batchId, height));
       out += 1;
       continue;
     }
@@ -84,7 +121,12 @@ export async function broadcastSigned(ctx: SagaContext): Promise<number> {
   return out;
 }
 
-async function recordBroadcast(ctx: SagaContext, trx: Knex.Transaction, batchId: string): Promise<void> {
+async function recordBroadcast(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  batchId: string,
+  height: number,
+): Promise<void> {
   const batch = await findBatch(trx, batchId, true);
   if (!batch || batch.status !== 'SIGNED') return;
   const now = ctx.now();
@@ -92,7 +134,9 @@ async function recordBroadcast(ctx: SagaContext, trx: Knex.Transaction, batchId:
     broadcastAttempts: batch.broadcastAttempts + 1,
     lastBroadcastError: null,
     broadcastAt: now,
+    broadcastHeight: height,
   });
+  if (batch.purpose === 'FEE_BUMP') await bookBumpFee(ctx, trx, batch);
   await markCoinsSpent(trx, batchId);
   const changeIndex = batch.outputs.findIndex((output) => output.withdrawalId === null);
   if (changeIndex >= 0) {
@@ -126,6 +170,30 @@ async function recordBroadcast(ctx: SagaContext, trx: Knex.Transaction, batchId:
     );
   }
   ctx.logger.info({ batchId, txid: batch.txid, withdrawals: withdrawals.length }, 'transaction broadcast');
+}
+
+/**
+ * A broadcast fee bump's fee is part of what the stuck transaction's withdrawals cost the platform:
+ * it is shared between them like the transaction's own fee, and withdrawal.confirmed reports it.
+ */
+async function bookBumpFee(ctx: SagaContext, trx: Knex.Transaction, bump: Batch): Promise<void> {
+  const withdrawals = await withdrawalsOfBatch(trx, bump.bumpsBatchId!);
+  const shares = shareFee(bump.feeKoinu, withdrawals.length);
+  const unbooked: string[] = [];
+  for (const [index, withdrawal] of withdrawals.entries()) {
+    if (!(await addMinerFeeShare(trx, withdrawal.withdrawalId, shares[index]!)))
+      unbooked.push(withdrawal.withdrawalId);
+  }
+  if (unbooked.length > 0)
+    ctx.logger.error(
+      {
+        batchId: bump.batchId,
+        stuckBatchId: bump.bumpsBatchId,
+        unbooked,
+        feeKoinu: bump.feeKoinu.toString(),
+      },
+      'fee bump broadcast after its withdrawals were confirmed: its fee share is not in withdrawal.confirmed',
+    );
 }
 
 /** Follows every broadcast transaction; returns how many reached the required depth. */

@@ -184,6 +184,8 @@ async function createBatch(
         destinationAddress: w.destinationAddress,
         amountKoinu: w.amounts.amountKoinu.toString(),
       })),
+      purpose: 'WITHDRAWALS',
+      bumpedTxid: null,
     },
   });
   ctx.logger.info(

@@ -12,6 +12,7 @@ import type { FraudPolicy } from '../domain/fraud.js';
 import type { BatchPolicy } from '../domain/batch-plan.js';
 import type { ChainSighting } from '../domain/broadcast.js';
 import type { FundsWaitPolicy } from '../domain/funds-wait.js';
+import type { FeeBumpPolicy } from '../domain/fee-bump.js';
 
 /** An event the saga produces (its topic.json files name it a producer), typed by the topic's contract. */
 export type OutgoingEvent = NewTopicEvent<TopicProducedBy<'withdrawal-saga'>> & {
@@ -26,6 +27,8 @@ export interface Chain {
   findTransaction(txid: string): Promise<ChainSighting | undefined>;
   isUnspent(txid: string, vout: number): Promise<boolean>;
   bestBlockHash(): Promise<string>;
+  /** The best chain's height. */
+  height(): Promise<number>;
   /** Depth on the active chain (1 = tip), -1 off the active chain, undefined when unknown to the node. */
   blockDepth(blockHash: string): Promise<number | undefined>;
 }
@@ -46,6 +49,7 @@ export interface SagaPolicy extends FundsWaitPolicy {
   changeMinConfirmations: number;
   /** Consecutive checks that must see a transaction gone with an input spent elsewhere before it fails. */
   dropConfirmationChecks: number;
+  feeBump: FeeBumpPolicy;
 }
 
 export interface SagaContext {

@@ -20,6 +20,7 @@ import { findBatch, updateBatch } from '../adapters/db/batches.js';
 import { releaseCoins } from '../adapters/db/coins.js';
 import { moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
 import { failedEvent } from './events.js';
+import { releaseBumpInput } from './broadcast.js';
 import { MalformedEventError } from './request-withdrawal.js';
 import type { SagaContext } from './ports.js';
 import { reportSteps } from './step-reports.js';
@@ -139,6 +140,12 @@ async function failBatchBeforeBroadcast(
     refusalReason: reason,
   });
   if (!ended) throw new Error(`batch ${batch.batchId} changed while ending it`);
+  if (batch.purpose === 'FEE_BUMP') {
+    // A bump pays no withdrawal: only its coin goes back (tried again, at most FEE_BUMP_MAX_TIMES).
+    await releaseBumpInput(ctx, trx, batch);
+    ctx.logger.warn({ batchId: batch.batchId, code, reason }, 'fee bump ended before broadcast');
+    return;
+  }
   const released = await releaseCoins(trx, batch.batchId);
   const withdrawals = await withdrawalsOfBatch(trx, batch.batchId);
   const split = to === 'CANCELLED' || withdrawals.length > 1;

@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { koinuFromBigintColumn } from '@dbay/money';
 import {
+  BATCH_PURPOSES,
   BATCH_STATUSES,
   canMoveBatch,
   type Batch,
@@ -38,6 +39,9 @@ interface BatchRow {
   block_height: string | null;
   drop_checks: number;
   watch_ended_at: Date | null;
+  purpose: string;
+  bumps_batch_id: string | null;
+  broadcast_height: string | null;
   chain_exit: string | null;
   chain_exits: number;
   correlation_id: string;
@@ -70,6 +74,9 @@ function toBatch(row: BatchRow): Batch {
     blockHeight: row.block_height === null ? null : Number(row.block_height),
     dropChecks: row.drop_checks,
     watchEndedAt: row.watch_ended_at,
+    purpose: oneOf(BATCH_PURPOSES, row.purpose, 'batches.purpose'),
+    bumpsBatchId: row.bumps_batch_id,
+    broadcastHeight: row.broadcast_height === null ? null : Number(row.broadcast_height),
     chainExit: row.chain_exit === null ? null : oneOf(CHAIN_EXITS, row.chain_exit, 'batches.chain_exit'),
     chainExits: row.chain_exits,
     correlationId: row.correlation_id,
@@ -92,12 +99,19 @@ export async function insertBatch(trx: Knex.Transaction, batch: NewBatch): Promi
     change_derivation_path: batch.changeDerivationPath,
     change_koinu: batch.changeKoinu.toString(),
     correlation_id: batch.correlationId,
+    purpose: batch.purpose ?? 'WITHDRAWALS',
+    bumps_batch_id: batch.bumpsBatchId ?? null,
   });
 }
 
 export async function findBatch(db: Db, batchId: string, forUpdate = false): Promise<Batch | undefined> {
   const query = db(TABLES.batches).where({ batch_id: batchId }).first<BatchRow | undefined>();
   const row = await (forUpdate ? query.forUpdate() : query);
+  return row ? toBatch(row) : undefined;
+}
+
+export async function findBatchByTxid(db: Db, txid: string): Promise<Batch | undefined> {
+  const row = await db(TABLES.batches).where({ txid }).first<BatchRow | undefined>();
   return row ? toBatch(row) : undefined;
 }
 
@@ -118,6 +132,7 @@ export interface BatchPatch {
   broadcastAttempts?: number;
   lastBroadcastError?: string | null;
   broadcastAt?: Date;
+  broadcastHeight?: number;
   confirmations?: number;
   blockHash?: string | null;
   blockHeight?: number | null;
@@ -134,6 +149,7 @@ const PATCH_COLUMNS: Record<keyof BatchPatch, string> = {
   broadcastAttempts: 'broadcast_attempts',
   lastBroadcastError: 'last_broadcast_error',
   broadcastAt: 'broadcast_at',
+  broadcastHeight: 'broadcast_height',
   confirmations: 'confirmations',
   blockHash: 'block_hash',
   blockHeight: 'block_height',
@@ -245,6 +261,30 @@ export async function countOffChain(db: Db): Promise<number> {
     .whereNotNull('chain_exit')
     .count<{ count: string }[]>({ count: '*' });
   return Number(rows[0]!.count);
+}
+
+/**
+ * Withdrawals batches broadcast at or below `height` and still unconfirmed, with a change output:
+ * the candidates for a child-pays-for-parent bump, oldest first.
+ */
+export async function stuckBatches(db: Db, height: number, limit: number): Promise<Batch[]> {
+  const rows = await db(TABLES.batches)
+    .where({ status: 'BROADCAST', purpose: 'WITHDRAWALS', confirmations: 0 })
+    .whereNotNull('change_index')
+    .where('broadcast_height', '<=', height)
+    .orderBy('broadcast_height')
+    .limit(limit)
+    .select<BatchRow[]>('*');
+  return rows.map(toBatch);
+}
+
+/** Every fee bump of `batchId`, oldest first. */
+export async function bumpsOf(db: Db, batchId: string): Promise<Batch[]> {
+  const rows = await db(TABLES.batches)
+    .where({ bumps_batch_id: batchId })
+    .orderBy('created_at')
+    .select<BatchRow[]>('*');
+  return rows.map(toBatch);
 }
 
 /** The next change index: a Postgres sequence, so a rolled-back batch leaves a gap, never a reuse. */

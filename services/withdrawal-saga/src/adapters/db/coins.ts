@@ -127,6 +127,27 @@ export async function releaseCoins(trx: Knex.Transaction, batchId: string): Prom
   return moveCoins(trx, 'RELEASE', { batch_id: batchId }, null);
 }
 
+/** A fee bump reserves the unconfirmed change it spends; false when the coin is not unconfirmed change. */
+export async function reserveChangeForBump(
+  trx: Knex.Transaction,
+  coin: { txid: string; vout: number },
+  batchId: string,
+): Promise<boolean> {
+  return (await moveCoins(trx, 'RESERVE_FOR_BUMP', { txid: coin.txid, vout: coin.vout }, batchId)) === 1;
+}
+
+/**
+ * A fee bump ended before broadcast: its coin is the hot wallet's again, spendable at once when the
+ * transaction that created it is confirmed deep enough, unconfirmed change otherwise.
+ */
+export async function releaseBumpCoin(
+  trx: Knex.Transaction,
+  batchId: string,
+  spendable: boolean,
+): Promise<number> {
+  return moveCoins(trx, spendable ? 'RELEASE' : 'RELEASE_BUMP', { batch_id: batchId }, null);
+}
+
 export async function markCoinsSpent(trx: Knex.Transaction, batchId: string): Promise<number> {
   return moveCoins(trx, 'SPEND', { batch_id: batchId });
 }

@@ -221,6 +221,23 @@ export async function moveWithdrawal(
   return after;
 }
 
+/**
+ * Adds a fee bump's share to a broadcast withdrawal's miner fee share, so that withdrawal.confirmed
+ * carries everything the miners got for paying it (the wallet books it to network fees).
+ */
+export async function addMinerFeeShare(
+  trx: Knex.Transaction,
+  withdrawalId: string,
+  koinu: bigint,
+): Promise<boolean> {
+  const updated = await trx(TABLES.withdrawals)
+    .where({ withdrawal_id: withdrawalId, status: 'BROADCAST' })
+    .update({
+      miner_fee_share_koinu: trx.raw('coalesce(miner_fee_share_koinu, 0) + ?', [koinu.toString()]),
+    });
+  return updated === 1;
+}
+
 export async function findWithdrawal(
   db: Db,
   withdrawalId: string,
