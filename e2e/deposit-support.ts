@@ -54,6 +54,7 @@ async function walletCall<T>(
   userId: string,
   method: 'GET' | 'POST',
   route: string,
+  body: unknown = {},
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${stackEndpoints().services.wallet.url}/v1${route}`, {
     method,
@@ -62,10 +63,31 @@ async function walletCall<T>(
       'content-type': 'application/json',
       ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
     },
-    body: method === 'POST' ? '{}' : undefined,
+    body: method === 'POST' ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(15_000),
   });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The user asks to withdraw `amount` DOGE to `destinationAddress`; returns the wallet's withdrawal. */
+export async function requestWithdrawal(
+  userId: string,
+  destinationAddress: string,
+  amount: string,
+): Promise<{ withdrawalId: string; status: string }> {
+  const { status, body } = await walletCall<{ withdrawalId: string; status: string }>(
+    userId,
+    'POST',
+    '/withdrawals',
+    { destinationAddress, amount },
+  );
+  if (status !== 201) throw new Error(`POST /v1/withdrawals answered ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** The user's withdrawal as the wallet shows it. */
+export async function withdrawalOf(userId: string, withdrawalId: string): Promise<{ status: string }> {
+  return (await walletCall<{ status: string }>(userId, 'GET', `/withdrawals/${withdrawalId}`)).body;
 }
 
 /** A new user gets their deposit address through the wallet's API (which emits deposit-address.assigned). */

@@ -17,62 +17,11 @@ import { expect } from 'chai';
 import knexFactory, { type Knex } from 'knex';
 import { koinuFromDecimalColumn } from '@dbay/money';
 import { proofFromJson, rootFromJson, verifyProof, type ProofJson } from '@dbay/proof-of-reserves';
-import { mintUserToken, REPO_ROOT, stackEndpoints, waitFor } from '@dbay/testing';
+import { REPO_ROOT, stackEndpoints, waitFor } from '@dbay/testing';
 import { balanceOf, chainControl, newWalletUser, type WalletUser } from './deposit-support.js';
+import { reservesCall, takeSnapshot, type LatestSnapshot, type SnapshotSummary } from './reserves-support.js';
 
 const run = promisify(execFile);
-
-interface SnapshotSummary {
-  snapshotId: string;
-  rootHash: string;
-  totalKoinu: string;
-  users: number;
-  chainKoinu: string;
-  inFlightKoinu: string;
-  covered: boolean;
-  coins: number;
-}
-
-interface LatestSnapshot {
-  snapshotId: string;
-  root: { hashHex: string; sumKoinu: string };
-  users: number;
-  chain: { coinsKoinu: string; inFlightWithdrawalsKoinu: string; covered: boolean };
-  coins: Array<{
-    txid: string;
-    vout: number;
-    address: string | null;
-    amountKoinu: string;
-    confirmations: number;
-  }>;
-}
-
-async function reservesCall<T>(route: string, userId: string | null): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> =
-    userId === null ? {} : { authorization: `Bearer ${await mintUserToken(userId)}` };
-  const response = await fetch(`${stackEndpoints().services.reconciler.url}/v1/reserves${route}`, {
-    headers,
-    signal: AbortSignal.timeout(15_000),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
-/** One snapshot by the documented command; exit code 0 (covered) or 2 (coins short) both publish one. */
-async function takeSnapshot(): Promise<SnapshotSummary> {
-  try {
-    const { stdout } = await run('npm', ['run', '-s', 'reserves:snapshot'], {
-      cwd: REPO_ROOT,
-      timeout: 120_000,
-    });
-    return JSON.parse(stdout) as SnapshotSummary;
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    if (failed.code === 2 && failed.stdout) return JSON.parse(failed.stdout) as SnapshotSummary;
-    throw new Error(`reserves:snapshot failed (${failed.code}): ${failed.stderr ?? String(error)}`, {
-      cause: error,
-    });
-  }
-}
 
 /** The ledger's liabilities to users, as the wallet's own table says, in koinu. */
 async function ledgerLiabilitiesKoinu(db: Knex): Promise<bigint> {

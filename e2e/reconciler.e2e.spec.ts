@@ -967,7 +967,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
         subjectId: 'hot-wallet',
         expected: `>= ${173n * DOGE}`,
         actual: (74n * DOGE).toString(),
-        detail: `unspent hot-wallet outputs on the node vs user liabilities ${173n * DOGE} less in-flight withdrawals 0`,
+        detail: `unspent hot (${74n * DOGE}) and cold (0) outputs on the node vs user liabilities ${173n * DOGE} less in-flight withdrawals 0`,
       },
     ]);
   });

@@ -4,6 +4,9 @@
 # The account xpub is written by the signer's hook; the operator-token key pair by the stack itself
 # (scripts/lib/parts.sh, ensure_jwt_keys): the review API is for operators, recorded by name.
 export ACCOUNT_XPUB_FILE="${ACCOUNT_XPUB_FILE:-$STACK_SECRETS_DIR/account-xpub.txt}"
+# The cold account's xpub, written by the signer's hook. No ceiling locally: the e2e test of sweeps sets
+# HOT_WALLET_CEILING_KOINU when it restarts the saga, so other tests keep their hot coins.
+export COLD_ACCOUNT_XPUB_FILE="${COLD_ACCOUNT_XPUB_FILE:-$STACK_SECRETS_DIR/cold-account-xpub.txt}"
 export OPERATOR_JWT_PUBLIC_KEY_FILE="${OPERATOR_JWT_PUBLIC_KEY_FILE:-$STACK_SECRETS_DIR/operator-jwt-public.pem}"
 
 # Local policy: short waits so the e2e tests and the benchmark run in seconds, thresholds the e2e

@@ -9,6 +9,13 @@ import type { Finding } from './domain/findings.js';
 import type { ChainedEntry } from './domain/checks/balance-after-continuity.js';
 import type { DepositPair } from './domain/checks/deposit-credited-once.js';
 import type { HotWalletCoin } from './domain/checks/hot-wallet-coin-unspent.js';
+
+/** A coin of the cold account, as the saga recorded its sweep's output. */
+export interface ColdCoin {
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+}
 import type { BookTotals } from './domain/checks/ledger-zero-sum.js';
 import type { OrderEscrowPair } from './domain/checks/order-escrow.js';
 import type { PlatformAccount } from './domain/checks/platform-account-sum.js';
@@ -62,6 +69,11 @@ export interface CrossServiceReads {
   /** Every withdrawal on which the saga and the wallet may disagree, with both sides' records. */
   withdrawalPairs(): AsyncIterable<WithdrawalPair>;
   unspentCoins(): AsyncIterable<HotWalletCoin>;
+  /**
+   * The cold account's coins the saga's sweeps created (broadcast or confirmed sweeps): counted with the
+   * hot coins when they are still unspent on the node. A spent one was moved by a person (a refill).
+   */
+  coldCoins(): AsyncIterable<ColdCoin>;
   /** What users still see as pending for withdrawals whose coins already left the hot wallet. */
   inFlightWithdrawalsKoinu(): Promise<bigint>;
 }

@@ -24,6 +24,7 @@ import { checkTransactionBalanced } from './domain/checks/transaction-balanced.j
 import { checkUserLedger } from './domain/checks/user-ledger.js';
 import { checkWithdrawalFinalized } from './domain/checks/withdrawal-finalized-once.js';
 import type {
+  ColdCoin,
   AuctionReads,
   ChainReads,
   CrossServiceReads,
@@ -179,10 +180,27 @@ async function checkChain(
       }
     }
     await Promise.all(asking);
+    // The cold account's coins count too while unspent; a spent one was moved by a person (a refill).
+    let coldKoinu = 0n;
+    asking = [];
+    const examineCold = async (coin: ColdCoin): Promise<void> => {
+      // Read the node first, then add: `coldKoinu += await ...` would read the sum before the await and
+      // lose the other concurrent lookups' additions.
+      const onChainKoinu = (await chain.getTxOut(coin.txid, coin.vout, true))?.valueKoinu ?? 0n;
+      coldKoinu += onChainKoinu;
+    };
+    for await (const coin of crossService.coldCoins()) {
+      asking.push(examineCold(coin));
+      if (asking.length >= CHAIN_CONCURRENCY) {
+        await Promise.all(asking);
+        asking = [];
+      }
+    }
+    await Promise.all(asking);
     const broadcastNotFinalizedKoinu = await crossService.inFlightWithdrawalsKoinu();
     recorder.examined('chain-covers-liabilities');
     await recorder.report(
-      checkChainCoverage(holdingsKoinu, totals.userLiabilitiesKoinu, broadcastNotFinalizedKoinu),
+      checkChainCoverage(holdingsKoinu, totals.userLiabilitiesKoinu, broadcastNotFinalizedKoinu, coldKoinu),
     );
   });
 }

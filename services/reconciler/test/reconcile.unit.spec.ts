@@ -11,7 +11,7 @@ import type { HotWalletCoin } from '../src/domain/checks/hot-wallet-coin-unspent
 import type { OrderEscrowPair } from '../src/domain/checks/order-escrow.js';
 import type { TransactionNet } from '../src/domain/checks/transaction-balanced.js';
 import type { WithdrawalPair } from '../src/domain/checks/withdrawal-finalized-once.js';
-import type { ChainReads, FindingWriter, ReconcilerSources, UserBook } from '../src/ports.js';
+import type { ChainReads, ColdCoin, FindingWriter, ReconcilerSources, UserBook } from '../src/ports.js';
 import { reconcile } from '../src/reconcile.js';
 import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
 
@@ -34,6 +34,8 @@ interface World {
   orders: OrderEscrowPair[];
   auctions: AuctionBook[];
   coinsOnChain: Map<string, bigint>;
+  /** Outputs of the saga's sweeps to the cold account. */
+  coldCoins?: ColdCoin[];
 }
 
 /**
@@ -104,6 +106,7 @@ function sourcesOf(world: World): ReconcilerSources {
       depositPairs: () => rows(world.deposits),
       withdrawalPairs: () => rows(world.withdrawals),
       unspentCoins: () => rows([COIN]),
+      coldCoins: () => rows(world.coldCoins ?? []),
       inFlightWithdrawalsKoinu: () => Promise.resolve(0n),
     },
     orders: { orderEscrowPairs: () => rows(world.orders) },
@@ -124,10 +127,12 @@ class MemorySink implements FindingWriter {
   }
 }
 
+/** The node, answering after a few milliseconds as a real one would, so concurrent lookups overlap. */
 const nodeOf = (world: World): ChainReads => ({
-  getTxOut: (txid, vout) => {
+  getTxOut: async (txid, vout) => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const valueKoinu = world.coinsOnChain.get(`${txid}:${vout}`);
-    return Promise.resolve(valueKoinu === undefined ? null : { valueKoinu });
+    return valueKoinu === undefined ? null : { valueKoinu };
   },
 });
 
@@ -244,6 +249,28 @@ describe('a reconciliation run', () => {
     expect(report.totals.findings).to.equal(6);
     expect(report.checks.find((check) => check.check === 'user-bucket-sum')?.findings).to.equal(1);
     expect(report.truncatedFindings).to.equal(0);
+  });
+
+  it('counts the cold account with the hot wallet: liabilities covered by cold coins are no finding', async () => {
+    const world = cleanWorld();
+    // Two cold coins of 500, looked up concurrently: both must count.
+    const cold: ColdCoin = { txid: 'c0'.repeat(32), vout: 1, amountKoinu: 500n };
+    const other: ColdCoin = { txid: 'c1'.repeat(32), vout: 0, amountKoinu: 500n };
+    world.coldCoins = [cold, other];
+    world.coinsOnChain.set(`${cold.txid}:${cold.vout}`, 500n);
+    world.coinsOnChain.set(`${other.txid}:${other.vout}`, 500n);
+    // The hot coin is gone (its own finding), but the cold coins on chain still cover alice's 1,000 koinu.
+    world.coinsOnChain.delete(`${COIN.txid}:${COIN.vout}`);
+    const covered = await run(world);
+    expect(covered.report.findings.map((found) => found.check)).to.deep.equal(['hot-wallet-coin-unspent']);
+    // A cold coin spent on chain (moved by a person) no longer counts: now the chain falls short.
+    world.coinsOnChain.delete(`${cold.txid}:${cold.vout}`);
+    const short = await run(world);
+    expect(short.report.findings.map((found) => found.check)).to.deep.equal([
+      'hot-wallet-coin-unspent',
+      'chain-covers-liabilities',
+    ]);
+    expect(short.report.findings[1]!.detail).to.contain('cold (500)');
   });
 
   it('skips the chain checks without a node', async () => {

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { KOINU_PER_DOGE } from '@dbay/money';
-import { NETWORK_NAMES, type NetworkName } from '@dbay/dogecoin';
+import { NETWORK_NAMES, networkByName, type NetworkName } from '@dbay/dogecoin';
+import { ColdAccount } from './domain/cold-account.js';
 import { configPieces, loadConfig, serviceConfigShape, type PlatformConfigShape } from '@dbay/platform';
 import {
   DEFAULT_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE,
@@ -43,6 +44,11 @@ const signerShape = (platform: PlatformConfigShape) => ({
   /** A child-pays-for-parent bump: its largest fee, and the largest rate it may pay for its whole package. */
   SIGNER_MAX_BUMP_FEE_KOINU: koinu(DOGE),
   SIGNER_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE: koinu(DEFAULT_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE),
+  /**
+   * The cold account's extended public key (account level, tpub on regtest): sweeps may pay only its
+   * receive addresses. Unset: every sweep is refused.
+   */
+  SIGNER_COLD_ACCOUNT_XPUB: z.string().min(1).optional(),
 });
 
 /** The signer's whole environment, on the platform's shape. */
@@ -88,6 +94,10 @@ export function signerSettings(raw: SignerEnvironment) {
     dailyCapKoinu: raw.SIGNER_DAILY_CAP_KOINU,
     maxBumpFeeKoinu: raw.SIGNER_MAX_BUMP_FEE_KOINU,
     maxBumpFeeRateKoinuPerByte: raw.SIGNER_MAX_BUMP_FEE_RATE_KOINU_PER_BYTE,
+    coldAccount:
+      raw.SIGNER_COLD_ACCOUNT_XPUB === undefined
+        ? null
+        : new ColdAccount(raw.SIGNER_COLD_ACCOUNT_XPUB, networkByName(raw.DOGECOIN_NETWORK)),
   };
   return {
     network: raw.DOGECOIN_NETWORK,

@@ -16,6 +16,8 @@ import {
 import type { RefusalCode } from '../src/domain/refusal.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import {
+  buildSweepRequest,
+  coldScript,
   buildBumpRequest,
   buildRequest,
   DEFAULT_FEE_KOINU,
@@ -508,6 +510,64 @@ describe('signer policy: child-pays-for-parent bumps (purpose FEE_BUMP)', () => 
     expectRefused(
       decide(request, { ...noHistory, outflowLast24hKoinu: testPolicy.dailyCapKoinu - 1_000_000n }),
       'SIGNER_CAP_EXCEEDED',
+    );
+  });
+});
+
+describe('signer policy: sweeps to cold storage (purpose SWEEP)', () => {
+  it('signs a sweep to the cold addresses it derives itself, with our change; only the fee counts as outflow', () => {
+    const request = buildSweepRequest({ coldAddressIndexes: [0, 7], outputKoinu: 30n * DOGE });
+    const signed = expectSigned(decide(request));
+    expect(signed).to.include({ purpose: 'SWEEP', outflowKoinu: signed.feeKoinu, changeOutputIndex: 2 });
+    const tx = Transaction.fromHex(signed.rawTransactionHex);
+    expect(Buffer.from(tx.outs[0]!.script)).to.deep.equal(Buffer.from(coldScript(0)));
+    expect(Buffer.from(tx.outs[1]!.script)).to.deep.equal(Buffer.from(coldScript(7)));
+    expect(signaturesVerify(request, signed.rawTransactionHex)).to.equal(true);
+    expectSigned(decide(buildSweepRequest({ change: false, outputKoinu: 100n * DOGE - 300_000n })));
+  });
+
+  it('refuses a sweep to any other address: a foreign one, a cold index not named, our own receive chain', () => {
+    expectRefused(
+      decide(
+        buildSweepRequest({ coldAddressIndexes: [0], outputs: [{ script: foreignScript('receive', 0) }] }),
+      ),
+      'SIGNER_SWEEP_NOT_COLD',
+    );
+    expectRefused(
+      decide(buildSweepRequest({ coldAddressIndexes: [1], outputs: [{ coldIndex: 2 }] })),
+      'SIGNER_SWEEP_NOT_COLD',
+    );
+    expectRefused(
+      decide(
+        buildSweepRequest({
+          coldAddressIndexes: [0],
+          outputs: [{ coldIndex: 0 }, { script: foreignScript('change', 3) }],
+          outputKoinu: 30n * DOGE,
+        }),
+      ),
+      'SIGNER_SWEEP_NOT_COLD',
+    );
+  });
+
+  it('refuses every sweep when no cold account is configured', () => {
+    expectRefused(
+      decide(buildSweepRequest(), noHistory, { ...testPolicy, coldAccount: null }),
+      'SIGNER_SWEEP_NOT_COLD',
+    );
+  });
+
+  it('keeps the ordinary fee bounds, and answers the same request again from the log', () => {
+    expectRefused(decide(buildSweepRequest({ feeKoinu: 2n * DOGE })), 'SIGNER_FEE_TOO_HIGH');
+    const request = buildSweepRequest({ requestId: 'sweep-again' });
+    const first = expectSigned(decide(request));
+    const previousOfRequest: PreviousSigning = { ...first, requestId: request.requestId };
+    expect(decide(request, { ...noHistory, previousOfRequest }).kind).to.equal('replayed');
+    expectRefused(
+      decide(buildSweepRequest({ requestId: 'sweep-again', outputKoinu: 50n * DOGE }), {
+        ...noHistory,
+        previousOfRequest,
+      }),
+      'SIGNER_MALFORMED_REQUEST',
     );
   });
 });

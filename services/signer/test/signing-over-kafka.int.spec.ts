@@ -15,8 +15,10 @@ import { Psbt, Transaction, script as bscript } from 'bitcoinjs-lib';
 import {
   accountNodeFromSeed,
   addressPath,
+  deriveAddress,
   deriveChild,
   ECPair,
+  outputScriptForAddress,
   parseAccountXpub,
   regtest,
 } from '@dbay/dogecoin';
@@ -24,7 +26,13 @@ import { buildEnvelope, createSchemaRegistry, EventCodec, type EventMessage } fr
 import { decryptSeed, readKeyFile } from '../src/adapters/secrets/key-file.js';
 import type { SigningRequest } from '../src/domain/signing-request.js';
 import { TOPICS } from '@dbay/contracts';
-import { buildBumpRequest, buildRequest, DOGE, foreignAddress } from './fixtures/signing-fixtures.js';
+import {
+  buildBumpRequest,
+  buildRequest,
+  buildSweepRequest,
+  DOGE,
+  foreignAddress,
+} from './fixtures/signing-fixtures.js';
 import { eventually, required, stackEnv } from './support/stack.js';
 import { stackKafkaSaslFor } from '@dbay/testing';
 
@@ -275,6 +283,44 @@ describe('signer over real Kafka (integration)', function () {
     expect(refused.topic).to.equal(TOPICS.withdrawalSigningRefused);
     expect(refused.payload).to.include({ reasonCode: 'SIGNER_ALREADY_BUMPED' });
     expect(String(refused.payload.reason)).to.contain(String(signed.payload.txid));
+  });
+
+  it("signs a sweep only to the stack's cold account, and refuses one to any other address", async () => {
+    const coldXpub = readFileSync(join(secretsDir, 'cold-account-xpub.txt'), 'utf8').trim();
+    const coldIndex = 1_000_000 + index;
+    const coldScript = outputScriptForAddress(
+      deriveAddress(parseAccountXpub(coldXpub, regtest), 'receive', coldIndex, regtest).address,
+      regtest,
+    );
+    const sweep = buildSweepRequest({
+      account,
+      inputIndex: index + 6,
+      requestId: `int-sweep-${randomUUID()}`,
+      coldAddressIndexes: [coldIndex],
+      outputs: [{ script: coldScript }],
+    });
+    await send(requestEvent(sweep), sweep.requestId);
+    const signed = await answerTo(sweep.requestId);
+    expect(signed.topic).to.equal(TOPICS.withdrawalSigned);
+    const logged = await db('signings')
+      .where({ txid: signed.payload.txid as string })
+      .first<{ purpose: string; outflow_koinu: string; fee_koinu: string }>();
+    expect(logged).to.include({ purpose: 'SWEEP', outflow_koinu: logged.fee_koinu });
+
+    const elsewhere = buildSweepRequest({
+      account,
+      inputIndex: index + 7,
+      requestId: `int-sweep-${randomUUID()}`,
+      coldAddressIndexes: [coldIndex + 1],
+      outputs: [{ script: outputScriptForAddress(foreignAddress('receive', 2), regtest) }],
+    });
+    await send(requestEvent(elsewhere), elsewhere.requestId);
+    const refused = await answerTo(elsewhere.requestId);
+    expect(refused.topic).to.equal(TOPICS.withdrawalSigningRefused);
+    expect(refused.payload).to.include({ reasonCode: 'SIGNER_SWEEP_NOT_COLD' });
+    expect(await db('refusals').where({ request_id: elsewhere.requestId }).select('code')).to.deep.equal([
+      { code: 'SIGNER_SWEEP_NOT_COLD' },
+    ]);
   });
 
   it("never writes the stack wallet's seed, keys or passphrase to the signer's log", () => {

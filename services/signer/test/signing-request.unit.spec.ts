@@ -17,6 +17,7 @@ const wellFormed = {
   ],
   purpose: 'WITHDRAWALS',
   bumpedTxid: null,
+  coldAddressIndexes: [],
 };
 
 const bump = {
@@ -48,6 +49,17 @@ describe('signer: parseSigningRequest', () => {
     ['a bump without the bumped txid', { ...bump, bumpedTxid: null }],
     ['a bump whose bumped txid is not a txid', { ...bump, bumpedTxid: 'AB'.repeat(32) }],
     ['a bump without a change path', { ...bump, changeDerivationPath: null }],
+    [
+      'a sweep naming no cold address',
+      { ...bump, purpose: 'SWEEP', bumpedTxid: null, coldAddressIndexes: [] },
+    ],
+    [
+      'a sweep naming a cold address twice',
+      { ...bump, purpose: 'SWEEP', bumpedTxid: null, coldAddressIndexes: [3, 3] },
+    ],
+    ['a sweep paying a withdrawal', { ...wellFormed, purpose: 'SWEEP', coldAddressIndexes: [3] }],
+    ['a withdrawals request paying the cold account', { ...wellFormed, coldAddressIndexes: [3] }],
+    ['a negative cold index', { ...bump, purpose: 'SWEEP', bumpedTxid: null, coldAddressIndexes: [-1] }],
     [
       'a decimal amount',
       { ...wellFormed, withdrawals: [{ ...wellFormed.withdrawals[0]!, amountKoinu: '3.5' }] },

@@ -14,6 +14,7 @@ import {
 import { dogecoinRpcConfigShape, dogecoinRpcOptions, requireDogecoinRpcCredentials } from '@dbay/chain-rpc';
 import type { FraudPolicy } from './domain/fraud.js';
 import type { SagaPolicy } from './use-cases/ports.js';
+import type { HotColdPolicy } from './domain/sweep-plan.js';
 
 const koinu = (fallback?: bigint) => configPieces.koinu({ fallback, minKoinu: 1n });
 const ms = z.coerce.number().int().min(0);
@@ -82,6 +83,17 @@ const sagaShape = (platform: PlatformConfigShape) => ({
   FEE_BUMP_MAX_TIMES: ms.default(2),
   FEE_BUMP_MAX_FEE_KOINU: koinu(DOGE),
   /**
+   * Hot and cold (domain/sweep-plan.ts). The cold account's extended public key (account level, its
+   * keys never on a machine of the platform), inline or from a file. Above HOT_WALLET_CEILING_KOINU
+   * (after the approved withdrawals still owed) the excess is swept to cold once it reaches
+   * HOT_WALLET_SWEEP_MIN_KOINU; below HOT_WALLET_FLOOR_KOINU an operator alert asks for a refill. No
+   * ceiling: nothing is swept; no floor: no alert.
+   */
+  ...secretVariables('COLD_ACCOUNT_XPUB'),
+  HOT_WALLET_CEILING_KOINU: koinu().optional(),
+  HOT_WALLET_FLOOR_KOINU: koinu().optional(),
+  HOT_WALLET_SWEEP_MIN_KOINU: koinu(100n * DOGE),
+  /**
    * The longest an approved withdrawal waits for the hot wallet's coins (WAITING_FOR_FUNDS) before it
    * fails with WITHDRAWAL_FUNDS_WAIT_EXPIRED and the user's money returns to available. 1 h.
    */
@@ -101,6 +113,22 @@ export const sagaConfig = (platform: PlatformConfigShape) =>
     .object(sagaShape(platform))
     .superRefine(requireDogecoinRpcCredentials)
     .superRefine((raw, ctx) => {
+      if (raw.HOT_WALLET_CEILING_KOINU !== undefined && !raw.COLD_ACCOUNT_XPUB && !raw.COLD_ACCOUNT_XPUB_FILE)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['COLD_ACCOUNT_XPUB'],
+          message: 'COLD_ACCOUNT_XPUB or COLD_ACCOUNT_XPUB_FILE is required with HOT_WALLET_CEILING_KOINU',
+        });
+      if (
+        raw.HOT_WALLET_CEILING_KOINU !== undefined &&
+        raw.HOT_WALLET_FLOOR_KOINU !== undefined &&
+        raw.HOT_WALLET_FLOOR_KOINU >= raw.HOT_WALLET_CEILING_KOINU
+      )
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['HOT_WALLET_FLOOR_KOINU'],
+          message: 'must be below HOT_WALLET_CEILING_KOINU',
+        });
       if (raw.REORG_WATCH_CONFIRMATIONS <= raw.REQUIRED_CONFIRMATIONS)
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
@@ -157,6 +185,19 @@ export function sagaSettings(raw: SagaEnvironment) {
     },
     ticks: { batchMs: raw.BATCH_TICK_MS, broadcastMs: raw.BROADCAST_TICK_MS, trackMs: raw.TRACK_TICK_MS },
     reorgWatchConfirmations: raw.REORG_WATCH_CONFIRMATIONS,
+    hotCold: {
+      coldAccountXpub:
+        raw.COLD_ACCOUNT_XPUB || raw.COLD_ACCOUNT_XPUB_FILE
+          ? () => readSecret(raw, 'COLD_ACCOUNT_XPUB')
+          : null,
+      policy: {
+        ceilingKoinu: raw.HOT_WALLET_CEILING_KOINU ?? null,
+        floorKoinu: raw.HOT_WALLET_FLOOR_KOINU ?? null,
+        sweepMinKoinu: raw.HOT_WALLET_SWEEP_MIN_KOINU,
+        feeRateKoinuPerKb: raw.FEE_RATE_KOINU_PER_KB,
+        maxInputs: raw.BATCH_MAX_INPUTS,
+      } satisfies HotColdPolicy,
+    },
     crashAt: raw.SAGA_CRASH_AT,
     crashForAddress: raw.SAGA_CRASH_FOR_ADDRESS,
     policy,

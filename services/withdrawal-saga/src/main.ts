@@ -18,7 +18,8 @@ import { expireFundsWaits } from './use-cases/funds-wait.js';
 import { broadcastSigned, trackBroadcast } from './use-cases/broadcast.js';
 import { ReorgWatch } from './use-cases/reorg-watch.js';
 import { bumpStuckTransactions } from './use-cases/fee-bump.js';
-import { createReorgWatchMetrics } from './adapters/reorg-metrics.js';
+import { createHotColdMetrics, createReorgWatchMetrics } from './adapters/reorg-metrics.js';
+import { HotColdKeeper } from './use-cases/hot-cold.js';
 import type { CrashPoint, SagaContext } from './use-cases/ports.js';
 
 /** Batches built per tick at most, so one tick cannot starve the other loops of connections. */
@@ -75,6 +76,15 @@ await runService({
       createReorgWatchMetrics(service.metrics.registry),
     );
 
+    const coldAccountXpub = settings.hotCold.coldAccountXpub?.();
+    const hotCold = new HotColdKeeper(
+      ctx,
+      settings.network,
+      coldAccountXpub === undefined ? null : parseAccountXpub(coldAccountXpub, network),
+      settings.hotCold.policy,
+      createHotColdMetrics(service.metrics.registry),
+    );
+
     service.outboxRelay();
     const loops = service.loops([
       {
@@ -86,6 +96,7 @@ await runService({
           for (let built = 0; built < BATCHES_PER_TICK; built++) {
             if ((await buildNextBatch(ctx)).kind !== 'batched') break;
           }
+          await hotCold.tick();
         },
       },
       { name: 'broadcast', intervalMs: settings.ticks.broadcastMs, step: () => broadcastSigned(ctx) },

@@ -40,6 +40,7 @@ import type {
   EscrowReleaseRequestedPayload,
   EscrowReleasedPayload,
   EscrowSplitPayload,
+  HotWalletRefillNeededPayload,
   OrderCompletedPayload,
   OrderCreatedPayload,
   OrderDisputeResolvedPayload,
@@ -604,6 +605,22 @@ export function decodeEscrowSplit(payload: unknown): EscrowSplitPayload {
   return decodeWith(TOPICS.escrowSplit, escrowSplitPayloadSchema, payload);
 }
 
+/** The `hot-wallet.refill-needed` payload record, field for field as the platform's codec decodes it. */
+const hotWalletRefillNeededPayloadSchema = z.object({
+  network: z.string(),
+  availableKoinu: z.string(),
+  owedKoinu: z.string(),
+  floorKoinu: z.string(),
+  ceilingKoinu: z.string().nullable().default(null),
+  refillKoinu: z.string(),
+  observedAt: z.string(),
+}) satisfies z.ZodType<HotWalletRefillNeededPayload>;
+
+/** Decodes a `hot-wallet.refill-needed` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeHotWalletRefillNeeded(payload: unknown): HotWalletRefillNeededPayload {
+  return decodeWith(TOPICS.hotWalletRefillNeeded, hotWalletRefillNeededPayloadSchema, payload);
+}
+
 /** The `order.completed` payload record, field for field as the platform's codec decodes it. */
 const orderCompletedPayloadSchema = z.object({
   orderId: z.string(),
@@ -967,6 +984,7 @@ const withdrawalSigningRequestedPayloadSchema = z.object({
   withdrawals: z.array(withdrawalToSignSchema),
   purpose: z.string().default('WITHDRAWALS'),
   bumpedTxid: z.string().nullable().default(null),
+  coldAddressIndexes: z.array(z.int32()).default(() => []),
 }) satisfies z.ZodType<WithdrawalSigningRequestedPayload>;
 
 /** Decodes a `withdrawal.signing-requested` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
@@ -1026,6 +1044,7 @@ export const PAYLOAD_SCHEMAS = {
   'escrow.release-requested': escrowReleaseRequestedPayloadSchema,
   'escrow.released': escrowReleasedPayloadSchema,
   'escrow.split': escrowSplitPayloadSchema,
+  'hot-wallet.refill-needed': hotWalletRefillNeededPayloadSchema,
   'order.completed': orderCompletedPayloadSchema,
   'order.created': orderCreatedPayloadSchema,
   'order.dispute-resolved': orderDisputeResolvedPayloadSchema,
@@ -1086,6 +1105,7 @@ export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => To
   'escrow.release-requested': decodeEscrowReleaseRequested,
   'escrow.released': decodeEscrowReleased,
   'escrow.split': decodeEscrowSplit,
+  'hot-wallet.refill-needed': decodeHotWalletRefillNeeded,
   'order.completed': decodeOrderCompleted,
   'order.created': decodeOrderCreated,
   'order.dispute-resolved': decodeOrderDisputeResolved,

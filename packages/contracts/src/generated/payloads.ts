@@ -570,6 +570,24 @@ export type EscrowSplitPayload = {
   feeKoinu: string;
 };
 
+/** `hot-wallet.refill-needed`: Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling. Emitted when the hot wallet crosses below the floor, not on every check. */
+export type HotWalletRefillNeededPayload = {
+  /** Dogecoin network (the Kafka key). */
+  network: string;
+  /** Spendable hot-wallet coins now, integer koinu. */
+  availableKoinu: string;
+  /** Approved withdrawals waiting to be paid (approved or waiting for funds), integer koinu. */
+  owedKoinu: string;
+  /** HOT_WALLET_FLOOR_KOINU. */
+  floorKoinu: string;
+  /** HOT_WALLET_CEILING_KOINU, or null when no ceiling is set. */
+  ceilingKoinu: string | null;
+  /** What to send from cold: up to the midpoint of floor and ceiling (twice the floor without a ceiling), plus what is owed. */
+  refillKoinu: string;
+  /** ISO-8601 UTC time of the check. */
+  observedAt: string;
+};
+
 /** `order.completed`: The escrow was released to the seller (buyer confirmation, auto-release or an operator's RELEASE). */
 export type OrderCompletedPayload = {
   /** The order (UUID, lower case). */
@@ -1010,10 +1028,12 @@ export type WithdrawalSigningRequestedPayload = {
   changeDerivationPath: string | null;
   /** The withdrawals the transaction pays: the outputs must be exactly these (destination and amount), plus at most one change output. */
   withdrawals: WithdrawalToSign[];
-  /** WITHDRAWALS: pays the listed withdrawals, with at most one change output. FEE_BUMP: a child-pays-for-parent transaction with no withdrawals: exactly one input, an output of bumpedTxid paying our change key, and exactly one output paying our change key at changeDerivationPath; the signer bounds its fee by its bump policy. */
+  /** WITHDRAWALS: pays the listed withdrawals, with at most one change output. FEE_BUMP: a child-pays-for-parent transaction with no withdrawals: exactly one input, an output of bumpedTxid paying our change key, and exactly one output paying our change key at changeDerivationPath; the signer bounds its fee by its bump policy. SWEEP: moves hot-wallet coins to the cold account: no withdrawals, one output per coldAddressIndexes entry paying the cold account's receive address at that index (derived by the signer from its configured cold xpub), at most one change output to our change key. */
   purpose: string;
   /** FEE_BUMP only: the unconfirmed transaction whose change output the bump spends; null for WITHDRAWALS. */
   bumpedTxid: string | null;
+  /** SWEEP only: the cold account's receive indexes (m/44'/3'/0'/0/i of the cold xpub) the sweep pays, one output each; empty otherwise. */
+  coldAddressIndexes: number[];
 };
 
 /** `withdrawal.step-recorded`: Each step of a withdrawal that matters to its user, with the txid once signed, the confirmation count as it changes and the reason of a refusal or failure: the wallet records them so its API and timeline show where the withdrawal stands before it is finalized. Informational; no money moves on it. */
@@ -1070,6 +1090,7 @@ export interface TopicPayloads {
   'escrow.release-requested': EscrowReleaseRequestedPayload;
   'escrow.released': EscrowReleasedPayload;
   'escrow.split': EscrowSplitPayload;
+  'hot-wallet.refill-needed': HotWalletRefillNeededPayload;
   'order.completed': OrderCompletedPayload;
   'order.created': OrderCreatedPayload;
   'order.dispute-resolved': OrderDisputeResolvedPayload;

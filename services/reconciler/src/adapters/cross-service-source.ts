@@ -11,7 +11,7 @@ import { koinuFromBigintColumn, koinuFromDecimalColumn } from '@dbay/money';
 import type { DepositPair, WatcherDepositStatus } from '../domain/checks/deposit-credited-once.js';
 import type { HotWalletCoin } from '../domain/checks/hot-wallet-coin-unspent.js';
 import type { WalletWithdrawalStatus, WithdrawalPair } from '../domain/checks/withdrawal-finalized-once.js';
-import type { CrossServiceReads } from '../ports.js';
+import type { ColdCoin, CrossServiceReads } from '../ports.js';
 import { count, quoted, select, statusFrom, stream, type SchemaNames } from './sql.js';
 
 const WATCHER_STATUSES: readonly WatcherDepositStatus[] = ['pending', 'confirmed', 'reversed'];
@@ -199,6 +199,19 @@ export class CrossServiceSource implements CrossServiceReads {
         amountKoinu: koinuFromBigintColumn(row.amount_koinu),
         status: row.status,
       };
+    }
+  }
+
+  /** Outputs of broadcast or confirmed sweeps to the cold account. */
+  async *coldCoins(): AsyncGenerator<ColdCoin> {
+    const sql = `
+      SELECT cc.txid, cc.vout, cc.amount_koinu FROM ${this.s}.cold_coins cc
+      JOIN ${this.s}.batches b ON b.batch_id = cc.batch_id
+      WHERE b.status IN ('BROADCAST', 'CONFIRMED')
+      ORDER BY cc.txid, cc.vout`;
+    type Row = { txid: string; vout: number; amount_koinu: string };
+    for await (const row of stream<Row>(this.knex, sql)) {
+      yield { txid: row.txid, vout: row.vout, amountKoinu: koinuFromBigintColumn(row.amount_koinu) };
     }
   }
 

@@ -65,11 +65,14 @@ async function platformCoins(deps: SnapshotDeps): Promise<ReserveCoin[]> {
     });
   };
   let asking: Promise<void>[] = [];
-  for await (const coin of deps.crossService.unspentCoins()) {
-    asking.push(ask(coin.txid, coin.vout));
-    if (asking.length >= CHAIN_CONCURRENCY) {
-      await Promise.all(asking);
-      asking = [];
+  // The hot wallet's coins, then the cold account's: both back the users' balances.
+  for (const source of [deps.crossService.unspentCoins(), deps.crossService.coldCoins()]) {
+    for await (const coin of source) {
+      asking.push(ask(coin.txid, coin.vout));
+      if (asking.length >= CHAIN_CONCURRENCY) {
+        await Promise.all(asking);
+        asking = [];
+      }
     }
   }
   await Promise.all(asking);

@@ -1,5 +1,5 @@
-// Proves that on-chain holdings must cover what users hold, less withdrawals already broadcast but not
-// yet finalized: exactly enough passes, one koinu short is reported with both sums.
+// Proves that on-chain holdings (hot and cold) must cover what users hold, less withdrawals already
+// broadcast but not yet finalized: exactly enough passes, one koinu short is reported with the sums.
 import { expect } from 'chai';
 import { checkChainCoverage } from '../../src/domain/checks/chain-covers-liabilities.js';
 
@@ -22,8 +22,17 @@ describe('chain-covers-liabilities', () => {
         expected: '>= 1000',
         actual: '999',
         detail:
-          'unspent hot-wallet outputs on the node vs user liabilities 1200 less in-flight withdrawals 200',
+          'unspent hot (999) and cold (0) outputs on the node vs user liabilities 1200 less in-flight withdrawals 200',
       },
     ]);
+  });
+
+  it('counts the cold account with the hot wallet, and reports both sums when they fall short', () => {
+    expect(checkChainCoverage(400n, 1_000n, 0n, 600n)).to.deep.equal([]);
+    expect(checkChainCoverage(400n, 1_000n, 0n, 599n)[0]).to.include({
+      actual: '999',
+      detail:
+        'unspent hot (400) and cold (599) outputs on the node vs user liabilities 1000 less in-flight withdrawals 0',
+    });
   });
 });

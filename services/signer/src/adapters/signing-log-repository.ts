@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { PreviousSigning, SignedTransaction } from '../domain/decide-signing.js';
 import type { SigningRefusal } from '../domain/refusal.js';
+import { SIGNING_PURPOSES, type SigningPurpose } from '../domain/signing-request.js';
 
 /**
  * Key of the transaction-scoped advisory lock that serializes signing decisions: the daily cap is a
@@ -39,6 +40,7 @@ interface SigningRow {
   size_bytes: number;
   change_output_index: number | null;
   bumped_txid: string | null;
+  purpose: string;
 }
 
 interface SignedWithdrawalRow {
@@ -76,6 +78,7 @@ export async function findSigningsPaying(
     outflowKoinu: koinuFromBigintColumn(row.outflow_koinu),
     sizeBytes: row.size_bytes,
     changeOutputIndex: row.change_output_index,
+    purpose: oneOfPurposes(row.purpose),
     bumpedTxid: row.bumped_txid,
     withdrawals: withdrawals
       .filter((w) => w.signing_id === row.id)
@@ -87,13 +90,7 @@ export async function findSigningsPaying(
   }));
 }
 
-/** The fee bump already signed for `bumpedTxid`, if any (a transaction is bumped at most once). */
-export async function findBumpOf(
-  trx: Knex.Transaction,
-  bumpedTxid: string,
-): Promise<PreviousSigning | undefined> {
-  const row = (await trx('signings').where({ bumped_txid: bumpedTxid }).first()) as SigningRow | undefined;
-  if (!row) return undefined;
+function signingOf(row: SigningRow): PreviousSigning {
   return {
     requestId: row.request_id,
     unsignedTransactionHash: row.unsigned_tx_sha256,
@@ -103,9 +100,35 @@ export async function findBumpOf(
     outflowKoinu: koinuFromBigintColumn(row.outflow_koinu),
     sizeBytes: row.size_bytes,
     changeOutputIndex: row.change_output_index,
+    purpose: oneOfPurposes(row.purpose),
     bumpedTxid: row.bumped_txid,
     withdrawals: [],
   };
+}
+
+function oneOfPurposes(value: string): SigningPurpose {
+  if (!(SIGNING_PURPOSES as readonly string[]).includes(value))
+    throw new Error(`unexpected signings.purpose in the signing log: ${value}`);
+  return value as SigningPurpose;
+}
+
+/** The fee bump already signed for `bumpedTxid`, if any (a transaction is bumped at most once). */
+export async function findBumpOf(
+  trx: Knex.Transaction,
+  bumpedTxid: string,
+): Promise<PreviousSigning | undefined> {
+  const row = (await trx('signings').where({ bumped_txid: bumpedTxid }).first()) as SigningRow | undefined;
+  return row ? signingOf(row) : undefined;
+}
+
+/** A sweep (or bump) signed for this requestId before, if any. */
+export async function findSigningOfRequest(
+  trx: Knex.Transaction,
+  requestId: string,
+): Promise<PreviousSigning | undefined> {
+  const row = (await trx('signings').where({ request_id: requestId }).orderBy('id').first()) as
+    SigningRow | undefined;
+  return row ? signingOf(row) : undefined;
 }
 
 /** Outflow signed in the last 24 hours by the database clock (one clock for every signer replica). */
@@ -132,7 +155,7 @@ export async function insertSigning(
       outflow_koinu: signed.outflowKoinu.toString(),
       size_bytes: signed.sizeBytes,
       change_output_index: signed.changeOutputIndex,
-      purpose: signed.bumpedTxid === null ? 'WITHDRAWALS' : 'FEE_BUMP',
+      purpose: signed.purpose,
       bumped_txid: signed.bumpedTxid,
       request_event_id: meta.requestEventId,
       correlation_id: meta.correlationId,

@@ -18,7 +18,7 @@ import {
 } from '@dbay/dogecoin';
 import type { AccountKeys, OwnKeyPath } from './account-keys.js';
 import { refusal, type SigningRefusal } from './refusal.js';
-import type { SigningRequest, WithdrawalToPay } from './signing-request.js';
+import type { SigningPurpose, SigningRequest, WithdrawalToPay } from './signing-request.js';
 import { STANDARD_TRANSACTION_VERSIONS, type SigningPolicy } from './signing-policy.js';
 
 /** What the signing log knows that bears on this request. */
@@ -29,6 +29,8 @@ export interface SigningHistory {
   outflowLast24hKoinu: bigint;
   /** FEE_BUMP: the signing that already bumped the request's bumpedTxid, if any. */
   previousBump?: PreviousSigning;
+  /** SWEEP: the signing of an earlier request with the same requestId, if any. */
+  previousOfRequest?: PreviousSigning;
 }
 
 /** A transaction the signer produced, as the signing log stores it and the answer carries it. */
@@ -43,7 +45,9 @@ export interface SignedTransaction {
   sizeBytes: number;
   changeOutputIndex: number | null;
   withdrawals: WithdrawalToPay[];
-  /** A fee bump: the transaction it pays for; null for a transaction paying withdrawals. */
+  /** What the transaction is for (signing-request.ts). */
+  purpose: SigningPurpose;
+  /** A fee bump: the transaction it pays for; null otherwise. */
   bumpedTxid: string | null;
 }
 
@@ -208,6 +212,17 @@ function checkOutputs(psbt: Psbt, request: SigningRequest, keys: AccountKeys): n
     }
   }
 
+  return checkLeftoverChange(psbt, request, keys, unmatched);
+}
+
+/** What no withdrawal or cold output took may only be one output paying our own change key; returns its index. */
+function checkLeftoverChange(
+  psbt: Psbt,
+  request: SigningRequest,
+  keys: AccountKeys,
+  unmatched: ReadonlySet<number>,
+): number | null {
+  const outputs: PsbtTxOutput[] = psbt.txOutputs;
   const leftovers = [...unmatched];
   if (leftovers.length === 0) return null;
   if (leftovers.length > 1) {
@@ -396,6 +411,7 @@ export function decideSigning(
   policy: SigningPolicy,
 ): SigningDecision {
   if (request.purpose === 'FEE_BUMP') return decideBump(request, keys, history, policy);
+  if (request.purpose === 'SWEEP') return decideSweep(request, keys, history, policy);
   try {
     const psbt = decodePsbt(request, keys, policy);
     const unsignedHash = unsignedTransactionHash(psbt);
@@ -435,6 +451,7 @@ export function decideSigning(
         sizeBytes,
         changeOutputIndex,
         withdrawals: request.withdrawals,
+        purpose: 'WITHDRAWALS',
         bumpedTxid: null,
       },
     };
@@ -509,7 +526,87 @@ function decideBump(
         sizeBytes: transaction.byteLength(),
         changeOutputIndex,
         withdrawals: [],
+        purpose: 'FEE_BUMP',
         bumpedTxid: request.bumpedTxid,
+      },
+    };
+  } catch (error) {
+    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
+    throw error;
+  }
+}
+
+/**
+ * A sweep to cold storage: our inputs, one output per named cold index paying exactly the cold
+ * account's receive address there (derived here from the configured cold xpub, never taken from the
+ * request), at most one change output to our change key, an ordinary fee. Only the fee leaves the
+ * platform, so only the fee counts toward the daily cap. The same request again gets the stored answer.
+ */
+function decideSweep(
+  request: SigningRequest,
+  keys: AccountKeys,
+  history: SigningHistory,
+  policy: SigningPolicy,
+): SigningDecision {
+  try {
+    const psbt = decodePsbt(request, keys, policy);
+    const unsignedHash = unsignedTransactionHash(psbt);
+    if (history.previousOfRequest) {
+      if (history.previousOfRequest.unsignedTransactionHash === unsignedHash)
+        return { kind: 'replayed', transaction: history.previousOfRequest };
+      fail(
+        'SIGNER_MALFORMED_REQUEST',
+        `request ${request.requestId} was signed before for another transaction`,
+      );
+    }
+    const cold = policy.coldAccount;
+    if (cold === null) fail('SIGNER_SWEEP_NOT_COLD', 'no cold account is configured: sweeps are refused');
+    checkTransactionShape(psbt, request);
+    const inputs = checkInputs(psbt, request, keys);
+    const outputs = psbt.txOutputs;
+    const unmatched = new Set(outputs.keys());
+    for (const index of request.coldAddressIndexes) {
+      const script = cold.scriptAt(index);
+      const match = [...unmatched].find((position) => sameBytes(outputs[position]!.script, script));
+      if (match === undefined)
+        fail('SIGNER_SWEEP_NOT_COLD', `no output pays the cold account's receive address ${index}`);
+      unmatched.delete(match);
+    }
+    for (const [index, output] of outputs.entries()) {
+      if (output.value < HARD_DUST_LIMIT_KOINU)
+        fail(
+          'SIGNER_DUST_OUTPUT',
+          `output ${index} pays ${output.value} koinu, below the dust limit of ${HARD_DUST_LIMIT_KOINU}`,
+        );
+    }
+    if (unmatched.size > 1)
+      fail(
+        'SIGNER_SWEEP_NOT_COLD',
+        `outputs ${[...unmatched].join(', ')} pay neither a cold address nor our change: a sweep pays only those`,
+      );
+    const changeOutputIndex = checkLeftoverChange(psbt, request, keys, unmatched);
+    const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
+    const outputTotal = outputs.reduce((sum, output) => sum + output.value, 0n);
+    const feeKoinu = inputTotal - outputTotal;
+    if (feeKoinu < 0n)
+      fail('SIGNER_MALFORMED_REQUEST', `outputs (${outputTotal} koinu) exceed inputs (${inputTotal} koinu)`);
+    if (feeKoinu > policy.maxFeeKoinu)
+      fail('SIGNER_FEE_TOO_HIGH', `fee of ${feeKoinu} koinu exceeds the maximum of ${policy.maxFeeKoinu}`);
+    checkCaps(request, feeKoinu, history, policy);
+    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
+    return {
+      kind: 'signed',
+      transaction: {
+        unsignedTransactionHash: unsignedHash,
+        txid: transaction.getId(),
+        rawTransactionHex: transaction.toHex(),
+        feeKoinu,
+        outflowKoinu: feeKoinu,
+        sizeBytes: transaction.byteLength(),
+        changeOutputIndex,
+        withdrawals: [],
+        purpose: 'SWEEP',
+        bumpedTxid: null,
       },
     };
   } catch (error) {

@@ -15,6 +15,7 @@ export const REFUSAL_CODES = [
   'SIGNER_WITHDRAWAL_ALREADY_SIGNED',
   'SIGNER_BUMP_NOT_ALLOWED',
   'SIGNER_ALREADY_BUMPED',
+  'SIGNER_SWEEP_NOT_COLD',
 ] as const;
 
 export type RefusalCode = (typeof REFUSAL_CODES)[number];

@@ -3,6 +3,7 @@
  * from config (src/config.ts); the domain only reads them.
  */
 import { MIN_RELAY_FEE_RATE_KOINU_PER_BYTE, RECOMMENDED_FEE_RATE_KOINU_PER_BYTE } from '@dbay/dogecoin';
+import type { ColdAccount } from './cold-account.js';
 
 export interface SigningPolicy {
   /** Largest fee of one transaction, whatever its size. */
@@ -22,6 +23,8 @@ export interface SigningPolicy {
    * bumped transaction paid nothing: the bump alone may pay at most this rate for both.
    */
   maxBumpFeeRateKoinuPerByte: bigint;
+  /** The only place a sweep may send coins; null: sweeps are refused. */
+  coldAccount: ColdAccount | null;
 }
 
 /** Twice the recommended rate: room for a fee bump, none for a fat-fingered fee. */

@@ -14,7 +14,7 @@ export interface WithdrawalToPay {
   amountKoinu: bigint;
 }
 
-export const SIGNING_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP'] as const;
+export const SIGNING_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP', 'SWEEP'] as const;
 export type SigningPurpose = (typeof SIGNING_PURPOSES)[number];
 
 export interface SigningRequest {
@@ -25,8 +25,10 @@ export interface SigningRequest {
    * change key; its fee is bounded by the bump policy (docs/signer.md).
    */
   purpose: SigningPurpose;
-  /** FEE_BUMP: the unconfirmed transaction whose change the bump spends; null for WITHDRAWALS. */
+  /** FEE_BUMP: the unconfirmed transaction whose change the bump spends; null otherwise. */
   bumpedTxid: string | null;
+  /** SWEEP: the cold account's receive indexes it pays, one output each; empty otherwise. */
+  coldAddressIndexes: number[];
   psbtBase64: string;
   /** One BIP44 path per PSBT input, in input order. */
   inputDerivationPaths: string[];
@@ -38,6 +40,7 @@ export interface SigningRequest {
 /** Named limits on what one request may carry. */
 export const MAX_WITHDRAWALS_PER_REQUEST = 100;
 export const MAX_INPUTS_PER_REQUEST = 500;
+export const MAX_COLD_OUTPUTS_PER_REQUEST = 20;
 /** A PSBT with 500 inputs, each carrying a full previous transaction, stays well below 2 MB. */
 export const MAX_PSBT_BASE64_LENGTH = 2_000_000;
 const MAX_ID_LENGTH = 200;
@@ -49,6 +52,7 @@ const wirePayload = z.object({
   inputDerivationPaths: z.array(z.string().max(64)).min(1).max(MAX_INPUTS_PER_REQUEST),
   changeDerivationPath: z.string().max(64).nullable(),
   purpose: z.enum(SIGNING_PURPOSES),
+  coldAddressIndexes: z.array(z.number().int().min(0).max(0x7fffffff)).max(MAX_COLD_OUTPUTS_PER_REQUEST),
   bumpedTxid: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'expected a txid: 64 lower-case hex digits')
@@ -64,6 +68,38 @@ const wirePayload = z.object({
     .max(MAX_WITHDRAWALS_PER_REQUEST),
 }) satisfies z.ZodType<WithdrawalSigningRequestedPayload>;
 
+/** What each purpose must and must not carry; null when the request fits its purpose. */
+function shapeProblemOf(request: z.output<typeof wirePayload>): string | null {
+  const { purpose, bumpedTxid, changeDerivationPath, withdrawals, coldAddressIndexes } = request;
+  if (purpose !== 'WITHDRAWALS' && withdrawals.length > 0)
+    return `withdrawals: a ${purpose} request pays no withdrawal`;
+  if (purpose !== 'FEE_BUMP' && bumpedTxid !== null)
+    return 'bumpedTxid: only a FEE_BUMP request names a bumped transaction';
+  if (purpose !== 'SWEEP' && coldAddressIndexes.length > 0)
+    return 'coldAddressIndexes: only a SWEEP request pays the cold account';
+  switch (purpose) {
+    case 'WITHDRAWALS':
+      return withdrawals.length === 0
+        ? 'withdrawals: a WITHDRAWALS request pays at least one withdrawal'
+        : null;
+    case 'FEE_BUMP':
+      if (bumpedTxid === null) return 'bumpedTxid: a FEE_BUMP request names the transaction it bumps';
+      return changeDerivationPath === null
+        ? 'changeDerivationPath: a FEE_BUMP request pays our change key'
+        : null;
+    case 'SWEEP':
+      if (coldAddressIndexes.length === 0)
+        return 'coldAddressIndexes: a SWEEP request pays at least one cold address';
+      return new Set(coldAddressIndexes).size === coldAddressIndexes.length
+        ? null
+        : 'coldAddressIndexes: a cold address is listed twice';
+    default: {
+      const unreachable: never = purpose;
+      return `purpose ${String(unreachable)} is unknown`;
+    }
+  }
+}
+
 export type ParsedSigningRequest =
   { ok: true; request: SigningRequest } | { ok: false; refusal: SigningRefusal };
 
@@ -78,21 +114,7 @@ export function parseSigningRequest(payload: unknown): ParsedSigningRequest {
   if (!parsed.success) {
     return { ok: false, refusal: refusal('SIGNER_MALFORMED_REQUEST', describeIssue(parsed.error)) };
   }
-  const { purpose, bumpedTxid, changeDerivationPath } = parsed.data;
-  const shapeProblem =
-    purpose === 'WITHDRAWALS'
-      ? parsed.data.withdrawals.length === 0
-        ? 'withdrawals: a WITHDRAWALS request pays at least one withdrawal'
-        : bumpedTxid !== null
-          ? 'bumpedTxid: only a FEE_BUMP request names a bumped transaction'
-          : null
-      : parsed.data.withdrawals.length > 0
-        ? 'withdrawals: a FEE_BUMP request pays no withdrawal'
-        : bumpedTxid === null
-          ? 'bumpedTxid: a FEE_BUMP request names the transaction it bumps'
-          : changeDerivationPath === null
-            ? 'changeDerivationPath: a FEE_BUMP request pays our change key'
-            : null;
+  const shapeProblem = shapeProblemOf(parsed.data);
   if (shapeProblem !== null) return { ok: false, refusal: refusal('SIGNER_MALFORMED_REQUEST', shapeProblem) };
   const withdrawals: WithdrawalToPay[] = [];
   const seenIds = new Set<string>();

@@ -14,6 +14,7 @@ import { parseSigningRequest } from '../domain/signing-request.js';
 import type { SigningPolicy } from '../domain/signing-policy.js';
 import {
   findBumpOf,
+  findSigningOfRequest,
   findSigningsPaying,
   insertRefusal,
   insertSigning,
@@ -122,6 +123,8 @@ export async function answerSigningRequest(
     previousSignings: await findSigningsPaying(trx, withdrawalIds),
     outflowLast24hKoinu: await outflowLast24h(trx),
     previousBump: request.bumpedTxid === null ? undefined : await findBumpOf(trx, request.bumpedTxid),
+    previousOfRequest:
+      request.purpose === 'SWEEP' ? await findSigningOfRequest(trx, request.requestId) : undefined,
   };
   const decision = decideSigning(request, deps.keys, history, deps.policy);
 

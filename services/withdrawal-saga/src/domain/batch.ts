@@ -37,8 +37,11 @@ export function canMoveBatch(from: BatchStatus, to: BatchStatus): boolean {
   return BATCH_MOVES[from].includes(to);
 }
 
-/** WITHDRAWALS pays withdrawals; FEE_BUMP is a child-pays-for-parent transaction (domain/fee-bump.ts). */
-export const BATCH_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP'] as const;
+/**
+ * WITHDRAWALS pays withdrawals; FEE_BUMP is a child-pays-for-parent transaction (domain/fee-bump.ts);
+ * SWEEP moves coins above the hot wallet's ceiling to the cold account (domain/sweep-plan.ts).
+ */
+export const BATCH_PURPOSES = ['WITHDRAWALS', 'FEE_BUMP', 'SWEEP'] as const;
 export type BatchPurpose = (typeof BATCH_PURPOSES)[number];
 
 export interface BatchInput {
@@ -51,8 +54,16 @@ export interface BatchInput {
 export interface BatchOutput {
   scriptHex: string;
   amountKoinu: bigint;
-  /** null for the change output. */
+  /** null for the change output and for cold outputs. */
   withdrawalId: string | null;
+  /** A sweep's output to the cold account: its receive index there, and the address. */
+  coldIndex?: number;
+  coldAddress?: string;
+}
+
+/** The position of the batch's change output (ours, hot), or -1 when it has none. */
+export function changeVoutOf(outputs: readonly BatchOutput[]): number {
+  return outputs.findIndex((output) => output.withdrawalId === null && output.coldIndex === undefined);
 }
 
 /** A batch as planned, before the signer answered: what `insertBatch` stores. */

@@ -9,9 +9,15 @@
 import type { Knex } from 'knex';
 import { RpcError } from '@dbay/chain-rpc';
 import { classifyBroadcastError, decideTracking, type ChainSighting } from '../domain/broadcast.js';
-import type { Batch } from '../domain/batch.js';
+import { changeVoutOf, type Batch } from '../domain/batch.js';
 import type { WithdrawalFailure } from '../domain/withdrawal.js';
-import { batchesWithStatus, findBatch, findBatchByTxid, updateBatch } from '../adapters/db/batches.js';
+import {
+  batchesWithStatus,
+  findBatch,
+  findBatchByTxid,
+  recordColdCoins,
+  updateBatch,
+} from '../adapters/db/batches.js';
 import { shareFee } from '../domain/batch-plan.js';
 import {
   addCoin,
@@ -137,8 +143,12 @@ async function recordBroadcast(
     broadcastHeight: height,
   });
   if (batch.purpose === 'FEE_BUMP') await bookBumpFee(ctx, trx, batch);
+  if (batch.purpose === 'SWEEP') {
+    const cold = await recordColdCoins(trx, { ...batch, status: 'BROADCAST' });
+    ctx.logger.info({ batchId, txid: batch.txid, coldOutputs: cold }, 'sweep to cold storage broadcast');
+  }
   await markCoinsSpent(trx, batchId);
-  const changeIndex = batch.outputs.findIndex((output) => output.withdrawalId === null);
+  const changeIndex = changeVoutOf(batch.outputs);
   if (changeIndex >= 0) {
     // The change is ours from now on; it becomes spendable once confirmed deep enough.
     await savePreviousTransaction(trx, batch.txid!, batch.rawTxHex!);
@@ -311,7 +321,7 @@ async function checkDropped(ctx: SagaContext, batch: Batch): Promise<void> {
     }
     await updateBatch(trx, batch.batchId, current.status, 'DROPPED', { dropChecks: checks });
     for (const coin of unspent) await recoverCoinAfterDrop(trx, coin.txid, coin.vout);
-    const changeIndex = current.outputs.findIndex((output) => output.withdrawalId === null);
+    const changeIndex = changeVoutOf(current.outputs);
     if (changeIndex >= 0) await reverseCoin(trx, current.txid!, changeIndex);
     const failure: WithdrawalFailure = {
       code: 'WITHDRAWAL_DROPPED_BY_NETWORK',

@@ -186,6 +186,7 @@ async function createBatch(
       })),
       purpose: 'WITHDRAWALS',
       bumpedTxid: null,
+      coldAddressIndexes: [],
     },
   });
   ctx.logger.info(

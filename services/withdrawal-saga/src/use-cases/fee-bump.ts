@@ -11,6 +11,7 @@
  */
 import { TOPICS } from '@dbay/contracts';
 import { planFeeBump } from '../domain/fee-bump.js';
+import { changeVoutOf } from '../domain/batch.js';
 import { bumpsOf, findBatch, insertBatch, nextChangeIndex, stuckBatches } from '../adapters/db/batches.js';
 import { findCoin, previousTransactions, reserveChangeForBump } from '../adapters/db/coins.js';
 import { lockBatchBuilding } from '../adapters/db/locks.js';
@@ -43,7 +44,7 @@ async function requestBump(ctx: SagaContext, stuckBatchId: string, tipHeight: nu
     const out = bumps.filter((bump) => bump.status === 'BROADCAST' || bump.status === 'CONFIRMED');
     const newest = out.at(-1) ?? stuck;
     // The change output (changeIndex is its derivation index, not its position).
-    const changeVout = newest.outputs.findIndex((output) => output.withdrawalId === null);
+    const changeVout = changeVoutOf(newest.outputs);
     if (changeVout < 0 || newest.txid === null || newest.broadcastHeight === null) return false;
     const coin = await findCoin(trx, newest.txid, changeVout);
     if (!coin || coin.status !== 'UNCONFIRMED_CHANGE') return false;
@@ -117,6 +118,7 @@ async function requestBump(ctx: SagaContext, stuckBatchId: string, tipHeight: nu
         withdrawals: [],
         purpose: 'FEE_BUMP',
         bumpedTxid: coin.txid,
+        coldAddressIndexes: [],
       },
     });
     ctx.logger.warn(

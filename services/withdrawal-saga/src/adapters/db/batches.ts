@@ -287,6 +287,44 @@ export async function bumpsOf(db: Db, batchId: string): Promise<Batch[]> {
   return rows.map(toBatch);
 }
 
+/** The newest sweep to cold storage, if any. */
+export async function lastSweep(db: Db): Promise<Batch | undefined> {
+  const row = await db(TABLES.batches)
+    .where({ purpose: 'SWEEP' })
+    .orderBy('created_at', 'desc')
+    .first<BatchRow | undefined>();
+  return row ? toBatch(row) : undefined;
+}
+
+/** The next receive index of the cold account: a sequence, so none is ever reused. */
+export async function nextColdIndex(trx: Knex.Transaction): Promise<number> {
+  const result = await trx.raw<{ rows: { index: string }[] }>(
+    `select nextval('${SCHEMA}.cold_index_seq') as index`,
+  );
+  return Number(result.rows[0]!.index);
+}
+
+/** Records a broadcast sweep's outputs to the cold account (idempotent). */
+export async function recordColdCoins(trx: Knex.Transaction, batch: Batch): Promise<number> {
+  const rows = batch.outputs.flatMap((output, vout) =>
+    output.coldIndex === undefined
+      ? []
+      : [
+          {
+            txid: batch.txid!,
+            vout,
+            amount_koinu: output.amountKoinu.toString(),
+            address: output.coldAddress!,
+            cold_index: output.coldIndex,
+            batch_id: batch.batchId,
+          },
+        ],
+  );
+  if (rows.length === 0) return 0;
+  await trx(`${SCHEMA}.cold_coins`).insert(rows).onConflict(['txid', 'vout']).ignore();
+  return rows.length;
+}
+
 /** The next change index: a Postgres sequence, so a rolled-back batch leaves a gap, never a reuse. */
 export async function nextChangeIndex(trx: Knex.Transaction): Promise<number> {
   const result = await trx.raw<{ rows: { index: string }[] }>(

@@ -90,6 +90,14 @@ export async function availableCoins(trx: Knex.Transaction): Promise<HotWalletCo
   return rows.map(toCoin);
 }
 
+/** The sum of the coins a batch may take (AVAILABLE), without locking them. */
+export async function availableTotalKoinu(db: Db): Promise<bigint> {
+  const [row] = await db(TABLES.coins)
+    .whereIn('status', COIN_MOVES.RESERVE.from)
+    .select<{ total: string | null }[]>(db.raw('cast(sum(amount_koinu) as bigint) as total'));
+  return row?.total ? koinuFromBigintColumn(row.total) : 0n;
+}
+
 /**
  * Applies `move` to the coins matching `where` that are in one of its starting statuses, writing
  * `batchId` as their batch link when given (a reserved coin names its batch, a free one none).

@@ -238,6 +238,14 @@ export async function addMinerFeeShare(
   return updated === 1;
 }
 
+/** What withdrawals not yet in a transaction will need from the hot wallet (held ones included). */
+export async function owedKoinu(db: Db): Promise<bigint> {
+  const [row] = await db(TABLES.withdrawals)
+    .whereIn('status', ['HELD', 'COOLING_DOWN', 'APPROVED', 'WAITING_FOR_FUNDS'])
+    .select<{ total: string | null }[]>(db.raw('cast(sum(amount_koinu) as bigint) as total'));
+  return row?.total ? koinuFromBigintColumn(row.total) : 0n;
+}
+
 export async function findWithdrawal(
   db: Db,
   withdrawalId: string,

@@ -1,0 +1,227 @@
+// Proves hot and cold custody on the real stack (wallet, watcher, signer, saga, reconciler, simulator):
+// with a ceiling set just above what the hot wallet holds, a user's deposit pushes it over and the saga
+// sweeps exactly the excess to a fresh receive address of the cold account, which the test derives
+// itself from the cold xpub (the signer refuses any other address: its unit and Kafka tests); the
+// sweep is signed as a SWEEP, confirms, its cold output is recorded, listed among the platform's coins
+// of a proof-of-reserves snapshot, and the reconciler is clean counting hot + cold (after a withdrawal
+// whose flat fee pays for the sweep's miner fee, as the platform's earnings do). Below the floor, a
+// hot-wallet.refill-needed alert asks for a refill with the amount. The saga is restarted with the
+// stack's own settings afterwards.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { Transaction } from 'bitcoinjs-lib';
+import {
+  deriveAddress,
+  ECPair,
+  outputScriptForAddress,
+  p2pkhAddress,
+  parseAccountXpub,
+  regtest,
+} from '@dbay/dogecoin';
+import { TOPICS } from '@dbay/contracts';
+import { REPO_ROOT, stackEndpoints, waitFor } from '@dbay/testing';
+import {
+  balanceOf,
+  chainControl,
+  newWalletUser,
+  requestWithdrawal,
+  withdrawalOf,
+} from './deposit-support.js';
+import { reservesCall, takeSnapshot, type LatestSnapshot } from './reserves-support.js';
+import { Bus, sagaDb, stackScript, waitUntil } from './withdrawal-support.js';
+
+const run = promisify(execFile);
+const DOGE = 100_000_000n;
+
+interface SweepRow {
+  batch_id: string;
+  status: string;
+  txid: string | null;
+  outputs: { scriptHex: string; amountKoinu: string; coldIndex?: number; coldAddress?: string }[];
+}
+
+describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simulator)', function () {
+  this.timeout(300_000);
+  const db = sagaDb();
+  let bus: Bus;
+
+  before(async () => {
+    bus = new Bus();
+    await bus.collect([TOPICS.hotWalletRefillNeeded]);
+  });
+
+  after(async () => {
+    // Back to the stack's own settings: no ceiling, no floor.
+    await stackScript(['restart-service', 'withdrawal-saga']);
+    await bus?.close();
+    await db.destroy();
+  });
+
+  /** Hot coins spendable once confirmed, and what withdrawals not yet in a transaction need, as the saga counts them. */
+  async function hotWallet(
+    statuses = ['AVAILABLE', 'UNCONFIRMED_CHANGE'],
+  ): Promise<{ availableKoinu: bigint; owedKoinu: bigint }> {
+    // Unconfirmed change counts too: the blocks this test mines make it spendable.
+    const coins = await db('withdrawal_saga.coins')
+      .whereIn('status', statuses)
+      .first<{ total: string | null }>(db.raw('sum(amount_koinu)::text as total'));
+    const owed = await db('withdrawal_saga.withdrawals')
+      .whereIn('status', ['HELD', 'COOLING_DOWN', 'APPROVED', 'WAITING_FOR_FUNDS'])
+      .first<{ total: string | null }>(db.raw('sum(amount_koinu)::text as total'));
+    return { availableKoinu: BigInt(coins.total ?? '0'), owedKoinu: BigInt(owed.total ?? '0') };
+  }
+
+  const sweeps = () =>
+    db('withdrawal_saga.batches').where({ purpose: 'SWEEP' }).orderBy('created_at').select<SweepRow[]>('*');
+
+  it('sweeps a deposit that pushed the hot wallet over its ceiling to the cold account, and counts it in the reserves', async () => {
+    const before = await hotWallet();
+    const sweepsBefore = (await sweeps()).length;
+    // 20 DOGE of headroom: the 200 DOGE deposit leaves exactly 180 above the ceiling.
+    const ceiling = before.availableKoinu - before.owedKoinu + 20n * DOGE;
+    await stackScript(['restart-service', 'withdrawal-saga'], {
+      HOT_WALLET_CEILING_KOINU: ceiling.toString(),
+      HOT_WALLET_SWEEP_MIN_KOINU: (50n * DOGE).toString(),
+      HOT_WALLET_FLOOR_KOINU: DOGE.toString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await sweeps(), 'nothing to sweep below the ceiling').to.have.length(sweepsBefore);
+
+    const user = await newWalletUser();
+    const control = chainControl();
+    await control.fund([{ address: user.address, amount: '200' }]);
+    await control.mine(6);
+    await waitFor(async () => (await balanceOf(user.userId)).available === '200.00000000', {
+      timeoutMs: 90_000,
+      description: 'the 200 DOGE deposit credited',
+    });
+    const sweep = await waitUntil(
+      'the sweep broadcast',
+      async () => {
+        const all = await sweeps();
+        const last = all[all.length - 1];
+        return all.length > sweepsBefore && last?.status === 'BROADCAST' ? last : undefined;
+      },
+      60_000,
+    );
+    const coldOutput = sweep.outputs.find((output) => output.coldIndex !== undefined)!;
+    expect(BigInt(coldOutput.amountKoinu)).to.equal(180n * DOGE);
+    // The cold address is the cold account's receive address at that index: derived here, independently.
+    const coldXpub = readFileSync(
+      path.join(stackEndpoints().secretsDir, 'cold-account-xpub.txt'),
+      'utf8',
+    ).trim();
+    const expected = deriveAddress(
+      parseAccountXpub(coldXpub, regtest),
+      'receive',
+      coldOutput.coldIndex!,
+      regtest,
+    );
+    expect(coldOutput.coldAddress).to.equal(expected.address);
+    const onChain = Transaction.fromHex(await control.rpc<string>('getrawtransaction', [sweep.txid!, 0]));
+    const coldVout = onChain.outs.findIndex(
+      (out) =>
+        Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(expected.address, regtest))) &&
+        out.value === 180n * DOGE,
+    );
+    expect(coldVout, 'the sweep pays the cold address 180 DOGE').to.be.at.least(0);
+    const signing = await db('signer.signings')
+      .where({ txid: sweep.txid })
+      .first<{ purpose: string; outflow_koinu: string; fee_koinu: string }>();
+    expect(signing).to.include({ purpose: 'SWEEP' });
+    expect(signing.outflow_koinu).to.equal(signing.fee_koinu);
+
+    await control.mine(6);
+    await waitUntil(
+      'the sweep confirmed',
+      async () =>
+        (await db('withdrawal_saga.batches').where({ batch_id: sweep.batch_id }).first<{ status: string }>())
+          .status === 'CONFIRMED',
+      60_000,
+    );
+    const cold = await db('withdrawal_saga.cold_coins')
+      .where({ batch_id: sweep.batch_id })
+      .select<{ txid: string; vout: number; amount_koinu: string; address: string }[]>('*');
+    expect(cold).to.deep.equal([
+      {
+        ...cold[0]!,
+        txid: sweep.txid,
+        vout: coldVout,
+        amount_koinu: (180n * DOGE).toString(),
+        address: expected.address,
+      },
+    ]);
+
+    // The sweep's miner fee is the platform's expense: it is paid from what the platform earned, here
+    // the flat network fee of a withdrawal (1 DOGE) over its miner fee. Without such earnings the chain
+    // would fall short of the users' balances by the sweep's fee, and the reconciler would say so.
+    const withdrawal = await requestWithdrawal(
+      user.userId,
+      p2pkhAddress(ECPair.makeRandom({ network: regtest }).publicKey, regtest),
+      '10',
+    );
+    await waitUntil(
+      'the withdrawal broadcast',
+      async () =>
+        (
+          await db('withdrawal_saga.withdrawals')
+            .where({ withdrawal_id: withdrawal.withdrawalId })
+            .first<{ status: string } | undefined>()
+        )?.status === 'BROADCAST',
+      60_000,
+    );
+    await control.mine(6);
+    await waitFor(
+      async () => (await withdrawalOf(user.userId, withdrawal.withdrawalId)).status === 'FINALIZED',
+      {
+        timeoutMs: 60_000,
+        description: 'the withdrawal finalized',
+      },
+    );
+
+    // The snapshot lists the cold coin among the platform's coins, and the books are clean.
+    const summary = await takeSnapshot();
+    expect(summary.covered).to.equal(true);
+    const latest = await reservesCall<LatestSnapshot>('/latest', user.userId);
+    expect(latest.body.coins.find((coin) => coin.txid === sweep.txid && coin.vout === coldVout)).to.include({
+      address: expected.address,
+      amountKoinu: (180n * DOGE).toString(),
+    });
+    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
+    const report = JSON.parse(stdout) as { clean: boolean; findings: unknown[] };
+    expect(report.findings).to.deep.equal([]);
+    expect(report.clean).to.equal(true);
+  });
+
+  it('asks for a refill from cold, with the amount, when the hot wallet falls below its floor', async () => {
+    const now = await hotWallet(['AVAILABLE']);
+    const spare = now.availableKoinu - now.owedKoinu;
+    const floor = spare + 10n * DOGE;
+    const ceiling = floor + 100n * DOGE;
+    await stackScript(['restart-service', 'withdrawal-saga'], {
+      HOT_WALLET_FLOOR_KOINU: floor.toString(),
+      HOT_WALLET_CEILING_KOINU: ceiling.toString(),
+    });
+    const alert = await bus.waitForEventWith(
+      TOPICS.hotWalletRefillNeeded,
+      'regtest',
+      'floorKoinu',
+      floor.toString(),
+    );
+    // Back to the middle of floor and ceiling: 10 DOGE short of the floor plus half the 100 DOGE gap.
+    expect(alert.event.payload).to.include({
+      network: 'regtest',
+      floorKoinu: floor.toString(),
+      ceilingKoinu: ceiling.toString(),
+      refillKoinu: (60n * DOGE).toString(),
+    });
+    expect(
+      BigInt(String(alert.event.payload.availableKoinu)) - BigInt(String(alert.event.payload.owedKoinu)),
+    ).to.equal(spare);
+    const metrics = await (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text();
+    expect(metrics).to.match(/dbay_withdrawal_saga_hot_wallet_below_floor\{[^}]*\} 1/);
+  });
+});
