@@ -156,6 +156,23 @@ async function checkAuctions(recorder: Recorder, auctions: AuctionReads, window:
   });
 }
 
+/** Runs `each` on every item of `items`, at most `limit` at once (in rounds of `limit`). */
+export async function forEachAtMost<T>(
+  limit: number,
+  items: AsyncIterable<T>,
+  each: (item: T) => Promise<void>,
+): Promise<void> {
+  let running: Array<Promise<void>> = [];
+  for await (const item of items) {
+    running.push(each(item));
+    if (running.length >= limit) {
+      await Promise.all(running);
+      running = [];
+    }
+  }
+  await Promise.all(running);
+}
+
 /** Every coin the saga holds as unspent, asked of the node a few at a time; then their sum against liabilities. */
 async function checkChain(
   recorder: Recorder,
@@ -171,32 +188,15 @@ async function checkChain(
       recorder.examined('hot-wallet-coin-unspent');
       await recorder.report(checkHotWalletCoin(coin, onChainKoinu));
     };
-    let asking: Array<Promise<void>> = [];
-    for await (const coin of crossService.unspentCoins()) {
-      asking.push(examine(coin));
-      if (asking.length >= CHAIN_CONCURRENCY) {
-        await Promise.all(asking);
-        asking = [];
-      }
-    }
-    await Promise.all(asking);
+    await forEachAtMost(CHAIN_CONCURRENCY, crossService.unspentCoins(), examine);
     // The cold account's coins count too while unspent; a spent one was moved by a person (a refill).
     let coldKoinu = 0n;
-    asking = [];
-    const examineCold = async (coin: ColdCoin): Promise<void> => {
+    await forEachAtMost(CHAIN_CONCURRENCY, crossService.coldCoins(), async (coin: ColdCoin) => {
       // Read the node first, then add: `coldKoinu += await ...` would read the sum before the await and
       // lose the other concurrent lookups' additions.
       const onChainKoinu = (await chain.getTxOut(coin.txid, coin.vout, true))?.valueKoinu ?? 0n;
       coldKoinu += onChainKoinu;
-    };
-    for await (const coin of crossService.coldCoins()) {
-      asking.push(examineCold(coin));
-      if (asking.length >= CHAIN_CONCURRENCY) {
-        await Promise.all(asking);
-        asking = [];
-      }
-    }
-    await Promise.all(asking);
+    });
     const broadcastNotFinalizedKoinu = await crossService.inFlightWithdrawalsKoinu();
     recorder.examined('chain-covers-liabilities');
     await recorder.report(

@@ -21,7 +21,7 @@ import {
   type SnapshotHeader,
 } from '../adapters/reserves-store.js';
 import type { CrossServiceReads } from '../ports.js';
-import { CHAIN_CONCURRENCY } from '../reconcile.js';
+import { CHAIN_CONCURRENCY, forEachAtMost } from '../reconcile.js';
 
 /** The node, as the snapshot asks it: one unspent output with its script. */
 export interface ReservesChain {
@@ -64,18 +64,11 @@ async function platformCoins(deps: SnapshotDeps): Promise<ReserveCoin[]> {
       confirmations: out.confirmations,
     });
   };
-  let asking: Promise<void>[] = [];
   // The hot wallet's coins, then the cold account's: both back the users' balances.
-  for (const source of [deps.crossService.unspentCoins(), deps.crossService.coldCoins()]) {
-    for await (const coin of source) {
-      asking.push(ask(coin.txid, coin.vout));
-      if (asking.length >= CHAIN_CONCURRENCY) {
-        await Promise.all(asking);
-        asking = [];
-      }
-    }
-  }
-  await Promise.all(asking);
+  await forEachAtMost(CHAIN_CONCURRENCY, deps.crossService.unspentCoins(), (coin) =>
+    ask(coin.txid, coin.vout),
+  );
+  await forEachAtMost(CHAIN_CONCURRENCY, deps.crossService.coldCoins(), (coin) => ask(coin.txid, coin.vout));
   return coins.sort((left, right) => left.txid.localeCompare(right.txid) || left.vout - right.vout);
 }
 

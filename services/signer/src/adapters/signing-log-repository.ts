@@ -69,28 +69,22 @@ export async function findSigningsPaying(
     .select('*')
     .whereIn('signing_id', ids)
     .orderBy('withdrawal_id')) as SignedWithdrawalRow[];
-  return signings.map((row) => ({
-    requestId: row.request_id,
-    unsignedTransactionHash: row.unsigned_tx_sha256,
-    txid: row.txid,
-    rawTransactionHex: row.raw_tx_hex,
-    feeKoinu: koinuFromBigintColumn(row.fee_koinu),
-    outflowKoinu: koinuFromBigintColumn(row.outflow_koinu),
-    sizeBytes: row.size_bytes,
-    changeOutputIndex: row.change_output_index,
-    purpose: oneOfPurposes(row.purpose),
-    bumpedTxid: row.bumped_txid,
-    withdrawals: withdrawals
-      .filter((w) => w.signing_id === row.id)
-      .map((w) => ({
-        withdrawalId: w.withdrawal_id,
-        destinationAddress: w.destination_address,
-        amountKoinu: koinuFromBigintColumn(w.amount_koinu),
-      })),
-  }));
+  return signings.map((row) =>
+    signingOf(
+      row,
+      withdrawals
+        .filter((w) => w.signing_id === row.id)
+        .map((w) => ({
+          withdrawalId: w.withdrawal_id,
+          destinationAddress: w.destination_address,
+          amountKoinu: koinuFromBigintColumn(w.amount_koinu),
+        })),
+    ),
+  );
 }
 
-function signingOf(row: SigningRow): PreviousSigning {
+/** A signing-log row as the domain reads it, with the withdrawals it paid (none for a bump or a sweep). */
+function signingOf(row: SigningRow, withdrawals: PreviousSigning['withdrawals'] = []): PreviousSigning {
   return {
     requestId: row.request_id,
     unsignedTransactionHash: row.unsigned_tx_sha256,
@@ -102,7 +96,7 @@ function signingOf(row: SigningRow): PreviousSigning {
     changeOutputIndex: row.change_output_index,
     purpose: oneOfPurposes(row.purpose),
     bumpedTxid: row.bumped_txid,
-    withdrawals: [],
+    withdrawals,
   };
 }
 

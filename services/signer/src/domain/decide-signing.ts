@@ -404,61 +404,102 @@ function signAndExtract(
   }
 }
 
+/** Runs a decision, turning a policy refusal into a `refused` decision; anything else is a bug and throws. */
+function refusalsAsDecision(decide: () => SigningDecision): SigningDecision {
+  try {
+    return decide();
+  } catch (error) {
+    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
+    throw error;
+  }
+}
+
+/** Inputs minus outputs: not negative, at most the absolute maximum. */
+function feeOf(inputs: readonly OwnInput[], psbt: Psbt, policy: SigningPolicy): bigint {
+  const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
+  const outputTotal = psbt.txOutputs.reduce((sum, output) => sum + output.value, 0n);
+  const feeKoinu = inputTotal - outputTotal;
+  if (feeKoinu < 0n)
+    fail('SIGNER_MALFORMED_REQUEST', `outputs (${outputTotal} koinu) exceed inputs (${inputTotal} koinu)`);
+  if (feeKoinu > policy.maxFeeKoinu)
+    fail('SIGNER_FEE_TOO_HIGH', `fee of ${feeKoinu} koinu exceeds the maximum of ${policy.maxFeeKoinu}`);
+  return feeKoinu;
+}
+
+/** The signed answer: the transaction as extracted, with what the signing log records about it. */
+function signedDecision(
+  unsignedTransactionHash: string,
+  transaction: Transaction,
+  facts: Omit<SignedTransaction, 'unsignedTransactionHash' | 'txid' | 'rawTransactionHex' | 'sizeBytes'>,
+): SigningDecision {
+  return {
+    kind: 'signed',
+    transaction: {
+      unsignedTransactionHash,
+      txid: transaction.getId(),
+      rawTransactionHex: transaction.toHex(),
+      sizeBytes: transaction.byteLength(),
+      ...facts,
+    },
+  };
+}
+
 export function decideSigning(
   request: SigningRequest,
   keys: AccountKeys,
   history: SigningHistory,
   policy: SigningPolicy,
 ): SigningDecision {
-  if (request.purpose === 'FEE_BUMP') return decideBump(request, keys, history, policy);
-  if (request.purpose === 'SWEEP') return decideSweep(request, keys, history, policy);
-  try {
-    const psbt = decodePsbt(request, keys, policy);
-    const unsignedHash = unsignedTransactionHash(psbt);
-    const replay = checkHistory(request, unsignedHash, history);
-    if (replay) return { kind: 'replayed', transaction: replay };
+  return refusalsAsDecision(() => {
+    switch (request.purpose) {
+      case 'FEE_BUMP':
+        return decideBump(request, keys, history, policy);
+      case 'SWEEP':
+        return decideSweep(request, keys, history, policy);
+      case 'WITHDRAWALS':
+        return decideWithdrawals(request, keys, history, policy);
+      default: {
+        const unreachable: never = request.purpose;
+        throw new Error(`unknown purpose ${String(unreachable)}`);
+      }
+    }
+  });
+}
 
-    checkTransactionShape(psbt, request);
-    const inputs = checkInputs(psbt, request, keys);
-    const changeOutputIndex = checkOutputs(psbt, request, keys);
+/** Withdrawals: every rule of docs/signer.md, "Signing". */
+function decideWithdrawals(
+  request: SigningRequest,
+  keys: AccountKeys,
+  history: SigningHistory,
+  policy: SigningPolicy,
+): SigningDecision {
+  const psbt = decodePsbt(request, keys, policy);
+  const unsignedHash = unsignedTransactionHash(psbt);
+  const replay = checkHistory(request, unsignedHash, history);
+  if (replay) return { kind: 'replayed', transaction: replay };
 
-    const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
-    const outputTotal = psbt.txOutputs.reduce((sum, output) => sum + output.value, 0n);
-    const feeKoinu = inputTotal - outputTotal;
-    if (feeKoinu < 0n)
-      fail('SIGNER_MALFORMED_REQUEST', `outputs (${outputTotal} koinu) exceed inputs (${inputTotal} koinu)`);
-    if (feeKoinu > policy.maxFeeKoinu)
-      fail('SIGNER_FEE_TOO_HIGH', `fee of ${feeKoinu} koinu exceeds the maximum of ${policy.maxFeeKoinu}`);
-    const withdrawnKoinu = request.withdrawals.reduce((sum, w) => sum + w.amountKoinu, 0n);
-    const outflowKoinu = withdrawnKoinu + feeKoinu;
-    checkCaps(request, outflowKoinu, history, policy);
+  checkTransactionShape(psbt, request);
+  const inputs = checkInputs(psbt, request, keys);
+  const changeOutputIndex = checkOutputs(psbt, request, keys);
+  const feeKoinu = feeOf(inputs, psbt, policy);
+  const withdrawnKoinu = request.withdrawals.reduce((sum, w) => sum + w.amountKoinu, 0n);
+  const outflowKoinu = withdrawnKoinu + feeKoinu;
+  checkCaps(request, outflowKoinu, history, policy);
 
-    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
-    const sizeBytes = transaction.byteLength();
-    // Money is conserved: what went in is what comes out plus the fee.
-    const signedOutputTotal = transaction.outs.reduce((sum, output) => sum + output.value, 0n);
-    if (signedOutputTotal + feeKoinu !== inputTotal)
-      throw new Error('signed transaction does not conserve value');
-
-    return {
-      kind: 'signed',
-      transaction: {
-        unsignedTransactionHash: unsignedHash,
-        txid: transaction.getId(),
-        rawTransactionHex: transaction.toHex(),
-        feeKoinu,
-        outflowKoinu,
-        sizeBytes,
-        changeOutputIndex,
-        withdrawals: request.withdrawals,
-        purpose: 'WITHDRAWALS',
-        bumpedTxid: null,
-      },
-    };
-  } catch (error) {
-    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
-    throw error;
-  }
+  const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
+  // Money is conserved: what went in is what comes out plus the fee.
+  const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
+  const signedOutputTotal = transaction.outs.reduce((sum, output) => sum + output.value, 0n);
+  if (signedOutputTotal + feeKoinu !== inputTotal)
+    throw new Error('signed transaction does not conserve value');
+  return signedDecision(unsignedHash, transaction, {
+    feeKoinu,
+    outflowKoinu,
+    changeOutputIndex,
+    withdrawals: request.withdrawals,
+    purpose: 'WITHDRAWALS',
+    bumpedTxid: null,
+  });
 }
 
 /**
@@ -474,66 +515,51 @@ function decideBump(
   history: SigningHistory,
   policy: SigningPolicy,
 ): SigningDecision {
-  try {
-    const psbt = decodePsbt(request, keys, policy);
-    const unsignedHash = unsignedTransactionHash(psbt);
-    if (history.previousBump) {
-      if (history.previousBump.unsignedTransactionHash === unsignedHash)
-        return { kind: 'replayed', transaction: history.previousBump };
-      fail(
-        'SIGNER_ALREADY_BUMPED',
-        `transaction ${request.bumpedTxid} was already bumped by ${history.previousBump.txid}`,
-      );
-    }
-    checkTransactionShape(psbt, request);
-    if (psbt.inputCount !== 1 || psbt.txOutputs.length !== 1)
-      fail(
-        'SIGNER_BUMP_NOT_ALLOWED',
-        `a bump has exactly one input and one output, not ${psbt.inputCount} and ${psbt.txOutputs.length}`,
-      );
-    const [input] = checkInputs(psbt, request, keys);
-    if (input!.path.chain !== 'change')
-      fail('SIGNER_BUMP_NOT_ALLOWED', `a bump spends our change, not ${request.inputDerivationPaths[0]}`);
-    const spentTxid = txidOf(psbt.txInputs[0]!.hash);
-    if (spentTxid !== request.bumpedTxid)
-      fail('SIGNER_BUMP_NOT_ALLOWED', `the bump spends ${spentTxid}, not the bumped ${request.bumpedTxid}`);
-    const changeOutputIndex = checkOutputs(psbt, request, keys);
-    const outputKoinu = psbt.txOutputs[0]!.value;
-    const feeKoinu = input!.valueKoinu - outputKoinu;
-    if (feeKoinu <= 0n)
-      fail(
-        'SIGNER_MALFORMED_REQUEST',
-        `a bump pays a fee: its output (${outputKoinu}) is not below its input`,
-      );
-    const bumpedSizeBytes = psbt.data.inputs[0]!.nonWitnessUtxo!.length;
-    checkCaps(request, feeKoinu, history, policy);
-    const transaction = signAndExtract(
-      psbt,
-      [input!],
-      keys,
-      feeKoinu,
-      policy,
-      bumpFeeBound(policy, bumpedSizeBytes),
+  const psbt = decodePsbt(request, keys, policy);
+  const unsignedHash = unsignedTransactionHash(psbt);
+  if (history.previousBump) {
+    if (history.previousBump.unsignedTransactionHash === unsignedHash)
+      return { kind: 'replayed', transaction: history.previousBump };
+    fail(
+      'SIGNER_ALREADY_BUMPED',
+      `transaction ${request.bumpedTxid} was already bumped by ${history.previousBump.txid}`,
     );
-    return {
-      kind: 'signed',
-      transaction: {
-        unsignedTransactionHash: unsignedHash,
-        txid: transaction.getId(),
-        rawTransactionHex: transaction.toHex(),
-        feeKoinu,
-        outflowKoinu: feeKoinu,
-        sizeBytes: transaction.byteLength(),
-        changeOutputIndex,
-        withdrawals: [],
-        purpose: 'FEE_BUMP',
-        bumpedTxid: request.bumpedTxid,
-      },
-    };
-  } catch (error) {
-    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
-    throw error;
   }
+  checkTransactionShape(psbt, request);
+  if (psbt.inputCount !== 1 || psbt.txOutputs.length !== 1)
+    fail(
+      'SIGNER_BUMP_NOT_ALLOWED',
+      `a bump has exactly one input and one output, not ${psbt.inputCount} and ${psbt.txOutputs.length}`,
+    );
+  const [input] = checkInputs(psbt, request, keys);
+  if (input!.path.chain !== 'change')
+    fail('SIGNER_BUMP_NOT_ALLOWED', `a bump spends our change, not ${request.inputDerivationPaths[0]}`);
+  const spentTxid = txidOf(psbt.txInputs[0]!.hash);
+  if (spentTxid !== request.bumpedTxid)
+    fail('SIGNER_BUMP_NOT_ALLOWED', `the bump spends ${spentTxid}, not the bumped ${request.bumpedTxid}`);
+  const changeOutputIndex = checkOutputs(psbt, request, keys);
+  const outputKoinu = psbt.txOutputs[0]!.value;
+  const feeKoinu = input!.valueKoinu - outputKoinu;
+  if (feeKoinu <= 0n)
+    fail('SIGNER_MALFORMED_REQUEST', `a bump pays a fee: its output (${outputKoinu}) is not below its input`);
+  const bumpedSizeBytes = psbt.data.inputs[0]!.nonWitnessUtxo!.length;
+  checkCaps(request, feeKoinu, history, policy);
+  const transaction = signAndExtract(
+    psbt,
+    [input!],
+    keys,
+    feeKoinu,
+    policy,
+    bumpFeeBound(policy, bumpedSizeBytes),
+  );
+  return signedDecision(unsignedHash, transaction, {
+    feeKoinu,
+    outflowKoinu: feeKoinu,
+    changeOutputIndex,
+    withdrawals: [],
+    purpose: 'FEE_BUMP',
+    bumpedTxid: request.bumpedTxid,
+  });
 }
 
 /**
@@ -548,69 +574,51 @@ function decideSweep(
   history: SigningHistory,
   policy: SigningPolicy,
 ): SigningDecision {
-  try {
-    const psbt = decodePsbt(request, keys, policy);
-    const unsignedHash = unsignedTransactionHash(psbt);
-    if (history.previousOfRequest) {
-      if (history.previousOfRequest.unsignedTransactionHash === unsignedHash)
-        return { kind: 'replayed', transaction: history.previousOfRequest };
-      fail(
-        'SIGNER_MALFORMED_REQUEST',
-        `request ${request.requestId} was signed before for another transaction`,
-      );
-    }
-    const cold = policy.coldAccount;
-    if (cold === null) fail('SIGNER_SWEEP_NOT_COLD', 'no cold account is configured: sweeps are refused');
-    checkTransactionShape(psbt, request);
-    const inputs = checkInputs(psbt, request, keys);
-    const outputs = psbt.txOutputs;
-    const unmatched = new Set(outputs.keys());
-    for (const index of request.coldAddressIndexes) {
-      const script = cold.scriptAt(index);
-      const match = [...unmatched].find((position) => sameBytes(outputs[position]!.script, script));
-      if (match === undefined)
-        fail('SIGNER_SWEEP_NOT_COLD', `no output pays the cold account's receive address ${index}`);
-      unmatched.delete(match);
-    }
-    for (const [index, output] of outputs.entries()) {
-      if (output.value < HARD_DUST_LIMIT_KOINU)
-        fail(
-          'SIGNER_DUST_OUTPUT',
-          `output ${index} pays ${output.value} koinu, below the dust limit of ${HARD_DUST_LIMIT_KOINU}`,
-        );
-    }
-    if (unmatched.size > 1)
-      fail(
-        'SIGNER_SWEEP_NOT_COLD',
-        `outputs ${[...unmatched].join(', ')} pay neither a cold address nor our change: a sweep pays only those`,
-      );
-    const changeOutputIndex = checkLeftoverChange(psbt, request, keys, unmatched);
-    const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
-    const outputTotal = outputs.reduce((sum, output) => sum + output.value, 0n);
-    const feeKoinu = inputTotal - outputTotal;
-    if (feeKoinu < 0n)
-      fail('SIGNER_MALFORMED_REQUEST', `outputs (${outputTotal} koinu) exceed inputs (${inputTotal} koinu)`);
-    if (feeKoinu > policy.maxFeeKoinu)
-      fail('SIGNER_FEE_TOO_HIGH', `fee of ${feeKoinu} koinu exceeds the maximum of ${policy.maxFeeKoinu}`);
-    checkCaps(request, feeKoinu, history, policy);
-    const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
-    return {
-      kind: 'signed',
-      transaction: {
-        unsignedTransactionHash: unsignedHash,
-        txid: transaction.getId(),
-        rawTransactionHex: transaction.toHex(),
-        feeKoinu,
-        outflowKoinu: feeKoinu,
-        sizeBytes: transaction.byteLength(),
-        changeOutputIndex,
-        withdrawals: [],
-        purpose: 'SWEEP',
-        bumpedTxid: null,
-      },
-    };
-  } catch (error) {
-    if (error instanceof Refused) return { kind: 'refused', refusal: error.refusal };
-    throw error;
+  const psbt = decodePsbt(request, keys, policy);
+  const unsignedHash = unsignedTransactionHash(psbt);
+  if (history.previousOfRequest) {
+    if (history.previousOfRequest.unsignedTransactionHash === unsignedHash)
+      return { kind: 'replayed', transaction: history.previousOfRequest };
+    fail(
+      'SIGNER_MALFORMED_REQUEST',
+      `request ${request.requestId} was signed before for another transaction`,
+    );
   }
+  const cold = policy.coldAccount;
+  if (cold === null) fail('SIGNER_SWEEP_NOT_COLD', 'no cold account is configured: sweeps are refused');
+  checkTransactionShape(psbt, request);
+  const inputs = checkInputs(psbt, request, keys);
+  const outputs = psbt.txOutputs;
+  const unmatched = new Set(outputs.keys());
+  for (const index of request.coldAddressIndexes) {
+    const script = cold.scriptAt(index);
+    const match = [...unmatched].find((position) => sameBytes(outputs[position]!.script, script));
+    if (match === undefined)
+      fail('SIGNER_SWEEP_NOT_COLD', `no output pays the cold account's receive address ${index}`);
+    unmatched.delete(match);
+  }
+  for (const [index, output] of outputs.entries()) {
+    if (output.value < HARD_DUST_LIMIT_KOINU)
+      fail(
+        'SIGNER_DUST_OUTPUT',
+        `output ${index} pays ${output.value} koinu, below the dust limit of ${HARD_DUST_LIMIT_KOINU}`,
+      );
+  }
+  if (unmatched.size > 1)
+    fail(
+      'SIGNER_SWEEP_NOT_COLD',
+      `outputs ${[...unmatched].join(', ')} pay neither a cold address nor our change: a sweep pays only those`,
+    );
+  const changeOutputIndex = checkLeftoverChange(psbt, request, keys, unmatched);
+  const feeKoinu = feeOf(inputs, psbt, policy);
+  checkCaps(request, feeKoinu, history, policy);
+  const transaction = signAndExtract(psbt, inputs, keys, feeKoinu, policy, withdrawalFeeBound(policy));
+  return signedDecision(unsignedHash, transaction, {
+    feeKoinu,
+    outflowKoinu: feeKoinu,
+    changeOutputIndex,
+    withdrawals: [],
+    purpose: 'SWEEP',
+    bumpedTxid: null,
+  });
 }

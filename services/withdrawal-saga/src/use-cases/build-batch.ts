@@ -11,10 +11,11 @@ import type { BatchOutput } from '../domain/batch.js';
 import type { HotWalletCoin } from '../domain/hot-wallet.js';
 import type { PayableWithdrawal } from '../domain/withdrawal.js';
 import { insertBatch, nextChangeIndex } from '../adapters/db/batches.js';
-import { availableCoins, previousTransactions, reserveCoins } from '../adapters/db/coins.js';
+import { availableCoins, reserveCoins } from '../adapters/db/coins.js';
 import { lockBatchBuilding } from '../adapters/db/locks.js';
 import { batchCandidates, moveWithdrawal } from '../adapters/db/withdrawals.js';
-import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
+import { changeDestination } from '../adapters/psbt.js';
+import { batchInputsOf, unsignedPsbtSpending } from './unsigned-psbt.js';
 import { TOPICS } from '@dbay/contracts';
 import type { SagaContext } from './ports.js';
 import { reportSteps } from './step-reports.js';
@@ -123,20 +124,7 @@ async function createBatch(
     });
     change = { index, derivationPath: destination.derivationPath };
   }
-  const previous = await previousTransactions(
-    trx,
-    selection.inputs.map((coin) => coin.txid),
-  );
-  const psbtBase64 = buildUnsignedPsbt(
-    selection.inputs.map((coin) => {
-      const previousTransactionHex = previous.get(coin.txid);
-      if (!previousTransactionHex)
-        throw new Error(`previous transaction ${coin.txid} of a hot-wallet coin is missing`);
-      return { txid: coin.txid, vout: coin.vout, previousTransactionHex };
-    }),
-    outputs,
-    ctx.network,
-  );
+  const psbtBase64 = await unsignedPsbtSpending(trx, selection.inputs, outputs, ctx.network);
   if (selection.feeKoinu < feeForSize(selection.estimatedSizeBytes, ctx.policy.batch.feeRateKoinuPerKb)) {
     throw new Error(`batch ${batchId} fee is below the recommended rate for its size`);
   }
@@ -144,12 +132,7 @@ async function createBatch(
   await insertBatch(trx, {
     batchId,
     psbtBase64,
-    inputs: selection.inputs.map((coin) => ({
-      txid: coin.txid,
-      vout: coin.vout,
-      amountKoinu: coin.amountKoinu,
-      derivationPath: coin.derivationPath,
-    })),
+    inputs: batchInputsOf(selection.inputs),
     outputs,
     feeKoinu: selection.feeKoinu,
     estimatedSizeBytes: selection.estimatedSizeBytes,

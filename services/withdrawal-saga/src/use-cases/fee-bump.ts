@@ -13,9 +13,10 @@ import { TOPICS } from '@dbay/contracts';
 import { planFeeBump } from '../domain/fee-bump.js';
 import { changeVoutOf } from '../domain/batch.js';
 import { bumpsOf, findBatch, insertBatch, nextChangeIndex, stuckBatches } from '../adapters/db/batches.js';
-import { findCoin, previousTransactions, reserveChangeForBump } from '../adapters/db/coins.js';
+import { findCoin, reserveChangeForBump } from '../adapters/db/coins.js';
 import { lockBatchBuilding } from '../adapters/db/locks.js';
-import { buildUnsignedPsbt, changeDestination } from '../adapters/psbt.js';
+import { changeDestination } from '../adapters/psbt.js';
+import { batchInputsOf, unsignedPsbtSpending } from './unsigned-psbt.js';
 import type { SagaContext } from './ports.js';
 
 const STUCK_PER_TICK = 20;
@@ -72,27 +73,14 @@ async function requestBump(ctx: SagaContext, stuckBatchId: string, tipHeight: nu
     const batchId = ctx.newId();
     const index = await nextChangeIndex(trx);
     const destination = changeDestination(ctx.accountKey, index, ctx.network);
-    const previous = (await previousTransactions(trx, [coin.txid])).get(coin.txid);
-    if (!previous) throw new Error(`previous transaction ${coin.txid} of the change to bump is missing`);
     const outputs = [
       { scriptHex: destination.scriptHex, amountKoinu: decision.changeKoinu, withdrawalId: null },
     ];
-    const psbtBase64 = buildUnsignedPsbt(
-      [{ txid: coin.txid, vout: coin.vout, previousTransactionHex: previous }],
-      outputs,
-      ctx.network,
-    );
+    const psbtBase64 = await unsignedPsbtSpending(trx, [coin], outputs, ctx.network);
     await insertBatch(trx, {
       batchId,
       psbtBase64,
-      inputs: [
-        {
-          txid: coin.txid,
-          vout: coin.vout,
-          amountKoinu: coin.amountKoinu,
-          derivationPath: coin.derivationPath,
-        },
-      ],
+      inputs: batchInputsOf([coin]),
       outputs,
       feeKoinu: decision.feeKoinu,
       estimatedSizeBytes: decision.estimatedSizeBytes,

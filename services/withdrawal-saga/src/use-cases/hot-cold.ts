@@ -20,15 +20,11 @@ import { deriveAddress } from '@dbay/dogecoin';
 import { excessOverCeiling, planSweep, refillNeeded, type HotColdPolicy } from '../domain/sweep-plan.js';
 import type { BatchOutput } from '../domain/batch.js';
 import { insertBatch, lastSweep, nextChangeIndex, nextColdIndex } from '../adapters/db/batches.js';
-import {
-  availableCoins,
-  availableTotalKoinu,
-  previousTransactions,
-  reserveCoins,
-} from '../adapters/db/coins.js';
+import { availableCoins, availableTotalKoinu, reserveCoins } from '../adapters/db/coins.js';
 import { lockBatchBuilding } from '../adapters/db/locks.js';
 import { owedKoinu } from '../adapters/db/withdrawals.js';
-import { buildUnsignedPsbt, changeDestination, scriptHexForAddress } from '../adapters/psbt.js';
+import { changeDestination, scriptHexForAddress } from '../adapters/psbt.js';
+import { batchInputsOf, unsignedPsbtSpending } from './unsigned-psbt.js';
 import type { SagaContext } from './ports.js';
 
 /** After the signer refused a sweep, the next one waits this long (a refusal needs a person to look). */
@@ -121,29 +117,11 @@ export class HotColdKeeper {
         outputs.push({ scriptHex: destination.scriptHex, amountKoinu: plan.changeKoinu, withdrawalId: null });
         change = { index, derivationPath: destination.derivationPath };
       }
-      const previous = await previousTransactions(
-        trx,
-        plan.inputs.map((coin) => coin.txid),
-      );
-      const psbtBase64 = buildUnsignedPsbt(
-        plan.inputs.map((coin) => {
-          const previousTransactionHex = previous.get(coin.txid);
-          if (!previousTransactionHex)
-            throw new Error(`previous transaction ${coin.txid} of a hot-wallet coin is missing`);
-          return { txid: coin.txid, vout: coin.vout, previousTransactionHex };
-        }),
-        outputs,
-        ctx.network,
-      );
+      const psbtBase64 = await unsignedPsbtSpending(trx, plan.inputs, outputs, ctx.network);
       await insertBatch(trx, {
         batchId,
         psbtBase64,
-        inputs: plan.inputs.map((coin) => ({
-          txid: coin.txid,
-          vout: coin.vout,
-          amountKoinu: coin.amountKoinu,
-          derivationPath: coin.derivationPath,
-        })),
+        inputs: batchInputsOf(plan.inputs),
         outputs,
         feeKoinu: plan.feeKoinu,
         estimatedSizeBytes: plan.estimatedSizeBytes,
