@@ -5,7 +5,8 @@
 // sweep is signed as a SWEEP, confirms, its cold output is recorded, listed among the platform's coins
 // of a proof-of-reserves snapshot, and the reconciler is clean counting hot + cold (after a withdrawal
 // whose flat fee pays for the sweep's miner fee, as the platform's earnings do). Below the floor, a
-// hot-wallet.refill-needed alert asks for a refill with the amount. The saga is restarted with the
+// hot-wallet.refill-needed alert asks for a refill with the amount and a fresh refill address; the
+// transfer there is taken into the hot wallet once an operator declares it, confirmed, by name. The saga is restarted with the
 // stack's own settings afterwards.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,7 @@ import {
   regtest,
 } from '@dbay/dogecoin';
 import { TOPICS } from '@dbay/contracts';
+import { formatDoge } from '@dbay/money';
 import { REPO_ROOT, stackEndpoints, waitFor } from '@dbay/testing';
 import {
   balanceOf,
@@ -31,7 +33,7 @@ import {
   withdrawalOf,
 } from './deposit-support.js';
 import { reservesCall, takeSnapshot, type LatestSnapshot } from './reserves-support.js';
-import { Bus, sagaDb, stackScript, waitUntil } from './withdrawal-support.js';
+import { Bus, operatorToken, sagaApi, sagaDb, stackScript, waitUntil } from './withdrawal-support.js';
 
 const run = promisify(execFile);
 const DOGE = 100_000_000n;
@@ -221,7 +223,67 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     expect(
       BigInt(String(alert.event.payload.availableKoinu)) - BigInt(String(alert.event.payload.owedKoinu)),
     ).to.equal(spare);
-    const metrics = await (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text();
-    expect(metrics).to.match(/dbay_withdrawal_saga_hot_wallet_below_floor\{[^}]*\} 1/);
+    const belowFloor = async () =>
+      /dbay_withdrawal_saga_hot_wallet_below_floor\{[^}]*\} 1/.test(
+        await (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text(),
+      );
+    expect(await belowFloor()).to.equal(true);
+
+    // A person sends the amount from cold to the address the alert names (the faucet stands in for the
+    // offline cold wallet), then declares it by name; before it is confirmed the saga refuses it.
+    const refillAddress = String(alert.event.payload.refillAddress);
+    expect(alert.event.payload.refillDerivationPath).to.match(/^m\/44'\/3'\/0'\/1\/\d+$/);
+    const control = chainControl();
+    const sent = await control.fund([{ address: refillAddress, amount: formatDoge(60n * DOGE) }]);
+    const vout = Transaction.fromHex(sent.hex).outs.findIndex((out) =>
+      Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
+    );
+    const early = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
+      txid: sent.txid,
+      vout,
+      note: 'refill from cold, incident 42',
+    });
+    expect([early.status, early.body.error.code]).to.deep.equal([409, 'HOT_WALLET_REFILL_UNCONFIRMED']);
+    await control.mine(6);
+    const operator = 'alice.ops';
+    const declared = await sagaApi<{ refill: Record<string, unknown> }>(
+      'POST',
+      '/internal/hot-wallet/refills',
+      { txid: sent.txid, vout, note: 'refill from cold, incident 42' },
+      await operatorToken(undefined, operator),
+    );
+    expect(declared.status).to.equal(201);
+    expect(declared.body.refill).to.include({
+      txid: sent.txid,
+      vout,
+      amountKoinu: (60n * DOGE).toString(),
+      address: refillAddress,
+      declaredBy: operator,
+      note: 'refill from cold, incident 42',
+    });
+    expect(
+      await db('withdrawal_saga.coins')
+        .where({ txid: sent.txid, vout })
+        .first<{ source: string; status: string; amount_koinu: string }>(),
+    ).to.include({ source: 'REFILL', status: 'AVAILABLE', amount_koinu: (60n * DOGE).toString() });
+    // Declared once: the same output again answers the same refill; another output of that transaction
+    // (the faucet's change) pays no refill address.
+    const again = await sagaApi<{ refill: Record<string, unknown> }>('POST', '/internal/hot-wallet/refills', {
+      txid: sent.txid,
+      vout,
+    });
+    expect([again.status, again.body.refill.declaredBy]).to.deep.equal([200, operator]);
+    const notOurs = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
+      txid: sent.txid,
+      vout: vout === 0 ? 1 : 0,
+    });
+    expect([notOurs.status, notOurs.body.error.code]).to.deep.equal([422, 'HOT_WALLET_REFILL_NOT_OURS']);
+    const bad = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
+      txid: 'not-a-txid',
+      vout: -1,
+    });
+    expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'REQUEST_INVALID']);
+    // Back above the floor: the alarm clears.
+    await waitUntil('the floor alarm cleared', async () => !(await belowFloor()), 30_000);
   });
 });

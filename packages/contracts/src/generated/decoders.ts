@@ -613,6 +613,8 @@ const hotWalletRefillNeededPayloadSchema = z.object({
   floorKoinu: z.string(),
   ceilingKoinu: z.string().nullable().default(null),
   refillKoinu: z.string(),
+  refillAddress: z.string(),
+  refillDerivationPath: z.string(),
   observedAt: z.string(),
 }) satisfies z.ZodType<HotWalletRefillNeededPayload>;
 

@@ -570,7 +570,7 @@ export type EscrowSplitPayload = {
   feeKoinu: string;
 };
 
-/** `hot-wallet.refill-needed`: Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling. Emitted when the hot wallet crosses below the floor, not on every check. */
+/** `hot-wallet.refill-needed`: Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress and then declared through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
 export type HotWalletRefillNeededPayload = {
   /** Dogecoin network (the Kafka key). */
   network: string;
@@ -584,6 +584,10 @@ export type HotWalletRefillNeededPayload = {
   ceilingKoinu: string | null;
   /** What to send from cold: up to the midpoint of floor and ceiling (twice the floor without a ceiling), plus what is owed. */
   refillKoinu: string;
+  /** A fresh hot-wallet address (our change chain) to send the refill to; once confirmed, an operator declares the transfer (POST /internal/hot-wallet/refills of withdrawal-saga), recorded by name. */
+  refillAddress: string;
+  /** Its BIP44 path, m/44'/3'/0'/1/i. */
+  refillDerivationPath: string;
   /** ISO-8601 UTC time of the check. */
   observedAt: string;
 };

@@ -71,7 +71,7 @@ export const TOPICS = {
   escrowReleased: 'escrow.released',
   /** A disputed escrow was split: the buyer's locked amount left locked, buyerRefundKoinu to the buyer's available, sellerCreditKoinu to the seller's available and feeKoinu to the marketplace fee account, in one balanced ledger transaction. Final: the escrow is SPLIT. */
   escrowSplit: 'escrow.split',
-  /** Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling. Emitted when the hot wallet crosses below the floor, not on every check. */
+  /** Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress and then declared through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
   hotWalletRefillNeeded: 'hot-wallet.refill-needed',
   /** The escrow was released to the seller (buyer confirmation, auto-release or an operator's RELEASE). */
   orderCompleted: 'order.completed',

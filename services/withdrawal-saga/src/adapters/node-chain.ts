@@ -71,6 +71,32 @@ export class NodeChain implements Chain {
     }
   }
 
+  async txOut(
+    txid: string,
+    vout: number,
+  ): Promise<{ valueKoinu: bigint; confirmations: number; scriptPubKeyHex: string } | null> {
+    const out = await this.client.getTxOut(txid, vout, true);
+    return out === null
+      ? null
+      : {
+          valueKoinu: out.valueKoinu,
+          confirmations: out.confirmations,
+          scriptPubKeyHex: out.scriptPubKeyHex,
+        };
+  }
+
+  async rawTransactionHex(txid: string): Promise<string | undefined> {
+    try {
+      return new RpcResultReader('getrawtransaction').hex(
+        await this.client.call('getrawtransaction', [txid, 0]),
+        'result',
+      );
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RPC_INVALID_ADDRESS_OR_KEY) return undefined;
+      throw error;
+    }
+  }
+
   height(): Promise<number> {
     return this.client.getBlockCount();
   }

@@ -11,7 +11,7 @@ export const COIN_STATUSES = ['UNCONFIRMED_CHANGE', 'AVAILABLE', 'RESERVED', 'SP
 
 export type CoinStatus = (typeof COIN_STATUSES)[number];
 
-export const COIN_SOURCES = ['DEPOSIT', 'CHANGE'] as const;
+export const COIN_SOURCES = ['DEPOSIT', 'CHANGE', 'REFILL'] as const;
 
 export type CoinSource = (typeof COIN_SOURCES)[number];
 

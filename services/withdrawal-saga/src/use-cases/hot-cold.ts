@@ -5,7 +5,8 @@
  * - Floor: when the spendable hot coins, less what withdrawals not yet in a transaction will need, fall
  *   below HOT_WALLET_FLOOR_KOINU, a hot-wallet.refill-needed alert (an event, an ALERT log line, the
  *   gauge dbay_withdrawal_saga_hot_wallet_below_floor) asks a person to refill from cold, with the
- *   amount. Once per crossing; a refill is an ordinary deposit-like transfer to a hot address.
+ *   amount and a fresh refill address of our change chain. Once per crossing. A person sends cold coins
+ *   there and declares the transfer through the operator API (refills.ts), recorded by name.
  * - Ceiling: above HOT_WALLET_CEILING_KOINU by at least HOT_WALLET_SWEEP_MIN_KOINU, one SWEEP batch pays
  *   the excess to a fresh receive address of the cold account (derived from COLD_ACCOUNT_XPUB, index from
  *   a sequence) and the rest back to hot change. The signer signs it only if that address derives from
@@ -25,6 +26,7 @@ import { lockBatchBuilding } from '../adapters/db/locks.js';
 import { owedKoinu } from '../adapters/db/withdrawals.js';
 import { changeDestination, scriptHexForAddress } from '../adapters/psbt.js';
 import { batchInputsOf, unsignedPsbtSpending } from './unsigned-psbt.js';
+import { issueRefillAddress } from './refills.js';
 import type { SagaContext } from './ports.js';
 
 /** After the signer refused a sweep, the next one waits this long (a refusal needs a person to look). */
@@ -59,6 +61,8 @@ export class HotColdKeeper {
       this.metrics.belowFloor.set(refill === null ? 0 : 1);
       if (refill === null) this.alerted = false;
       else if (!this.alerted) {
+        const refillTo = changeDestination(ctx.accountKey, await nextChangeIndex(trx), ctx.network);
+        await issueRefillAddress(trx, refillTo);
         await ctx.publish(trx, {
           topic: TOPICS.hotWalletRefillNeeded,
           key: this.networkName,
@@ -71,6 +75,8 @@ export class HotColdKeeper {
             floorKoinu: policy.floorKoinu!.toString(),
             ceilingKoinu: policy.ceilingKoinu?.toString() ?? null,
             refillKoinu: refill.toString(),
+            refillAddress: refillTo.address,
+            refillDerivationPath: refillTo.derivationPath,
             observedAt: ctx.now().toISOString(),
           },
         });

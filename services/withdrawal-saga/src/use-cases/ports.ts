@@ -27,6 +27,13 @@ export interface Chain {
   findTransaction(txid: string): Promise<ChainSighting | undefined>;
   isUnspent(txid: string, vout: number): Promise<boolean>;
   bestBlockHash(): Promise<string>;
+  /** An unspent output as the node sees it (a mempool spend counts as spent), or null. */
+  txOut(
+    txid: string,
+    vout: number,
+  ): Promise<{ valueKoinu: bigint; confirmations: number; scriptPubKeyHex: string } | null>;
+  /** A transaction's raw bytes as hex, or undefined when the node does not know it. */
+  rawTransactionHex(txid: string): Promise<string | undefined>;
   /** The best chain's height. */
   height(): Promise<number>;
   /** Depth on the active chain (1 = tip), -1 off the active chain, undefined when unknown to the node. */

@@ -1,7 +1,7 @@
 /**
  * The operators' review API (operator tokens only: a person decides, and is recorded by name): list
- * withdrawals by status (HELD by default), show one with its steps, approve or reject a held one, and
- * show the hot wallet's coins. Thin: parse, call the use case, map coded errors to statuses in one table.
+ * withdrawals by status (HELD by default), show one with its steps, approve or reject a held one,
+ * show the hot wallet's coins, and declare a refill from cold. Thin: parse, call the use case, map coded errors to statuses in one table.
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import { hotWalletSummary } from '../../adapters/db/coins.js';
 import { stepsOf } from '../../adapters/db/steps.js';
 import { countByStatus, findWithdrawal, listWithdrawals } from '../../adapters/db/withdrawals.js';
 import { reviewWithdrawal, type ReviewResult } from '../../use-cases/review.js';
+import { declareRefill, type Refill, type RefillResult } from '../../use-cases/refills.js';
 import type { SagaContext } from '../../use-cases/ports.js';
 
 const LIST_LIMIT_MAX = 500;
@@ -23,9 +24,16 @@ export const REVIEW_TOKEN_CODES = {
   FORBIDDEN: 'AUTH_FORBIDDEN',
 } as const;
 
-const ERROR_STATUS: Record<Extract<ReviewResult, { ok: false }>['code'], number> = {
+const ERROR_STATUS: Record<
+  Extract<ReviewResult, { ok: false }>['code'] | Extract<RefillResult, { ok: false }>['code'],
+  number
+> = {
   WITHDRAWAL_NOT_FOUND: 404,
   WITHDRAWAL_NOT_UNDER_REVIEW: 409,
+  HOT_WALLET_REFILL_NOT_FOUND: 404,
+  HOT_WALLET_REFILL_UNCONFIRMED: 409,
+  HOT_WALLET_REFILL_ALREADY_A_COIN: 409,
+  HOT_WALLET_REFILL_NOT_OURS: 422,
 };
 
 type ReviewTokenCode = (typeof REVIEW_TOKEN_CODES)[keyof typeof REVIEW_TOKEN_CODES];
@@ -50,6 +58,11 @@ const listQuery = z.object({
 });
 
 const reviewBody = z.object({ note: z.string().max(1000).nullable().default(null) });
+const refillBody = z.strictObject({
+  txid: z.string().regex(/^[0-9a-f]{64}$/, 'a txid: 64 lower-case hex digits'),
+  vout: z.number().int().min(0).max(0xffff),
+  note: z.string().max(1000).nullable().default(null),
+});
 
 /**
  * A withdrawal as the API shows it. A request refused because its amounts did not parse has no amounts
@@ -91,6 +104,15 @@ function stepView(step: Step) {
 
 const timestamp = z.string().meta({ description: 'ISO-8601 time (UTC)' });
 const koinu = z.string().regex(/^\d+$/).meta({ description: 'integer koinu' });
+const refillResponse = z.strictObject({
+  txid: z.string(),
+  vout: z.number().int(),
+  amountKoinu: koinu,
+  address: z.string(),
+  declaredBy: z.string(),
+  note: z.string().nullable(),
+  declaredAt: timestamp,
+});
 const withdrawalBody = z
   .strictObject({
     withdrawalId: z.string(),
@@ -143,6 +165,16 @@ const reviewDoc = (decision: 'approve' | 'reject'): RouteDoc<ReviewErrorCode> =>
   errors: ['WITHDRAWAL_NOT_FOUND', 'WITHDRAWAL_NOT_UNDER_REVIEW'],
 });
 
+const refillView = (refill: Refill) => ({
+  txid: refill.txid,
+  vout: refill.vout,
+  amountKoinu: refill.amountKoinu.toString(),
+  address: refill.address,
+  declaredBy: refill.declaredBy,
+  note: refill.note,
+  declaredAt: refill.declaredAt.toISOString(),
+});
+
 /** The review API as the OpenAPI document shows it (routes at the root, as main.ts mounts the router). */
 export const reviewRouteDocs: readonly RouteDoc<ReviewErrorCode>[] = [
   {
@@ -189,6 +221,31 @@ export const reviewRouteDocs: readonly RouteDoc<ReviewErrorCode>[] = [
         }),
       },
     },
+  },
+  {
+    method: 'post',
+    path: '/internal/hot-wallet/refills',
+    summary:
+      'Declare a refill from cold: an output paying a refill address the saga issued (hot-wallet.refill-needed), ' +
+      'unspent and confirmed, becomes a hot-wallet coin; recorded with the operator. The same output again answers 200',
+    auth: 'operator',
+    body: refillBody,
+    responses: {
+      201: {
+        description: 'The refill, now a hot-wallet coin',
+        schema: z.strictObject({ refill: refillResponse }),
+      },
+      200: {
+        description: 'The refill, declared before',
+        schema: z.strictObject({ refill: refillResponse }),
+      },
+    },
+    errors: [
+      'HOT_WALLET_REFILL_NOT_FOUND',
+      'HOT_WALLET_REFILL_UNCONFIRMED',
+      'HOT_WALLET_REFILL_NOT_OURS',
+      'HOT_WALLET_REFILL_ALREADY_A_COIN',
+    ],
   },
 ];
 
@@ -260,6 +317,16 @@ export function reviewRouter(ctx: SagaContext): Router {
         totalKoinu: row.totalKoinu.toString(),
       })),
     });
+  });
+
+  router.post('/internal/hot-wallet/refills', async (req, res) => {
+    const body = parse(refillBody, req.body ?? {});
+    const operator = principalOf(res);
+    if (operator.kind !== 'operator')
+      throw new HttpError(403, 'AUTH_FORBIDDEN', 'an operator declares a refill');
+    const result = await declareRefill(ctx, body, operator.name);
+    if (!result.ok) throw new HttpError(ERROR_STATUS[result.code], result.code, result.message);
+    res.status(result.created ? 201 : 200).json({ refill: refillView(result.refill) });
   });
 
   return router;

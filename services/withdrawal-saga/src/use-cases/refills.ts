@@ -1,0 +1,149 @@
+/**
+ * Refills from cold (the floor's alert issues the address: hot-cold.ts). Cold keys are offline, so a
+ * refill is a transfer a person makes outside the platform and then declares here, by name: the saga
+ * takes it into the hot wallet only if the node has the output unspent with REQUIRED_CONFIRMATIONS,
+ * paying an address it issued for refills, and only once. The coin is a hot-wallet coin like any other
+ * (source REFILL), so the reconciler counts it with the hot coins; the cold coins it came from stop
+ * counting as they are spent on chain.
+ */
+import type { Knex } from 'knex';
+import { koinuFromBigintColumn } from '@dbay/money';
+import { addCoin, savePreviousTransaction } from '../adapters/db/coins.js';
+import { SCHEMA } from '../adapters/db/schema.js';
+import { scriptHexForAddress } from '../adapters/psbt.js';
+import type { SagaContext } from './ports.js';
+
+export interface Refill {
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+  address: string;
+  declaredBy: string;
+  note: string | null;
+  declaredAt: Date;
+}
+
+export type RefillResult =
+  | { ok: true; refill: Refill; created: boolean }
+  | {
+      ok: false;
+      code:
+        | 'HOT_WALLET_REFILL_NOT_FOUND'
+        | 'HOT_WALLET_REFILL_UNCONFIRMED'
+        | 'HOT_WALLET_REFILL_NOT_OURS'
+        | 'HOT_WALLET_REFILL_ALREADY_A_COIN';
+      message: string;
+    };
+
+interface RefillRow {
+  txid: string;
+  vout: number;
+  amount_koinu: string;
+  address: string;
+  declared_by: string;
+  note: string | null;
+  declared_at: Date;
+}
+
+const toRefill = (row: RefillRow): Refill => ({
+  txid: row.txid,
+  vout: row.vout,
+  amountKoinu: koinuFromBigintColumn(row.amount_koinu),
+  address: row.address,
+  declaredBy: row.declared_by,
+  note: row.note,
+  declaredAt: row.declared_at,
+});
+
+/** Issues a fresh refill address of our change chain and remembers it. */
+export async function issueRefillAddress(
+  trx: Knex.Transaction,
+  destination: { address: string; derivationPath: string },
+): Promise<void> {
+  await trx(`${SCHEMA}.refill_addresses`).insert({
+    address: destination.address,
+    derivation_path: destination.derivationPath,
+  });
+}
+
+export async function declareRefill(
+  ctx: SagaContext,
+  outpoint: { txid: string; vout: number; note: string | null },
+  operator: string,
+): Promise<RefillResult> {
+  const { txid, vout } = outpoint;
+  const declared = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+  if (declared) return { ok: true, refill: toRefill(declared), created: false };
+  const out = await ctx.chain.txOut(txid, vout);
+  if (out === null)
+    return {
+      ok: false,
+      code: 'HOT_WALLET_REFILL_NOT_FOUND',
+      message: `the node has no unspent output ${txid}:${vout}`,
+    };
+  if (out.confirmations < ctx.policy.requiredConfirmations)
+    return {
+      ok: false,
+      code: 'HOT_WALLET_REFILL_UNCONFIRMED',
+      message: `${txid}:${vout} has ${out.confirmations} confirmations; ${ctx.policy.requiredConfirmations} are needed`,
+    };
+  const addresses = await ctx
+    .db(`${SCHEMA}.refill_addresses`)
+    .select<{ address: string; derivation_path: string }[]>('address', 'derivation_path');
+  const issued = addresses.find(
+    (row) => scriptHexForAddress(row.address, ctx.network) === out.scriptPubKeyHex,
+  );
+  if (!issued)
+    return {
+      ok: false,
+      code: 'HOT_WALLET_REFILL_NOT_OURS',
+      message: `${txid}:${vout} does not pay an address the saga issued for refills`,
+    };
+  const rawHex = await ctx.chain.rawTransactionHex(txid);
+  if (rawHex === undefined)
+    return {
+      ok: false,
+      code: 'HOT_WALLET_REFILL_NOT_FOUND',
+      message: `the node does not know transaction ${txid}`,
+    };
+  return ctx.db.transaction(async (trx) => {
+    const again = await trx(`${SCHEMA}.refills`)
+      .where({ txid, vout })
+      .forUpdate()
+      .first<RefillRow | undefined>();
+    if (again) return { ok: true, refill: toRefill(again), created: false };
+    await savePreviousTransaction(trx, txid, rawHex);
+    const added = await addCoin(trx, {
+      txid,
+      vout,
+      amountKoinu: out.valueKoinu,
+      address: issued.address,
+      derivationPath: issued.derivation_path,
+      source: 'REFILL',
+      status: 'AVAILABLE',
+      createdByBatchId: null,
+      sourceEventId: null,
+    });
+    if (!added)
+      return {
+        ok: false,
+        code: 'HOT_WALLET_REFILL_ALREADY_A_COIN',
+        message: `${txid}:${vout} is already a hot-wallet coin`,
+      };
+    const [row] = await trx(`${SCHEMA}.refills`)
+      .insert({
+        txid,
+        vout,
+        amount_koinu: out.valueKoinu.toString(),
+        address: issued.address,
+        declared_by: operator,
+        note: outpoint.note,
+      })
+      .returning<RefillRow[]>('*');
+    ctx.logger.warn(
+      { txid, vout, amountKoinu: out.valueKoinu.toString(), address: issued.address, declaredBy: operator },
+      'hot wallet refilled from cold (declared by an operator)',
+    );
+    return { ok: true, refill: toRefill(row!), created: true };
+  });
+}
