@@ -66,16 +66,17 @@ describe('wallet event schemas', () => {
       }),
       { numRuns: 200 },
     );
-    // Then one fixed story through the rarer paths (disputes resolved by a refund and by a split, an
+    // Then one fixed story through every path (a release, disputes resolved by a refund and by a split, an
     // auction win, a finalized withdrawal, a reorg after credit), so the coverage check below never depends on what the random runs happened to draw.
     const [buyer, seller] = USERS as [string, string];
     const book = bookWith({ [buyer]: 50n * DOGE });
     book.depositAddressOwners.set(REGTEST_ADDRESS, buyer);
-    const [orderId, wonOrderId, auctionId, splitOrderId] = [
+    const [orderId, wonOrderId, auctionId, splitOrderId, releasedOrderId] = [
       '40000000-0000-4000-8000-000000000001',
       '40000000-0000-4000-8000-000000000002',
       '40000000-0000-4000-8000-000000000003',
       '40000000-0000-4000-8000-000000000007',
+      '40000000-0000-4000-8000-000000000008',
     ];
     const deposit = {
       userId: buyer,
@@ -85,6 +86,15 @@ describe('wallet event schemas', () => {
       amountKoinu: DOGE,
     };
     const story: Command[] = [
+      {
+        type: 'PayOrder',
+        orderId: releasedOrderId,
+        buyerId: buyer,
+        sellerId: seller,
+        amountKoinu: DOGE,
+        feeKoinu: DOGE / 50n,
+      },
+      { type: 'ReleaseEscrow', orderId: releasedOrderId },
       { type: 'PayOrder', orderId, buyerId: buyer, sellerId: seller, amountKoinu: DOGE, feeKoinu: 0n },
       { type: 'DisputeEscrow', orderId, reason: 'not as described' },
       { type: 'ResolveDispute', orderId, outcome: 'REFUND' },

@@ -74,13 +74,14 @@ const sagaShape = (platform: PlatformConfigShape) => ({
   REORG_WATCH_CONFIRMATIONS: count.default(100),
   /**
    * Child-pays-for-parent: a broadcast withdrawal transaction still unconfirmed FEE_BUMP_AFTER_BLOCKS
-   * blocks later is bumped from its change, lifting its package to FEE_BUMP_RATE_KOINU_PER_KB times the
-   * bump's number (1, 2, ...), at most FEE_BUMP_MAX_TIMES times (0: never) and FEE_BUMP_MAX_FEE_KOINU
-   * per bump. The signer bounds the same with its own policy.
+   * blocks later is bumped from its change, lifting its package to FEE_BUMP_RATE_KOINU_PER_KB, with a fee
+   * of at most FEE_BUMP_MAX_FEE_KOINU. FEE_BUMP_MAX_TIMES is 1 (0: never): a second bump would spend the
+   * first one's change, and the signer, which sees only a bump's direct parent, bounds its fee by that
+   * parent's bytes alone, too little to lift the whole package again.
    */
   FEE_BUMP_AFTER_BLOCKS: count.default(10),
   FEE_BUMP_RATE_KOINU_PER_KB: koinu(5n * RECOMMENDED_FEE_RATE_KOINU_PER_KB),
-  FEE_BUMP_MAX_TIMES: ms.default(2),
+  FEE_BUMP_MAX_TIMES: z.coerce.number().int().min(0).max(1).default(1),
   FEE_BUMP_MAX_FEE_KOINU: koinu(DOGE),
   /**
    * Hot and cold (domain/sweep-plan.ts). The cold account's extended public key (account level, its
@@ -171,6 +172,7 @@ export function sagaSettings(raw: SagaEnvironment) {
       afterBlocks: raw.FEE_BUMP_AFTER_BLOCKS,
       rateKoinuPerKb: raw.FEE_BUMP_RATE_KOINU_PER_KB,
       maxTimes: raw.FEE_BUMP_MAX_TIMES,
+      ownFeeRateKoinuPerKb: raw.FEE_RATE_KOINU_PER_KB,
       maxFeeKoinu: raw.FEE_BUMP_MAX_FEE_KOINU,
     },
   };

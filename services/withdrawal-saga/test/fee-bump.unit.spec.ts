@@ -6,7 +6,13 @@ import { feeForSize } from '@dbay/dogecoin';
 import { BUMP_ESTIMATED_SIZE_BYTES, planFeeBump, type FeeBumpPolicy } from '../src/domain/fee-bump.js';
 
 const DOGE = 100_000_000n;
-const policy: FeeBumpPolicy = { afterBlocks: 3, rateKoinuPerKb: 5_000_000n, maxTimes: 2, maxFeeKoinu: DOGE };
+const policy: FeeBumpPolicy = {
+  afterBlocks: 3,
+  rateKoinuPerKb: 5_000_000n,
+  maxTimes: 2,
+  maxFeeKoinu: DOGE,
+  ownFeeRateKoinuPerKb: 1_000_000n,
+};
 const stuck = { sizeBytes: 1551, feeKoinu: 1_551_000n };
 const situation = {
   tipHeight: 103,
@@ -54,6 +60,13 @@ describe('fee bumps (planFeeBump)', () => {
     const rich = planFeeBump({ ...situation, package: [{ sizeBytes: 226, feeKoinu: DOGE }] }, policy);
     if (rich.kind !== 'bump') expect.fail(JSON.stringify(rich));
     expect(rich.feeKoinu).to.equal(feeForSize(BUMP_ESTIMATED_SIZE_BYTES));
+    // At the saga's own configured rate, which is what its check of the signed bump asks for.
+    const dearer = planFeeBump(
+      { ...situation, package: [{ sizeBytes: 226, feeKoinu: DOGE }] },
+      { ...policy, ownFeeRateKoinuPerKb: 3_000_000n },
+    );
+    if (dearer.kind !== 'bump') expect.fail(JSON.stringify(dearer));
+    expect(dearer.feeKoinu).to.equal(feeForSize(BUMP_ESTIMATED_SIZE_BYTES, 3_000_000n));
     const capped = planFeeBump(situation, { ...policy, maxFeeKoinu: 10_000n });
     if (capped.kind !== 'bump') expect.fail(JSON.stringify(capped));
     expect(capped.feeKoinu).to.equal(10_000n);

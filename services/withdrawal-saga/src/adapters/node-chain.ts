@@ -85,6 +85,17 @@ export class NodeChain implements Chain {
         };
   }
 
+  async everMined(txid: string): Promise<boolean> {
+    let result: JsonValue;
+    try {
+      result = await this.client.call('getrawtransaction', [txid, 1]);
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RPC_INVALID_ADDRESS_OR_KEY) return false;
+      throw error;
+    }
+    return new RpcResultReader('getrawtransaction').object(result, 'result').blockhash !== undefined;
+  }
+
   async rawTransactionHex(txid: string): Promise<string | undefined> {
     try {
       return new RpcResultReader('getrawtransaction').hex(

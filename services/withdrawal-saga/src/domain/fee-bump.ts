@@ -7,15 +7,11 @@
  * transaction; only the fee grows, and it is booked to network fees like the rest.
  *
  * A bump is planned when the package has waited FEE_BUMP_AFTER_BLOCKS blocks since the last broadcast
- * in it; the n-th bump aims at n times FEE_BUMP_RATE_KOINU_PER_KB, pays at least the relay rate for its
- * own bytes, at most FEE_BUMP_MAX_FEE_KOINU, and leaves a change of at least the soft dust limit.
+ * in it; the n-th bump aims at n times FEE_BUMP_RATE_KOINU_PER_KB, pays at least the saga's fee rate for
+ * its own bytes, at most FEE_BUMP_MAX_FEE_KOINU, and leaves a change of at least the soft dust limit.
+ * The configuration allows one bump (config.ts says why); the planner itself handles more.
  */
-import {
-  RECOMMENDED_FEE_RATE_KOINU_PER_KB,
-  SOFT_DUST_LIMIT_KOINU,
-  estimateSignedP2pkhSize,
-  feeForSize,
-} from '@dbay/dogecoin';
+import { SOFT_DUST_LIMIT_KOINU, estimateSignedP2pkhSize, feeForSize } from '@dbay/dogecoin';
 
 export interface FeeBumpPolicy {
   afterBlocks: number;
@@ -23,6 +19,8 @@ export interface FeeBumpPolicy {
   /** 0 turns bumping off. */
   maxTimes: number;
   maxFeeKoinu: bigint;
+  /** The rate the bump pays at least for its own bytes: the saga's FEE_RATE_KOINU_PER_KB, as it checks. */
+  ownFeeRateKoinuPerKb: bigint;
 }
 
 /** One transaction of the unconfirmed package, as signed. */
@@ -69,7 +67,7 @@ export function planFeeBump(situation: BumpSituation, policy: FeeBumpPolicy): Bu
   const packageFee = situation.package.reduce((sum, member) => sum + member.feeKoinu, 0n);
   const size = BUMP_ESTIMATED_SIZE_BYTES;
   const wanted = feeForSize(packageBytes + size, targetRateKoinuPerKb) - packageFee;
-  const ownBytes = feeForSize(size, RECOMMENDED_FEE_RATE_KOINU_PER_KB);
+  const ownBytes = feeForSize(size, policy.ownFeeRateKoinuPerKb);
   let feeKoinu = wanted > ownBytes ? wanted : ownBytes;
   if (feeKoinu > policy.maxFeeKoinu) feeKoinu = policy.maxFeeKoinu;
   const changeKoinu = situation.changeKoinu - feeKoinu;

@@ -64,30 +64,6 @@ async function sendStored(ctx: SagaContext, batch: Batch): Promise<SendOutcome> 
   }
 }
 
-/**
- * A signed fee bump is sent only while the transaction it pays for is still unconfirmed (or when the
- * node already has the bump: it went out before a crash). Otherwise it is not needed: it ends DROPPED
- * before broadcast and its coin goes back to the hot wallet.
- */
-async function bumpStillNeeded(ctx: SagaContext, bump: Batch): Promise<boolean> {
-  const stuck = await findBatch(ctx.db, bump.bumpsBatchId!);
-  if (stuck && stuck.status === 'BROADCAST' && stuck.confirmations === 0) return true;
-  if (await ctx.chain.findTransaction(bump.txid!)) return true;
-  await ctx.db.transaction(async (trx) => {
-    const current = await findBatch(trx, bump.batchId, true);
-    if (!current || current.status !== 'SIGNED') return;
-    await updateBatch(trx, bump.batchId, 'SIGNED', 'DROPPED', {
-      lastBroadcastError: `not needed: ${stuck?.txid ?? bump.bumpsBatchId} is ${stuck?.status ?? 'gone'} with ${stuck?.confirmations ?? 0} confirmations`,
-    });
-    await releaseBumpInput(ctx, trx, current);
-  });
-  ctx.logger.info(
-    { batchId: bump.batchId, stuckBatchId: bump.bumpsBatchId, stuckStatus: stuck?.status },
-    'fee bump not broadcast: the transaction it pays for no longer needs it',
-  );
-  return false;
-}
-
 /** Gives a fee bump's input back: spendable when its transaction is confirmed enough, unconfirmed change otherwise. */
 export async function releaseBumpInput(ctx: SagaContext, trx: Knex.Transaction, bump: Batch): Promise<void> {
   const creator = await findBatchByTxid(trx, bump.inputs[0]!.txid);
@@ -102,7 +78,6 @@ export async function broadcastSigned(ctx: SagaContext): Promise<number> {
   if (signed.length === 0) return 0;
   const height = await ctx.chain.height();
   for (const batch of signed) {
-    if (batch.purpose === 'FEE_BUMP' && !(await bumpStillNeeded(ctx, batch))) continue;
     const scripts = batch.outputs.map((output) => output.scriptHex);
     ctx.crash('after-store-before-broadcast', scripts);
     const sent = await sendStored(ctx, batch);
@@ -305,11 +280,24 @@ async function confirmBatch(
  */
 async function checkDropped(ctx: SagaContext, batch: Batch): Promise<void> {
   const spentElsewhere: string[] = [];
+  const parentsOffChain: string[] = [];
   const unspent: { txid: string; vout: number }[] = [];
   for (const input of batch.inputs) {
     if (await ctx.chain.isUnspent(input.txid, input.vout)) unspent.push(input);
+    // A parent a reorganisation took off the chain may be mined again, and with it these very bytes:
+    // that is no evidence of a drop, so it never leads to a refund.
+    else if (
+      (await ctx.chain.findTransaction(input.txid)) === undefined &&
+      (await ctx.chain.everMined(input.txid))
+    )
+      parentsOffChain.push(input.txid);
     else spentElsewhere.push(`${input.txid}:${input.vout}`);
   }
+  if (parentsOffChain.length > 0)
+    ctx.logger.warn(
+      { batchId: batch.batchId, txid: batch.txid, parentsOffChain },
+      'an input of the transaction comes from a transaction a reorganisation took off the chain: waiting for it',
+    );
   if (spentElsewhere.length === 0) return;
   await ctx.db.transaction(async (trx) => {
     const current = await findBatch(trx, batch.batchId, true);

@@ -4,8 +4,9 @@
  * unconfirmed is looked at: if a bump is due, one database transaction reserves the unconfirmed change
  * of the package's newest transaction, stores a FEE_BUMP batch (one input, one output to a fresh change
  * address) and asks the signer (withdrawal.signing-requested, purpose FEE_BUMP). From there the bump is
- * an ordinary batch: its signature is checked and stored, it is broadcast (unless the stuck transaction
- * confirmed meanwhile), tracked and confirmed. When it is broadcast its fee is shared between the stuck
+ * an ordinary batch: its signature is checked and stored, it is broadcast, tracked and confirmed. A
+ * signed bump is always sent, even when the stuck transaction was mined meanwhile: deciding "not needed"
+ * while another replica may be sending it could lose track of a bump that is out. When it is broadcast its fee is shared between the stuck
  * transaction's withdrawals (withdrawal.confirmed then reports it, and the wallet books it to network
  * fees). The withdrawals themselves never move: one withdrawal, one payment.
  */
@@ -27,7 +28,12 @@ export async function bumpStuckTransactions(ctx: SagaContext): Promise<number> {
   if (policy.maxTimes === 0) return 0;
   const tipHeight = await ctx.chain.height();
   let requested = 0;
-  for (const stuck of await stuckBatches(ctx.db, tipHeight - policy.afterBlocks, STUCK_PER_TICK)) {
+  for (const stuck of await stuckBatches(
+    ctx.db,
+    tipHeight - policy.afterBlocks,
+    policy.maxTimes,
+    STUCK_PER_TICK,
+  )) {
     if (await requestBump(ctx, stuck.batchId, tipHeight)) requested += 1;
   }
   return requested;

@@ -53,13 +53,15 @@ export class HotColdKeeper {
   async tick(): Promise<string | null> {
     const { ctx, policy } = this;
     if (policy.floorKoinu === null && policy.ceilingKoinu === null) return null;
-    return ctx.db.transaction(async (trx) => {
+    // Whether the hot wallet is below its floor, known to the process only once the alert committed.
+    let below: boolean | undefined;
+    const swept = await ctx.db.transaction(async (trx) => {
       await lockBatchBuilding(trx);
       const available = await availableTotalKoinu(trx);
       const owed = await owedKoinu(trx);
       const refill = refillNeeded(available, owed, policy);
       this.metrics.belowFloor.set(refill === null ? 0 : 1);
-      if (refill === null) this.alerted = false;
+      if (refill === null) below = false;
       else if (!this.alerted) {
         const refillTo = changeDestination(ctx.accountKey, await nextChangeIndex(trx), ctx.network);
         await issueRefillAddress(trx, refillTo);
@@ -88,7 +90,7 @@ export class HotColdKeeper {
           },
           'ALERT: the hot wallet is below its floor: refill it from cold',
         );
-        this.alerted = true;
+        below = true;
       }
       if (this.coldAccount === null || policy.ceilingKoinu === null) return null;
       // One sweep at a time (the newest is the only one that can still be in flight).
@@ -169,5 +171,7 @@ export class HotColdKeeper {
       );
       return batchId;
     });
+    if (below !== undefined) this.alerted = below;
+    return swept;
   }
 }

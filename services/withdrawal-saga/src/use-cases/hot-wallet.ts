@@ -97,6 +97,20 @@ export async function receiveConfirmedDeposit(
   }
   const known = await findCoin(trx, deposit.txid, deposit.vout);
   if (known?.status !== 'REVERSED' || known.source !== 'DEPOSIT') return;
+  if (known.batchId !== null) {
+    // Reversed while a signed transaction spent it: those bytes may still go out and spend it.
+    const batch = await findBatch(trx, known.batchId);
+    if (
+      batch &&
+      (batch.status === 'SIGNED' || batch.status === 'BROADCAST' || batch.status === 'CONFIRMED')
+    ) {
+      ctx.logger.warn(
+        { txid: deposit.txid, vout: deposit.vout, batchId: batch.batchId, batchStatus: batch.status },
+        'a reversed deposit was confirmed again but a signed transaction spends it: it stays reversed',
+      );
+      return;
+    }
+  }
   if (!(await ctx.chain.isUnspent(deposit.txid, deposit.vout))) {
     ctx.logger.warn(
       { txid: deposit.txid, vout: deposit.vout },

@@ -32,6 +32,11 @@ export interface Chain {
     txid: string,
     vout: number,
   ): Promise<{ valueKoinu: bigint; confirmations: number; scriptPubKeyHex: string } | null>;
+  /**
+   * True when the node's transaction index has the transaction in a block, even one a reorganisation
+   * took off the best chain: it was mined once and may be mined again.
+   */
+  everMined(txid: string): Promise<boolean>;
   /** A transaction's raw bytes as hex, or undefined when the node does not know it. */
   rawTransactionHex(txid: string): Promise<string | undefined>;
   /** The best chain's height. */

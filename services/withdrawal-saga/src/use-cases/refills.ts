@@ -124,12 +124,17 @@ export async function declareRefill(
       createdByBatchId: null,
       sourceEventId: null,
     });
-    if (!added)
+    if (!added) {
+      // A declaration of the same output at the same moment committed first (the coin's insert waited
+      // for it): answer with it; otherwise the output is a coin of another kind.
+      const first = await trx(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+      if (first) return { ok: true, refill: toRefill(first), created: false };
       return {
         ok: false,
         code: 'HOT_WALLET_REFILL_ALREADY_A_COIN',
         message: `${txid}:${vout} is already a hot-wallet coin`,
       };
+    }
     const [row] = await trx(`${SCHEMA}.refills`)
       .insert({
         txid,

@@ -264,17 +264,26 @@ export async function countOffChain(db: Db): Promise<number> {
 }
 
 /**
- * Withdrawals batches broadcast at or below `height` and still unconfirmed, with a change output:
- * the candidates for a child-pays-for-parent bump, oldest first.
+ * Withdrawals batches broadcast at or below `height` and still unconfirmed, with a change output and
+ * fewer than `maxBumps` bumps: the candidates for a child-pays-for-parent bump, oldest first.
  */
-export async function stuckBatches(db: Db, height: number, limit: number): Promise<Batch[]> {
-  const rows = await db(TABLES.batches)
-    .where({ status: 'BROADCAST', purpose: 'WITHDRAWALS', confirmations: 0 })
-    .whereNotNull('change_index')
-    .where('broadcast_height', '<=', height)
-    .orderBy('broadcast_height')
+export async function stuckBatches(
+  db: Db,
+  height: number,
+  maxBumps: number,
+  limit: number,
+): Promise<Batch[]> {
+  const rows = await db(`${TABLES.batches} as b`)
+    .where({ 'b.status': 'BROADCAST', 'b.purpose': 'WITHDRAWALS', 'b.confirmations': 0 })
+    .whereNotNull('b.change_index')
+    .where('b.broadcast_height', '<=', height)
+    // Not those bumped as often as allowed: they would fill every page and starve the newer ones.
+    .whereRaw(`(select count(*) from ${TABLES.batches} bump where bump.bumps_batch_id = b.batch_id) < ?`, [
+      maxBumps,
+    ])
+    .orderBy('b.broadcast_height')
     .limit(limit)
-    .select<BatchRow[]>('*');
+    .select<BatchRow[]>('b.*');
   return rows.map(toBatch);
 }
 

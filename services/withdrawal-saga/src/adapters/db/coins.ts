@@ -175,7 +175,7 @@ export async function reverseCoin(trx: Knex.Transaction, txid: string, vout: num
 
 /** A reversed deposit confirmed again and unspent on chain becomes available. */
 export async function reinstateCoin(trx: Knex.Transaction, txid: string, vout: number): Promise<number> {
-  return moveCoins(trx, 'REINSTATE', { txid, vout, source: 'DEPOSIT' });
+  return moveCoins(trx, 'REINSTATE', { txid, vout, source: 'DEPOSIT' }, null);
 }
 
 /** The change a batch's transaction created is now deep enough to spend. */
