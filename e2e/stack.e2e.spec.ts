@@ -13,7 +13,7 @@ import path from 'node:path';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { expect } from 'chai';
 import kafkajs, { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { aclKey, aclsOf } from '../scripts/contracts/kafka-acls.js';
+import { aclKey, aclsOf, kafkaTypeName } from '../scripts/contracts/kafka-acls.js';
 import { readDeclarations, type DeclaredTopic } from '../scripts/contracts/declarations.js';
 import pg from 'pg';
 import {
@@ -217,17 +217,15 @@ describe('the local stack', function () {
           operation: AclOperationTypes.ANY,
           permissionType: AclPermissionTypes.ANY,
         });
-        const nameOf = (types: object, value: number) =>
-          Object.entries(types).find(([, n]) => n === value)?.[0];
         const held = resources.flatMap((resource) =>
           resource.acls.map((acl) =>
             [
               acl.principal,
-              nameOf(AclResourceTypes, resource.resourceType),
-              nameOf(ResourcePatternTypes, resource.resourcePatternType),
+              kafkaTypeName(AclResourceTypes, resource.resourceType),
+              kafkaTypeName(ResourcePatternTypes, resource.resourcePatternType),
               resource.resourceName,
-              nameOf(AclOperationTypes, acl.operation),
-              nameOf(AclPermissionTypes, acl.permissionType),
+              kafkaTypeName(AclOperationTypes, acl.operation),
+              kafkaTypeName(AclPermissionTypes, acl.permissionType),
               acl.host,
             ].join(' '),
           ),

@@ -21,7 +21,7 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { ConfigError, configPieces, kafkaSecurityOf, kafkaSecurityShape, loadConfig } from '@dbay/platform';
 import kafkajs, { Kafka, logLevel, type Admin } from 'kafkajs';
 import { z } from 'zod';
-import { aclKey, aclsOf, principalsOf, type Acl } from './contracts/kafka-acls.js';
+import { aclKey, aclsOf, kafkaTypeName, principalsOf, type Acl } from './contracts/kafka-acls.js';
 import {
   DLQ_SUFFIX,
   DeclarationError,
@@ -109,10 +109,6 @@ const ACL_PATTERN = {
 } as const;
 const ACL_OPERATION = { READ: AclOperationTypes.READ, WRITE: AclOperationTypes.WRITE } as const;
 
-/** kafkajs' type objects are plain name-to-number maps at run time (no reverse mapping as a TS enum has). */
-const nameOf = (types: object, value: number): string | undefined =>
-  Object.entries(types).find(([, number]) => number === value)?.[0];
-
 const toKafkaAcl = (acl: Acl) => ({
   principal: acl.principal,
   host: '*',
@@ -142,9 +138,9 @@ async function applyAcls(admin: Admin, declared: DeclaredTopic[]): Promise<void>
   for (const resource of resources) {
     for (const entry of resource.acls) {
       if (!owned.has(entry.principal)) continue;
-      const resourceName = nameOf(AclResourceTypes, resource.resourceType) as Acl['resource'];
-      const pattern = nameOf(ResourcePatternTypes, resource.resourcePatternType) as Acl['pattern'];
-      const operation = nameOf(AclOperationTypes, entry.operation) as Acl['operation'];
+      const resourceName = kafkaTypeName(AclResourceTypes, resource.resourceType) as Acl['resource'];
+      const pattern = kafkaTypeName(ResourcePatternTypes, resource.resourcePatternType) as Acl['pattern'];
+      const operation = kafkaTypeName(AclOperationTypes, entry.operation) as Acl['operation'];
       const key = aclKey({
         principal: entry.principal,
         resource: resourceName,

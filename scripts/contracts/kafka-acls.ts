@@ -70,3 +70,11 @@ export function principalsOf(declared: readonly DeclaredTopic[]): Set<string> {
     ),
   );
 }
+
+/**
+ * The name of a kafkajs ACL type value (AclResourceTypes, ResourcePatternTypes, AclOperationTypes,
+ * AclPermissionTypes): at run time they are plain name-to-number maps, without a TS enum's reverse mapping.
+ */
+export function kafkaTypeName(types: object, value: number): string | undefined {
+  return Object.entries(types).find(([, number]) => number === value)?.[0];
+}

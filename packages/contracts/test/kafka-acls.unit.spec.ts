@@ -3,6 +3,7 @@
 // its own groups, and no principal may write a topic it does not produce (the stack e2e proves the broker
 // enforces exactly this set).
 import { expect } from 'chai';
+import { SERVICE_NAMES } from '@dbay/testing';
 import { readDeclarations, type DeclaredTopic } from '../../../scripts/contracts/declarations.js';
 import { aclKey, aclsOf, principalsOf } from '../../../scripts/contracts/kafka-acls.js';
 
@@ -54,16 +55,7 @@ describe('Kafka ACLs from the topic declarations', () => {
 
     it('name a principal for every service of the platform', () => {
       const principals = principalsOf(declared);
-      for (const service of [
-        'wallet',
-        'order',
-        'deposit-watcher',
-        'withdrawal-saga',
-        'signer',
-        'reconciler',
-        'web',
-      ])
-        expect(principals.has(`User:${service}`), service).to.equal(true);
+      for (const service of SERVICE_NAMES) expect(principals.has(`User:${service}`), service).to.equal(true);
     });
 
     it('let only a declared producer write a topic, and only its consumers write its dead-letter topic', () => {

@@ -414,6 +414,20 @@ function refusalsAsDecision(decide: () => SigningDecision): SigningDecision {
   }
 }
 
+/**
+ * An earlier signing that stands for this request: the same unsigned transaction again is answered
+ * from the log (replayed); any other transaction is refused with `refusal`. Undefined: sign anew.
+ */
+function sameOrRefused(
+  previous: PreviousSigning | undefined,
+  unsignedHash: string,
+  refusal: (previous: PreviousSigning) => [SigningRefusal['code'], string],
+): SigningDecision | undefined {
+  if (!previous) return undefined;
+  if (previous.unsignedTransactionHash === unsignedHash) return { kind: 'replayed', transaction: previous };
+  return fail(...refusal(previous));
+}
+
 /** Inputs minus outputs: not negative, at most the absolute maximum. */
 function feeOf(inputs: readonly OwnInput[], psbt: Psbt, policy: SigningPolicy): bigint {
   const inputTotal = inputs.reduce((sum, input) => sum + input.valueKoinu, 0n);
@@ -517,14 +531,11 @@ function decideBump(
 ): SigningDecision {
   const psbt = decodePsbt(request, keys, policy);
   const unsignedHash = unsignedTransactionHash(psbt);
-  if (history.previousBump) {
-    if (history.previousBump.unsignedTransactionHash === unsignedHash)
-      return { kind: 'replayed', transaction: history.previousBump };
-    fail(
-      'SIGNER_ALREADY_BUMPED',
-      `transaction ${request.bumpedTxid} was already bumped by ${history.previousBump.txid}`,
-    );
-  }
+  const replay = sameOrRefused(history.previousBump, unsignedHash, (previous) => [
+    'SIGNER_ALREADY_BUMPED',
+    `transaction ${request.bumpedTxid} was already bumped by ${previous.txid}`,
+  ]);
+  if (replay) return replay;
   checkTransactionShape(psbt, request);
   if (psbt.inputCount !== 1 || psbt.txOutputs.length !== 1)
     fail(
@@ -576,14 +587,11 @@ function decideSweep(
 ): SigningDecision {
   const psbt = decodePsbt(request, keys, policy);
   const unsignedHash = unsignedTransactionHash(psbt);
-  if (history.previousOfRequest) {
-    if (history.previousOfRequest.unsignedTransactionHash === unsignedHash)
-      return { kind: 'replayed', transaction: history.previousOfRequest };
-    fail(
-      'SIGNER_MALFORMED_REQUEST',
-      `request ${request.requestId} was signed before for another transaction`,
-    );
-  }
+  const replay = sameOrRefused(history.previousOfRequest, unsignedHash, () => [
+    'SIGNER_MALFORMED_REQUEST',
+    `request ${request.requestId} was signed before for another transaction`,
+  ]);
+  if (replay) return replay;
   const cold = policy.coldAccount;
   if (cold === null) fail('SIGNER_SWEEP_NOT_COLD', 'no cold account is configured: sweeps are refused');
   checkTransactionShape(psbt, request);
