@@ -2,11 +2,13 @@
 // with a ceiling set just above what the hot wallet holds, a user's deposit pushes it over and the saga
 // sweeps exactly the excess to a fresh receive address of the cold account, which the test derives
 // itself from the cold xpub (the signer refuses any other address: its unit and Kafka tests); the
-// sweep is signed as a SWEEP, confirms, its cold output is recorded, listed among the platform's coins
+// sweep is signed as a SWEEP, confirms, its cold output is recorded, the wallet books it from hot
+// (CHAIN_CLEARING) to cold (COLD_STORAGE) with its miner fee from NETWORK_FEES, it is listed among the platform's coins
 // of a proof-of-reserves snapshot, and the reconciler is clean counting hot + cold (after a withdrawal
 // whose flat fee pays for the sweep's miner fee, as the platform's earnings do). Below the floor, a
 // hot-wallet.refill-needed alert asks for a refill with the amount and a fresh refill address; the
-// transfer there is taken into the hot wallet once an operator declares it, confirmed, by name. The saga is restarted with the
+// transfer there is taken into the hot wallet once an operator declares it, confirmed, by name, and
+// the wallet books it from cold to hot once. The saga is restarted with the
 // stack's own settings afterwards.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -76,12 +78,35 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     return { availableKoinu: BigInt(coins.total ?? '0'), owedKoinu: BigInt(owed.total ?? '0') };
   }
 
+  /** The wallet's platform accounts, koinu. */
+  async function platformAccounts(): Promise<Record<string, bigint>> {
+    const rows = await db('wallet.platform_accounts').select<{ code: string; koinu: string }[]>(
+      'code',
+      db.raw('(balance * 100000000)::bigint::text as koinu'),
+    );
+    return Object.fromEntries(rows.map((row) => [row.code, BigInt(row.koinu)]));
+  }
+
+  /** The wallet's ledger entries of one reference, as [account, entry type, signed koinu]. */
+  async function bookedUnder(reference: string): Promise<[string, string, bigint][]> {
+    const rows = await db('wallet.ledger_entries')
+      .where({ reference_type: 'tx', reference_id: reference })
+      .orderBy('seq')
+      .select<{ platform_account: string; entry_type: string; koinu: string }[]>(
+        'platform_account',
+        'entry_type',
+        db.raw('((credit - debit) * 100000000)::bigint::text as koinu'),
+      );
+    return rows.map((row) => [row.platform_account, row.entry_type, BigInt(row.koinu)]);
+  }
+
   const sweeps = () =>
     db('withdrawal_saga.batches').where({ purpose: 'SWEEP' }).orderBy('created_at').select<SweepRow[]>('*');
 
   it('sweeps a deposit that pushed the hot wallet over its ceiling to the cold account, and counts it in the reserves', async () => {
     const before = await hotWallet();
     const sweepsBefore = (await sweeps()).length;
+    const accountsBefore = await platformAccounts();
     // 20 DOGE of headroom: the 200 DOGE deposit leaves exactly 180 above the ceiling.
     const ceiling = before.availableKoinu - before.owedKoinu + 20n * DOGE;
     await stackScript(['restart-service', 'withdrawal-saga'], {
@@ -156,6 +181,31 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
         address: expected.address,
       },
     ]);
+
+    // The wallet books the move from hot to cold once (hot-wallet.swept), and the sweep's miner fee as
+    // the platform's expense; no user's balance moves.
+    const minerFee = BigInt(
+      (await db('withdrawal_saga.batches').where({ batch_id: sweep.batch_id }).first<{ fee_koinu: string }>())
+        .fee_koinu,
+    );
+    expect(minerFee > 0n).to.equal(true);
+    const booked = await waitUntil(
+      'the sweep booked by the wallet',
+      async () => {
+        const entries = await bookedUnder(sweep.txid!);
+        return entries.length > 0 ? entries : undefined;
+      },
+      30_000,
+    );
+    expect(booked).to.deep.equal([
+      ['CHAIN_CLEARING', 'SWEEP', 180n * DOGE],
+      ['COLD_STORAGE', 'SWEEP', -180n * DOGE],
+      ['NETWORK_FEES', 'MINER_FEE', -minerFee],
+      ['CHAIN_CLEARING', 'MINER_FEE', minerFee],
+    ]);
+    const accountsAfterSweep = await platformAccounts();
+    expect(accountsAfterSweep.COLD_STORAGE! - accountsBefore.COLD_STORAGE!).to.equal(-180n * DOGE);
+    expect(await balanceOf(user.userId)).to.include({ available: '200.00000000', locked: '0.00000000' });
 
     // The sweep's miner fee is the platform's expense: it is paid from what the platform earned, here
     // the flat network fee of a withdrawal (1 DOGE) over its miner fee. Without such earnings the chain
@@ -234,6 +284,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     const refillAddress = String(alert.event.payload.refillAddress);
     expect(alert.event.payload.refillDerivationPath).to.match(/^m\/44'\/3'\/0'\/1\/\d+$/);
     const control = chainControl();
+    const coldBefore = (await platformAccounts()).COLD_STORAGE!;
     const sent = await control.fund([{ address: refillAddress, amount: formatDoge(60n * DOGE) }]);
     const vout = Transaction.fromHex(sent.hex).outs.findIndex((out) =>
       Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
@@ -285,5 +336,25 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'REQUEST_INVALID']);
     // Back above the floor: the alarm clears.
     await waitUntil('the floor alarm cleared', async () => !(await belowFloor()), 30_000);
+
+    // The wallet books it from cold to hot once (hot-wallet.refilled, keyed by the output), although the
+    // operator declared it twice; and the books reconcile, sweeps and refills matched to the saga's.
+    const reference = `${sent.txid}:${vout}`;
+    const booked = await waitUntil(
+      'the refill booked by the wallet',
+      async () => {
+        const entries = await bookedUnder(reference);
+        return entries.length > 0 ? entries : undefined;
+      },
+      30_000,
+    );
+    expect(booked).to.deep.equal([
+      ['COLD_STORAGE', 'REFILL', 60n * DOGE],
+      ['CHAIN_CLEARING', 'REFILL', -60n * DOGE],
+    ]);
+    expect((await platformAccounts()).COLD_STORAGE! - coldBefore).to.equal(60n * DOGE);
+    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
+    const report = JSON.parse(stdout) as { clean: boolean; findings: unknown[] };
+    expect(report.findings).to.deep.equal([]);
   });
 });

@@ -6,6 +6,7 @@
 import type { BucketNets, WalletBalance } from './domain/book.js';
 import type { AuctionBook } from './domain/checks/auction-book.js';
 import type { Finding } from './domain/findings.js';
+import type { ColdTransferPair } from './domain/checks/cold-transfer-booked.js';
 import type { ChainedEntry } from './domain/checks/balance-after-continuity.js';
 import type { DepositPair } from './domain/checks/deposit-credited-once.js';
 import type { HotWalletCoin } from './domain/checks/hot-wallet-coin-unspent.js';
@@ -74,6 +75,8 @@ export interface CrossServiceReads {
    * hot coins when they are still unspent on the node. A spent one was moved by a person (a refill).
    */
   coldCoins(): AsyncIterable<ColdCoin>;
+  /** Every sweep and refill the saga completed, beside the wallet's bookings of them. */
+  coldTransferPairs(): AsyncIterable<ColdTransferPair>;
   /** What users still see as pending for withdrawals whose coins already left the hot wallet. */
   inFlightWithdrawalsKoinu(): Promise<bigint>;
 }

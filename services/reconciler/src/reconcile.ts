@@ -23,6 +23,7 @@ import { checkPlatformAccount } from './domain/checks/platform-account-sum.js';
 import { checkTransactionBalanced } from './domain/checks/transaction-balanced.js';
 import { checkUserLedger } from './domain/checks/user-ledger.js';
 import { checkWithdrawalFinalized } from './domain/checks/withdrawal-finalized-once.js';
+import { checkColdTransferBooked } from './domain/checks/cold-transfer-booked.js';
 import type {
   ColdCoin,
   AuctionReads,
@@ -65,6 +66,7 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
   await checkLedger(recorder, wallet, totals);
   await checkDeposits(recorder, crossService, await windowNow());
   await checkWithdrawals(recorder, crossService, await windowNow());
+  await checkColdTransfers(recorder, crossService, await windowNow());
   await checkOrders(recorder, orders, await windowNow());
   await checkAuctions(recorder, auctions, await windowNow());
   if (deps.chain) await checkChain(recorder, crossService, deps.chain, totals);
@@ -123,6 +125,19 @@ async function checkWithdrawals(
     recorder.examined('withdrawal-finalized-once', await crossService.confirmedWithdrawals());
     for await (const pair of crossService.withdrawalPairs()) {
       await recorder.report(checkWithdrawalFinalized(pair, window));
+    }
+  });
+}
+
+async function checkColdTransfers(
+  recorder: Recorder,
+  crossService: CrossServiceReads,
+  window: GraceWindow,
+): Promise<void> {
+  await recorder.timed(['cold-transfer-booked'], async () => {
+    for await (const pair of crossService.coldTransferPairs()) {
+      recorder.examined('cold-transfer-booked');
+      await recorder.report(checkColdTransferBooked(pair, window));
     }
   });
 }

@@ -11,6 +11,7 @@ import type { HotWalletCoin } from '../src/domain/checks/hot-wallet-coin-unspent
 import type { OrderEscrowPair } from '../src/domain/checks/order-escrow.js';
 import type { TransactionNet } from '../src/domain/checks/transaction-balanced.js';
 import type { WithdrawalPair } from '../src/domain/checks/withdrawal-finalized-once.js';
+import type { ColdTransferPair } from '../src/domain/checks/cold-transfer-booked.js';
 import type { ChainReads, ColdCoin, FindingWriter, ReconcilerSources, UserBook } from '../src/ports.js';
 import { reconcile } from '../src/reconcile.js';
 import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
@@ -36,6 +37,8 @@ interface World {
   coinsOnChain: Map<string, bigint>;
   /** Outputs of the saga's sweeps to the cold account. */
   coldCoins?: ColdCoin[];
+  /** Sweeps and refills, beside the wallet's bookings of them. */
+  coldTransfers?: ColdTransferPair[];
 }
 
 /**
@@ -79,6 +82,14 @@ function cleanWorld(): World {
       },
     ],
     coinsOnChain: new Map([[`${COIN.txid}:${COIN.vout}`, 1_000n]]),
+    coldTransfers: [
+      {
+        kind: 'SWEEP',
+        reference: 'c5'.repeat(32),
+        saga: { amountKoinu: 400n, minerFeeKoinu: 10n, at: HOUR_AGO },
+        wallet: { amountKoinu: 400n, minerFeeKoinu: 10n, transactions: 1, at: HOUR_AGO },
+      },
+    ],
   };
 }
 
@@ -107,6 +118,7 @@ function sourcesOf(world: World): ReconcilerSources {
       withdrawalPairs: () => rows(world.withdrawals),
       unspentCoins: () => rows([COIN]),
       coldCoins: () => rows(world.coldCoins ?? []),
+      coldTransferPairs: () => rows(world.coldTransfers ?? []),
       inFlightWithdrawalsKoinu: () => Promise.resolve(0n),
     },
     orders: { orderEscrowPairs: () => rows(world.orders) },
@@ -176,8 +188,9 @@ describe('a reconciliation run', () => {
       'auction-sold-has-order': 0,
       'hot-wallet-coin-unspent': 1,
       'chain-covers-liabilities': 1,
+      'cold-transfer-booked': 1,
     });
-    expect(report.totals).to.deep.equal({ findings: 0, examined: 26 });
+    expect(report.totals).to.deep.equal({ findings: 0, examined: 27 });
   });
 
   it('records each finding in the sink and the report, and leaves work in flight out of both', async () => {
@@ -271,6 +284,28 @@ describe('a reconciliation run', () => {
       'chain-covers-liabilities',
     ]);
     expect(short.report.findings[1]!.detail).to.contain('cold (500)');
+  });
+
+  it('reports a sweep the wallet never booked, and one booked without a sweep', async () => {
+    const world = cleanWorld();
+    const unbooked: ColdTransferPair = {
+      kind: 'SWEEP',
+      reference: 'c6'.repeat(32),
+      saga: { amountKoinu: 900n, minerFeeKoinu: 5n, at: HOUR_AGO },
+      wallet: null,
+    };
+    const invented: ColdTransferPair = {
+      kind: 'REFILL',
+      reference: `${'c7'.repeat(32)}:0`,
+      saga: null,
+      wallet: { amountKoinu: 300n, minerFeeKoinu: 0n, transactions: 1, at: HOUR_AGO },
+    };
+    world.coldTransfers = [...world.coldTransfers!, unbooked, invented];
+    const { report } = await run(world);
+    expect(report.findings.map((found) => [found.check, found.subjectId])).to.deep.equal([
+      ['cold-transfer-booked', `sweep:${unbooked.reference}`],
+      ['cold-transfer-booked', `refill:${invented.reference}`],
+    ]);
   });
 
   it('skips the chain checks without a node', async () => {

@@ -301,4 +301,65 @@ describe('execute commands (use case)', () => {
     });
     expect(store.escrows.get(paidOnly)?.status).to.equal('REFUNDED');
   });
+
+  describe('moves of custody between hot and cold (no user money moves)', () => {
+    const txid = 'c5'.repeat(32);
+    const sagaRequest = (command: Command, idempotencyKey: string): CommandRequest => ({
+      ...request(command, idempotencyKey),
+      scope: 'service:withdrawal-saga',
+    });
+    const balances = (store: MemoryStore) =>
+      Object.fromEntries([...store.platformAccounts.values()].map((a) => [a.code, a.balanceKoinu]));
+
+    it('books a sweep hot -> cold and its miner fee from NETWORK_FEES, once per txid', async () => {
+      const store = new MemoryStore({});
+      const sweep: Command = { type: 'RecordSweep', txid, sweptKoinu: 180n * DOGE, minerFeeKoinu: 226_000n };
+      const [first] = await executeCommands(store, [sagaRequest(sweep, `sweep:${txid}`)], context);
+      expect(first?.kind).to.equal('accepted');
+      expect(balances(store)).to.deep.equal({
+        CHAIN_CLEARING: 180n * DOGE + 226_000n,
+        COLD_STORAGE: -180n * DOGE,
+        MARKETPLACE_FEES: 0n,
+        NETWORK_FEES: -226_000n,
+      });
+      expect(store.ledger.map((e) => [e.platformAccount, e.entryType, e.referenceId])).to.deep.equal([
+        ['CHAIN_CLEARING', 'SWEEP', txid],
+        ['COLD_STORAGE', 'SWEEP', txid],
+        ['NETWORK_FEES', 'MINER_FEE', txid],
+        ['CHAIN_CLEARING', 'MINER_FEE', txid],
+      ]);
+      // A second event of the same sweep (another event id, the same txid key) is a replay.
+      const [again] = await executeCommands(store, [sagaRequest(sweep, `sweep:${txid}`)], context);
+      expect(again).to.include({ kind: 'accepted', replayed: true });
+      expect(store.ledger).to.have.length(4);
+      expect(balances(store).COLD_STORAGE).to.equal(-180n * DOGE);
+      // The same txid with another amount is no sweep the wallet can book twice: key-reused.
+      const [other] = await executeCommands(
+        store,
+        [sagaRequest({ ...sweep, sweptKoinu: DOGE }, `sweep:${txid}`)],
+        context,
+      );
+      expect(other?.kind).to.equal('key-reused');
+      expect(store.outbox.filter((e) => e.topic === 'balance.changed')).to.deep.equal([]);
+    });
+
+    it('books a refill cold -> hot once per output, and refuses a zero amount', async () => {
+      const store = new MemoryStore({});
+      const refill: Command = { type: 'RecordRefill', txid, vout: 1, amountKoinu: 50n * DOGE };
+      await executeCommands(store, [sagaRequest(refill, `refill:${txid}:1`)], context);
+      await executeCommands(store, [sagaRequest(refill, `refill:${txid}:1`)], context);
+      expect(balances(store)).to.include({ CHAIN_CLEARING: -50n * DOGE, COLD_STORAGE: 50n * DOGE });
+      expect(store.ledger.map((e) => [e.platformAccount, e.entryType, e.referenceId])).to.deep.equal([
+        ['COLD_STORAGE', 'REFILL', `${txid}:1`],
+        ['CHAIN_CLEARING', 'REFILL', `${txid}:1`],
+      ]);
+      const [zero] = await executeCommands(
+        store,
+        [sagaRequest({ ...refill, vout: 2, amountKoinu: 0n }, `refill:${txid}:2`)],
+        context,
+      );
+      expect(zero?.kind === 'rejected' && zero.error.code).to.equal('WALLET_AMOUNT_INVALID');
+      expect(store.ledger).to.have.length(2);
+    });
+  });
 });

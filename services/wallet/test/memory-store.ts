@@ -4,6 +4,7 @@
  * including the version guard. It records every call, so a test can see what the use case asked for.
  */
 import {
+  PLATFORM_ACCOUNT_CODES,
   bidLockKey,
   depositKey,
   type BidLock,
@@ -43,7 +44,7 @@ export class MemoryStore implements LedgerStore {
   readonly writes: BatchWrite[] = [];
 
   constructor(funds: Record<string, bigint> = {}) {
-    for (const code of ['CHAIN_CLEARING', 'MARKETPLACE_FEES', 'NETWORK_FEES'] as const)
+    for (const code of PLATFORM_ACCOUNT_CODES)
       this.platformAccounts.set(code, { code, balanceKoinu: 0n, version: 0 });
     for (const [userId, availableKoinu] of Object.entries(funds))
       this.wallets.set(userId, { userId, availableKoinu, lockedKoinu: 0n, pendingKoinu: 0n, version: 0 });

@@ -161,6 +161,56 @@ describe('wallet Kafka handlers (unit)', () => {
     ]);
   });
 
+  it('key a sweep by its txid and a refill by its output, so a second event of the same move replays', async () => {
+    const { executor, requests } = recordingExecutor();
+    const txid = 'C5'.repeat(32);
+    await handlerOf(executor, TOPICS.hotWalletSwept)(
+      noTransaction,
+      message(
+        TOPICS.hotWalletSwept,
+        {
+          txid,
+          batchId: orderId,
+          sweptKoinu: (180n * DOGE).toString(),
+          minerFeeKoinu: '226000',
+          coldOutputs: [`${txid}:0`],
+          blockHash: 'cd'.repeat(32),
+          blockHeight: 300,
+          confirmations: 6,
+        },
+        'withdrawal-saga',
+      ),
+    );
+    await handlerOf(executor, TOPICS.hotWalletRefilled)(
+      noTransaction,
+      message(
+        TOPICS.hotWalletRefilled,
+        {
+          txid,
+          vout: 1,
+          amountKoinu: (50n * DOGE).toString(),
+          address: REGTEST_ADDRESS,
+          declaredBy: 'alice',
+        },
+        'withdrawal-saga',
+      ),
+    );
+    expect(requests.map((request) => [request.command, request.scope, request.idempotencyKey])).to.deep.equal(
+      [
+        [
+          { type: 'RecordSweep', txid: 'c5'.repeat(32), sweptKoinu: 180n * DOGE, minerFeeKoinu: 226_000n },
+          'service:withdrawal-saga',
+          `sweep:${'c5'.repeat(32)}`,
+        ],
+        [
+          { type: 'RecordRefill', txid: 'c5'.repeat(32), vout: 1, amountKoinu: 50n * DOGE },
+          'service:withdrawal-saga',
+          `refill:${'c5'.repeat(32)}:1`,
+        ],
+      ],
+    );
+  });
+
   it('dead-letter a payload that does not fit its schema before any command runs', async () => {
     const { executor, requests } = recordingExecutor();
     const failure = await failureOf(

@@ -41,6 +41,8 @@ import type {
   EscrowReleasedPayload,
   EscrowSplitPayload,
   HotWalletRefillNeededPayload,
+  HotWalletRefilledPayload,
+  HotWalletSweptPayload,
   OrderCompletedPayload,
   OrderCreatedPayload,
   OrderDisputeResolvedPayload,
@@ -623,6 +625,37 @@ export function decodeHotWalletRefillNeeded(payload: unknown): HotWalletRefillNe
   return decodeWith(TOPICS.hotWalletRefillNeeded, hotWalletRefillNeededPayloadSchema, payload);
 }
 
+/** The `hot-wallet.refilled` payload record, field for field as the platform's codec decodes it. */
+const hotWalletRefilledPayloadSchema = z.object({
+  txid: z.string(),
+  vout: z.int32(),
+  amountKoinu: z.string(),
+  address: z.string(),
+  declaredBy: z.string(),
+}) satisfies z.ZodType<HotWalletRefilledPayload>;
+
+/** Decodes a `hot-wallet.refilled` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeHotWalletRefilled(payload: unknown): HotWalletRefilledPayload {
+  return decodeWith(TOPICS.hotWalletRefilled, hotWalletRefilledPayloadSchema, payload);
+}
+
+/** The `hot-wallet.swept` payload record, field for field as the platform's codec decodes it. */
+const hotWalletSweptPayloadSchema = z.object({
+  txid: z.string(),
+  batchId: z.string(),
+  sweptKoinu: z.string(),
+  minerFeeKoinu: z.string(),
+  coldOutputs: z.array(z.string()),
+  blockHash: z.string(),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990),
+  confirmations: z.int32(),
+}) satisfies z.ZodType<HotWalletSweptPayload>;
+
+/** Decodes a `hot-wallet.swept` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeHotWalletSwept(payload: unknown): HotWalletSweptPayload {
+  return decodeWith(TOPICS.hotWalletSwept, hotWalletSweptPayloadSchema, payload);
+}
+
 /** The `order.completed` payload record, field for field as the platform's codec decodes it. */
 const orderCompletedPayloadSchema = z.object({
   orderId: z.string(),
@@ -1047,6 +1080,8 @@ export const PAYLOAD_SCHEMAS = {
   'escrow.released': escrowReleasedPayloadSchema,
   'escrow.split': escrowSplitPayloadSchema,
   'hot-wallet.refill-needed': hotWalletRefillNeededPayloadSchema,
+  'hot-wallet.refilled': hotWalletRefilledPayloadSchema,
+  'hot-wallet.swept': hotWalletSweptPayloadSchema,
   'order.completed': orderCompletedPayloadSchema,
   'order.created': orderCreatedPayloadSchema,
   'order.dispute-resolved': orderDisputeResolvedPayloadSchema,
@@ -1108,6 +1143,8 @@ export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => To
   'escrow.released': decodeEscrowReleased,
   'escrow.split': decodeEscrowSplit,
   'hot-wallet.refill-needed': decodeHotWalletRefillNeeded,
+  'hot-wallet.refilled': decodeHotWalletRefilled,
+  'hot-wallet.swept': decodeHotWalletSwept,
   'order.completed': decodeOrderCompleted,
   'order.created': decodeOrderCreated,
   'order.dispute-resolved': decodeOrderDisputeResolved,

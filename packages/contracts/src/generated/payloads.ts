@@ -592,6 +592,40 @@ export type HotWalletRefillNeededPayload = {
   observedAt: string;
 };
 
+/** `hot-wallet.refilled`: A transfer from the cold account to a refill address the saga issued was taken into the hot wallet (REQUIRED_CONFIRMATIONS deep, unspent, once per output): the wallet books amountKoinu from cold (COLD_STORAGE) to hot (CHAIN_CLEARING), once per txid:vout. Users' balances do not move. */
+export type HotWalletRefilledPayload = {
+  /** The refill transaction, 64 hex digits. */
+  txid: string;
+  /** The output that pays the refill address. */
+  vout: number;
+  /** The output's value, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  amountKoinu: string;
+  /** The refill address the saga issued (its change chain). */
+  address: string;
+  /** Who declared it: an operator's name (operator API). */
+  declaredBy: string;
+};
+
+/** `hot-wallet.swept`: A sweep of the hot wallet's excess to the cold account is REQUIRED_CONFIRMATIONS deep: the wallet books sweptKoinu from hot (CHAIN_CLEARING) to cold (COLD_STORAGE) and the sweep's miner fee from NETWORK_FEES, once per txid. Users' balances do not move. */
+export type HotWalletSweptPayload = {
+  /** The sweep transaction, 64 hex digits. */
+  txid: string;
+  /** The saga's SWEEP batch (UUID). */
+  batchId: string;
+  /** What the cold outputs received, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  sweptKoinu: string;
+  /** The sweep transaction's miner fee, paid from the hot wallet, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  minerFeeKoinu: string;
+  /** The cold outputs as txid:vout. */
+  coldOutputs: string[];
+  /** Block of the transaction. */
+  blockHash: string;
+  /** Its height. */
+  blockHeight: number;
+  /** Confirmations when emitted (>= REQUIRED_CONFIRMATIONS). */
+  confirmations: number;
+};
+
 /** `order.completed`: The escrow was released to the seller (buyer confirmation, auto-release or an operator's RELEASE). */
 export type OrderCompletedPayload = {
   /** The order (UUID, lower case). */
@@ -1095,6 +1129,8 @@ export interface TopicPayloads {
   'escrow.released': EscrowReleasedPayload;
   'escrow.split': EscrowSplitPayload;
   'hot-wallet.refill-needed': HotWalletRefillNeededPayload;
+  'hot-wallet.refilled': HotWalletRefilledPayload;
+  'hot-wallet.swept': HotWalletSweptPayload;
   'order.completed': OrderCompletedPayload;
   'order.created': OrderCreatedPayload;
   'order.dispute-resolved': OrderDisputeResolvedPayload;

@@ -73,6 +73,10 @@ export const TOPICS = {
   escrowSplit: 'escrow.split',
   /** Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress and then declared through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
   hotWalletRefillNeeded: 'hot-wallet.refill-needed',
+  /** A transfer from the cold account to a refill address the saga issued was taken into the hot wallet (REQUIRED_CONFIRMATIONS deep, unspent, once per output): the wallet books amountKoinu from cold (COLD_STORAGE) to hot (CHAIN_CLEARING), once per txid:vout. Users' balances do not move. */
+  hotWalletRefilled: 'hot-wallet.refilled',
+  /** A sweep of the hot wallet's excess to the cold account is REQUIRED_CONFIRMATIONS deep: the wallet books sweptKoinu from hot (CHAIN_CLEARING) to cold (COLD_STORAGE) and the sweep's miner fee from NETWORK_FEES, once per txid. Users' balances do not move. */
+  hotWalletSwept: 'hot-wallet.swept',
   /** The escrow was released to the seller (buyer confirmation, auto-release or an operator's RELEASE). */
   orderCompleted: 'order.completed',
   /** A buyer bought a listing: the order is PENDING_PAYMENT and the wallet was asked to lock the price (escrow.lock-requested). */
@@ -377,6 +381,20 @@ export const TOPIC_DECLARATIONS = {
     replicationFactor: 1,
     producers: ['withdrawal-saga'],
     consumers: [],
+  },
+  'hot-wallet.refilled': {
+    key: 'txid',
+    partitions: 3,
+    replicationFactor: 1,
+    producers: ['withdrawal-saga'],
+    consumers: ['wallet'],
+  },
+  'hot-wallet.swept': {
+    key: 'txid',
+    partitions: 3,
+    replicationFactor: 1,
+    producers: ['withdrawal-saga'],
+    consumers: ['wallet'],
   },
   'order.completed': {
     key: 'orderId',

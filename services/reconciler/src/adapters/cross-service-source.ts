@@ -11,6 +11,7 @@ import { koinuFromBigintColumn, koinuFromDecimalColumn } from '@dbay/money';
 import type { DepositPair, WatcherDepositStatus } from '../domain/checks/deposit-credited-once.js';
 import type { HotWalletCoin } from '../domain/checks/hot-wallet-coin-unspent.js';
 import type { WalletWithdrawalStatus, WithdrawalPair } from '../domain/checks/withdrawal-finalized-once.js';
+import type { ColdTransferPair } from '../domain/checks/cold-transfer-booked.js';
 import type { ColdCoin, CrossServiceReads } from '../ports.js';
 import { count, quoted, select, statusFrom, stream, type SchemaNames } from './sql.js';
 
@@ -224,5 +225,74 @@ export class CrossServiceSource implements CrossServiceReads {
        WHERE r.status = 'REQUESTED' AND sw.status IN ('BROADCAST', 'CONFIRMED')`,
     );
     return koinuFromDecimalColumn(row?.total ?? '0');
+  }
+
+  /**
+   * Every sweep the saga confirmed and every refill it took in, beside the wallet's bookings of them
+   * (COLD_STORAGE entries by reference; a sweep's miner fee is the NETWORK_FEES debit in the same ledger
+   * transaction). Sweeps and refills are few (one per ceiling crossing, one per refill), so all of them.
+   */
+  async *coldTransferPairs(): AsyncGenerator<ColdTransferPair> {
+    const sql = `
+      WITH saga AS (
+        SELECT 'SWEEP' AS kind, b.txid AS reference,
+               (SELECT SUM(cc.amount_koinu) FROM ${this.s}.cold_coins cc WHERE cc.batch_id = b.batch_id) AS amount_koinu,
+               b.fee_koinu AS miner_fee_koinu, b.updated_at AS at
+        FROM ${this.s}.batches b WHERE b.purpose = 'SWEEP' AND b.status = 'CONFIRMED'
+        UNION ALL
+        SELECT 'REFILL', r.txid || ':' || r.vout, r.amount_koinu, 0, r.declared_at FROM ${this.s}.refills r),
+      cold AS (
+        SELECT e.entry_type AS kind, e.reference_id AS reference, e.transaction_id,
+               e.debit + e.credit AS amount, e.created_at
+        FROM ${this.w}.ledger_entries e
+        WHERE e.platform_account = 'COLD_STORAGE' AND e.entry_type IN ('SWEEP', 'REFILL')),
+      wallet AS (
+        SELECT c.kind, c.reference, SUM(c.amount) AS amount, COUNT(DISTINCT c.transaction_id) AS transactions,
+               MAX(c.created_at) AS at,
+               COALESCE((SELECT SUM(f.debit) FROM ${this.w}.ledger_entries f
+                         WHERE f.transaction_id IN (SELECT transaction_id FROM cold c2
+                                                    WHERE c2.kind = c.kind AND c2.reference = c.reference)
+                           AND f.platform_account = 'NETWORK_FEES' AND f.entry_type = 'MINER_FEE'), 0) AS miner_fee
+        FROM cold c GROUP BY c.kind, c.reference)
+      SELECT COALESCE(saga.kind, wallet.kind) AS kind, COALESCE(saga.reference, wallet.reference) AS reference,
+             saga.amount_koinu AS saga_amount, saga.miner_fee_koinu AS saga_fee, saga.at AS saga_at,
+             wallet.amount AS wallet_amount, wallet.miner_fee AS wallet_fee, wallet.transactions,
+             wallet.at AS wallet_at
+      FROM saga FULL OUTER JOIN wallet ON wallet.kind = saga.kind AND wallet.reference = saga.reference
+      ORDER BY 1, 2`;
+    type Row = {
+      kind: string;
+      reference: string;
+      saga_amount: string | null;
+      saga_fee: string | null;
+      saga_at: Date | null;
+      wallet_amount: string | null;
+      wallet_fee: string | null;
+      transactions: string | null;
+      wallet_at: Date | null;
+    };
+    for await (const row of stream<Row>(this.knex, sql)) {
+      yield {
+        kind: statusFrom(['SWEEP', 'REFILL'] as const, row.kind, 'cold transfer kind'),
+        reference: row.reference,
+        saga:
+          row.saga_at === null
+            ? null
+            : {
+                amountKoinu: koinuFromBigintColumn(row.saga_amount ?? '0'),
+                minerFeeKoinu: koinuFromBigintColumn(row.saga_fee ?? '0'),
+                at: row.saga_at,
+              },
+        wallet:
+          row.wallet_at === null
+            ? null
+            : {
+                amountKoinu: koinuFromDecimalColumn(row.wallet_amount!),
+                minerFeeKoinu: koinuFromDecimalColumn(row.wallet_fee!),
+                transactions: count(row.transactions!),
+                at: row.wallet_at,
+              },
+      };
+    }
   }
 }

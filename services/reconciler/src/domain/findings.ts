@@ -22,6 +22,7 @@ export const CHECKS = [
   'auction-sold-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
+  'cold-transfer-booked',
 ] as const;
 
 export type CheckName = (typeof CHECKS)[number];

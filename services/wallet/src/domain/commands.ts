@@ -20,7 +20,9 @@ export type Command =
   | RecordIncomingDeposit
   | UpdateDepositConfirmations
   | CreditDeposit
-  | ReverseDeposit;
+  | ReverseDeposit
+  | RecordSweep
+  | RecordRefill;
 
 export type CommandType = Command['type'];
 
@@ -195,6 +197,26 @@ export interface ReverseDeposit {
   eventOccurredAt: string;
 }
 
+/**
+ * hot-wallet.swept: coins moved from the hot wallet to the cold account, REQUIRED_CONFIRMATIONS deep.
+ * Hot -> cold for sweptKoinu, and the sweep's miner fee from NETWORK_FEES (the platform pays it).
+ * Once per txid: the Kafka entry point keys it by the txid, not the event.
+ */
+export interface RecordSweep {
+  type: 'RecordSweep';
+  txid: string;
+  sweptKoinu: bigint;
+  minerFeeKoinu: bigint;
+}
+
+/** hot-wallet.refilled: a transfer from the cold account taken into the hot wallet. Cold -> hot, once per output. */
+export interface RecordRefill {
+  type: 'RecordRefill';
+  txid: string;
+  vout: number;
+  amountKoinu: bigint;
+}
+
 /** What a command reads, so the executor can load and row-lock it before deciding. */
 export interface CommandFootprint {
   /** User wallets named by the command itself (more may come from loaded aggregates). */
@@ -270,6 +292,10 @@ export function footprintOf(command: Command): CommandFootprint {
         depositAddresses: [command.address],
         platformAccounts: ['CHAIN_CLEARING'],
       };
+    case 'RecordSweep':
+      return { ...none, platformAccounts: ['CHAIN_CLEARING', 'COLD_STORAGE', 'NETWORK_FEES'] };
+    case 'RecordRefill':
+      return { ...none, platformAccounts: ['CHAIN_CLEARING', 'COLD_STORAGE'] };
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);

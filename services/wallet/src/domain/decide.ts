@@ -5,6 +5,7 @@
  * command of the batch sees the effects of the earlier ones.
  */
 import { decideConvertBid, decideLockBid, decideUnlockBid } from './bids.js';
+import { decideRecordRefill, decideRecordSweep } from './cold-storage.js';
 import type { Command } from './commands.js';
 import type { AggregateChange, Decision, DecisionContext } from './decision.js';
 import {
@@ -58,6 +59,10 @@ export function decide(book: Book, command: Command, ctx: DecisionContext): Deci
       return decideCreditDeposit(book, command, ctx);
     case 'ReverseDeposit':
       return decideReverseDeposit(book, command, ctx);
+    case 'RecordSweep':
+      return decideRecordSweep(book, command);
+    case 'RecordRefill':
+      return decideRecordRefill(book, command);
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);

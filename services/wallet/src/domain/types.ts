@@ -10,16 +10,22 @@ export const BUCKETS: readonly Bucket[] = ['AVAILABLE', 'LOCKED', 'PENDING'];
 /**
  * Platform accounts make the ledger double-entry: every movement is balanced against one of them or
  * against another user bucket, so all accounts together always sum to zero.
- * - CHAIN_CLEARING: the mirror of the coins held on chain for users. Deposits debit it, withdrawals
- *   and miner fees credit it. Expected sign: <= 0 (minus the custody the chain should show).
+ * - CHAIN_CLEARING: the mirror of the coins held on chain in the hot wallet. Deposits and refills from
+ *   cold debit it; withdrawals, miner fees and sweeps to cold credit it. Expected sign: <= 0 (minus the
+ *   hot custody the chain should show).
+ * - COLD_STORAGE: the mirror of the coins the platform moved to its cold account (sweeps debit it,
+ *   refills from cold credit it). Sign: normally <= 0; above 0 when a refill came from cold coins that
+ *   were never swept (an operator funding the hot wallet), so no CHECK. Hot + cold together are what
+ *   the reconciler holds against users' liabilities.
  * - MARKETPLACE_FEES: sale fees taken at escrow release. Sign: >= 0 (a CHECK constraint).
  * - NETWORK_FEES: the flat network fee users pay on withdrawals, minus the miner fees actually paid.
  *   Normally >= 0; negative means miners received more than users paid (an alert for the reconciler,
  *   never a reason to stop a withdrawal from finalizing).
  */
-export type PlatformAccountCode = 'CHAIN_CLEARING' | 'MARKETPLACE_FEES' | 'NETWORK_FEES';
+export type PlatformAccountCode = 'CHAIN_CLEARING' | 'COLD_STORAGE' | 'MARKETPLACE_FEES' | 'NETWORK_FEES';
 export const PLATFORM_ACCOUNT_CODES: readonly PlatformAccountCode[] = [
   'CHAIN_CLEARING',
+  'COLD_STORAGE',
   'MARKETPLACE_FEES',
   'NETWORK_FEES',
 ];
@@ -37,7 +43,9 @@ export type EntryType =
   | 'ESCROW_RELEASE'
   | 'SALE'
   | 'FEE'
-  | 'ESCROW_REFUND';
+  | 'ESCROW_REFUND'
+  | 'SWEEP'
+  | 'REFILL';
 
 export type ReferenceType = 'order' | 'auction' | 'withdrawal' | 'tx';
 

@@ -58,7 +58,17 @@ export type CommandResult =
   | { kind: 'escrow'; escrow: EscrowView }
   | { kind: 'bidLock'; bidLock: BidLockView; escrow: EscrowView | null }
   | { kind: 'withdrawal'; withdrawal: WithdrawalView }
-  | { kind: 'deposit'; deposit: DepositView | null };
+  | { kind: 'deposit'; deposit: DepositView | null }
+  | { kind: 'coldTransfer'; transfer: ColdTransferView };
+
+/** A move between the platform's own holdings (hot wallet, cold account), as booked. */
+export interface ColdTransferView {
+  direction: 'SWEEP' | 'REFILL';
+  txid: string;
+  vout: number | null;
+  amountKoinu: string;
+  minerFeeKoinu: string;
+}
 
 export function escrowView(escrow: Escrow): EscrowView {
   return {

@@ -30,7 +30,7 @@ import {
 } from '../adapters/db/coins.js';
 import { addMinerFeeShare, moveWithdrawal, withdrawalsOfBatch } from '../adapters/db/withdrawals.js';
 import { changeDestination } from '../adapters/psbt.js';
-import { broadcastEvent, confirmedEvent, failedEvent } from './events.js';
+import { broadcastEvent, confirmedEvent, failedEvent, sweptEvent } from './events.js';
 import type { SagaContext } from './ports.js';
 import { reportConfirmations, reportSteps } from './step-reports.js';
 
@@ -251,6 +251,15 @@ async function confirmBatch(
     blockHeight: sighting.blockHeight,
   });
   await makeChangeAvailable(trx, batchId);
+  if (batch.purpose === 'SWEEP') {
+    const at = {
+      blockHash: sighting.blockHash,
+      blockHeight: sighting.blockHeight,
+      confirmations: sighting.confirmations,
+    };
+    await ctx.publish(trx, sweptEvent(batch, at));
+    ctx.logger.info({ batchId, txid: batch.txid }, 'sweep to cold storage confirmed: booked hot -> cold');
+  }
   for (const withdrawal of await withdrawalsOfBatch(trx, batchId)) {
     const moved = await moveWithdrawal(
       trx,

@@ -187,3 +187,52 @@ export function reorgedEvent(
     },
   };
 }
+
+/**
+ * hot-wallet.swept: a sweep to the cold account is REQUIRED_CONFIRMATIONS deep; the wallet books it
+ * from hot to cold and its fee from NETWORK_FEES. Keyed by the txid, in the sweep's own flow.
+ */
+export function sweptEvent(
+  batch: Batch,
+  sighting: { blockHash: string; blockHeight: number; confirmations: number },
+): OutgoingEvent {
+  const cold = batch.outputs.flatMap((output, vout) =>
+    output.coldIndex === undefined ? [] : [{ output, vout }],
+  );
+  return {
+    key: batch.txid!,
+    correlationId: batch.correlationId,
+    causationId: null,
+    topic: TOPICS.hotWalletSwept,
+    payload: {
+      txid: batch.txid!,
+      batchId: batch.batchId,
+      sweptKoinu: cold.reduce((sum, { output }) => sum + output.amountKoinu, 0n).toString(),
+      minerFeeKoinu: batch.feeKoinu.toString(),
+      coldOutputs: cold.map(({ vout }) => `${batch.txid!}:${vout}`),
+      blockHash: sighting.blockHash,
+      blockHeight: sighting.blockHeight,
+      confirmations: sighting.confirmations,
+    },
+  };
+}
+
+/** hot-wallet.refilled: a transfer from cold taken into the hot wallet; the wallet books it from cold to hot. */
+export function refilledEvent(
+  refill: { txid: string; vout: number; amountKoinu: bigint; address: string; declaredBy: string },
+  correlationId: string,
+): OutgoingEvent {
+  return {
+    key: refill.txid,
+    correlationId,
+    causationId: null,
+    topic: TOPICS.hotWalletRefilled,
+    payload: {
+      txid: refill.txid,
+      vout: refill.vout,
+      amountKoinu: refill.amountKoinu.toString(),
+      address: refill.address,
+      declaredBy: refill.declaredBy,
+    },
+  };
+}

@@ -4,13 +4,15 @@
  * takes it into the hot wallet only if the node has the output unspent with REQUIRED_CONFIRMATIONS,
  * paying an address it issued for refills, and only once. The coin is a hot-wallet coin like any other
  * (source REFILL), so the reconciler counts it with the hot coins; the cold coins it came from stop
- * counting as they are spent on chain.
+ * counting as they are spent on chain. hot-wallet.refilled, in the same transaction, has the wallet
+ * book it from cold to hot.
  */
 import type { Knex } from 'knex';
 import { koinuFromBigintColumn } from '@dbay/money';
 import { addCoin, savePreviousTransaction } from '../adapters/db/coins.js';
 import { SCHEMA } from '../adapters/db/schema.js';
 import { scriptHexForAddress } from '../adapters/psbt.js';
+import { refilledEvent } from './events.js';
 import type { SagaContext } from './ports.js';
 
 export interface Refill {
@@ -145,10 +147,13 @@ export async function declareRefill(
         note: outpoint.note,
       })
       .returning<RefillRow[]>('*');
+    const refill = toRefill(row!);
+    // The wallet books it from cold to hot (COLD_STORAGE -> CHAIN_CLEARING), in this transaction's outbox.
+    await ctx.publish(trx, refilledEvent(refill, ctx.newId()));
     ctx.logger.warn(
       { txid, vout, amountKoinu: out.valueKoinu.toString(), address: issued.address, declaredBy: operator },
       'hot wallet refilled from cold (declared by an operator)',
     );
-    return { ok: true, refill: toRefill(row!), created: true };
+    return { ok: true, refill, created: true };
   });
 }

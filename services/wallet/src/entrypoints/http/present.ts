@@ -133,6 +133,8 @@ export function presentInternal(result: CommandResult) {
       return { withdrawal: result.withdrawal };
     case 'deposit':
       return { deposit: result.deposit };
+    case 'coldTransfer':
+      return { transfer: result.transfer };
     default: {
       const unknown: never = result;
       throw new Error(`unknown result ${JSON.stringify(unknown)}`);

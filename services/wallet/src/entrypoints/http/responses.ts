@@ -182,6 +182,14 @@ const depositView = z.strictObject({
 });
 export const escrowBody = z.strictObject({ escrow: escrowView });
 export const bidLockBody = z.strictObject({ bidLock: bidLockView, escrow: z.union([escrowView, z.null()]) });
+/** A move between the platform's hot wallet and cold account, as the wallet booked it (Kafka only). */
+const coldTransferView = z.strictObject({
+  direction: z.enum(['SWEEP', 'REFILL']),
+  txid: z.string(),
+  vout: z.number().int().nullable(),
+  amountKoinu: koinu,
+  minerFeeKoinu: koinu,
+});
 /** What an internal command answers: the stored result of the command it ran. */
 export const internalResultBody = z
   .union([
@@ -189,6 +197,7 @@ export const internalResultBody = z
     bidLockBody,
     z.strictObject({ withdrawal: withdrawalView }),
     z.strictObject({ deposit: z.union([depositView, z.null()]) }),
+    z.strictObject({ transfer: coldTransferView }),
   ])
   .meta({ id: 'WalletInternalResult' });
 

@@ -139,7 +139,26 @@ const EVENT_PARSERS: { [T in EventTopic]: EventParser<T> } = {
     const p = z.object({ withdrawalId: uuid, userId: uuid, reasonCode: text, reason: text }).parse(payload);
     return { type: 'FailWithdrawal', ...p };
   },
+  [TOPICS.hotWalletSwept]: (payload) => {
+    const p = z.object({ txid, sweptKoinu: koinuAmount, minerFeeKoinu: koinuFee }).parse(payload);
+    return { type: 'RecordSweep', ...p };
+  },
+  [TOPICS.hotWalletRefilled]: (payload) => {
+    const p = z.object({ txid, vout, amountKoinu: koinuAmount }).parse(payload);
+    return { type: 'RecordRefill', ...p };
+  },
 };
+
+/**
+ * The idempotency key of an event's command: the event id, except where the command books something
+ * that must happen once whatever the event: a sweep per txid, a refill per output. A second event for
+ * the same transfer is then a replay of the first (the same answer, nothing booked twice).
+ */
+function eventKey(command: Command, event: EventMessage): string {
+  if (command.type === 'RecordSweep') return `sweep:${command.txid}`;
+  if (command.type === 'RecordRefill') return `refill:${command.txid}:${command.vout}`;
+  return `event:${event.envelope.eventId}`;
+}
 
 export const CONSUMED_TOPICS = [
   ...Object.keys(COMMAND_ROUTES),
@@ -215,19 +234,17 @@ function commandHandler(
   };
 }
 
-/** An event topic's handler: the command its parser builds, keyed by the event id. */
+/** An event topic's handler: the command its parser builds, keyed by the event id (or see eventKey). */
 function eventHandler<T extends EventTopic>(
   executor: CommandExecutor,
   topic: T,
 ): BatchEventHandler<TopicPayload<T>> {
   const parse: EventParser<T> = EVENT_PARSERS[topic];
   return async (trx, items: BatchItem<TopicPayload<T>>[]) => {
-    const work = items.map(({ event }): MessageCommand => ({
-      event,
-      command: parseOrDeadLetter(topic, () => parse(event.payload, event)),
-      key: `event:${event.envelope.eventId}`,
-      rejectionIsAnAnswer: false,
-    }));
+    const work = items.map(({ event }): MessageCommand => {
+      const command = parseOrDeadLetter(topic, () => parse(event.payload, event));
+      return { event, command, key: eventKey(command, event), rejectionIsAnAnswer: false };
+    });
     await runAll(executor, trx, work);
   };
 }
