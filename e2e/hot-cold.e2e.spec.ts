@@ -6,9 +6,10 @@
 // (CHAIN_CLEARING) to cold (COLD_STORAGE) with its miner fee from NETWORK_FEES, it is listed among the platform's coins
 // of a proof-of-reserves snapshot, and the reconciler is clean counting hot + cold (after a withdrawal
 // whose flat fee pays for the sweep's miner fee, as the platform's earnings do). Below the floor, a
-// hot-wallet.refill-needed alert asks for a refill with the amount and a fresh refill address; the
-// transfer there is taken into the hot wallet once an operator declares it, confirmed, by name, and
-// the wallet books it from cold to hot once. The saga is restarted with the
+// hot-wallet.refill-needed alert asks for a refill with the amount and a fresh refill address, which
+// the deposit watcher then watches for the hot wallet: a confirmed transfer there is taken in by itself
+// (seen by the watcher), another is declared by an operator by name while the watcher is down, each
+// is taken in and booked from cold to hot once, and the user-facing wallet never sees either. The saga is restarted with the
 // stack's own settings afterwards.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -54,7 +55,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
 
   before(async () => {
     bus = new Bus();
-    await bus.collect([TOPICS.hotWalletRefillNeeded]);
+    await bus.collect([TOPICS.hotWalletRefillNeeded, TOPICS.hotWalletRefillReceived]);
   });
 
   after(async () => {
@@ -279,16 +280,33 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
       );
     expect(await belowFloor()).to.equal(true);
 
-    // A person sends the amount from cold to the address the alert names (the faucet stands in for the
-    // offline cold wallet), then declares it by name; before it is confirmed the saga refuses it.
+    // The watcher watches the address the alert names, for the platform's hot wallet, not for a user.
     const refillAddress = String(alert.event.payload.refillAddress);
     expect(alert.event.payload.refillDerivationPath).to.match(/^m\/44'\/3'\/0'\/1\/\d+$/);
+    await waitUntil(
+      'the refill address watched',
+      async () =>
+        (
+          await db('deposit_watcher.watched_addresses')
+            .where({ address: refillAddress })
+            .first<{ user_id: string } | undefined>()
+        )?.user_id === 'platform:hot-wallet',
+      30_000,
+    );
     const control = chainControl();
     const coldBefore = (await platformAccounts()).COLD_STORAGE!;
+    const voutPaying = (hex: string) =>
+      Transaction.fromHex(hex).outs.findIndex((out) =>
+        Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
+      );
+    const refillOf = (txid: string, vout: number) =>
+      db('withdrawal_saga.refills').where({ txid, vout }).first<{ declared_by: string } | undefined>();
+
+    // 1. A person sends the amount from cold (the faucet stands in for the offline cold wallet). Before
+    // it is confirmed a declaration is refused; once confirmed the watcher sees it and the saga takes it
+    // in by itself, recorded as seen by the watcher; the user-facing wallet never hears of it.
     const sent = await control.fund([{ address: refillAddress, amount: formatDoge(60n * DOGE) }]);
-    const vout = Transaction.fromHex(sent.hex).outs.findIndex((out) =>
-      Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
-    );
+    const vout = voutPaying(sent.hex);
     const early = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
       txid: sent.txid,
       vout,
@@ -296,63 +314,105 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     });
     expect([early.status, early.body.error.code]).to.deep.equal([409, 'HOT_WALLET_REFILL_UNCONFIRMED']);
     await control.mine(6);
-    const operator = 'alice.ops';
-    const declared = await sagaApi<{ refill: Record<string, unknown> }>(
-      'POST',
-      '/internal/hot-wallet/refills',
-      { txid: sent.txid, vout, note: 'refill from cold, incident 42' },
-      await operatorToken(undefined, operator),
-    );
-    expect(declared.status).to.equal(201);
-    expect(declared.body.refill).to.include({
-      txid: sent.txid,
-      vout,
-      amountKoinu: (60n * DOGE).toString(),
-      address: refillAddress,
-      declaredBy: operator,
-      note: 'refill from cold, incident 42',
-    });
+    const seen = await waitUntil('the refill taken in', () => refillOf(sent.txid, vout), 60_000);
+    expect(seen.declared_by).to.equal('service:deposit-watcher');
     expect(
       await db('withdrawal_saga.coins')
         .where({ txid: sent.txid, vout })
         .first<{ source: string; status: string; amount_koinu: string }>(),
     ).to.include({ source: 'REFILL', status: 'AVAILABLE', amount_koinu: (60n * DOGE).toString() });
-    // Declared once: the same output again answers the same refill; another output of that transaction
-    // (the faucet's change) pays no refill address.
-    const again = await sagaApi<{ refill: Record<string, unknown> }>('POST', '/internal/hot-wallet/refills', {
-      txid: sent.txid,
-      vout,
-    });
-    expect([again.status, again.body.refill.declaredBy]).to.deep.equal([200, operator]);
-    const notOurs = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
-      txid: sent.txid,
-      vout: vout === 0 ? 1 : 0,
-    });
-    expect([notOurs.status, notOurs.body.error.code]).to.deep.equal([422, 'HOT_WALLET_REFILL_NOT_OURS']);
-    const bad = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
-      txid: 'not-a-txid',
-      vout: -1,
-    });
-    expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'REQUEST_INVALID']);
+    expect(
+      await db('deposit_watcher.deposits')
+        .where({ txid: sent.txid, vout })
+        .first<{ user_id: string; status: string }>(),
+    ).to.include({ user_id: 'platform:hot-wallet', status: 'confirmed' });
+    expect(await db('wallet.deposits').where({ txid: sent.txid })).to.deep.equal([]);
+    // An operator declaring it afterwards gets the record that exists, once.
+    const operator = 'alice.ops';
+    const after = await sagaApi<{ refill: Record<string, unknown> }>(
+      'POST',
+      '/internal/hot-wallet/refills',
+      { txid: sent.txid, vout, note: 'refill from cold, incident 42' },
+      await operatorToken(undefined, operator),
+    );
+    expect([after.status, after.body.refill.declaredBy]).to.deep.equal([200, 'service:deposit-watcher']);
     // Back above the floor: the alarm clears.
     await waitUntil('the floor alarm cleared', async () => !(await belowFloor()), 30_000);
 
-    // The wallet books it from cold to hot once (hot-wallet.refilled, keyed by the output), although the
-    // operator declared it twice; and the books reconcile, sweeps and refills matched to the saga's.
-    const reference = `${sent.txid}:${vout}`;
-    const booked = await waitUntil(
-      'the refill booked by the wallet',
-      async () => {
-        const entries = await bookedUnder(reference);
-        return entries.length > 0 ? entries : undefined;
-      },
-      30_000,
-    );
-    expect(booked).to.deep.equal([
-      ['COLD_STORAGE', 'REFILL', 60n * DOGE],
-      ['CHAIN_CLEARING', 'REFILL', -60n * DOGE],
-    ]);
-    expect((await platformAccounts()).COLD_STORAGE! - coldBefore).to.equal(60n * DOGE);
+    // 2. With the watcher down, an operator declares a second transfer by name; when the watcher comes
+    // back and reports it too, it is still taken in once, as the operator recorded it.
+    await stackScript(['stop-service', 'deposit-watcher']);
+    let declaredTxid: string;
+    let declaredVout: number;
+    try {
+      const second = await control.fund([{ address: refillAddress, amount: formatDoge(5n * DOGE) }]);
+      [declaredTxid, declaredVout] = [second.txid, voutPaying(second.hex)];
+      await control.mine(6);
+      const declared = await sagaApi<{ refill: Record<string, unknown> }>(
+        'POST',
+        '/internal/hot-wallet/refills',
+        { txid: declaredTxid, vout: declaredVout, note: 'refill from cold, incident 43' },
+        await operatorToken(undefined, operator),
+      );
+      expect(declared.status).to.equal(201);
+      expect(declared.body.refill).to.include({
+        txid: declaredTxid,
+        vout: declaredVout,
+        amountKoinu: (5n * DOGE).toString(),
+        address: refillAddress,
+        declaredBy: operator,
+        note: 'refill from cold, incident 43',
+      });
+      const again = await sagaApi<{ refill: Record<string, unknown> }>(
+        'POST',
+        '/internal/hot-wallet/refills',
+        {
+          txid: declaredTxid,
+          vout: declaredVout,
+        },
+      );
+      expect([again.status, again.body.refill.declaredBy]).to.deep.equal([200, operator]);
+      const notOurs = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
+        txid: declaredTxid,
+        vout: declaredVout === 0 ? 1 : 0,
+      });
+      expect([notOurs.status, notOurs.body.error.code]).to.deep.equal([422, 'HOT_WALLET_REFILL_NOT_OURS']);
+      const bad = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
+        txid: 'not-a-txid',
+        vout: -1,
+      });
+      expect([bad.status, bad.body.error.code]).to.deep.equal([400, 'REQUEST_INVALID']);
+    } finally {
+      await stackScript(['start-service', 'deposit-watcher']);
+    }
+    await bus.waitForEvent(TOPICS.hotWalletRefillReceived, declaredTxid, 90_000);
+    await bus.waitForGroupsCaughtUp({
+      'withdrawal-saga': [{ topic: TOPICS.hotWalletRefillReceived }],
+      wallet: [{ topic: TOPICS.hotWalletRefilled }],
+    });
+    expect((await refillOf(declaredTxid, declaredVout))?.declared_by).to.equal(operator);
+
+    // The wallet books each transfer from cold to hot once, although each was reported twice; and the
+    // books reconcile, sweeps and refills matched to the saga's.
+    for (const [txid, n, amount] of [
+      [sent.txid, vout, 60n * DOGE],
+      [declaredTxid, declaredVout, 5n * DOGE],
+    ] as const) {
+      const reference = `${txid}:${n}`;
+      const booked = await waitUntil(
+        `the refill ${reference} booked by the wallet`,
+        async () => {
+          const entries = await bookedUnder(reference);
+          return entries.length > 0 ? entries : undefined;
+        },
+        30_000,
+      );
+      expect(booked).to.deep.equal([
+        ['COLD_STORAGE', 'REFILL', amount],
+        ['CHAIN_CLEARING', 'REFILL', -amount],
+      ]);
+    }
+    expect((await platformAccounts()).COLD_STORAGE! - coldBefore).to.equal(65n * DOGE);
     const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
     const report = JSON.parse(stdout) as { clean: boolean; findings: unknown[] };
     expect(report.findings).to.deep.equal([]);

@@ -15,6 +15,7 @@ import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
 import { createWatcherMetrics } from './adapters/watcher-metrics.js';
 import { ChainPoller } from './entrypoints/jobs/chain-poller.js';
 import { depositAddressAssignedHandler } from './entrypoints/messages/deposit-address-assigned.js';
+import { refillNeededHandler } from './entrypoints/messages/refill-needed.js';
 import { ChainFollower } from './use-cases/follow-chain.js';
 
 /** How often the watched-address gauge is recounted. */
@@ -91,6 +92,7 @@ await runService({
     service.consumer({
       handlers: topicHandlers({
         [TOPICS.depositAddressAssigned]: depositAddressAssignedHandler(config.DOGECOIN_NETWORK),
+        [TOPICS.hotWalletRefillNeeded]: refillNeededHandler(config.DOGECOIN_NETWORK),
       }),
     });
   },

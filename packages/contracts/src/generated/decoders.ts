@@ -41,6 +41,7 @@ import type {
   EscrowReleasedPayload,
   EscrowSplitPayload,
   HotWalletRefillNeededPayload,
+  HotWalletRefillReceivedPayload,
   HotWalletRefilledPayload,
   HotWalletSweptPayload,
   OrderCompletedPayload,
@@ -625,6 +626,23 @@ export function decodeHotWalletRefillNeeded(payload: unknown): HotWalletRefillNe
   return decodeWith(TOPICS.hotWalletRefillNeeded, hotWalletRefillNeededPayloadSchema, payload);
 }
 
+/** The `hot-wallet.refill-received` payload record, field for field as the platform's codec decodes it. */
+const hotWalletRefillReceivedPayloadSchema = z.object({
+  txid: z.string(),
+  vout: z.int32(),
+  address: z.string(),
+  derivationPath: z.string(),
+  amountKoinu: z.string(),
+  blockHash: z.string(),
+  blockHeight: z.int().min(-9007199254740990).max(9007199254740990),
+  confirmations: z.int32(),
+}) satisfies z.ZodType<HotWalletRefillReceivedPayload>;
+
+/** Decodes a `hot-wallet.refill-received` payload; throws PayloadContractError (CONTRACT_PAYLOAD_INVALID). */
+export function decodeHotWalletRefillReceived(payload: unknown): HotWalletRefillReceivedPayload {
+  return decodeWith(TOPICS.hotWalletRefillReceived, hotWalletRefillReceivedPayloadSchema, payload);
+}
+
 /** The `hot-wallet.refilled` payload record, field for field as the platform's codec decodes it. */
 const hotWalletRefilledPayloadSchema = z.object({
   txid: z.string(),
@@ -1080,6 +1098,7 @@ export const PAYLOAD_SCHEMAS = {
   'escrow.released': escrowReleasedPayloadSchema,
   'escrow.split': escrowSplitPayloadSchema,
   'hot-wallet.refill-needed': hotWalletRefillNeededPayloadSchema,
+  'hot-wallet.refill-received': hotWalletRefillReceivedPayloadSchema,
   'hot-wallet.refilled': hotWalletRefilledPayloadSchema,
   'hot-wallet.swept': hotWalletSweptPayloadSchema,
   'order.completed': orderCompletedPayloadSchema,
@@ -1143,6 +1162,7 @@ export const PAYLOAD_DECODERS: { readonly [T in Topic]: (payload: unknown) => To
   'escrow.released': decodeEscrowReleased,
   'escrow.split': decodeEscrowSplit,
   'hot-wallet.refill-needed': decodeHotWalletRefillNeeded,
+  'hot-wallet.refill-received': decodeHotWalletRefillReceived,
   'hot-wallet.refilled': decodeHotWalletRefilled,
   'hot-wallet.swept': decodeHotWalletSwept,
   'order.completed': decodeOrderCompleted,

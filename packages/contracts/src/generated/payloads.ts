@@ -570,7 +570,7 @@ export type EscrowSplitPayload = {
   feeKoinu: string;
 };
 
-/** `hot-wallet.refill-needed`: Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress and then declared through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
+/** `hot-wallet.refill-needed`: Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress, which the deposit watcher starts watching: once the transfer is confirmed the saga takes it in (hot-wallet.refill-received), or an operator declares it through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
 export type HotWalletRefillNeededPayload = {
   /** Dogecoin network (the Kafka key). */
   network: string;
@@ -590,6 +590,26 @@ export type HotWalletRefillNeededPayload = {
   refillDerivationPath: string;
   /** ISO-8601 UTC time of the check. */
   observedAt: string;
+};
+
+/** `hot-wallet.refill-received`: The deposit watcher saw a transfer to a refill address the saga issued (hot-wallet.refill-needed) reach DEPOSIT_CONFIRMATIONS: the saga checks it on the node and takes it into the hot wallet (a REFILL coin, recorded as seen by the watcher), exactly as an operator's declaration would. Never a user's deposit: no deposit.* event is emitted for it. */
+export type HotWalletRefillReceivedPayload = {
+  /** The transfer, 64 hex digits. */
+  txid: string;
+  /** The output paying the refill address. */
+  vout: number;
+  /** The refill address (the saga's change chain). */
+  address: string;
+  /** Its path, m/44'/3'/0'/1/N. */
+  derivationPath: string;
+  /** The output's value, integer koinu (1 DOGE = 100000000 koinu) as a decimal string. */
+  amountKoinu: string;
+  /** Block of the transaction. */
+  blockHash: string;
+  /** Its height. */
+  blockHeight: number;
+  /** Confirmations when emitted (>= DEPOSIT_CONFIRMATIONS). */
+  confirmations: number;
 };
 
 /** `hot-wallet.refilled`: A transfer from the cold account to a refill address the saga issued was taken into the hot wallet (REQUIRED_CONFIRMATIONS deep, unspent, once per output): the wallet books amountKoinu from cold (COLD_STORAGE) to hot (CHAIN_CLEARING), once per txid:vout. Users' balances do not move. */
@@ -1129,6 +1149,7 @@ export interface TopicPayloads {
   'escrow.released': EscrowReleasedPayload;
   'escrow.split': EscrowSplitPayload;
   'hot-wallet.refill-needed': HotWalletRefillNeededPayload;
+  'hot-wallet.refill-received': HotWalletRefillReceivedPayload;
   'hot-wallet.refilled': HotWalletRefilledPayload;
   'hot-wallet.swept': HotWalletSweptPayload;
   'order.completed': OrderCompletedPayload;

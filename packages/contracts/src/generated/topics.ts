@@ -71,8 +71,10 @@ export const TOPICS = {
   escrowReleased: 'escrow.released',
   /** A disputed escrow was split: the buyer's locked amount left locked, buyerRefundKoinu to the buyer's available, sellerCreditKoinu to the seller's available and feeKoinu to the marketplace fee account, in one balanced ledger transaction. Final: the escrow is SPLIT. */
   escrowSplit: 'escrow.split',
-  /** Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress and then declared through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
+  /** Operations alert: the hot wallet's spendable coins fell below HOT_WALLET_FLOOR_KOINU. A person refills it from the cold account (whose keys the platform never holds): refillKoinu brings it back to the midpoint between floor and ceiling, sent to refillAddress, which the deposit watcher starts watching: once the transfer is confirmed the saga takes it in (hot-wallet.refill-received), or an operator declares it through the saga's operator API. Emitted when the hot wallet crosses below the floor, not on every check. */
   hotWalletRefillNeeded: 'hot-wallet.refill-needed',
+  /** The deposit watcher saw a transfer to a refill address the saga issued (hot-wallet.refill-needed) reach DEPOSIT_CONFIRMATIONS: the saga checks it on the node and takes it into the hot wallet (a REFILL coin, recorded as seen by the watcher), exactly as an operator's declaration would. Never a user's deposit: no deposit.* event is emitted for it. */
+  hotWalletRefillReceived: 'hot-wallet.refill-received',
   /** A transfer from the cold account to a refill address the saga issued was taken into the hot wallet (REQUIRED_CONFIRMATIONS deep, unspent, once per output): the wallet books amountKoinu from cold (COLD_STORAGE) to hot (CHAIN_CLEARING), once per txid:vout. Users' balances do not move. */
   hotWalletRefilled: 'hot-wallet.refilled',
   /** A sweep of the hot wallet's excess to the cold account is REQUIRED_CONFIRMATIONS deep: the wallet books sweptKoinu from hot (CHAIN_CLEARING) to cold (COLD_STORAGE) and the sweep's miner fee from NETWORK_FEES, once per txid. Users' balances do not move. */
@@ -380,7 +382,14 @@ export const TOPIC_DECLARATIONS = {
     partitions: 1,
     replicationFactor: 1,
     producers: ['withdrawal-saga'],
-    consumers: [],
+    consumers: ['deposit-watcher'],
+  },
+  'hot-wallet.refill-received': {
+    key: 'txid',
+    partitions: 3,
+    replicationFactor: 1,
+    producers: ['deposit-watcher'],
+    consumers: ['withdrawal-saga'],
   },
   'hot-wallet.refilled': {
     key: 'txid',

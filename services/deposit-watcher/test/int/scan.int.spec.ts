@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   outboxEvents,
   pollUntilCaughtUp,
+  refillNeeded,
   startTestSimulator,
   type TestDatabase,
   type TestSimulator,
@@ -30,6 +31,53 @@ describe('deposit watcher scan (simulator + PostgreSQL)', function () {
   afterEach(async () => {
     await database.drop();
     await simulator.stop();
+  });
+
+  it("reports a confirmed payment to the hot wallet's refill address to the saga, never as a user's deposit", async () => {
+    const watcher = await buildWatcher(database.knex, simulator.url);
+    const refill = newRegtestAddress();
+    await refillNeeded(database.knex, refill.address, 7);
+    await refillNeeded(database.knex, refill.address, 7); // the same alert again: still one address
+    // A user's deposit address cannot be taken over as a refill address, nor a path off the change chain.
+    const user = newRegtestAddress();
+    await assignAddress(database.knex, { userId: 'user-1', address: user.address, addressIndex: 3 });
+    let refused = 0;
+    for (const [address, index] of [
+      [user.address, 3],
+      [newRegtestAddress().address, -1],
+    ] as const) {
+      await refillNeeded(database.knex, address, index).catch(() => (refused += 1));
+    }
+    expect(refused).to.equal(2);
+    expect(
+      await database.knex('watched_addresses').where({ user_id: 'platform:hot-wallet' }).select('address'),
+    ).to.deep.equal([{ address: refill.address }]);
+
+    const funded = await simulator.control.fund([
+      { address: refill.address, amount: '60' },
+      { address: user.address, amount: '1' },
+    ]);
+    await simulator.control.mine(6);
+    await pollUntilCaughtUp(watcher);
+    const refills = await outboxEvents(database.knex, TOPICS.hotWalletRefillReceived);
+    const vout = Transaction.fromHex(funded.hex).outs.findIndex((out) => out.value === 6_000_000_000n);
+    expect(refills).to.have.length(1);
+    expect(refills[0]).to.deep.include({ key: funded.txid });
+    expect(refills[0]!.payload).to.include({
+      txid: funded.txid,
+      vout,
+      address: refill.address,
+      derivationPath: "m/44'/3'/0'/1/7",
+      amountKoinu: '6000000000',
+      confirmations: 6,
+    });
+    // The user's deposit in the same transaction goes its usual way; the refill emits no deposit.* event.
+    const deposits = await outboxEvents(database.knex);
+    expect(deposits.filter((event) => event.payload.address === refill.address)).to.deep.equal([]);
+    expect(deposits.filter((event) => event.topic === TOPICS.depositConfirmed)).to.have.length(1);
+    await simulator.control.mine(1);
+    await pollUntilCaughtUp(watcher);
+    expect(await outboxEvents(database.knex, TOPICS.hotWalletRefillReceived)).to.have.length(1);
   });
 
   it('matches a payment to an address assigned after the scanner loaded its watched set', async () => {

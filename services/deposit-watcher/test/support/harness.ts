@@ -19,10 +19,15 @@ import { DogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from '../../src/adapters/rpc/dogecoin-node.js';
 import { createWatcherMetrics, type WatcherMetrics } from '../../src/adapters/watcher-metrics.js';
 import { depositAddressAssignedHandler } from '../../src/entrypoints/messages/deposit-address-assigned.js';
+import { refillNeededHandler } from '../../src/entrypoints/messages/refill-needed.js';
 import { ChainFollower } from '../../src/use-cases/follow-chain.js';
 import type { ScanSettings } from '../../src/use-cases/dependencies.js';
 import { RegtestControl, ThrowawayDatabase } from '@dbay/testing';
-import { TOPICS, type DepositAddressAssignedPayload } from '@dbay/contracts';
+import {
+  TOPICS,
+  type DepositAddressAssignedPayload,
+  type HotWalletRefillNeededPayload,
+} from '@dbay/contracts';
 
 export const SCHEMA = 'deposit_watcher';
 const RPC_USER = 'watcher-test';
@@ -184,6 +189,43 @@ export async function assignAddress(
       headers: undefined,
       attempt: 1,
       logger: silent,
+    }),
+  );
+}
+
+/** The saga's refill alert naming `address` (change path index `index`), as the watcher consumes it. */
+export async function refillNeeded(knex: Knex, address: string, index: number): Promise<void> {
+  const handler = refillNeededHandler('regtest');
+  const event: EventMessage<HotWalletRefillNeededPayload> = {
+    envelope: {
+      eventId: randomUUID(),
+      eventType: TOPICS.hotWalletRefillNeeded,
+      occurredAt: new Date().toISOString(),
+      correlationId: randomUUID(),
+      causationId: null,
+      producer: 'withdrawal-saga',
+    },
+    payload: {
+      network: 'regtest',
+      availableKoinu: '0',
+      owedKoinu: '0',
+      floorKoinu: '100000000',
+      ceilingKoinu: null,
+      refillKoinu: '200000000',
+      refillAddress: address,
+      refillDerivationPath: `m/44'/3'/0'/1/${index}`,
+      observedAt: new Date().toISOString(),
+    },
+  };
+  await knex.transaction((trx) =>
+    handler(trx, event, {
+      topic: TOPICS.hotWalletRefillNeeded,
+      partition: 0,
+      offset: '0',
+      key: 'regtest',
+      headers: undefined,
+      attempt: 1,
+      logger: pino({ level: 'silent' }),
     }),
   );
 }

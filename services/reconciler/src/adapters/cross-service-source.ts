@@ -15,6 +15,12 @@ import type { ColdTransferPair } from '../domain/checks/cold-transfer-booked.js'
 import type { ColdCoin, CrossServiceReads } from '../ports.js';
 import { count, quoted, select, statusFrom, stream, type SchemaNames } from './sql.js';
 
+/**
+ * The owner the watcher records for payments to the hot wallet's refill addresses
+ * (services/deposit-watcher/src/domain/refills.ts): never a user's deposit, so never credited.
+ */
+const HOT_WALLET_OWNER = 'platform:hot-wallet';
+
 const WATCHER_STATUSES: readonly WatcherDepositStatus[] = ['pending', 'confirmed', 'reversed'];
 const WALLET_WITHDRAWAL_STATUSES: readonly WalletWithdrawalStatus[] = ['REQUESTED', 'FINALIZED', 'FAILED'];
 
@@ -64,7 +70,7 @@ export class CrossServiceSource implements CrossServiceReads {
   async confirmedDeposits(): Promise<number> {
     const [row] = await select<{ confirmed: string }>(
       this.knex,
-      `SELECT COUNT(*) AS confirmed FROM ${this.d}.deposits WHERE status = 'confirmed'`,
+      `SELECT COUNT(*) AS confirmed FROM ${this.d}.deposits WHERE status = 'confirmed' AND user_id <> '${HOT_WALLET_OWNER}'`,
     );
     return count(row?.confirmed ?? 0);
   }
@@ -97,7 +103,8 @@ export class CrossServiceSource implements CrossServiceReads {
              c.first_user, c.last_user, c.last_credited_at,
              d.user_id AS watcher_user_id, d.amount_koinu AS watcher_amount, d.status AS watcher_status,
              d.confirmed_at, d.updated_at AS watcher_updated_at
-      FROM ${this.d}.deposits d FULL OUTER JOIN credits c ON c.deposit_key = d.txid || ':' || d.vout
+      FROM (SELECT * FROM ${this.d}.deposits WHERE user_id <> '${HOT_WALLET_OWNER}') d
+        FULL OUTER JOIN credits c ON c.deposit_key = d.txid || ':' || d.vout
       -- NUMERIC DOGE times 10^8 against BIGINT koinu is exact; it only narrows the candidates.
       WHERE CASE WHEN d.status = 'confirmed'
                  THEN c.deposit_key IS NULL OR c.credits <> 1 OR c.amount * 100000000 <> d.amount_koinu

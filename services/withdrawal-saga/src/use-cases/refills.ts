@@ -1,8 +1,10 @@
 /**
  * Refills from cold (the floor's alert issues the address: hot-cold.ts). Cold keys are offline, so a
- * refill is a transfer a person makes outside the platform and then declares here, by name: the saga
- * takes it into the hot wallet only if the node has the output unspent with REQUIRED_CONFIRMATIONS,
- * paying an address it issued for refills, and only once. The coin is a hot-wallet coin like any other
+ * refill is a transfer a person makes outside the platform. The deposit watcher watches the address and
+ * reports the transfer once confirmed (hot-wallet.refill-received), and a person may also declare it
+ * here, by name; whichever comes first is recorded. Either way the saga takes it into the hot wallet
+ * only if the node has the output unspent with REQUIRED_CONFIRMATIONS, paying an address it issued for
+ * refills, and only once. The coin is a hot-wallet coin like any other
  * (source REFILL), so the reconciler counts it with the hot coins; the cold coins it came from stop
  * counting as they are spent on chain. hot-wallet.refilled, in the same transaction, has the wallet
  * book it from cold to hot.
@@ -68,14 +70,14 @@ export async function issueRefillAddress(
   });
 }
 
-export async function declareRefill(
-  ctx: SagaContext,
-  outpoint: { txid: string; vout: number; note: string | null },
-  operator: string,
-): Promise<RefillResult> {
-  const { txid, vout } = outpoint;
-  const declared = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
-  if (declared) return { ok: true, refill: toRefill(declared), created: false };
+type Refusal = Extract<RefillResult, { ok: false }>;
+
+/** What the node says of the output, checked: a refill to take in, or why not. */
+type Checked =
+  { ok: true; valueKoinu: bigint; rawHex: string; address: string; derivationPath: string } | Refusal;
+
+/** The node's view of the output: unspent, REQUIRED_CONFIRMATIONS deep, paying an issued refill address. */
+async function checkOnNode(ctx: SagaContext, txid: string, vout: number): Promise<Checked> {
   const out = await ctx.chain.txOut(txid, vout);
   if (out === null)
     return {
@@ -108,52 +110,109 @@ export async function declareRefill(
       code: 'HOT_WALLET_REFILL_NOT_FOUND',
       message: `the node does not know transaction ${txid}`,
     };
-  return ctx.db.transaction(async (trx) => {
-    const again = await trx(`${SCHEMA}.refills`)
-      .where({ txid, vout })
-      .forUpdate()
-      .first<RefillRow | undefined>();
-    if (again) return { ok: true, refill: toRefill(again), created: false };
-    await savePreviousTransaction(trx, txid, rawHex);
-    const added = await addCoin(trx, {
+  return {
+    ok: true,
+    valueKoinu: out.valueKoinu,
+    rawHex,
+    address: issued.address,
+    derivationPath: issued.derivation_path,
+  };
+}
+
+/**
+ * Takes a checked refill in, in `trx`: the coin, the refills row (who recorded it), and
+ * hot-wallet.refilled for the wallet's books. The same output recorded before answers with that record.
+ */
+async function recordRefill(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  outpoint: { txid: string; vout: number; note: string | null },
+  checked: Extract<Checked, { ok: true }>,
+  recordedBy: string,
+): Promise<RefillResult> {
+  const { txid, vout } = outpoint;
+  const again = await trx(`${SCHEMA}.refills`)
+    .where({ txid, vout })
+    .forUpdate()
+    .first<RefillRow | undefined>();
+  if (again) return { ok: true, refill: toRefill(again), created: false };
+  await savePreviousTransaction(trx, txid, checked.rawHex);
+  const added = await addCoin(trx, {
+    txid,
+    vout,
+    amountKoinu: checked.valueKoinu,
+    address: checked.address,
+    derivationPath: checked.derivationPath,
+    source: 'REFILL',
+    status: 'AVAILABLE',
+    createdByBatchId: null,
+    sourceEventId: null,
+  });
+  if (!added) {
+    // A declaration of the same output at the same moment committed first (the coin's insert waited
+    // for it): answer with it; otherwise the output is a coin of another kind.
+    const first = await trx(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+    if (first) return { ok: true, refill: toRefill(first), created: false };
+    return {
+      ok: false,
+      code: 'HOT_WALLET_REFILL_ALREADY_A_COIN',
+      message: `${txid}:${vout} is already a hot-wallet coin`,
+    };
+  }
+  const [row] = await trx(`${SCHEMA}.refills`)
+    .insert({
       txid,
       vout,
-      amountKoinu: out.valueKoinu,
-      address: issued.address,
-      derivationPath: issued.derivation_path,
-      source: 'REFILL',
-      status: 'AVAILABLE',
-      createdByBatchId: null,
-      sourceEventId: null,
-    });
-    if (!added) {
-      // A declaration of the same output at the same moment committed first (the coin's insert waited
-      // for it): answer with it; otherwise the output is a coin of another kind.
-      const first = await trx(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
-      if (first) return { ok: true, refill: toRefill(first), created: false };
-      return {
-        ok: false,
-        code: 'HOT_WALLET_REFILL_ALREADY_A_COIN',
-        message: `${txid}:${vout} is already a hot-wallet coin`,
-      };
-    }
-    const [row] = await trx(`${SCHEMA}.refills`)
-      .insert({
-        txid,
-        vout,
-        amount_koinu: out.valueKoinu.toString(),
-        address: issued.address,
-        declared_by: operator,
-        note: outpoint.note,
-      })
-      .returning<RefillRow[]>('*');
-    const refill = toRefill(row!);
-    // The wallet books it from cold to hot (COLD_STORAGE -> CHAIN_CLEARING), in this transaction's outbox.
-    await ctx.publish(trx, refilledEvent(refill, ctx.newId()));
-    ctx.logger.warn(
-      { txid, vout, amountKoinu: out.valueKoinu.toString(), address: issued.address, declaredBy: operator },
-      'hot wallet refilled from cold (declared by an operator)',
+      amount_koinu: checked.valueKoinu.toString(),
+      address: checked.address,
+      declared_by: recordedBy,
+      note: outpoint.note,
+    })
+    .returning<RefillRow[]>('*');
+  const refill = toRefill(row!);
+  // The wallet books it from cold to hot (COLD_STORAGE -> CHAIN_CLEARING), in this transaction's outbox.
+  await ctx.publish(trx, refilledEvent(refill, ctx.newId()));
+  ctx.logger.warn(
+    { txid, vout, amountKoinu: checked.valueKoinu.toString(), address: checked.address, recordedBy },
+    'hot wallet refilled from cold',
+  );
+  return { ok: true, refill, created: true };
+}
+
+/** An operator declares a refill by name (POST /internal/hot-wallet/refills). */
+export async function declareRefill(
+  ctx: SagaContext,
+  outpoint: { txid: string; vout: number; note: string | null },
+  operator: string,
+): Promise<RefillResult> {
+  const { txid, vout } = outpoint;
+  const declared = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+  if (declared) return { ok: true, refill: toRefill(declared), created: false };
+  const checked = await checkOnNode(ctx, txid, vout);
+  if (!checked.ok) return checked;
+  return ctx.db.transaction((trx) => recordRefill(ctx, trx, outpoint, checked, operator));
+}
+
+/** Who recorded a refill the deposit watcher saw: a service, not a person. */
+export const SEEN_BY_WATCHER = 'service:deposit-watcher';
+
+/**
+ * hot-wallet.refill-received: the deposit watcher saw the transfer to a refill address confirmed. The
+ * saga checks it on the node as it checks a declaration and takes it in, in the consumer's
+ * transaction. A refusal is logged, not dead-lettered: the watcher's depth may run ahead of the node's
+ * answer here, and an operator can still declare the output once it is right.
+ */
+export async function receiveSeenRefill(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  payload: { txid: string; vout: number },
+): Promise<void> {
+  const outpoint = { txid: payload.txid.toLowerCase(), vout: payload.vout, note: null };
+  const checked = await checkOnNode(ctx, outpoint.txid, outpoint.vout);
+  const result = checked.ok ? await recordRefill(ctx, trx, outpoint, checked, SEEN_BY_WATCHER) : checked;
+  if (!result.ok)
+    ctx.logger.error(
+      { txid: outpoint.txid, vout: outpoint.vout, code: result.code, reason: result.message },
+      'a refill the deposit watcher saw was not taken in: an operator may declare it once it is right',
     );
-    return { ok: true, refill, created: true };
-  });
 }

@@ -9,6 +9,7 @@ import { TOPICS, topicHandlers } from '@dbay/contracts';
 import { receiveWithdrawalRequest } from '../../use-cases/request-withdrawal.js';
 import { receiveRefused, receiveSigned } from '../../use-cases/signing-answers.js';
 import { receiveConfirmedDeposit, receiveReversedDeposit } from '../../use-cases/hot-wallet.js';
+import { receiveSeenRefill } from '../../use-cases/refills.js';
 import type { SagaContext } from '../../use-cases/ports.js';
 
 export function messageHandlers(
@@ -31,5 +32,6 @@ export function messageHandlers(
     [TOPICS.depositConfirmed]: (trx, event) =>
       receiveConfirmedDeposit(ctx, trx, event.payload, event.envelope.eventId),
     [TOPICS.depositReversed]: (trx, event) => receiveReversedDeposit(ctx, trx, event.payload),
+    [TOPICS.hotWalletRefillReceived]: (trx, event) => receiveSeenRefill(ctx, trx, event.payload),
   });
 }
