@@ -3,7 +3,11 @@
 #   - .env (git-ignored) with fresh random passwords for Postgres, Redis, the node's RPC and the Kafka
 #     principals (admin, and one per service);
 #   - the signer's regtest wallet, through the signer's own CLI: an AES-256-GCM key file under a
-#     random passphrase in docker/secrets/ (git-ignored), and its account xpub as ACCOUNT_XPUB.
+#     random passphrase in docker/secrets/ (git-ignored), and its account xpub as ACCOUNT_XPUB;
+#   - the cold account's regtest wallet, made the same way, whose xpub alone goes to .env as
+#     COLD_ACCOUNT_XPUB (the saga sweeps to it, the signer checks sweeps against it). Its key file and
+#     passphrase stay in docker/secrets/ only so a refill can be rehearsed by hand; no container ever
+#     mounts them (a real cold wallet's keys are on no machine of the platform).
 # Run from a checkout where `npm ci` has run (the CLI is TypeScript run by tsx).
 set -eu
 cd "$(dirname "$0")/.."
@@ -34,6 +38,22 @@ if [ ! -e "$secrets/signer.key.json" ]; then
   echo "wrote the signer's regtest key file to $secrets/"
 fi
 
+# The cold account stands in for an offline wallet (docs/deploy.md, "Hot and cold custody"). Owner-only
+# files, not handed to uid 1000: docker-compose.yml mounts neither, and tools/deploy-check fails if it did.
+if [ ! -e "$secrets/cold.key.json" ]; then
+  secret > "$secrets/cold.passphrase"
+  node --import tsx services/signer/src/cli.ts create --network regtest --no-show-mnemonic \
+    --key-file "$secrets/cold.key.json" --passphrase-file "$secrets/cold.passphrase" \
+    --xpub-file "$secrets/cold-account.xpub" > /dev/null
+  echo "wrote the cold account's regtest key file to $secrets/ (never mounted: for rehearsing a refill by hand)"
+elif [ ! -s "$secrets/cold-account.xpub" ]; then
+  # The key file exists but its xpub was lost: decrypting proves the passphrase still fits.
+  node --import tsx services/signer/src/cli.ts verify --key-file "$secrets/cold.key.json" \
+    --passphrase-file "$secrets/cold.passphrase" > "$secrets/cold-account.xpub.tmp"
+  mv "$secrets/cold-account.xpub.tmp" "$secrets/cold-account.xpub"
+fi
+cold_xpub="$(tr -d ' \n' < "$secrets/cold-account.xpub")"
+
 if [ -e .env ]; then
   # An .env from before the schema owner roles lacks their passwords: add them, change nothing else.
   # (An existing Postgres volume still needs recreating: its roles are made only on first start.)
@@ -51,6 +71,17 @@ if [ -e .env ]; then
       echo "added KAFKA_${principal}_PASSWORD to .env" >&2
     fi
   done
+  # One from before hot and cold custody lacks the cold account's xpub (an empty one, copied from
+  # .env.example, is replaced).
+  if ! grep -q '^COLD_ACCOUNT_XPUB=.' .env; then
+    grep -v '^COLD_ACCOUNT_XPUB=' .env > .env.tmp || true
+    echo "COLD_ACCOUNT_XPUB=$cold_xpub" >> .env.tmp
+    mv .env.tmp .env
+    echo "added COLD_ACCOUNT_XPUB to .env" >&2
+  elif ! grep -qxF "COLD_ACCOUNT_XPUB=$cold_xpub" .env; then
+    echo "warning: COLD_ACCOUNT_XPUB in .env is not the xpub of $secrets/cold.key.json; sweeps go to the" \
+      "account in .env, and this key file cannot spend them (rehearse refills with that account's keys)" >&2
+  fi
   echo ".env already exists; left as it is otherwise (remove it to generate new secrets)." >&2
   exit 0
 fi
@@ -69,5 +100,11 @@ fi
     echo "KAFKA_${principal}_PASSWORD=$(secret)"
   done
   echo "ACCOUNT_XPUB=$(cat "$secrets/account.xpub")"
+  echo "COLD_ACCOUNT_XPUB=$cold_xpub"
+  echo "# Hot wallet limits in koinu (1 DOGE = 100000000); docker-compose.yml's defaults apply while these"
+  echo "# stay commented out, and an empty value turns the setting off (no ceiling: no sweeps; no floor: no alert)."
+  echo "# HOT_WALLET_CEILING_KOINU=1000000000000   # 10,000 DOGE: above it the excess is swept to cold"
+  echo "# HOT_WALLET_FLOOR_KOINU=250000000000      # 2,500 DOGE: below it an operator is asked to refill"
+  echo "# HOT_WALLET_SWEEP_MIN_KOINU=10000000000   # 100 DOGE: no sweep of less"
 } > .env
 echo "wrote .env"

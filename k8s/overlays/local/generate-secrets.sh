@@ -1,7 +1,9 @@
 #!/bin/sh
 # Writes the local overlay's secrets/ (git-ignored) from the same secrets docker-compose.yml uses,
 # so both local runtimes share one set: the repository's .env and the signer's key file and
-# passphrase in docker/secrets/, all of which docker/generate-env.sh creates.
+# passphrase in docker/secrets/, all of which docker/generate-env.sh creates. The cold account is the
+# one docker/generate-env.sh made for Compose: its xpub (COLD_ACCOUNT_XPUB in .env) alone is copied;
+# its key file and passphrase (docker/secrets/cold.*) never enter secrets/ nor the cluster.
 #   k8s/overlays/local/generate-secrets.sh [path/to/.env] [path/to/docker/secrets]
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -77,6 +79,13 @@ for principal in admin wallet order web deposit-watcher withdrawal-saga signer r
   fi
   printf '%s' "$password" > "$out/kafka-$principal.password"
 done
+# The cold account's xpub alone, which the overlay makes into the Secret dbay-cold-account-xpub (key
+# xpub) that the saga and the signer read.
+if [ -z "${COLD_ACCOUNT_XPUB:-}" ]; then
+  echo "no COLD_ACCOUNT_XPUB in $env_file: run docker/generate-env.sh (it adds it to an older .env)" >&2
+  exit 1
+fi
+printf '%s' "$COLD_ACCOUNT_XPUB" > "$out/cold-account.xpub"
 for file in signer.key.json signer.passphrase; do
   if [ ! -f "$signer_secrets/$file" ]; then
     echo "no $signer_secrets/$file: run docker/generate-env.sh first" >&2

@@ -4,3 +4,4 @@ export * from './compose.js';
 export * from './secrets.js';
 export * from './isolation.js';
 export * from './kafka-credentials.js';
+export * from './cold-account.js';

@@ -33,7 +33,7 @@ export interface KafkaCredentialOptions {
 }
 
 /** Where a variable's value comes from, as far as the manifests say. */
-type EnvSource =
+export type EnvSource =
   { kind: 'value'; value: string } | { kind: 'secret'; name: string; key: string } | { kind: 'unknown' };
 
 function configMapValue(manifests: Manifest[], name: string, key: string): string | undefined {
@@ -42,7 +42,7 @@ function configMapValue(manifests: Manifest[], name: string, key: string): strin
 }
 
 /** A container's environment as Kubernetes builds it: envFrom in order, then env over it. */
-function environmentOf(container: Container, manifests: Manifest[]): Map<string, EnvSource> {
+export function environmentOf(container: Container, manifests: Manifest[]): Map<string, EnvSource> {
   const environment = new Map<string, EnvSource>();
   for (const source of container.envFrom ?? []) {
     if (source.configMapRef === undefined) continue;

@@ -2,13 +2,16 @@
 // every service from the one image as a non-root user, healthy only when its /healthz answers,
 // started after the provisioning jobs and the infrastructure it needs are ready, a real Dogecoin
 // Core regtest node, the signer on a network of its own, Kafka with SASL and ACLs that each service
-// logs in to as its own principal, and no secret value committed anywhere.
+// logs in to as its own principal, hot and cold custody configured (the saga and the signer read one
+// cold xpub, the saga its limits) with no cold key file in any container, and no secret value
+// committed anywhere.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   commandLine,
+  composeColdAccountViolations,
   composeKafkaCredentialViolations,
   composeService,
   kafkaPasswordVariable,
@@ -44,6 +47,8 @@ const kafkaPrincipals: Record<string, string | null> = {
   migrate: null,
 };
 const principals = ['admin', ...Object.keys(servicePorts)];
+/** The cold wallet docker/generate-env.sh makes for rehearsing refills: never in a container. */
+const coldKeyFiles = ['docker/secrets/cold.key.json', 'docker/secrets/cold.passphrase'];
 
 describe('docker-compose.yml', () => {
   let compose: ComposeFile;
@@ -216,6 +221,31 @@ describe('docker-compose.yml', () => {
     expect(script).to.match(/^exec "\$kafka\/bin\/kafka-server-start\.sh" "\$server_properties"$/m);
   });
 
+  it('sweeps to cold: the saga and the signer read one cold xpub, the saga its limits, and no container the cold keys', () => {
+    expect(composeColdAccountViolations(compose, { coldKeyFiles })).to.deep.equal([]);
+    // The defaults docs/deploy.md gives ("Hot and cold custody"): 10,000, 2,500 and 100 DOGE.
+    const saga = serviceEnvironment(composeService(compose, 'withdrawal-saga'));
+    expect(saga.HOT_WALLET_CEILING_KOINU).to.equal('${HOT_WALLET_CEILING_KOINU-1000000000000}');
+    expect(saga.HOT_WALLET_FLOOR_KOINU).to.equal('${HOT_WALLET_FLOOR_KOINU-250000000000}');
+    expect(saga.HOT_WALLET_SWEEP_MIN_KOINU).to.equal('${HOT_WALLET_SWEEP_MIN_KOINU-10000000000}');
+  });
+
+  it("has docker/generate-env.sh make the cold wallet with the signer's CLI and put only its xpub in .env", () => {
+    const script = read('docker/generate-env.sh');
+    expect(script).to.match(
+      /services\/signer\/src\/cli\.ts create --network regtest --no-show-mnemonic \\\n\s+--key-file "\$secrets\/cold\.key\.json" --passphrase-file "\$secrets\/cold\.passphrase" \\\n\s+--xpub-file "\$secrets\/cold-account\.xpub"/,
+    );
+    for (const file of coldKeyFiles) {
+      expect(script, file).to.include(`"$secrets/${file.slice('docker/secrets/'.length)}"`);
+    }
+    // A new .env and an older one both get the xpub; the key file and passphrase are never chowned
+    // for the containers' user, since no container reads them.
+    expect(script.match(/echo "COLD_ACCOUNT_XPUB=\$cold_xpub"/g)).to.have.length(2);
+    const chowns = script.split('\n').filter((line) => line.includes('chown'));
+    expect(chowns.length).to.be.above(0);
+    expect(chowns.filter((line) => /cold/i.test(line))).to.deep.equal([]);
+  });
+
   it('logs each service in to Kafka as its own principal with its own password, the provision job as admin', () => {
     expect(composeKafkaCredentialViolations(compose, kafkaPrincipals, { brokers: ['kafka'] })).to.deep.equal(
       [],
@@ -381,5 +411,118 @@ describe('the Compose Kafka credential checks themselves', () => {
       expect(check(services), name).to.not.deep.equal([]);
     }
     expect(check({ migrate })).to.deep.equal(['wallet: no such service']);
+  });
+});
+
+describe('the Compose cold account checks themselves', () => {
+  const required = '${COLD_ACCOUNT_XPUB:?run docker/generate-env.sh}';
+  const limits = {
+    COLD_ACCOUNT_XPUB: required,
+    HOT_WALLET_CEILING_KOINU: '${HOT_WALLET_CEILING_KOINU-1000000000000}',
+    HOT_WALLET_FLOOR_KOINU: '${HOT_WALLET_FLOOR_KOINU-250000000000}',
+    HOT_WALLET_SWEEP_MIN_KOINU: '${HOT_WALLET_SWEEP_MIN_KOINU-10000000000}',
+  };
+  type Overrides = Partial<Record<'saga' | 'signer' | 'wallet', Record<string, unknown>>>;
+  const services = (overrides: Overrides = {}): ComposeFile['services'] => ({
+    'withdrawal-saga': { environment: limits, ...overrides.saga },
+    signer: {
+      environment: { SIGNER_COLD_ACCOUNT_XPUB: required },
+      secrets: ['signer_key_file'],
+      ...overrides.signer,
+    },
+    wallet: {
+      environment: { ACCOUNT_XPUB: '${ACCOUNT_XPUB:?run docker/generate-env.sh}' },
+      ...overrides.wallet,
+    },
+  });
+  const saga = (environment: Record<string, string | undefined>) => ({
+    saga: { environment: { ...limits, ...environment } },
+  });
+  const secrets = { signer_key_file: { file: './docker/secrets/signer.key.json' } };
+  const check = (compose: ComposeFile) => composeColdAccountViolations(compose, { coldKeyFiles }).join('\n');
+
+  it('accept one required xpub for the saga and the signer, limits with defaults, and only the signer key mounted', () => {
+    expect(check({ services: services(), secrets })).to.equal('');
+    // A named volume is not a path of this machine.
+    expect(check({ services: services({ wallet: { volumes: ['wallet-data:/data'] } }), secrets })).to.equal(
+      '',
+    );
+  });
+
+  it('catch a missing or different xpub, missing or inverted limits, and cold settings in another service', () => {
+    const broken: Record<string, [Overrides, string]> = {
+      'saga without the xpub': [
+        saga({ COLD_ACCOUNT_XPUB: undefined }),
+        'withdrawal-saga: COLD_ACCOUNT_XPUB must be',
+      ],
+      'an optional xpub': [
+        saga({ COLD_ACCOUNT_XPUB: '${COLD_ACCOUNT_XPUB:-}' }),
+        'COLD_ACCOUNT_XPUB must be',
+      ],
+      'signer without the xpub': [
+        { signer: { environment: {} } },
+        'signer: SIGNER_COLD_ACCOUNT_XPUB must be',
+      ],
+      'signer with another xpub': [
+        { signer: { environment: { SIGNER_COLD_ACCOUNT_XPUB: '${SIGNER_COLD_XPUB:?x}' } } },
+        'signer: SIGNER_COLD_ACCOUNT_XPUB must be',
+      ],
+      'no ceiling': [saga({ HOT_WALLET_CEILING_KOINU: undefined }), 'HOT_WALLET_CEILING_KOINU must be'],
+      'a ceiling not from .env': [
+        saga({ HOT_WALLET_CEILING_KOINU: '1000000000000' }),
+        'HOT_WALLET_CEILING_KOINU must be',
+      ],
+      'a floor above the ceiling': [
+        saga({ HOT_WALLET_FLOOR_KOINU: '${HOT_WALLET_FLOOR_KOINU-2000000000000}' }),
+        'HOT_WALLET_FLOOR_KOINU 2000000000000 is not below HOT_WALLET_CEILING_KOINU',
+      ],
+      'the wallet with the cold xpub': [
+        { wallet: { environment: { X: required } } },
+        'wallet: reads COLD_ACCOUNT_XPUB, which only the saga and the signer need',
+      ],
+      'the cold passphrase in the saga': [saga({ P: '${COLD_KEY_PASSPHRASE}' }), 'reads COLD_KEY_PASSPHRASE'],
+    };
+    for (const [name, [overrides, violation]] of Object.entries(broken)) {
+      expect(check({ services: services(overrides), secrets }), name).to.include(violation);
+    }
+  });
+
+  it('catch a cold key file mounted, given as a Compose secret, or inside a mounted directory', () => {
+    const mounted: Record<string, [ComposeFile, string]> = {
+      'the key file bound': [
+        {
+          services: services({ signer: { volumes: ['./docker/secrets/cold.key.json:/run/cold.json:ro'] } }),
+          secrets,
+        },
+        'signer: mounts ./docker/secrets/cold.key.json',
+      ],
+      'the passphrase as a secret': [
+        {
+          services: services({ signer: { secrets: ['signer_key_file', 'rehearsal'] } }),
+          secrets: { ...secrets, rehearsal: { file: './docker/secrets/cold.passphrase' } },
+        },
+        'signer: has the secret rehearsal (./docker/secrets/cold.passphrase)',
+      ],
+      'docker/secrets as a directory': [
+        {
+          services: services({
+            saga: { volumes: [{ type: 'bind', source: './docker/secrets', target: '/s' }] },
+          }),
+          secrets,
+        },
+        'withdrawal-saga: mounts ./docker/secrets,',
+      ],
+      'the whole checkout': [
+        { services: services({ wallet: { volumes: ['.:/app:ro'] } }), secrets },
+        'wallet: mounts .,',
+      ],
+      'a cold file declared, even unused': [
+        { services: services(), secrets: { ...secrets, cold: { file: './docker/secrets/cold.key.json' } } },
+        'secrets.cold: declares ./docker/secrets/cold.key.json',
+      ],
+    };
+    for (const [name, [compose, violation]] of Object.entries(mounted)) {
+      expect(check(compose), name).to.include(violation);
+    }
   });
 });

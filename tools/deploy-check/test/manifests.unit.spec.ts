@@ -1,8 +1,10 @@
 // Proves that what `kubectl apply -k k8s/overlays/production` would create runs every service the
 // way docs/deploy.md promises: a Deployment per service (the reconciler a daily CronJob), probes on
 // the ports the services listen on, non-root pods on read-only filesystems, no committed secret,
-// network isolation that leaves the signer reachable by nothing and able to reach only Kafka, and
-// every workload logging in to Kafka as its own principal with its own password and no other's.
+// network isolation that leaves the signer reachable by nothing and able to reach only Kafka,
+// every workload logging in to Kafka as its own principal with its own password and no other's, and
+// hot and cold custody on: the saga and the signer read one cold xpub from one Secret, the saga its
+// ceiling and floor, and nothing of the cold account's keys reaches a pod or a Secret.
 // It renders the real kustomizations with kubectl (no cluster, no network).
 import { expect } from 'chai';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   admitsFrom,
+  coldAccountViolations,
   envValue,
   findManifest,
   kafkaCredentialViolations,
@@ -277,11 +280,16 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
       ...(container.env ?? []).filter((variable) => variable.valueFrom?.secretKeyRef !== undefined),
       ...(signer.spec.volumes ?? []).filter((volume) => volume.secret !== undefined),
     ];
-    // The Secrets it reads hold its Postgres connection string and its Kafka password, nothing else.
+    // The Secrets it reads hold its Postgres connection string, its Kafka password and the cold
+    // account's (public) xpub, nothing else.
     expect(secretRefs).to.deep.equal([
       {
         name: 'DATABASE_URL',
         valueFrom: { secretKeyRef: { name: 'dbay-signer-database', key: 'DATABASE_URL' } },
+      },
+      {
+        name: 'SIGNER_COLD_ACCOUNT_XPUB',
+        valueFrom: { secretKeyRef: { name: 'dbay-cold-account-xpub', key: 'xpub' } },
       },
       {
         name: 'kafka-password',
@@ -310,6 +318,7 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
     for (const [name, key] of [
       ['dbay-signer-database', 'DATABASE_URL'],
       ['kafka-signer', 'password'],
+      ['dbay-cold-account-xpub', 'xpub'],
     ] as const) {
       const { spec } = findManifest(manifests, 'ExternalSecret', name) as unknown as {
         spec: ExternalSecretSpec;
@@ -343,6 +352,16 @@ describe('k8s/overlays/production, as kubectl kustomize renders it', () => {
     }
     // Production's brokers are reached over TLS (SASL_SSL).
     expect(findManifest(manifests, 'ConfigMap', 'dbay-platform')?.data?.KAFKA_SSL).to.equal('true');
+  });
+
+  it('sweeps to cold: the saga and the signer read one xpub from Secrets Manager, the saga its limits', () => {
+    expect(coldAccountViolations(manifests, { requireSecret: true })).to.deep.equal([]);
+    const { spec } = findManifest(manifests, 'ExternalSecret', 'dbay-cold-account-xpub') as unknown as {
+      spec: ExternalSecretSpec;
+    };
+    expect(spec.data).to.deep.equal([
+      { secretKey: 'xpub', remoteRef: { key: 'dbay/production/cold-account-xpub', property: 'xpub' } },
+    ]);
   });
 
   it('commits no Secret and no secret value, in the render or anywhere under k8s/', () => {
@@ -405,11 +424,26 @@ describe('k8s/base, as kubectl kustomize renders it', () => {
   it('logs every workload in to Kafka as its own principal, with its own password and no other', () => {
     expect(kafkaCredentialViolations(manifests, kafkaPrincipals)).to.deep.equal([]);
   });
+
+  it('gives the saga its hot wallet limits and both the saga and the signer the one cold xpub', () => {
+    expect(coldAccountViolations(manifests)).to.deep.equal([]);
+    const limits = findManifest(manifests, 'ConfigMap', 'withdrawal-saga')?.data;
+    // docs/deploy.md, "Hot and cold custody": 10,000, 2,500 and 100 DOGE.
+    expect(limits).to.deep.equal({
+      HOT_WALLET_CEILING_KOINU: '1000000000000',
+      HOT_WALLET_FLOOR_KOINU: '250000000000',
+      HOT_WALLET_SWEEP_MIN_KOINU: '10000000000',
+    });
+  });
 });
 
 describe('k8s/overlays/local, rendered with generated secrets', () => {
   let scratch: string;
   let manifests: Manifest[];
+  const coldXpub =
+    'tpubDCold0000000000000000000000000000000000000000000000000000000000000000000000000000000000';
+  const coldKeyFile = '{"cold-key-file-marker":"8c1f0e"}';
+  const coldPassphrase = 'cold-passphrase-marker-5d2a9b';
 
   before(() => {
     scratch = mkdtempSync(join(tmpdir(), 'dbay-deploy-check-'));
@@ -417,9 +451,16 @@ describe('k8s/overlays/local, rendered with generated secrets', () => {
     // .env.example with every empty placeholder filled, as docker/generate-env.sh would.
     const env = join(scratch, 'test.env');
     const example = readFileSync(join(repositoryRoot, '.env.example'), 'utf8');
-    writeFileSync(env, example.replace(/^([A-Z_]+)=$/gm, '$1=generated'));
+    writeFileSync(
+      env,
+      example.replace(/^([A-Z_]+)=$/gm, '$1=generated').replace(/^COLD_ACCOUNT_XPUB=.*\n/m, '') +
+        `COLD_ACCOUNT_XPUB=${coldXpub}\n`,
+    );
     writeFileSync(join(scratch, 'signer.key.json'), '{}');
     writeFileSync(join(scratch, 'signer.passphrase'), 'generated');
+    // The cold wallet docker/generate-env.sh keeps beside the signer's, for rehearsing refills only.
+    writeFileSync(join(scratch, 'cold.key.json'), coldKeyFile);
+    writeFileSync(join(scratch, 'cold.passphrase'), coldPassphrase);
     execFileSync('sh', [join(scratch, 'k8s/overlays/local/generate-secrets.sh'), env, scratch], {
       stdio: 'ignore',
     });
@@ -436,6 +477,34 @@ describe('k8s/overlays/local, rendered with generated secrets', () => {
     ).to.deep.equal([]);
     expect(signerIngressViolations(policies, signer.metadata.labels, everyPod)).to.deep.equal([]);
     expect(findManifest(manifests, 'ConfigMap', 'signer')?.data?.SIGNER_SECRET_PROVIDER).to.equal('key-file');
+  });
+
+  it("gives the saga and the signer the cold xpub from .env, and never the cold account's key file or passphrase", () => {
+    expect(
+      coldAccountViolations(manifests, { secretName: generatedName, requireSecret: true }),
+    ).to.deep.equal([]);
+    const xpubSecret = manifestsOfKind(manifests, 'Secret').find(
+      (secret) => generatedName(secret.metadata.name) === 'dbay-cold-account-xpub',
+    );
+    expect(Buffer.from(xpubSecret?.data?.xpub ?? '', 'base64').toString('utf8')).to.equal(coldXpub);
+    // Their content appears in no generated file, no Secret and no ConfigMap.
+    const rendered = manifests.flatMap((manifest) =>
+      Object.values({ ...manifest.data, ...manifest.stringData }).map((value) =>
+        manifest.kind === 'Secret' ? Buffer.from(value, 'base64').toString('utf8') : value,
+      ),
+    );
+    const secretsDir = join(scratch, 'k8s/overlays/local/secrets');
+    const generated = readdirSync(secretsDir).map((file) => readFileSync(join(secretsDir, file), 'utf8'));
+    for (const marker of [coldKeyFile, coldPassphrase]) {
+      expect(
+        rendered.filter((value) => value.includes(marker)),
+        marker,
+      ).to.deep.equal([]);
+      expect(
+        generated.filter((value) => value.includes(marker)),
+        marker,
+      ).to.deep.equal([]);
+    }
   });
 
   it('runs every piece of infrastructure the policies name, labelled as they expect', () => {
@@ -718,5 +787,185 @@ describe('the Kafka credential checks themselves', () => {
         },
       ),
     ).to.deep.equal([]);
+  });
+});
+
+describe('the cold account checks themselves', () => {
+  const limits: Manifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'withdrawal-saga' },
+    data: {
+      HOT_WALLET_CEILING_KOINU: '1000000000000',
+      HOT_WALLET_FLOOR_KOINU: '250000000000',
+      HOT_WALLET_SWEEP_MIN_KOINU: '10000000000',
+    },
+  };
+  const xpubSecret = (data: Record<string, string> = { xpub: 'dHB1Yg==' }): Manifest => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'dbay-cold-account-xpub' },
+    data,
+  });
+  const fromSecret = (name: string, secret = 'dbay-cold-account-xpub', key = 'xpub') => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secret, key } },
+  });
+  const deployment = (name: string, container: Partial<Container>, volumes: Volume[] = []): Manifest => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: app(name) },
+      template: {
+        metadata: { labels: app(name) },
+        spec: { containers: [{ name, image: 'dbay/platform', ...container }], volumes },
+      },
+    },
+  });
+  const saga = (container: Partial<Container> = {}, volumes: Volume[] = []) =>
+    deployment(
+      'withdrawal-saga',
+      {
+        env: [fromSecret('COLD_ACCOUNT_XPUB')],
+        envFrom: [{ configMapRef: { name: 'withdrawal-saga' } }],
+        ...container,
+      },
+      volumes,
+    );
+  const signer = (container: Partial<Container> = {}, volumes: Volume[] = []) =>
+    deployment('signer', { env: [fromSecret('SIGNER_COLD_ACCOUNT_XPUB')], ...container }, volumes);
+  const check = (...manifests: Manifest[]) =>
+    coldAccountViolations(manifests, { requireSecret: true }).join('\n');
+
+  it('accept the saga and the signer on the one xpub Secret, with the limits from a ConfigMap', () => {
+    expect(check(limits, xpubSecret(), saga(), signer())).to.equal('');
+  });
+
+  it('catch a missing, literal or second xpub, a Secret nobody provides, and missing or inverted limits', () => {
+    const broken: Record<string, [Manifest[], string]> = {
+      'no saga xpub': [
+        [limits, xpubSecret(), saga({ env: [] }), signer()],
+        'COLD_ACCOUNT_XPUB must come from a Secret (key xpub); it is unset',
+      ],
+      'a literal signer xpub': [
+        [
+          limits,
+          xpubSecret(),
+          saga(),
+          signer({ env: [{ name: 'SIGNER_COLD_ACCOUNT_XPUB', value: 'dgub' }] }),
+        ],
+        'SIGNER_COLD_ACCOUNT_XPUB must come from a Secret (key xpub); it is a value committed with the manifests',
+      ],
+      'the signer on another Secret': [
+        [
+          limits,
+          xpubSecret(),
+          saga(),
+          signer({ env: [fromSecret('SIGNER_COLD_ACCOUNT_XPUB', 'dbay-cold-account-xpub-2')] }),
+        ],
+        'the saga reads the cold xpub from key xpub of dbay-cold-account-xpub, the signer from',
+      ],
+      'no Secret behind it': [[limits, saga(), signer()], 'which no Secret or ExternalSecret provides'],
+      'no signer': [[limits, xpubSecret(), saga()], 'signer: no such workload'],
+      'no limits': [[xpubSecret(), saga(), signer()], 'HOT_WALLET_CEILING_KOINU is not set'],
+      'a floor at the ceiling': [
+        [
+          { ...limits, data: { ...limits.data, HOT_WALLET_FLOOR_KOINU: '1000000000000' } },
+          xpubSecret(),
+          saga(),
+          signer(),
+        ],
+        'HOT_WALLET_FLOOR_KOINU 1000000000000 is not below HOT_WALLET_CEILING_KOINU 1000000000000',
+      ],
+    };
+    for (const [name, [manifests, violation]] of Object.entries(broken)) {
+      expect(check(...manifests), name).to.include(violation);
+    }
+  });
+
+  it("catch the cold account's Secret mounted, holding more than the xpub, or read by another workload", () => {
+    const broken: Record<string, [Manifest[], string]> = {
+      'the xpub Secret as a volume': [
+        [
+          limits,
+          xpubSecret(),
+          saga(),
+          signer({}, [{ name: 'cold', secret: { secretName: 'dbay-cold-account-xpub' } }]),
+        ],
+        'Deployment/signer: mounts the Secret dbay-cold-account-xpub as files',
+      ],
+      'a cold key file inside the signer key Secret': [
+        [
+          limits,
+          xpubSecret(),
+          saga(),
+          signer({}, [
+            {
+              name: 'signer-key',
+              projected: {
+                sources: [
+                  { secret: { name: 'signer-key', items: [{ key: 'cold.key.json', path: 'k.json' }] } },
+                ],
+              },
+            },
+          ]),
+        ],
+        'Deployment/signer: mounts the Secret signer-key as files',
+      ],
+      "a cold key file in the signer's Secret": [
+        [
+          limits,
+          xpubSecret(),
+          {
+            ...xpubSecret({ 'signer.key.json': 'e30=', 'cold.key.json': 'e30=' }),
+            metadata: { name: 'signer-key' },
+          },
+          saga(),
+          signer(),
+        ],
+        'Secret/signer-key: holds cold.key.json',
+      ],
+      'a passphrase beside the xpub': [
+        [limits, xpubSecret({ xpub: 'eA==', passphrase: 'eA==' }), saga(), signer()],
+        'Secret/dbay-cold-account-xpub: holds passphrase, xpub, not only xpub',
+      ],
+      'the whole Secret in the environment': [
+        [
+          limits,
+          xpubSecret(),
+          saga({
+            env: [fromSecret('COLD_ACCOUNT_XPUB')],
+            envFrom: [
+              { configMapRef: { name: 'withdrawal-saga' } },
+              { secretRef: { name: 'dbay-cold-account-xpub' } },
+            ],
+          }),
+          signer(),
+        ],
+        'takes all of dbay-cold-account-xpub into its environment',
+      ],
+      'the wallet reading it': [
+        [limits, xpubSecret(), saga(), signer(), deployment('wallet', { env: [fromSecret('X')] })],
+        'Deployment/wallet (wallet): reads dbay-cold-account-xpub, which only the saga and the signer need',
+      ],
+      'an ExternalSecret copying a whole secret': [
+        [
+          limits,
+          saga(),
+          signer(),
+          {
+            apiVersion: 'external-secrets.io/v1',
+            kind: 'ExternalSecret',
+            metadata: { name: 'dbay-cold-account-xpub' },
+            spec: { dataFrom: [{ extract: { key: 'dbay/production/cold-account' } }] },
+          },
+        ],
+        'ExternalSecret/dbay-cold-account-xpub: copies a whole secret, not only xpub',
+      ],
+    };
+    for (const [name, [manifests, violation]] of Object.entries(broken)) {
+      expect(check(...manifests), name).to.include(violation);
+    }
   });
 });
