@@ -114,7 +114,16 @@ export async function startThrowawayKafka(): Promise<ThrowawayKafka> {
   };
   try {
     const clusterId = randomBytes(16).toString('base64url');
-    await run('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties]);
+    // `--cluster-id=<id>` in one argument: a base64url id may start with '-', which the tool's argument
+    // parser would take for an option after a separate `-t` (1 start in 64 failed that way).
+    await run('java', [
+      ...java,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${clusterId}`,
+      '-c',
+      properties,
+    ]);
     const log = openSync(path.join(dir, 'kafka.log'), 'w');
     try {
       broker = spawn('java', [...java, 'kafka.Kafka', properties], { stdio: ['ignore', log, log] });
