@@ -69,4 +69,66 @@ describe("the stack wallet's internal API: callers per command (e2e)", function 
     });
     expect(unlocked.status, JSON.stringify(unlocked.body)).to.equal(200);
   });
+
+  it('holds every command of a batch to the same rule: one forbidden command refuses the whole request', async () => {
+    const token = await mintServiceToken('order');
+    const balance = () => call(WALLET_URL, 'GET', `/internal/wallets/${buyer.userId}/balance`, { token });
+    const before = await balance();
+    const lock = (auctionId: string) => ({
+      command: 'bid-lock',
+      idempotencyKey: randomUUID(),
+      body: { auctionId, userId: buyer.userId, amountKoinu: '100000000' },
+    });
+    const refused = await call(WALLET_URL, 'POST', '/internal/commands', {
+      token,
+      body: {
+        commands: [
+          lock(randomUUID()),
+          {
+            command: 'pay-order',
+            idempotencyKey: randomUUID(),
+            body: {
+              orderId: randomUUID(),
+              buyerId: buyer.userId,
+              sellerId: seller.userId,
+              amountKoinu: '100000000',
+              feeKoinu: '0',
+            },
+          },
+        ],
+      },
+    });
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(403);
+    expect((refused.body as { error?: { code?: string; message?: string } }).error).to.include({
+      code: 'WALLET_FORBIDDEN',
+    });
+    expect((await balance()).body, 'the allowed bid lock did not run either').to.deep.equal(before.body);
+
+    // Allowed commands only: each answered on its own, in order.
+    const [first, second] = [randomUUID(), randomUUID()];
+    const allowed = await call(WALLET_URL, 'POST', '/internal/commands', {
+      token,
+      body: { commands: [lock(first), lock(second)] },
+    });
+    expect(allowed.status, JSON.stringify(allowed.body)).to.equal(200);
+    const results = (
+      allowed.body as { results: { status: number; body: { bidLock?: { auctionId: string } } }[] }
+    ).results;
+    expect(results.map((result) => [result.status, result.body.bidLock?.auctionId])).to.deep.equal([
+      [200, first],
+      [200, second],
+    ]);
+    for (const auctionId of [first, second]) {
+      const unlocked = await call(WALLET_URL, 'POST', '/internal/bid-unlock', {
+        token,
+        body: { auctionId, userId: buyer.userId },
+      });
+      expect(unlocked.status, JSON.stringify(unlocked.body)).to.equal(200);
+    }
+    const amounts = ({ body }: { body: unknown }) => {
+      const { availableKoinu, lockedKoinu, pendingKoinu } = body as Record<string, string>;
+      return { availableKoinu, lockedKoinu, pendingKoinu };
+    };
+    expect(amounts(await balance())).to.deep.equal(amounts(before));
+  });
 });

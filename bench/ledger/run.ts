@@ -21,6 +21,10 @@
  * redlock, one statement, one commit); BENCH_CONSUMER_PARTITIONS sets how many partitions' runs it
  * applies at once (default: the wallet's own, 1).
  *
+ * Service over the batch endpoint: the same HTTP wallet, BENCH_CONCURRENCY clients each POSTing
+ * BENCH_HTTP_BATCH (default 20) pay-orders, each with its own key, to /internal/commands; a batch
+ * counts its pay-orders once every one answered 201.
+ *
  * Raw: pgbench with as many client connections, one pay-order per transaction: row lock on the buyer,
  * balance update, the two ledger entries, the escrow, the two outbox events and the idempotency record
  * (what the wallet writes per pay-order), prepared statements.
@@ -31,10 +35,10 @@
  * partition runs, is held against it (target >= 0.5).
  *
  * Each runs twice: buyers spread over the 100k wallets, then every order paid by the one hot wallet.
- * The eight measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
+ * The ten measurements are interleaved in BENCH_ROUNDS rounds (service, raw, service, raw, ...) and
  * summed, so that load from other processes on a shared machine falls on both sides of each ratio.
  * Knobs: BENCH_ROUNDS (default 3), BENCH_SECONDS (per measurement and round, default 2; each after a
- * 1 s warm-up), BENCH_CONCURRENCY (default 32), BENCH_WALLETS
+ * 1 s warm-up), BENCH_CONCURRENCY (default 32), BENCH_HTTP_BATCH (default 20), BENCH_WALLETS
  * (default 100000), BENCH_GROUP_COMMIT_MAX_BATCH and
  * BENCH_GROUP_COMMIT_CONCURRENCY (default: the wallet's own), BENCH_KEEP_DB=1.
  */
@@ -66,6 +70,8 @@ const WALLETS = Number(process.env.BENCH_WALLETS ?? 100_000);
 const KEEP_DB = process.env.BENCH_KEEP_DB === '1';
 const KAFKA_IN_FLIGHT = Number(process.env.BENCH_KAFKA_IN_FLIGHT ?? 1000);
 const BATCH_SIZE = 200;
+/** Pay-orders per POST /internal/commands request on the HTTP batch path. */
+const HTTP_BATCH = Number(process.env.BENCH_HTTP_BATCH ?? 20);
 const BATCH_CLIENTS = Number(process.env.BENCH_BATCH_CLIENTS ?? 4);
 const ORDER_KOINU = 100_000_000n; // 1 DOGE
 const FEE_KOINU = 1_000_000n;
@@ -178,6 +184,45 @@ async function driveService(wallet: Wallet, name: string, buyer: () => string): 
   const after = await batchMetrics(wallet);
   agent.destroy();
   return { ...measured, batches: batchesBetween(before, after) };
+}
+
+/**
+ * Closed loop over the batch endpoint: CONCURRENCY clients, each sending HTTP_BATCH pay-orders (each
+ * with its own key) in one POST /internal/commands and the next batch when it is answered. A batch
+ * counts HTTP_BATCH pay-orders done when every one of them answered 201; its latency is the request's.
+ */
+async function driveServiceBatches(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
+  const agent = keepAliveAgent(CONCURRENCY);
+  const phase = (seconds: number) => {
+    const end = performance.now() + seconds * 1000;
+    return closedLoop(
+      name,
+      CONCURRENCY,
+      () =>
+        performance.now() < end
+          ? JSON.stringify({
+              commands: Array.from({ length: HTTP_BATCH }, () => ({
+                command: 'pay-order',
+                idempotencyKey: randomUUID(),
+                body: payOrderBody(randomUUID(), buyer()),
+              })),
+            })
+          : undefined,
+      async (body) => {
+        const answer = await postJson(agent, wallet.service.port, '/internal/commands', wallet.token, body);
+        if (answer.status !== 200) return { ok: false, kind: `HTTP ${answer.status}` };
+        const { results } = JSON.parse(answer.body) as { results: { status: number }[] };
+        const failed = results.find((result) => result.status !== 201);
+        return failed === undefined ? OK : { ok: false, kind: `a command answered ${failed.status}` };
+      },
+    );
+  };
+  await phase(WARMUP_SECONDS);
+  const before = await batchMetrics(wallet);
+  const measured = await phase(SECONDS);
+  const after = await batchMetrics(wallet);
+  agent.destroy();
+  return { ...measured, ops: measured.ops * HTTP_BATCH, batches: batchesBetween(before, after) };
 }
 
 /** Open loop with a window: KAFKA_IN_FLIGHT pay-orders outstanding over Kafka, answers via the relay. */
@@ -335,7 +380,9 @@ function printResults(rows: Summary[]): void {
         `  ${row.name}: ${row.batches.count} group commits, ${row.batches.meanSize.toFixed(1)} pay-orders and ${row.batches.meanMs.toFixed(1)} ms (redlock + transaction + commit) each on average`,
       );
   }
-  const [http, viaBus, raw, batched, httpHot, busHot, rawHot, batchedHot] = rows as [
+  const [http, viaBus, raw, batched, httpHot, busHot, rawHot, batchedHot, httpBatch, httpBatchHot] = rows as [
+    Summary,
+    Summary,
     Summary,
     Summary,
     Summary,
@@ -356,6 +403,9 @@ function printResults(rows: Summary[]): void {
     `    via HTTP                   ${ratio(http, raw).padStart(12)}   ${ratio(httpHot, rawHot).padStart(14)}`,
   );
   console.log(
+    `    via HTTP, ${String(HTTP_BATCH).padStart(3)} per request  ${ratio(httpBatch, raw).padStart(12)}   ${ratio(httpBatchHot, rawHot).padStart(14)}`,
+  );
+  console.log(
     `  ratio service / batched limit (pgbench, ${BATCH_SIZE} per transaction, ${BATCH_CLIENTS} connections; target >= 0.5 via Kafka)`,
   );
   console.log(
@@ -364,13 +414,16 @@ function printResults(rows: Summary[]): void {
   console.log(
     `    via HTTP                   ${ratio(http, batched).padStart(12)}   ${ratio(httpHot, batchedHot).padStart(14)}`,
   );
+  console.log(
+    `    via HTTP, ${String(HTTP_BATCH).padStart(3)} per request  ${ratio(httpBatch, batched).padStart(12)}   ${ratio(httpBatchHot, batchedHot).padStart(14)}`,
+  );
 }
 
 async function main(teardown: Teardown): Promise<void> {
   const id = randomBytes(4).toString('hex');
   console.log(machineLine('bench:ledger'));
   console.log(
-    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections, ${BATCH_CLIENTS} batched pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
+    `  ${WALLETS} wallets + 1 hot wallet, ${CONCURRENCY} HTTP clients / pgbench connections (batch path: ${HTTP_BATCH} pay-orders per request), ${BATCH_CLIENTS} batched pgbench connections, ${KAFKA_IN_FLIGHT} Kafka commands in flight, ${ROUNDS} interleaved rounds of ${SECONDS} s per measurement (+${WARMUP_SECONDS} s warm-up each)`,
   );
   const seedStarted = performance.now();
   const database = await seededDatabase(teardown, `dbay_bench_ledger_${id}`);
@@ -410,6 +463,8 @@ async function main(teardown: Teardown): Promise<void> {
     () => driveKafka(viaKafka, orders, 'Kafka, one hot wallet', () => hot),
     () => payOrdersRaw(database, 'pgbench, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
     () => payOrdersBatched(database, 'pgbench x200, one hot wallet', `md5('${HOT_PREFIX}-1')::uuid`),
+    () => driveServiceBatches(viaHttp, `HTTP x${HTTP_BATCH}, 100k wallets`, spreadBuyer),
+    () => driveServiceBatches(viaHttp, `HTTP x${HTTP_BATCH}, one hot wallet`, () => hot),
   ];
   const totals: (Measured | undefined)[] = runs.map(() => undefined);
   for (let round = 0; round < ROUNDS; round += 1) {

@@ -504,6 +504,95 @@ describe('wallet internal API (running service)', function () {
     });
   });
 
+  describe('several commands in one request (POST /internal/commands)', () => {
+    const batch = (commands: unknown[]) => api('POST', '/internal/commands', { token, body: { commands } });
+    const payItem = (orderId: string, idempotencyKey: string, amount: bigint) => ({
+      command: 'pay-order',
+      idempotencyKey,
+      body: {
+        orderId,
+        buyerId: buyer,
+        sellerId: seller,
+        amountKoinu: amount.toString(),
+        feeKoinu: '0',
+      },
+    });
+
+    it('answers each command with its own status and body, in order, each under its own key', async () => {
+      const before = (await balanceOf(funder.knex, buyer))!;
+      const [first, second] = [randomUUID(), randomUUID()];
+      const [firstKey, secondKey] = [randomUUID(), randomUUID()];
+      const items = [
+        payItem(first, firstKey, 3n * DOGE),
+        payItem(second, secondKey, before.available * 2n), // more than available
+        payItem(first, firstKey, 3n * DOGE), // the first key again, in the same request
+      ];
+      const response = await batch(items);
+      expect(response.status, response.text).to.equal(200);
+      const results = response.body.results as {
+        status: number;
+        replayed: boolean;
+        body: { escrow?: Record<string, unknown>; error?: { code: string } };
+      }[];
+      expect(results.map((r) => [r.status, r.replayed])).to.deep.equal([
+        [201, false],
+        [422, false],
+        [201, true],
+      ]);
+      expect(results[0]!.body.escrow).to.include({
+        orderId: first,
+        status: 'LOCKED',
+        amountKoinu: (3n * DOGE).toString(),
+      });
+      expect(results[1]!.body.error?.code).to.equal('WALLET_INSUFFICIENT_FUNDS');
+      expect(results[2]!.body).to.deep.equal(results[0]!.body);
+      expect((await balanceOf(funder.knex, buyer))!.locked - before.locked).to.equal(3n * DOGE);
+      // The whole request again: every answer replays, nothing moves again.
+      const again = await unchanged(() => batch(items));
+      expect(
+        (again.body.results as { status: number; replayed: boolean }[]).map((r) => [r.status, r.replayed]),
+      ).to.deep.equal([
+        [201, true],
+        [422, true],
+        [201, true],
+      ]);
+      // A single route with one of those keys answers the same stored result.
+      const single = await post('pay-order', items[0]!.body, firstKey);
+      expect([single.status, single.headers.get('idempotent-replayed')]).to.deep.equal([201, 'true']);
+      expect(single.body).to.deep.equal(results[0]!.body);
+      expect(await escrowStatus(first)).to.equal('LOCKED');
+      expect(await escrowStatus(second)).to.equal(undefined);
+    });
+
+    it('refuses the whole request, running none of it, on any bad command', async () => {
+      const good = payItem(randomUUID(), randomUUID(), DOGE);
+      const cases: [unknown, number, string, RegExp][] = [
+        [
+          [good, { ...payItem(randomUUID(), randomUUID(), DOGE), body: { ...good.body, orderId: 'x' } }],
+          400,
+          'WALLET_VALIDATION_FAILED',
+          /commands\[1\] \(pay-order\)/,
+        ],
+        [[good, payItem(randomUUID(), randomUUID(), 0n)], 400, 'WALLET_AMOUNT_INVALID', /commands\[1\]/],
+        [[good, { ...good, command: 'mint-money' }], 400, 'WALLET_VALIDATION_FAILED', /command/],
+        [
+          [good, { ...good, idempotencyKey: 'has spaces' }],
+          400,
+          'WALLET_VALIDATION_FAILED',
+          /idempotencyKey/,
+        ],
+        [[], 400, 'WALLET_VALIDATION_FAILED', /commands/],
+        [Array.from({ length: 201 }, () => good), 400, 'WALLET_VALIDATION_FAILED', /commands/],
+      ];
+      for (const [commands, status, code, message] of cases) {
+        const response = await unchanged(() => batch(commands as unknown[]));
+        expectError(response, status, code);
+        expect(response.body.error?.message).to.match(message);
+      }
+      expect(await escrowStatus(good.body.orderId)).to.equal(undefined);
+    });
+  });
+
   describe('bad input: a coded 400 and nothing changes', () => {
     const amounts: [string, unknown][] = [
       ['a DOGE decimal instead of koinu', '1.5'],

@@ -11,10 +11,11 @@ import type { WalletQueries } from '../../adapters/queries.js';
 import { ConfigError, IDEMPOTENCY_KEY_PATTERN, type RouteDoc, type TokenVerifier } from '@dbay/platform';
 import { escrowView } from '../../domain/index.js';
 import { walletError, type WalletErrorCode } from './error-table.js';
-import { balanceKoinuBody, escrowBody, internalResultBody } from './responses.js';
+import { balanceKoinuBody, batchResultBody, escrowBody, internalResultBody } from './responses.js';
 import { presentBalanceKoinu, presentInternal } from './present.js';
 import {
   authenticate,
+  commandAnswer,
   correlationOf,
   idempotencyKeyOf,
   koinuAmount,
@@ -100,6 +101,29 @@ export const internalCommandSchemas = {
 /** Routes that create something answer 201; the rest 200. */
 const CREATED = new Set<keyof typeof internalCommandSchemas>(['pay-order']);
 
+type InternalCommand = keyof typeof internalCommandSchemas;
+const COMMAND_NAMES = Object.keys(internalCommandSchemas) as [InternalCommand, ...InternalCommand[]];
+
+/** At most this many commands in one batch request. */
+export const MAX_BATCH_COMMANDS = 200;
+
+/**
+ * POST /internal/commands: several commands in one request, each with its own Idempotency-Key and its
+ * own answer, run together in the wallet's group commit. The body of each is exactly the single route's.
+ */
+const batchBody = z
+  .object({
+    commands: z
+      .array(
+        z
+          .object({ command: z.enum(COMMAND_NAMES), idempotencyKey: idempotencyKeyText, body: z.unknown() })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_BATCH_COMMANDS),
+  })
+  .strict();
+
 const escrowIdParam = z.object({ orderId: uuid }).strict();
 const walletIdParam = z.object({ userId: uuid }).strict();
 
@@ -184,6 +208,16 @@ export const internalRouteDocs: readonly RouteDoc<WalletErrorCode>[] = [
     }),
   ),
   {
+    method: 'post',
+    path: '/commands',
+    summary:
+      'Several commands in one request (at most 200), each with its own idempotencyKey and answer, in order; bad input or a command the caller may not send refuses the whole request and runs none',
+    auth: 'service',
+    body: batchBody,
+    responses: { 200: { description: "Each command's status and body, in order", schema: batchResultBody } },
+    errors: ['WALLET_VALIDATION_FAILED', 'WALLET_AMOUNT_INVALID', 'WALLET_FORBIDDEN'],
+  },
+  {
     method: 'get',
     path: '/escrows/:orderId',
     summary: "An order's escrow",
@@ -235,20 +269,58 @@ export function internalRoutes({
   const router = Router();
   router.use(authenticate(verifier, { kind: 'service', services: callers }));
 
+  const allowedCallers = (name: InternalCommand) =>
+    new Set(commandCallers.filter(([command]) => command === name).map(([, service]) => service));
+  const allowed = new Map(COMMAND_NAMES.map((name) => [name, allowedCallers(name)]));
+  /** The calling service, refused unless INTERNAL_COMMAND_CALLERS lets it send `name`. */
+  const mayCall = (res: Parameters<typeof principalOf>[0], name: InternalCommand): void => {
+    const caller = principalOf(res);
+    // authenticate() above admits service tokens only.
+    const service = caller.kind === 'service' ? caller.name : '';
+    if (!allowed.get(name)!.has(service))
+      throw walletError('WALLET_FORBIDDEN', `service ${service} may not send ${name} over HTTP`);
+  };
+
+  // Before the single routes' /:name: nothing else is called "commands".
+  router.post('/commands', async (req, res) => {
+    const { commands } = parseBody(batchBody, req.body);
+    // Every command is checked before any runs: a bad one refuses the whole request, nothing changes.
+    for (const item of commands) mayCall(res, item.command);
+    const parsed = commands.map((item, index) => {
+      try {
+        return parseBody(internalCommandSchemas[item.command] as z.ZodType<Command>, item.body);
+      } catch (error) {
+        if (error instanceof Error) error.message = `commands[${index}] (${item.command}): ${error.message}`;
+        throw error;
+      }
+    });
+    const scope = scopeOf(principalOf(res));
+    const correlationId = correlationOf(res);
+    const answers = await Promise.all(
+      commands.map((item, index) =>
+        commandAnswer(
+          executor,
+          {
+            command: parsed[index]!,
+            scope,
+            idempotencyKey: item.idempotencyKey,
+            correlationId,
+            causationId: null,
+          },
+          CREATED.has(item.command) ? 201 : 200,
+          presentInternal,
+        ),
+      ),
+    );
+    res.status(200).json({ results: answers });
+  });
+
   for (const [name, schema] of Object.entries(internalCommandSchemas) as [
-    keyof typeof internalCommandSchemas,
+    InternalCommand,
     z.ZodType<Command>,
   ][]) {
-    const allowed = new Set(
-      commandCallers.filter(([command]) => command === name).map(([, service]) => service),
-    );
     router.post(`/${name}`, async (req, res) => {
-      const caller = principalOf(res);
-      // authenticate() above admits service tokens only.
-      const service = caller.kind === 'service' ? caller.name : '';
-      if (!allowed.has(service)) {
-        throw walletError('WALLET_FORBIDDEN', `service ${service} may not send ${name} over HTTP`);
-      }
+      mayCall(res, name);
       const idempotencyKey = idempotencyKeyOf(req);
       const command = parseBody(schema, req.body);
       await respondWithCommand(

@@ -5,6 +5,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import {
+  type HttpError,
   dogeAmountField,
   idempotencyKeyOf as readIdempotencyKey,
   idempotencyScopeOf,
@@ -77,6 +78,61 @@ export function correlationOf(res: Response): string {
   return typeof res.locals.correlationId === 'string' ? res.locals.correlationId : 'unknown';
 }
 
+/** What one command answers over HTTP: the status, whether it replayed, and the body. */
+export interface CommandAnswer {
+  status: number;
+  replayed: boolean;
+  body: unknown;
+}
+
+type Outcome = { ok: true; answer: CommandAnswer } | { ok: false; error: HttpError; replayed: boolean };
+
+/** Runs the command; its answer, or the coded error of its refusal. Unexpected errors throw. */
+async function run(
+  executor: CommandExecutor,
+  request: CommandRequest,
+  successStatus: number,
+  present: (result: CommandResult) => unknown,
+): Promise<Outcome> {
+  let outcome: CommandOutcome;
+  try {
+    outcome = await executor.execute(request);
+  } catch (error) {
+    if (error instanceof QueueFullError)
+      return { ok: false, error: walletError('WALLET_BUSY', error.message), replayed: false };
+    if (isTransientDatabaseError(error))
+      return {
+        ok: false,
+        error: walletError('WALLET_UNAVAILABLE', 'the wallet database is unavailable; nothing changed'),
+        replayed: false,
+      };
+    throw error;
+  }
+  switch (outcome.kind) {
+    case 'accepted':
+      return {
+        ok: true,
+        answer: { status: successStatus, replayed: outcome.replayed, body: present(outcome.result) },
+      };
+    case 'rejected':
+      return {
+        ok: false,
+        error: walletError(outcome.error.code, outcome.error.message),
+        replayed: outcome.replayed,
+      };
+    case 'key-reused':
+      return {
+        ok: false,
+        error: walletError('WALLET_IDEMPOTENCY_KEY_REUSED', outcome.message),
+        replayed: false,
+      };
+    default: {
+      const unknown: never = outcome;
+      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 /**
  * Runs the command and answers. A replay answers exactly as the first time (same status, same body);
  * only the Idempotent-Replayed header tells them apart.
@@ -88,28 +144,25 @@ export async function respondWithCommand(
   successStatus: number,
   present: (result: CommandResult) => unknown,
 ): Promise<void> {
-  let outcome: CommandOutcome;
-  try {
-    outcome = await executor.execute(request);
-  } catch (error) {
-    if (error instanceof QueueFullError) throw walletError('WALLET_BUSY', error.message);
-    if (isTransientDatabaseError(error))
-      throw walletError('WALLET_UNAVAILABLE', 'the wallet database is unavailable; nothing changed');
-    throw error;
-  }
-  switch (outcome.kind) {
-    case 'accepted':
-      if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(successStatus).json(present(outcome.result));
-      return;
-    case 'rejected':
-      if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      throw walletError(outcome.error.code, outcome.error.message);
-    case 'key-reused':
-      throw walletError('WALLET_IDEMPOTENCY_KEY_REUSED', outcome.message);
-    default: {
-      const unknown: never = outcome;
-      throw new Error(`unknown outcome ${JSON.stringify(unknown)}`);
-    }
-  }
+  const outcome = await run(executor, request, successStatus, present);
+  const replayed = outcome.ok ? outcome.answer.replayed : outcome.replayed;
+  if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (!outcome.ok) throw outcome.error;
+  res.status(outcome.answer.status).json(outcome.answer.body);
+}
+
+/**
+ * Runs one command of a batch and answers it as a value: exactly the status and body the single route
+ * would have answered, a refusal as its coded error body. Unexpected errors still throw.
+ */
+export async function commandAnswer(
+  executor: CommandExecutor,
+  request: CommandRequest,
+  successStatus: number,
+  present: (result: CommandResult) => unknown,
+): Promise<CommandAnswer> {
+  const outcome = await run(executor, request, successStatus, present);
+  if (outcome.ok) return outcome.answer;
+  const { status, code, message } = outcome.error;
+  return { status, replayed: outcome.replayed, body: { error: { code, message } } };
 }

@@ -201,6 +201,22 @@ export const internalResultBody = z
   ])
   .meta({ id: 'WalletInternalResult' });
 
+/** POST /internal/commands: one answer per command, in the request's order. */
+export const batchResultBody = z
+  .strictObject({
+    results: z.array(
+      z.strictObject({
+        status: z.number().int(),
+        replayed: z.boolean(),
+        body: z.union([
+          internalResultBody,
+          z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
+        ]),
+      }),
+    ),
+  })
+  .meta({ id: 'WalletBatchResult' });
+
 export const presenterChecks: [
   Fits<ReturnType<typeof presentBalance>, typeof balanceBody>,
   Fits<ReturnType<typeof presentBalanceKoinu>, typeof balanceKoinuBody>,
