@@ -17,7 +17,7 @@
  * Hex strings are cut from the node's answer rather than re-encoded: V8 slices a long string without
  * copying, so a block's txids, scripts and transaction hex cost one small object each, not a copy.
  */
-import { createHash } from 'node:crypto';
+import crypto from 'node:crypto';
 import { Transaction } from 'bitcoinjs-lib';
 import { BufferReader } from 'bitcoinjs-lib/src/bufferutils';
 import { fastMerkleRoot } from 'bitcoinjs-lib/src/merkle';
@@ -36,9 +36,17 @@ export class RawBlockError extends Error {
   }
 }
 
-function hash256(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest();
-}
+/**
+ * SHA-256d, twice per transaction of a block (its txid, then the merkle tree). Node's one-shot
+ * `crypto.hash` (20.12+) skips the Hash object that `createHash` builds per call, which made up half of
+ * a full block's decode in a CPU profile (4,424 transactions: ~39 -> ~22 ms for the txids alone). An
+ * older Node 20 keeps `createHash`.
+ */
+const hash256: (bytes: Uint8Array) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (bytes) => crypto.hash('sha256', crypto.hash('sha256', bytes, 'buffer'), 'buffer')
+    : (bytes) =>
+        crypto.createHash('sha256').update(crypto.createHash('sha256').update(bytes).digest()).digest();
 
 /** A hash as Core prints it: the bytes reversed, in hex. */
 function displayHex(hash: Uint8Array): string {
