@@ -326,6 +326,8 @@ async function scanThroughput(): Promise<void> {
       label: string;
       decoder: RawBlockDecoder;
       totalMs: number;
+      /** Of which the event loop was busy (not waiting for the worker, the database or a timer). */
+      busyMs: number;
       blocks: number;
       matched: number;
     }
@@ -337,7 +339,7 @@ async function scanThroughput(): Promise<void> {
     const catchUps: CatchUp[] = [
       { label: `catch-up, decode inline, prefetch ${PREFETCH}`, decoder: inlineRawBlockDecoder },
       { label: `catch-up, decode on a worker thread, prefetch ${PREFETCH}`, decoder: worker },
-    ].map((each) => ({ ...each, totalMs: 0, blocks: 0, matched: 0 }));
+    ].map((each) => ({ ...each, totalMs: 0, busyMs: 0, blocks: 0, matched: 0 }));
     const catchUp = async (item: CatchUp, count: number): Promise<void> => {
       const watched = new WatchedHashes(many.knex, 60_000);
       await watched.refresh();
@@ -361,12 +363,14 @@ async function scanThroughput(): Promise<void> {
       const prefetcher = new BlockPrefetcher(deps, PREFETCH);
       const first = 1_000;
       const t0 = performance.now();
+      const loop0 = performance.eventLoopUtilization();
       for (let height = first; height < first + count; height += 1) {
         const prepared = await prefetcher.take(height, first + count - 1);
         if (prepared?.block.height !== height) throw new Error(`catch-up: no block at ${height}`);
         item.matched += prepared.matched.length;
       }
       item.totalMs += performance.now() - t0;
+      item.busyMs += performance.eventLoopUtilization(loop0).active;
       item.blocks += count;
     };
     try {
@@ -382,7 +386,7 @@ async function scanThroughput(): Promise<void> {
     for (const item of catchUps) {
       const perSecond = (item.blocks * 1000) / item.totalMs;
       console.log(
-        `   ${`new path (raw) + watched set, ${item.label}`.padEnd(74)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block  (matched ${item.matched})`,
+        `   ${`new path (raw) + watched set, ${item.label}`.padEnd(74)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block  (event loop busy ${(item.busyMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`,
       );
     }
     console.log(`   load average after: ${loadAverage()}`);
