@@ -13,8 +13,10 @@
  *    watched set (WatchedHashes, refreshed before each block) in front of the table lookup. Not included: the HTTP round trip to the node, getrawtransaction for the
  *    matched outputs, and the commit of the block (see part 2 for the whole path). Side by side in the
  *    same run, interleaved block by block: parse + decode alone (the baseline) for each path, and the
- *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. The first line states the CPU
- *    count and the load average before; the load average after is printed with the results.
+ *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. Then the scanner as it runs in
+ *    catch-up: the follower's BlockPrefetcher (BENCH_PREFETCH, default 4) over the watcher's DogecoinNode,
+ *    decoding inline and on the worker thread, with the event loop's busy time per block. The first line
+ *    states the CPU count and the load average before; the load average after is printed with the results.
  *
  * 2. Credit latency on the running stack (simulator, watcher, Kafka, wallet as processes): for each of
  *    BENCH_SAMPLES (default 30) users in turn, a deposit is paid and buried under 5 blocks; once the
