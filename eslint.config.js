@@ -281,6 +281,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Plain ES modules: worker thread entries, which load their TypeScript through tsx's API (a worker
+    // does not get the --import tsx hooks), and the failing workers of their tests.
+    files: ['**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly' } },
+  },
+  {
     // The generator is repository tooling (scripts/contracts/); its specs live beside the package it
     // generates, and the unit tier finds them there.
     files: ['packages/contracts/test/**/*.ts'],

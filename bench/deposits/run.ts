@@ -13,8 +13,10 @@
  *    watched set (WatchedHashes, refreshed before each block) in front of the table lookup. Not included: the HTTP round trip to the node, getrawtransaction for the
  *    matched outputs, and the commit of the block (see part 2 for the whole path). Side by side in the
  *    same run, interleaved block by block: parse + decode alone (the baseline) for each path, and the
- *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. The first line states the CPU
- *    count and the load average before; the load average after is printed with the results.
+ *    full scan for each path. BENCH_BLOCKS (default 10) blocks per case. Then the scanner as it runs in
+ *    catch-up: the follower's BlockPrefetcher (BENCH_PREFETCH, default 4) over the watcher's DogecoinNode,
+ *    decoding inline and on the worker thread, with the event loop's busy time per block. The first line
+ *    states the CPU count and the load average before; the load average after is printed with the results.
  *
  * 2. Credit latency on the running stack (simulator, watcher, Kafka, wallet as processes): for each of
  *    BENCH_SAMPLES (default 30) users in turn, a deposit is paid and buried under 5 blocks; once the
@@ -32,9 +34,25 @@ import { buildCoinbase, setWitnessCommitment } from '../../tools/regtest-node/sr
 import type { BlockRecord, ChainState } from '../../tools/regtest-node/src/chainstate.js';
 import { writeCoreJson } from '../../tools/regtest-node/src/core-json.js';
 import { blockToJson } from '../../tools/regtest-node/src/rpc/views.js';
-import { interpretRpcAnswer, mayCarryAmounts, RpcResultReader } from '@dbay/chain-rpc';
+import { Registry } from 'prom-client';
+import { pino } from 'pino';
+import {
+  interpretRpcAnswer,
+  mayCarryAmounts,
+  RpcResultReader,
+  type DogecoinRpcClient,
+} from '@dbay/chain-rpc';
 import { decodeBlock } from '../../services/deposit-watcher/src/adapters/rpc/decode.js';
 import { decodeRawBlock } from '../../services/deposit-watcher/src/adapters/rpc/raw-block.js';
+import { DogecoinNode } from '../../services/deposit-watcher/src/adapters/rpc/dogecoin-node.js';
+import {
+  inlineRawBlockDecoder,
+  WorkerRawBlockDecoder,
+  type RawBlockDecoder,
+} from '../../services/deposit-watcher/src/adapters/rpc/raw-block-decoder.js';
+import { createWatcherMetrics } from '../../services/deposit-watcher/src/adapters/watcher-metrics.js';
+import { BlockPrefetcher } from '../../services/deposit-watcher/src/use-cases/follow-chain.js';
+import type { ScanDependencies } from '../../services/deposit-watcher/src/use-cases/dependencies.js';
 import type { ChainBlock } from '../../services/deposit-watcher/src/domain/chain.js';
 import { onDatabase } from '@dbay/testing';
 import { loadAverage, machineLine } from '../support/machine.js';
@@ -63,6 +81,8 @@ import {
 const WATCHED = Number(process.env.BENCH_WATCHED ?? 100_000);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
+/** Blocks the catch-up cases fetch ahead (the watcher's DEPOSIT_BLOCK_PREFETCH default). */
+const PREFETCH = Number(process.env.BENCH_PREFETCH ?? 4);
 /** Distinct full blocks built; the scan cycles through them (building is slower than scanning). */
 const DISTINCT_BLOCKS = 5;
 const MAX_BLOCK_BYTES = 1_000_000;
@@ -282,8 +302,101 @@ async function scanThroughput(): Promise<void> {
             : `  (parse + decode ${(item.parseMs / item.blocks).toFixed(0)}, lookup + match ${(item.lookupMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`),
       );
     }
+
+    // The scanner as it runs in catch-up: the follower's own BlockPrefetcher (PREFETCH blocks ahead)
+    // over the watcher's DogecoinNode, whose client here answers getblockhash and getblock <hash> 0
+    // from the rendered blocks through the client's own answer check and parse (no HTTP). Each block is
+    // fetched, decoded (inline, or on the worker thread as main.ts wires it), matched against the
+    // in-memory set and the table, and its matched transactions checked, while the next ones are
+    // fetched and decoded ahead; it is taken in height order. Not included: the commit.
+    const byHeight = (height: number): RenderedBlock => blocks[height % blocks.length]!;
+    const byHash = new Map(blocks.map((rendered) => [rendered.hash, rendered]));
+    const client = {
+      getBlockHash: (height: number) => Promise.resolve(byHeight(height).hash),
+      getBlockHex: (hash: string) =>
+        Promise.resolve().then(() =>
+          new RpcResultReader('getblock').hex(
+            interpretRpcAnswer('getblock', 1, 200, byHash.get(hash)!.rawAnswer, { amounts: false }),
+            'result',
+          ),
+        ),
+      getRawTransactionHex: () => Promise.reject(new Error('raw blocks carry their transactions')),
+      breakerState: 'closed',
+      shutdown: () => undefined,
+    } as unknown as DogecoinRpcClient;
+    interface CatchUp {
+      label: string;
+      decoder: RawBlockDecoder;
+      totalMs: number;
+      /** Of which the event loop was busy (not waiting for the worker, the database or a timer). */
+      busyMs: number;
+      blocks: number;
+      matched: number;
+    }
+    const worker = new WorkerRawBlockDecoder({
+      onWorkerFailure: (reason) => {
+        throw new Error(`the decoding worker failed: ${reason}`);
+      },
+    });
+    const catchUps: CatchUp[] = [
+      { label: `catch-up, decode inline, prefetch ${PREFETCH}`, decoder: inlineRawBlockDecoder },
+      { label: `catch-up, decode on a worker thread, prefetch ${PREFETCH}`, decoder: worker },
+    ].map((each) => ({ ...each, totalMs: 0, busyMs: 0, blocks: 0, matched: 0 }));
+    const catchUp = async (item: CatchUp, count: number): Promise<void> => {
+      const watched = new WatchedHashes(many.knex, 60_000);
+      await watched.refresh();
+      const deps: ScanDependencies = {
+        knex: many.knex,
+        node: new DogecoinNode(client, { rawBlockDecoder: item.decoder }),
+        logger: pino({ level: 'silent' }),
+        metrics: createWatcherMetrics(new Registry()),
+        now: () => new Date(),
+        watchedHashes: watched,
+        settings: {
+          network: 'regtest',
+          requiredConfirmations: 6,
+          mempoolDropPolls: 3,
+          maxBlocksPerPoll: 500,
+          blockPrefetch: PREFETCH,
+          mempoolFetchLimit: 2_000,
+          backfillMarginMs: 60_000,
+        },
+      };
+      const prefetcher = new BlockPrefetcher(deps, PREFETCH);
+      const first = 1_000;
+      const t0 = performance.now();
+      const loop0 = performance.eventLoopUtilization();
+      for (let height = first; height < first + count; height += 1) {
+        const prepared = await prefetcher.take(height, first + count - 1);
+        if (prepared?.block.height !== height) throw new Error(`catch-up: no block at ${height}`);
+        item.matched += prepared.matched.length;
+      }
+      item.totalMs += performance.now() - t0;
+      item.busyMs += performance.eventLoopUtilization(loop0).active;
+      item.blocks += count;
+    };
+    try {
+      worker.start();
+      // Warm-up (the worker's start, JIT), not counted.
+      for (const item of catchUps) await catchUp({ ...item }, DISTINCT_BLOCKS);
+      // Alternated in halves, so both see the same spread of the machine's load.
+      const halves = [Math.ceil(BLOCKS / 2), Math.floor(BLOCKS / 2)];
+      for (const half of halves) for (const item of catchUps) await catchUp(item, half);
+    } finally {
+      await worker.close();
+    }
+    for (const item of catchUps) {
+      const perSecond = (item.blocks * 1000) / item.totalMs;
+      console.log(
+        `   ${`new path (raw) + watched set, ${item.label}`.padEnd(74)} ${perSecond.toFixed(2).padStart(7)} blocks/s  ${(item.totalMs / item.blocks).toFixed(0).padStart(5)} ms/block  (event loop busy ${(item.busyMs / item.blocks).toFixed(0)} ms/block, matched ${item.matched})`,
+      );
+    }
     console.log(`   load average after: ${loadAverage()}`);
     const expected = BLOCKS * DEPOSITS_PER_BLOCK;
+    for (const item of catchUps) {
+      if (item.matched !== expected)
+        throw new Error(`${item.label}: matched ${item.matched} deposits, expected ${expected}`);
+    }
     for (const item of cases.filter((c) => c.database !== undefined)) {
       if (item.matched !== expected)
         throw new Error(`${item.label}: matched ${item.matched} deposits, expected ${expected}`);

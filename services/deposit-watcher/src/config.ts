@@ -39,6 +39,11 @@ export function depositWatcherConfig(platform: PlatformConfigShape) {
        * whose bytes cannot be decoded) or `json` (getblock <hash> 2 only).
        */
       DEPOSIT_BLOCK_FORMAT: z.enum(['raw', 'json']).default('raw'),
+      /**
+       * Where raw blocks are decoded: `worker` (a worker thread, so a catch-up decodes the next block on
+       * another core while one commits) or `inline` (on the event loop).
+       */
+      DEPOSIT_BLOCK_DECODER: z.enum(['worker', 'inline']).default('worker'),
       /** Blocks fetched ahead of the one being committed, overlapping node and database work. */
       DEPOSIT_BLOCK_PREFETCH: z.coerce.number().int().min(0).max(16).default(4),
       /** Mempool transactions fetched per poll at most; the rest wait for the next poll. */

@@ -12,6 +12,7 @@ import { countWatchedAddresses, WatchedHashes } from './adapters/db/watched-addr
 import { ensureCursor } from './adapters/db/chain-store.js';
 import { createDogecoinRpcClient } from '@dbay/chain-rpc';
 import { DogecoinNode } from './adapters/rpc/dogecoin-node.js';
+import { inlineRawBlockDecoder, WorkerRawBlockDecoder } from './adapters/rpc/raw-block-decoder.js';
 import { createWatcherMetrics } from './adapters/watcher-metrics.js';
 import { ChainPoller } from './entrypoints/jobs/chain-poller.js';
 import { depositAddressAssignedHandler } from './entrypoints/messages/deposit-address-assigned.js';
@@ -28,6 +29,16 @@ await runService({
   async compose(service) {
     const { config, logger, db } = service;
     const watcherMetrics = createWatcherMetrics(service.metrics.registry);
+    const rawBlockDecoder =
+      config.DEPOSIT_BLOCK_FORMAT === 'raw' && config.DEPOSIT_BLOCK_DECODER === 'worker'
+        ? new WorkerRawBlockDecoder({
+            onWorkerFailure(reason) {
+              watcherMetrics.blockDecoderWorkerFailures.inc();
+              logger.warn({ reason }, 'Raw block decoding worker failed; its blocks were decoded inline');
+            },
+          })
+        : inlineRawBlockDecoder;
+    if (rawBlockDecoder instanceof WorkerRawBlockDecoder) rawBlockDecoder.start();
     const node = new DogecoinNode(
       createDogecoinRpcClient(config, {
         onCall: (method, outcome, seconds) => watcherMetrics.onCall(method, outcome, seconds),
@@ -39,6 +50,7 @@ await runService({
       }),
       {
         blockFormat: config.DEPOSIT_BLOCK_FORMAT,
+        rawBlockDecoder,
         onRawBlockFallback(hash, reason) {
           watcherMetrics.rawBlockFallbacks.inc();
           logger.warn({ blockHash: hash, reason }, 'Raw block not decoded; read it as JSON instead');

@@ -27,6 +27,7 @@ export interface WatcherMetrics {
   watchedAddresses: Gauge;
   mempoolTransactionsExamined: Counter;
   rawBlockFallbacks: Counter;
+  blockDecoderWorkerFailures: Counter;
 }
 
 export function createWatcherMetrics(registry: Registry): WatcherMetrics {
@@ -117,6 +118,11 @@ export function createWatcherMetrics(registry: Registry): WatcherMetrics {
     rawBlockFallbacks: new Counter({
       name: 'dbay_deposit_watcher_raw_block_fallbacks_total',
       help: 'Blocks whose raw bytes could not be decoded and were read as getblock verbosity-2 JSON instead.',
+      registers,
+    }),
+    blockDecoderWorkerFailures: new Counter({
+      name: 'dbay_deposit_watcher_block_decoder_worker_failures_total',
+      help: 'Times the raw block decoding worker thread failed (crashed, exited or did not answer); its blocks were decoded on the event loop instead.',
       registers,
     }),
     onCall(method, outcome, seconds) {

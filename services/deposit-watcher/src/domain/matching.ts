@@ -41,14 +41,19 @@ const P2PKH_SCRIPT_HEX_LENGTH = 50;
  * array per output).
  */
 export function p2pkhHashOfScriptHex(scriptHex: string): string | undefined {
+  const hash = p2pkhShapedHash(scriptHex);
+  return hash !== undefined && HASH160_HEX.test(hash) ? hash : undefined;
+}
+
+/** The 40 characters where a P2PKH script's hash sits, if the script has P2PKH's fixed parts; not checked as hex. */
+function p2pkhShapedHash(scriptHex: string): string | undefined {
   if (
     scriptHex.length !== P2PKH_SCRIPT_HEX_LENGTH ||
     !scriptHex.startsWith(P2PKH_PREFIX) ||
     !scriptHex.endsWith(P2PKH_SUFFIX)
   )
     return undefined;
-  const hash = scriptHex.substring(P2PKH_PREFIX.length, P2PKH_SCRIPT_HEX_LENGTH - P2PKH_SUFFIX.length);
-  return HASH160_HEX.test(hash) ? hash : undefined;
+  return scriptHex.substring(P2PKH_PREFIX.length, P2PKH_SCRIPT_HEX_LENGTH - P2PKH_SUFFIX.length);
 }
 
 /**
@@ -64,8 +69,10 @@ export function p2pkhPayments(
   for (const transaction of transactions) {
     for (const output of transaction.outputs) {
       if (output.valueKoinu <= 0n) continue;
-      const pubkeyHash = p2pkhHashOfScriptHex(output.scriptPubKeyHex);
+      // `keep` first: it turns nearly every output of a full block away, cheaper than the hex check.
+      const pubkeyHash = p2pkhShapedHash(output.scriptPubKeyHex);
       if (pubkeyHash === undefined || (keep !== undefined && !keep(pubkeyHash))) continue;
+      if (!HASH160_HEX.test(pubkeyHash)) continue;
       payments.push({
         txid: transaction.txid,
         vout: output.vout,

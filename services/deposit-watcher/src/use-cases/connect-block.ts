@@ -58,6 +58,15 @@ export async function rawHexOfMatched(
   return new Map(txids.map((txid, index) => [txid, hexes[index]!]));
 }
 
+/** The block's transactions that pay the matched outputs, by txid (not all of a full block's 4,424). */
+function transactionsPaying(
+  block: ChainBlock,
+  matched: readonly MatchedPayment[],
+): Map<string, ChainTransaction> {
+  const txids = new Set(matched.map((payment) => payment.txid));
+  return new Map(block.transactions.filter((tx) => txids.has(tx.txid)).map((tx) => [tx.txid, tx]));
+}
+
 export async function prepareBlock(deps: ScanDependencies, block: ChainBlock): Promise<PreparedBlock> {
   // Taken before the refresh: every address watched by then is in the set (see backfill-addresses.ts).
   const scannedAt = deps.now();
@@ -71,12 +80,7 @@ export async function prepareBlock(deps: ScanDependencies, block: ChainBlock): P
   const rawHexByTxid =
     matched.length === 0
       ? new Map<string, string>()
-      : await rawHexOfMatched(
-          deps,
-          'getrawtransaction',
-          new Map(block.transactions.map((tx) => [tx.txid, tx])),
-          matched,
-        );
+      : await rawHexOfMatched(deps, 'getrawtransaction', transactionsPaying(block, matched), matched);
   return { block, matched, rawHexByTxid, scannedAt };
 }
 

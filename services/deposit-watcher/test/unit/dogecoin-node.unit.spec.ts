@@ -27,7 +27,7 @@ describe('DogecoinNode (the watcher over @dbay/chain-rpc)', () => {
     node = new DogecoinNode(fake.client({ breaker: { volumeThreshold: 1 } }, createWatcherMetrics(registry)));
   });
   afterEach(async () => {
-    node.shutdown();
+    await node.shutdown();
     await fake.stop();
   });
 
@@ -79,12 +79,12 @@ describe('DogecoinNode (the watcher over @dbay/chain-rpc)', () => {
         ['getblock', [core.hash, 2]],
       ]);
     } finally {
-      raw.shutdown();
+      await raw.shutdown();
     }
   });
 
   it('asks for blocks at verbosity 2 only when configured for JSON, and lists the mempool', async () => {
-    node.shutdown();
+    await node.shutdown();
     node = new DogecoinNode(
       fake.client({ breaker: { volumeThreshold: 1 } }, createWatcherMetrics(new Registry())),
       {

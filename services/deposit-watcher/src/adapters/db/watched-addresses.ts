@@ -101,6 +101,38 @@ export async function watchedByPubkeyHashes(
 }
 
 /**
+ * A set of public key hashes (40 hex digits) with a bitmap in front: one bit per value of a hash's first
+ * six hex digits (2^24 bits, 2 MB), set for every hash added. A full block asks about ~8,850 output
+ * hashes, nearly all strangers; the bitmap turns ~99 % of them away (at 100,000 hashes, 0.6 % of the bits
+ * are set) before the Set is probed, which cost ~1 us a probe at 100,000 entries (cache misses), ~11 % of
+ * the event loop in a catch-up's CPU profile. A clear bit proves absence; a set bit asks the Set.
+ */
+export class PubkeyHashSet {
+  private readonly hashes = new Set<string>();
+  private readonly bits = new Uint8Array(1 << 21);
+
+  get size(): number {
+    return this.hashes.size;
+  }
+
+  add(pubkeyHash: string): void {
+    const bucket = PubkeyHashSet.bucketOf(pubkeyHash);
+    this.bits[bucket >>> 3]! |= 1 << (bucket & 7);
+    this.hashes.add(pubkeyHash);
+  }
+
+  has(pubkeyHash: string): boolean {
+    const bucket = PubkeyHashSet.bucketOf(pubkeyHash);
+    return (this.bits[bucket >>> 3]! & (1 << (bucket & 7))) !== 0 && this.hashes.has(pubkeyHash);
+  }
+
+  /** The first six hex digits as a number (anything else lands somewhere too: same string, same bucket). */
+  private static bucketOf(pubkeyHash: string): number {
+    return parseInt(pubkeyHash.substring(0, 6), 16) & 0xffffff; // NaN & n is 0
+  }
+}
+
+/**
  * The watched public key hashes, held in memory so that a block's outputs are matched without a
  * database round trip: on a full block nearly every output pays someone else, and looking up all
  * of its ~9,000 hashes in PostgreSQL was the largest part of a scan (see docs/deposit-watcher.md).
@@ -115,7 +147,7 @@ export async function watchedByPubkeyHashes(
  * share one read. Addresses are never unwatched, so the set only grows.
  */
 export class WatchedHashes {
-  private readonly hashes = new Set<string>();
+  private readonly hashes = new PubkeyHashSet();
   /** The latest watched_at read so far; undefined before the first (full) read. */
   private highWater: Date | undefined;
   private reading: Promise<void> | undefined;

@@ -8,7 +8,9 @@
  * Blocks are read raw by default (getblock <hash> 0, decoded by raw-block.ts): a full block is ~2 MB of
  * hex instead of ~6 MB of JSON whose lossless parse took most of a catch-up's time. When the raw bytes
  * cannot be decoded (a RawBlockError: a format this reader does not know), that block is read again at
- * verbosity 2 and the fallback is reported, so a surprise costs speed, never a block.
+ * verbosity 2 and the fallback is reported, so a surprise costs speed, never a block. The bytes are
+ * decoded by the `rawBlockDecoder` given (raw-block-decoder.ts: main.ts passes a worker thread's, so a
+ * catch-up decodes the next block while this one commits), inline by default.
  */
 import {
   RPC_INVALID_ADDRESS_OR_KEY,
@@ -18,7 +20,8 @@ import {
 } from '@dbay/chain-rpc';
 import type { ChainBlock, ChainTransaction } from '../../domain/chain.js';
 import { decodeBlock, decodeMempoolTxids, decodeVerboseTransaction } from './decode.js';
-import { decodeRawBlock, RawBlockError } from './raw-block.js';
+import { RawBlockError } from './raw-block.js';
+import { inlineRawBlockDecoder, type RawBlockDecoder } from './raw-block-decoder.js';
 
 /** How blocks are read: raw bytes (with the JSON as fallback), or the verbosity-2 JSON only. */
 export type BlockFormat = 'raw' | 'json';
@@ -28,25 +31,30 @@ export interface DogecoinNodeOptions {
   blockFormat?: BlockFormat;
   /** A raw block could not be decoded and was read as JSON instead. Must not throw. */
   onRawBlockFallback?(hash: string, reason: string): void;
+  /** Where raw blocks are decoded (default: inline, on the event loop). */
+  rawBlockDecoder?: RawBlockDecoder;
 }
 
 export class DogecoinNode {
   readonly blockFormat: BlockFormat;
+  readonly #decoder: RawBlockDecoder;
 
   constructor(
     private readonly client: DogecoinRpcClient,
     private readonly options: DogecoinNodeOptions = {},
   ) {
     this.blockFormat = options.blockFormat ?? 'raw';
+    this.#decoder = options.rawBlockDecoder ?? inlineRawBlockDecoder;
   }
 
   get breakerState(): BreakerState {
     return this.client.breakerState;
   }
 
-  /** Stops the breaker's timers, for shutdown. */
-  shutdown(): void {
+  /** Stops the breaker's timers and the block decoder's worker, for shutdown. */
+  shutdown(): Promise<void> {
     this.client.shutdown();
+    return this.#decoder.close();
   }
 
   getBestBlockHash(): Promise<string> {
@@ -67,7 +75,7 @@ export class DogecoinNode {
     if (this.blockFormat === 'raw') {
       const hex = await this.client.getBlockHex(hash);
       try {
-        return decodeRawBlock(hex, { hash, height });
+        return await this.#decoder.decode(hex, { hash, height });
       } catch (error) {
         if (!(error instanceof RawBlockError)) throw error;
         this.options.onRawBlockFallback?.(hash, error.message);
