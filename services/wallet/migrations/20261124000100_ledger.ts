@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 const SCHEMA = 'wallet';
 const MONEY = 'numeric(20,8)';
 
-const ENTRY_TYPES = [
+/** The entry types this migration allowed; 20261207000000_cold_storage adds to them. */
+export const ENTRY_TYPES = [
   'DEPOSIT',
   'WITHDRAWAL_HOLD',
   'WITHDRAWAL',
@@ -22,7 +23,7 @@ const ENTRY_TYPES = [
   'ESCROW_REFUND',
 ];
 
-const list = (values: string[]): string => values.map((value) => `'${value}'`).join(', ');
+export const list = (values: readonly string[]): string => values.map((value) => `'${value}'`).join(', ');
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`SET LOCAL search_path TO ${SCHEMA}`);

@@ -3,26 +3,9 @@
 // (REFILL) move custody between the two without touching any user's balance. The CHECKs were declared
 // on their columns in 20261124000100_ledger, so Postgres named them.
 import type { Knex } from 'knex';
+import { ENTRY_TYPES, list } from './20261124000100_ledger.js';
 
 const SCHEMA = 'wallet';
-
-const ENTRY_TYPES = [
-  'DEPOSIT',
-  'WITHDRAWAL_HOLD',
-  'WITHDRAWAL',
-  'WITHDRAWAL_RELEASE',
-  'NETWORK_FEE',
-  'MINER_FEE',
-  'BID_LOCK',
-  'BID_UNLOCK',
-  'ESCROW_LOCK',
-  'ESCROW_RELEASE',
-  'SALE',
-  'FEE',
-  'ESCROW_REFUND',
-];
-
-const list = (values: string[]): string => values.map((value) => `'${value}'`).join(', ');
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`SET LOCAL search_path TO ${SCHEMA}`);
