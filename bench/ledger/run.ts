@@ -53,7 +53,7 @@ import {
   type ServiceProcess,
 } from '@dbay/testing';
 import { TOPICS } from '@dbay/contracts';
-import { closedLoop, OK } from '../support/closed-loop.js';
+import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson } from '../support/http.js';
 import { loadAverage, machineLine } from '../support/machine.js';
@@ -157,25 +157,27 @@ function payOrderBody(orderId: string, buyerId: string) {
   };
 }
 
-/** Closed loop: CONCURRENCY clients, each sends its next pay-order when the previous one answered. */
-async function driveService(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
+/**
+ * Closed loop over HTTP: CONCURRENCY clients, each sending its next request when the previous one was
+ * answered; a warm-up, then the measurement with the executor's batches around it. Each request carries
+ * `perRequest` pay-orders and counts that many done when `answered` says it succeeded.
+ */
+async function driveHttp(
+  wallet: Wallet,
+  name: string,
+  route: string,
+  perRequest: number,
+  body: () => unknown,
+  answered: (answer: { status: number; body: string }) => Outcome,
+): Promise<Measured> {
   const agent = keepAliveAgent(CONCURRENCY);
   const phase = (seconds: number) => {
     const end = performance.now() + seconds * 1000;
     return closedLoop(
       name,
       CONCURRENCY,
-      () => (performance.now() < end ? JSON.stringify(payOrderBody(randomUUID(), buyer())) : undefined),
-      async (body) => {
-        const { status } = await postJson(
-          agent,
-          wallet.service.port,
-          '/internal/pay-order',
-          wallet.token,
-          body,
-        );
-        return status === 201 ? OK : { ok: false, kind: `HTTP ${status}` };
-      },
+      () => (performance.now() < end ? JSON.stringify(body()) : undefined),
+      async (json) => answered(await postJson(agent, wallet.service.port, route, wallet.token, json)),
     );
   };
   await phase(WARMUP_SECONDS);
@@ -183,47 +185,44 @@ async function driveService(wallet: Wallet, name: string, buyer: () => string): 
   const measured = await phase(SECONDS);
   const after = await batchMetrics(wallet);
   agent.destroy();
-  return { ...measured, batches: batchesBetween(before, after) };
+  return { ...measured, ops: measured.ops * perRequest, batches: batchesBetween(before, after) };
 }
 
+/** One pay-order per POST /internal/pay-order, a fresh key each. */
+const driveService = (wallet: Wallet, name: string, buyer: () => string): Promise<Measured> =>
+  driveHttp(
+    wallet,
+    name,
+    '/internal/pay-order',
+    1,
+    () => payOrderBody(randomUUID(), buyer()),
+    ({ status }) => (status === 201 ? OK : { ok: false, kind: `HTTP ${status}` }),
+  );
+
 /**
- * Closed loop over the batch endpoint: CONCURRENCY clients, each sending HTTP_BATCH pay-orders (each
- * with its own key) in one POST /internal/commands and the next batch when it is answered. A batch
- * counts HTTP_BATCH pay-orders done when every one of them answered 201; its latency is the request's.
+ * HTTP_BATCH pay-orders (each with its own key) per POST /internal/commands; a request counts them done
+ * when every one answered 201, and its latency is the request's.
  */
-async function driveServiceBatches(wallet: Wallet, name: string, buyer: () => string): Promise<Measured> {
-  const agent = keepAliveAgent(CONCURRENCY);
-  const phase = (seconds: number) => {
-    const end = performance.now() + seconds * 1000;
-    return closedLoop(
-      name,
-      CONCURRENCY,
-      () =>
-        performance.now() < end
-          ? JSON.stringify({
-              commands: Array.from({ length: HTTP_BATCH }, () => ({
-                command: 'pay-order',
-                idempotencyKey: randomUUID(),
-                body: payOrderBody(randomUUID(), buyer()),
-              })),
-            })
-          : undefined,
-      async (body) => {
-        const answer = await postJson(agent, wallet.service.port, '/internal/commands', wallet.token, body);
-        if (answer.status !== 200) return { ok: false, kind: `HTTP ${answer.status}` };
-        const { results } = JSON.parse(answer.body) as { results: { status: number }[] };
-        const failed = results.find((result) => result.status !== 201);
-        return failed === undefined ? OK : { ok: false, kind: `a command answered ${failed.status}` };
-      },
-    );
-  };
-  await phase(WARMUP_SECONDS);
-  const before = await batchMetrics(wallet);
-  const measured = await phase(SECONDS);
-  const after = await batchMetrics(wallet);
-  agent.destroy();
-  return { ...measured, ops: measured.ops * HTTP_BATCH, batches: batchesBetween(before, after) };
-}
+const driveServiceBatches = (wallet: Wallet, name: string, buyer: () => string): Promise<Measured> =>
+  driveHttp(
+    wallet,
+    name,
+    '/internal/commands',
+    HTTP_BATCH,
+    () => ({
+      commands: Array.from({ length: HTTP_BATCH }, () => ({
+        command: 'pay-order',
+        idempotencyKey: randomUUID(),
+        body: payOrderBody(randomUUID(), buyer()),
+      })),
+    }),
+    (answer) => {
+      if (answer.status !== 200) return { ok: false, kind: `HTTP ${answer.status}` };
+      const { results } = JSON.parse(answer.body) as { results: { status: number }[] };
+      const failed = results.find((result) => result.status !== 201);
+      return failed === undefined ? OK : { ok: false, kind: `a command answered ${failed.status}` };
+    },
+  );
 
 /** Open loop with a window: KAFKA_IN_FLIGHT pay-orders outstanding over Kafka, answers via the relay. */
 async function driveKafka(
