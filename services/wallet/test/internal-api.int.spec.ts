@@ -581,6 +581,12 @@ describe('wallet internal API (running service)', function () {
           'WALLET_VALIDATION_FAILED',
           /idempotencyKey/,
         ],
+        [
+          [good, payItem(randomUUID(), good.idempotencyKey, DOGE)],
+          400,
+          'WALLET_VALIDATION_FAILED',
+          /commands\[1\] reuses the idempotencyKey of commands\[0\]/,
+        ],
         [[], 400, 'WALLET_VALIDATION_FAILED', /commands/],
         [Array.from({ length: 201 }, () => good), 400, 'WALLET_VALIDATION_FAILED', /commands/],
       ];

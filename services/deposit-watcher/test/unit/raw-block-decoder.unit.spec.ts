@@ -192,6 +192,22 @@ describe('raw block decoding on a worker thread', () => {
     });
   });
 
+  it('decodes inline when no worker thread can even be made (the constructor throws)', async () => {
+    // Node refuses a worker entry that is not a file or data URL synchronously, in the constructor.
+    const own = new WorkerRawBlockDecoder({
+      entry: new URL('https://example.invalid/worker.mjs'),
+      onWorkerFailure: (reason) => failures.push(reason),
+    });
+    try {
+      expect(await own.decode(core.hex, coreRef)).to.deep.equal(decodeRawBlock(core.hex, coreRef));
+      expect(await own.decode(core.hex, coreRef)).to.deep.equal(decodeRawBlock(core.hex, coreRef));
+      expect(failures).to.have.length(2);
+      expect(failures[0]).to.match(/^worker could not start: /);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('decodes inline when the worker stops answering, rather than hanging the poll', async () => {
     await withFailingWorker(
       'silent',

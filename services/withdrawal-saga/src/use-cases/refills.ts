@@ -208,6 +208,12 @@ export async function receiveSeenRefill(
   payload: { txid: string; vout: number },
 ): Promise<void> {
   const outpoint = { txid: payload.txid.toLowerCase(), vout: payload.vout, note: null };
+  // Recorded already (an operator's declaration, or this report delivered again): the coin may be spent
+  // by now, so the node is not asked.
+  const recorded = await trx(`${SCHEMA}.refills`)
+    .where({ txid: outpoint.txid, vout: outpoint.vout })
+    .first<RefillRow | undefined>();
+  if (recorded) return;
   const checked = await checkOnNode(ctx, outpoint.txid, outpoint.vout);
   const result = checked.ok ? await recordRefill(ctx, trx, outpoint, checked, SEEN_BY_WATCHER) : checked;
   if (!result.ok)

@@ -95,7 +95,16 @@ export class WorkerRawBlockDecoder implements RawBlockDecoder {
 
   decode(hex: string, expected: BlockRef): Promise<ChainBlock> {
     if (this.#closed) return Promise.reject(new Error('the raw block decoder was closed'));
-    this.start();
+    try {
+      this.start();
+    } catch (error) {
+      // No thread could be made (ERR_WORKER_INIT_FAILED, out of resources): this block is decoded inline,
+      // and the next one tries a worker again.
+      this.#onWorkerFailure(
+        `worker could not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return inlineRawBlockDecoder.decode(hex, expected);
+    }
     const worker = this.#worker!;
     return new Promise<ChainBlock>((resolve, reject) => {
       const bytes = bytesOfHex(hex); // not whole bytes of hex: a RawBlockError, as inline

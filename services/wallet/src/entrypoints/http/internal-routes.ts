@@ -294,6 +294,18 @@ export function internalRoutes({
         throw error;
       }
     });
+    // A key used twice in one request must carry the same command twice (which then answers its first
+    // use); another body under it would run the first and refuse the second: refused up front instead.
+    const firstOfKey = new Map<string, number>();
+    commands.forEach((item, index) => {
+      const first = firstOfKey.get(item.idempotencyKey);
+      if (first === undefined) firstOfKey.set(item.idempotencyKey, index);
+      else if (JSON.stringify(commands[first]) !== JSON.stringify(item))
+        throw walletError(
+          'WALLET_VALIDATION_FAILED',
+          `commands[${index}] reuses the idempotencyKey of commands[${first}] with another command`,
+        );
+    });
     const scope = scopeOf(principalOf(res));
     const correlationId = correlationOf(res);
     const answers = await Promise.all(
