@@ -76,6 +76,7 @@ const ALL_CHECKS = [
   'auction-sold-has-order',
   'hot-wallet-coin-unspent',
   'chain-covers-liabilities',
+  'cold-transfer-booked',
 ];
 
 describe('reconciler on a real book (throwaway database, simulator, Kafka)', function () {
@@ -455,6 +456,7 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
     expect(examined['auction-sold-has-order']).to.equal(1);
     // alice's, bob's and dave's deposits plus carol's change are unspent; carol's deposit was spent by the withdrawal.
     expect(examined['hot-wallet-coin-unspent']).to.equal(4);
+    expect(examined['cold-transfer-booked']).to.equal(0); // this book has no sweep or refill
   });
 
   it('finds a tampered balance: the exact user, the ledger net and the balance column', async function () {
@@ -882,6 +884,36 @@ describe('reconciler on a real book (throwaway database, simulator, Kafka)', fun
       ]);
     } finally {
       await db.admin.raw('UPDATE "order".auctions SET order_id = ? WHERE id = ?', [soldOrder, soldAuction]);
+    }
+  });
+
+  it('finds a refill from cold the wallet never booked, an hour after the saga took it in', async function () {
+    const txid = 'c7'.repeat(32);
+    const address = 'refill-address-of-this-test';
+    await db
+      .admin('withdrawal_saga.refill_addresses')
+      .insert({ address, derivation_path: "m/44'/3'/0'/1/900" });
+    await db.admin('withdrawal_saga.refills').insert({
+      txid,
+      vout: 1,
+      amount_koinu: '500000000',
+      address,
+      declared_by: 'alice.ops',
+      declared_at: HOUR_AGO,
+    });
+    try {
+      const run = await runReconciler(db);
+      expect(run.exitCode).to.equal(2);
+      expect(
+        findingsOf(run, 'cold-transfer-booked').map((found) => [
+          found.subjectId,
+          found.expected,
+          found.actual,
+        ]),
+      ).to.deep.equal([[`refill:${txid}:1`, '500000000 (miner fee 0)', 'none']]);
+    } finally {
+      await db.admin('withdrawal_saga.refills').where({ txid }).delete();
+      await db.admin('withdrawal_saga.refill_addresses').where({ address }).delete();
     }
   });
 
