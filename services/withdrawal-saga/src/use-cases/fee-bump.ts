@@ -34,6 +34,10 @@ export async function bumpStuckTransactions(ctx: SagaContext): Promise<number> {
     policy.maxTimes,
     STUCK_PER_TICK,
   )) {
+    // The tracker records confirmations on its own tick: after blocks mined in a burst, a transaction
+    // already in a block may still read 0 here. Ask the node, so a mined transaction is never bumped.
+    const seen = stuck.txid === null ? undefined : await ctx.chain.findTransaction(stuck.txid);
+    if (seen !== undefined && seen.confirmations > 0) continue;
     if (await requestBump(ctx, stuck.batchId, tipHeight)) requested += 1;
   }
   return requested;
