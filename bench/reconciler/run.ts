@@ -128,5 +128,6 @@ try {
     for (const { check, seconds } of last.checks) console.log(`  ${check.padEnd(28)} ${seconds.toFixed(2)}`);
   }
 } finally {
-  await db.drop();
+  if (process.env.BENCH_KEEP_DB === '1') console.log(`kept database ${db.name} (BENCH_KEEP_DB=1)`);
+  else await db.drop();
 }

@@ -1,5 +1,5 @@
 /**
- * One reconciliation run: every check in turn, each fed by its source (rows already in koinu) and
+ * One reconciliation run: every check, in two lanes run at once (see inLanes), each fed by its source (rows already in koinu) and
  * judged by its pure function in domain/checks, each finding recorded (table + event) as it is found.
  * The report summarises the checks and carries the first findings in full; the exit code of the
  * one-shot process is derived from it.
@@ -61,16 +61,36 @@ export async function reconcile(deps: ReconcileDependencies): Promise<Reconcilia
     graceSeconds: deps.graceSeconds,
   });
 
-  const totals = await wallet.bookTotals();
-  await checkUsers(recorder, wallet, totals);
-  await checkLedger(recorder, wallet, totals);
-  await checkDeposits(recorder, crossService, await windowNow());
-  await checkWithdrawals(recorder, crossService, await windowNow());
-  await checkColdTransfers(recorder, crossService, await windowNow());
-  await checkOrders(recorder, orders, await windowNow());
-  await checkAuctions(recorder, auctions, await windowNow());
+  // Two lanes over different tables, so Postgres runs a pass of each at once (one per core): the
+  // wallet's own book, and its pairs with the other services' records. Each lane's checks run in turn.
+  const [totals] = await inLanes(
+    async () => {
+      const walletTotals = await wallet.bookTotals();
+      await checkUsers(recorder, wallet, walletTotals);
+      await checkLedger(recorder, wallet, walletTotals);
+      return walletTotals;
+    },
+    async () => {
+      await checkDeposits(recorder, crossService, await windowNow());
+      await checkWithdrawals(recorder, crossService, await windowNow());
+      await checkColdTransfers(recorder, crossService, await windowNow());
+      await checkOrders(recorder, orders, await windowNow());
+      await checkAuctions(recorder, auctions, await windowNow());
+    },
+  );
   if (deps.chain) await checkChain(recorder, crossService, deps.chain, totals);
   return recorder.finish(deps.runId, startedAt);
+}
+
+/**
+ * Runs both lanes at once and waits for both, even when one fails first (so no query outlives the run),
+ * then throws the first failure.
+ */
+export async function inLanes<A, B>(a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a(), b()]);
+  if (first.status === 'rejected') throw first.reason;
+  if (second.status === 'rejected') throw second.reason;
+  return [first.value, second.value];
 }
 
 async function checkUsers(recorder: Recorder, wallet: WalletReads, totals: WalletTotals): Promise<void> {
