@@ -45,6 +45,7 @@
  */
 import { TOPICS } from '@dbay/contracts';
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type http from 'node:http';
 import { formatDoge, KOINU_PER_DOGE } from '@dbay/money';
 import {
@@ -60,7 +61,16 @@ import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson, type Answer } from '../support/http.js';
 import { moveGroupToEnd, topicsConsumedBy } from '../support/kafka.js';
-import { flagKnob, intKnob, loadAverage, machineLine } from '../support/machine.js';
+import {
+  addCpuUse,
+  cpuMeter,
+  cpuPerOpLine,
+  flagKnob,
+  intKnob,
+  loadAverage,
+  machineLine,
+  type CpuUse,
+} from '../support/machine.js';
 import { DRAIN_TIMEOUT_MS, OrderServiceDriver, type PayOrder } from '../support/order-service-driver.js';
 import {
   combine,
@@ -119,6 +129,14 @@ interface Marketplace {
   listingsCreated: number;
   /** The order process while an order path runs (stopped between them). */
   running: ServiceProcess | undefined;
+  /** The wallet process, whose CPU time both paths count. */
+  walletPid: number | undefined;
+}
+
+/** A measurement and the CPU time the machine and the services spent on it. */
+interface Costed {
+  measured: Measured;
+  cpu: CpuUse;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -140,25 +158,34 @@ function payOrders(): PayOrder {
   };
 }
 
-async function walletPath(driver: OrderServiceDriver, payOrder: PayOrder): Promise<Measured> {
+async function walletPath(
+  driver: OrderServiceDriver,
+  payOrder: PayOrder,
+  walletPid?: number,
+): Promise<Costed> {
   const warmUp = await driver.drive({ orders: WARMUP_ORDERS }, BUYERS, payOrder, false);
   if (warmUp.ops === 0)
     throw new Error(
       `wallet warm-up: no pay-order locked (${warmUp.failed} refused, ${warmUp.unanswered} unanswered)`,
     );
+  const meter = cpuMeter({ wallet: walletPid, bench: process.pid });
   const measured = await driver.drive({ orders: ORDERS_PER_ROUND }, BUYERS, payOrder, true);
+  const cpu = meter.stop();
   const errorKinds: Record<string, number> = {};
   if (measured.failed > 0) countError(errorKinds, TOPICS.escrowLockFailed, measured.failed);
   if (measured.unanswered > 0)
     countError(errorKinds, `no answer in ${DRAIN_TIMEOUT_MS / 1000} s`, measured.unanswered);
   const errors = measured.failed + measured.unanswered;
   return {
-    name: WALLET_PATH,
-    ops: measured.ops,
-    seconds: measured.seconds,
-    latenciesMs: measured.latenciesMs,
-    errors,
-    ...(errors > 0 ? { errorKinds } : {}),
+    measured: {
+      name: WALLET_PATH,
+      ops: measured.ops,
+      seconds: measured.seconds,
+      latenciesMs: measured.latenciesMs,
+      errors,
+      ...(errors > 0 ? { errorKinds } : {}),
+    },
+    cpu,
   };
 }
 
@@ -257,7 +284,7 @@ async function startOrderService(market: Marketplace): Promise<ServiceProcess> {
   });
 }
 
-async function orderPath(market: Marketplace): Promise<Measured> {
+async function orderPath(market: Marketplace): Promise<Costed> {
   const order = await startOrderService(market);
   market.running = order;
   const agent = keepAliveAgent(BUYERS);
@@ -268,12 +295,14 @@ async function orderPath(market: Marketplace): Promise<Measured> {
     const warmUp = await buyListings(market, order, agent, WARMUP_ORDERS);
     if (warmUp.ops === 0)
       throw new Error(`order warm-up: nothing paid (${errorKindsLine(warmUp.errorKinds)})`);
+    const meter = cpuMeter({ order: order.pid, wallet: market.walletPid, bench: process.pid });
     const measured = await buyListings(market, order, agent, ORDERS_PER_ROUND);
+    const cpu = meter.stop();
     // A buy that was not answered PAID may still have its answer on the way; let it land before the
     // process stops, so that no order is left waiting for an answer its group will be moved past.
     const pending = await waitUntilNoPaymentPending(market.database);
     if (pending > 0) console.log(`  ${pending} orders still PENDING_PAYMENT when the order service stopped`);
-    return measured;
+    return { measured, cpu };
   } finally {
     agent.destroy();
     market.running = undefined;
@@ -291,7 +320,7 @@ function checkKnobs(): void {
   }
 }
 
-function printResults(wallet: Summary, order: Summary): void {
+function printResults(wallet: Summary, order: Summary, walletCpu: CpuUse, orderCpu: CpuUse): void {
   console.log('');
   for (const line of tableLines([wallet, order])) console.log(line);
   for (const row of [wallet, order]) {
@@ -300,6 +329,12 @@ function printResults(wallet: Summary, order: Summary): void {
   console.log('');
   console.log(
     `  ratio order / wallet: throughput ${(order.opsPerSecond / wallet.opsPerSecond).toFixed(2)}, p99 ${(order.p99 / wallet.p99).toFixed(2)}`,
+  );
+  console.log(`  CPU per pay-order, wallet path: ${cpuPerOpLine(walletCpu, wallet.ops)}`);
+  console.log(`  CPU per order, order path:     ${cpuPerOpLine(orderCpu, order.ops)}`);
+  const machineMsPerOrder = orderCpu.machineMs / Math.max(1, order.ops);
+  console.log(
+    `  so the order path's ceiling on this machine is ~${((os.cpus().length * 1000) / machineMsPerOrder).toFixed(0)} orders/s (every CPU busy), and p99 < ${TARGET_P99_MS} ms with ${BUYERS} closed-loop buyers needs more than ${((BUYERS * 1000) / TARGET_P99_MS).toFixed(0)}`,
   );
   const met = order.p99 < TARGET_P99_MS && order.errors === 0;
   const unpaid = order.errors > 0 ? `, ${order.errors} orders not paid` : '';
@@ -351,17 +386,23 @@ async function main(teardown: Teardown): Promise<void> {
     open: [],
     listingsCreated: 0,
     running: undefined,
+    walletPid: wallet.pid,
   };
   teardown.add('the order service', () => market.running?.stop());
 
   const payOrder = payOrders();
   let walletTotal: Measured | undefined;
   let orderTotal: Measured | undefined;
+  let walletCpu: CpuUse | undefined;
+  let orderCpu: CpuUse | undefined;
   for (let round = 1; round <= ROUNDS; round += 1) {
-    const viaWallet = await walletPath(driver, payOrder);
-    const viaOrder = await orderPath(market);
+    const walletRound = await walletPath(driver, payOrder, market.walletPid);
+    const orderRound = await orderPath(market);
+    const [viaWallet, viaOrder] = [walletRound.measured, orderRound.measured];
     walletTotal = combine(walletTotal, viaWallet);
     orderTotal = combine(orderTotal, viaOrder);
+    walletCpu = addCpuUse(walletCpu, walletRound.cpu);
+    orderCpu = addCpuUse(orderCpu, orderRound.cpu);
     const [w, o] = [summarize(viaWallet), summarize(viaOrder)];
     console.log(
       `  round ${round}/${ROUNDS}: wallet ${w.opsPerSecond.toFixed(0)} ops/s p99 ${w.p99.toFixed(0)} ms; order ${o.opsPerSecond.toFixed(0)} orders/s p99 ${o.p99.toFixed(0)} ms, ${o.errors} errors`,
@@ -371,7 +412,7 @@ async function main(teardown: Teardown): Promise<void> {
   await wallet.stop();
 
   console.log(`  load average after: ${loadAverage()}`);
-  printResults(summarize(walletTotal!), summarize(orderTotal!));
+  printResults(summarize(walletTotal!), summarize(orderTotal!), walletCpu!, orderCpu!);
   console.log('');
   console.log(`  listings created through POST /v1/listings: ${market.listingsCreated}`);
   for (const line of await checkOrderBooks(database)) console.log(`  ${line}`);

@@ -77,6 +77,8 @@ export interface ServiceProcess {
   port: number;
   /** Where it serves /metrics (never on `port`). */
   metricsPort: number;
+  /** The process id (a benchmark reads its CPU time from /proc). */
+  pid: number | undefined;
   /** SIGTERM (SIGKILL if it does not drain in time); says so when the process had already died. */
   stop(): Promise<void>;
 }
@@ -203,6 +205,7 @@ export async function spawnService(start: ServiceStart): Promise<ServiceProcess>
     service,
     port,
     metricsPort,
+    pid: child.pid,
     async stop() {
       if (stopped) return;
       stopped = true;
