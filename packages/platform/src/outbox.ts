@@ -33,18 +33,32 @@ export interface OutboxRow {
  * state change it describes rolls back, which is the very bug the outbox exists to prevent.
  */
 export async function enqueueEvent(trx: Knex.Transaction, event: NewOutboxEvent): Promise<string> {
+  const [eventId] = await enqueueEvents(trx, [event]);
+  return eventId!;
+}
+
+/**
+ * Inserts several events of one state change with one statement, in their order (the relay publishes
+ * in outbox order), and returns their event ids. The same rules as enqueueEvent.
+ */
+export async function enqueueEvents(
+  trx: Knex.Transaction,
+  events: readonly NewOutboxEvent[],
+): Promise<string[]> {
   if (!trx.isTransaction)
     throw new Error('enqueueEvent must run inside the knex transaction of the state change');
-  const eventId = randomUUID();
-  await trx(OUTBOX_TABLE).insert({
-    event_id: eventId,
+  if (events.length === 0) return [];
+  const occurredAt = new Date();
+  const rows = events.map((event) => ({
+    event_id: randomUUID(),
     topic: event.topic,
     message_key: event.key,
     // Stringified here so that a bigint fails loudly now rather than at publication.
     payload: JSON.stringify(event.payload),
     correlation_id: event.correlationId,
     causation_id: event.causationId ?? null,
-    occurred_at: new Date(),
-  });
-  return eventId;
+    occurred_at: occurredAt,
+  }));
+  await trx(OUTBOX_TABLE).insert(rows);
+  return rows.map((row) => row.event_id);
 }

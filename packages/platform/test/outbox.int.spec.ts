@@ -10,6 +10,7 @@ import type { Kafka } from 'kafkajs';
 import {
   createMetrics,
   enqueueEvent,
+  enqueueEvents,
   IdempotentConsumer,
   OutboxRelay,
   type EventCodec,
@@ -86,6 +87,32 @@ describe('transactional outbox (integration)', function () {
         event: (await codec.decode(m.value)) as EventMessage<TestPayload>,
       })),
     );
+
+  it('writes the events of one state change with one statement, in their order, and publishes them so', async () => {
+    const events = ['first', 'second', 'third'].map((n) => ({
+      topic: topic.topic,
+      key: 'order-1',
+      payload: { n },
+      correlationId: 'c-many',
+    }));
+    const outside = await enqueueEvents(db.knex as never, events).catch((error: Error) => error.message);
+    expect(outside).to.match(/inside the knex transaction/);
+    const eventIds = await db.knex.transaction((trx) => enqueueEvents(trx, events));
+    expect(new Set(eventIds).size).to.equal(3);
+    const rows = await db.knex<{ event_id: string }>('outbox').orderBy('id').select('event_id');
+    expect(rows.map((row) => row.event_id)).to.deep.equal(eventIds);
+
+    const publisher = relay(createMetrics({ service: 'many' }));
+    await publisher.start();
+    await waitFor(
+      'all three marked sent',
+      async () => (await db.knex('outbox').whereNotNull('sent_at')).length === 3,
+    );
+    await publisher.stop();
+    const onTopic = await decodeAll(topic.codec);
+    expect(onTopic.map((m) => m.event.envelope.eventId)).to.deep.equal(eventIds);
+    expect(onTopic.map((m) => m.event.payload.n)).to.deep.equal(['first', 'second', 'third']);
+  });
 
   it('never publishes a rolled-back row, and applies a committed one exactly once across a relay crash after send', async () => {
     await db.knex

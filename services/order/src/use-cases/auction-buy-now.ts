@@ -12,7 +12,7 @@ import { hasPendingBid } from '../adapters/db/bids.js';
 import { saveTransition } from '../adapters/db/transitions.js';
 import type { OrderContext, RequestMeta } from './context.js';
 import { runIdempotent } from './idempotent.js';
-import { readOrderDetails, type OrderDetails } from './orders.js';
+import { afterPaymentAnswer, type OrderDetails } from './orders.js';
 import type { CommandOutcome } from './outcome.js';
 
 export async function buyAuctionNow(
@@ -64,10 +64,7 @@ export async function buyAuctionNow(
       });
       return { kind: 'done', resourceId: orderId };
     },
-    (orderId) => readOrderDetails(ctx, orderId),
+    (orderId) => Promise.resolve(orderId),
   );
-  if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
-  const orderId = outcome.value.order.id;
-  const answered = await ctx.waiter.waitForPaymentAnswer(orderId, ctx.settings.paymentWaitMs);
-  return answered ? { ...outcome, value: await readOrderDetails(ctx, orderId) } : outcome;
+  return afterPaymentAnswer(ctx, outcome);
 }

@@ -90,13 +90,25 @@ export async function buyListing(
       );
       return saveDecision(trx, decision, orderId, meta);
     },
-    (orderId) => readOrderDetails(ctx, orderId),
+    (orderId) => Promise.resolve(orderId),
   );
   if (outcome.kind === 'done' && !outcome.replayed) ctx.crash.reach('after-order-committed', listingId);
-  if (outcome.kind !== 'done' || outcome.value.order.status !== 'PENDING_PAYMENT') return outcome;
-  const orderId = outcome.value.order.id;
-  const answered = await ctx.waiter.waitForPaymentAnswer(orderId, ctx.settings.paymentWaitMs);
-  return answered ? { ...outcome, value: await readOrderDetails(ctx, orderId) } : outcome;
+  return afterPaymentAnswer(ctx, outcome);
+}
+
+/**
+ * The answer to a buy: the order (new or replayed) once the wallet has answered its payment, or as it
+ * stands when `paymentWaitMs` ran out first (still PENDING_PAYMENT, which the API answers 202). The
+ * order is read once, after the wait: a buy under load is a handful of statements, and reading it before
+ * the wait as well would add three.
+ */
+export async function afterPaymentAnswer(
+  ctx: OrderContext,
+  outcome: CommandOutcome<string>,
+): Promise<CommandOutcome<OrderDetails>> {
+  if (outcome.kind !== 'done') return outcome;
+  await ctx.waiter.waitForPaymentAnswer(outcome.value, ctx.settings.paymentWaitMs);
+  return { ...outcome, value: await readOrderDetails(ctx, outcome.value) };
 }
 
 /** One action by a person on one order; `decide` is the domain's rule for it. */

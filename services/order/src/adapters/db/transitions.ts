@@ -1,10 +1,11 @@
 /**
  * Saves one decided transition in the caller's transaction: the order (new or changed), its history
  * row, the timers it starts and stops, the listing it moves, the wallet commands and order events in
- * the outbox, and a NOTIFY that wakes any request waiting for this order (delivered on commit only).
+ * the outbox, and, once the order has left PENDING_PAYMENT, a NOTIFY that wakes any request waiting for
+ * the payment's answer (delivered on commit only).
  */
 import type { Knex } from 'knex';
-import { enqueueEvent } from '@dbay/platform';
+import { enqueueEvents } from '@dbay/platform';
 import type { Transition } from '../../domain/decisions.js';
 import { orderEventMessage, walletCommandMessage, type OutboundMessage } from '../../domain/messages.js';
 import { setListingStatus } from './listings.js';
@@ -38,6 +39,13 @@ export async function saveTransition(
     ...transition.commands.map((command) => walletCommandMessage(order, command)),
     ...transition.events.map((event) => orderEventMessage(order, event)),
   ];
-  for (const message of messages) await enqueueEvent(trx, { ...message, ...correlation });
-  await trx.raw('SELECT pg_notify(?, ?)', [ORDER_CHANGED_CHANNEL, order.id]);
+  await enqueueEvents(
+    trx,
+    messages.map((message) => ({ ...message, ...correlation })),
+  );
+  // Only a request waiting for the payment's answer listens (order-change-waiter.ts), and it waits for
+  // the order to leave PENDING_PAYMENT: a new order's NOTIFY would only wake it to look again.
+  if (order.status !== 'PENDING_PAYMENT') {
+    await trx.raw('SELECT pg_notify(?, ?)', [ORDER_CHANGED_CHANNEL, order.id]);
+  }
 }
