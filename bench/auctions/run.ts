@@ -52,7 +52,16 @@ import {
 import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson, type Answer } from '../support/http.js';
-import { flagKnob, intKnob, loadAverage, machineLine } from '../support/machine.js';
+import {
+  addCpuUse,
+  cpuMeter,
+  cpuPerOpLine,
+  flagKnob,
+  intKnob,
+  loadAverage,
+  machineLine,
+  type CpuUse,
+} from '../support/machine.js';
 import { drivePgbench } from '../support/pgbench.js';
 import {
   combine,
@@ -106,6 +115,8 @@ interface Market {
   sent: Map<string, bigint>;
   /** Definite answers by kind (LEADING, OUTBID, refused AUCTION_BID_TOO_LOW, ...), per path. */
   answers: Record<string, Record<string, number>>;
+  /** The processes metered by name beside Postgres and the JVMs. */
+  processes: Record<string, number | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -178,7 +189,17 @@ async function servicePath(
   const warmUp = await bid(market, `${name} (warm-up)`, WARMUP_BIDS, auctionFor);
   if (warmUp.ops === 0)
     throw new Error(`${name} warm-up: no bid answered (${errorKindsLine(warmUp.errorKinds)})`);
-  return bid(market, name, BIDS_PER_ROUND, auctionFor);
+  const meter = cpuMeter(market.processes);
+  const measured = await bid(market, name, BIDS_PER_ROUND, auctionFor);
+  addCpu(name, meter.stop());
+  return measured;
+}
+
+/** CPU time of each measurement (not of its warm-up), by name: the whole machine and by process. */
+const cpuByRun = new Map<string, CpuUse>();
+
+function addCpu(name: string, use: CpuUse): void {
+  cpuByRun.set(name, addCpuUse(cpuByRun.get(name), use));
 }
 
 /** The sellers (in turn, one request each at a time) open `count` auctions; their ids in order. */
@@ -251,7 +272,14 @@ END;
 `;
 }
 
-function rawPath(database: ThrowawayDatabase, name: string, auction: string, setup = ''): Promise<Measured> {
+function rawPath(
+  database: ThrowawayDatabase,
+  processes: Record<string, number | undefined>,
+  name: string,
+  auction: string,
+  setup = '',
+): Promise<Measured> {
+  let meter: { stop(): CpuUse } | undefined;
   return drivePgbench({
     name,
     databaseUrl: database.urlOf('order'),
@@ -259,6 +287,10 @@ function rawPath(database: ThrowawayDatabase, name: string, auction: string, set
     clients: PGBENCH_CLIENTS,
     seconds: PGBENCH_SECONDS,
     warmupSeconds: PGBENCH_WARMUP_SECONDS,
+    measuring: {
+      started: () => (meter = cpuMeter(processes)),
+      ended: () => meter && addCpu(name, meter.stop()),
+    },
   });
 }
 
@@ -275,6 +307,12 @@ function printResults(rows: Record<string, Summary>, answers: Market['answers'])
   }
   for (const name of [HOT_SERVICE, SPREAD_SERVICE]) {
     console.log(`  ${name} answers: ${errorKindsLine(answers[name])}`);
+  }
+  console.log('');
+  console.log('  CPU milliseconds per bid while measured (the whole machine, then by process):');
+  for (const row of [hot, hotRaw, spread, spreadRaw]) {
+    const use = cpuByRun.get(row.name);
+    if (use) console.log(`    ${row.name.padEnd(28)} ${cpuPerOpLine(use, row.ops)}`);
   }
   console.log('');
   const ratio = (service: Summary, raw: Summary) =>
@@ -350,6 +388,7 @@ async function main(teardown: Teardown): Promise<void> {
     spread,
     sent: new Map(),
     answers: {},
+    processes: { order: order.pid, wallet: wallet.pid, bench: process.pid },
   };
 
   const totals: Record<string, Measured> = {};
@@ -362,9 +401,9 @@ async function main(teardown: Teardown): Promise<void> {
   for (let round = 1; round <= ROUNDS; round += 1) {
     const rows = [
       add(await servicePath(market, HOT_SERVICE, () => market.hot)),
-      add(await rawPath(database, HOT_RAW, '0')),
+      add(await rawPath(database, market.processes, HOT_RAW, '0')),
       add(await servicePath(market, SPREAD_SERVICE, spreadAuction)),
-      add(await rawPath(database, SPREAD_RAW, ':a', `\\set a random(1, ${AUCTIONS})\n`)),
+      add(await rawPath(database, market.processes, SPREAD_RAW, ':a', `\\set a random(1, ${AUCTIONS})\n`)),
     ];
     console.log(
       `  round ${round}/${ROUNDS}: ${rows.map((row) => `${row.name} ${row.opsPerSecond.toFixed(0)}/s p99 ${row.p99.toFixed(0)} ms`).join('; ')}`,

@@ -56,7 +56,14 @@ import { TOPICS } from '@dbay/contracts';
 import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson } from '../support/http.js';
-import { loadAverage, machineLine } from '../support/machine.js';
+import {
+  addCpuUse,
+  cpuMeter,
+  cpuPerOpLine,
+  loadAverage,
+  machineLine,
+  type CpuUse,
+} from '../support/machine.js';
 import { OrderServiceDriver } from '../support/order-service-driver.js';
 import { drivePgbench } from '../support/pgbench.js';
 import { combine, summarize, tableLines, type Measured, type Summary } from '../support/stats.js';
@@ -182,7 +189,9 @@ async function driveHttp(
   };
   await phase(WARMUP_SECONDS);
   const before = await batchMetrics(wallet);
+  const meter = cpuMeter(meteredProcesses());
   const measured = await phase(SECONDS);
+  addCpu(name, meter.stop());
   const after = await batchMetrics(wallet);
   agent.destroy();
   return { ...measured, ops: measured.ops * perRequest, batches: batchesBetween(before, after) };
@@ -234,7 +243,9 @@ async function driveKafka(
   const payOrder = (orderId: string) => payOrderBody(orderId, buyer());
   await driver.drive({ seconds: WARMUP_SECONDS }, KAFKA_IN_FLIGHT, payOrder, false);
   const before = await batchMetrics(wallet);
+  const meter = cpuMeter(meteredProcesses());
   const measured = await driver.drive({ seconds: SECONDS }, KAFKA_IN_FLIGHT, payOrder, true);
+  addCpu(name, meter.stop());
   const after = await batchMetrics(wallet);
   return {
     name,
@@ -248,6 +259,26 @@ async function driveKafka(
 
 // ---------------------------------------------------------------------------------------------------
 // The raw side
+
+// ---------------------------------------------------------------------------------------------------
+// CPU time of each measurement (not of its warm-up), whole machine and by process
+
+/** The processes metered by name beside Postgres and the JVMs: the two wallets and the bench itself. */
+const metered: Record<string, number | undefined> = { bench: process.pid };
+const meteredProcesses = () => metered;
+const cpuByRun = new Map<string, CpuUse>();
+
+function addCpu(name: string, use: CpuUse): void {
+  cpuByRun.set(name, addCpuUse(cpuByRun.get(name), use));
+}
+
+function meteringAs(name: string): { started(): void; ended(): void } {
+  let meter: { stop(): CpuUse } | undefined;
+  return {
+    started: () => (meter = cpuMeter(meteredProcesses())),
+    ended: () => meter && addCpu(name, meter.stop()),
+  };
+}
 
 /** One pay-order as one transaction, writing what the wallet writes for it. */
 function pgbenchScript(buyer: string): string {
@@ -340,6 +371,7 @@ function payOrdersRaw(database: ThrowawayDatabase, name: string, buyer: string):
     clients: CONCURRENCY,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
+    measuring: meteringAs(name),
   });
 }
 
@@ -353,6 +385,7 @@ function payOrdersBatched(database: ThrowawayDatabase, name: string, buyerOf: st
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     opsPerTransaction: BATCH_SIZE,
+    measuring: meteringAs(name),
   });
 }
 
@@ -441,6 +474,8 @@ async function main(teardown: Teardown): Promise<void> {
   const viaHttp = await startWallet(keys, database.urlOf('wallet'));
   teardown.add('the HTTP wallet', () => viaHttp.service.stop());
   const viaKafka = await startWallet(keys, kafkaDatabase.urlOf('wallet'), kafka.brokers);
+  metered['wallet (HTTP)'] = viaHttp.service.pid;
+  metered['wallet (Kafka)'] = viaKafka.service.pid;
   teardown.add('the Kafka wallet', () => viaKafka.service.stop());
   const orders = new OrderServiceDriver(kafka.brokers, stack.schemaRegistryUrl);
   teardown.add('the order service driver', () => orders.stop());
@@ -474,7 +509,14 @@ async function main(teardown: Teardown): Promise<void> {
   await viaKafka.service.stop();
 
   console.log(`  load average after: ${loadAverage()}`);
-  printResults((totals as Measured[]).map(summarize));
+  const summaries = (totals as Measured[]).map(summarize);
+  printResults(summaries);
+  console.log('');
+  console.log('  CPU milliseconds per pay-order while measured (the whole machine, then by process):');
+  for (const row of summaries) {
+    const use = cpuByRun.get(row.name);
+    if (use) console.log(`    ${row.name.padEnd(30)} ${cpuPerOpLine(use, row.ops)}`);
+  }
   console.log(`  books after the HTTP and pgbench runs: ${await checkWalletBooks(database.urlOf('wallet'))}`);
   console.log(
     `  books after the Kafka runs:            ${await checkWalletBooks(kafkaDatabase.urlOf('wallet'))}`,

@@ -43,16 +43,19 @@ function machineBusyMs(): number {
   return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * MS_PER_TICK;
 }
 
-/** A process's command name and CPU milliseconds (user + system) so far; undefined once it is gone. */
+/** A process's command name and CPU milliseconds (its own and its reaped children's) so far; undefined once it is gone. */
 function processStat(pid: number | string): { command: string; cpuMs: number } | undefined {
   try {
     // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    // utime and stime are fields 14 and 15 of the whole line (12 and 13 after the name); cutime and
+    // cstime, 16 and 17, are its children's that it has reaped: Postgres backends and pgbench runs that
+    // ended while measured count through their parent.
+    const [utime, stime, cutime, cstime] = after.slice(11, 15).map(Number);
     return {
       command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-      cpuMs: (Number(after[11]) + Number(after[12])) * MS_PER_TICK,
+      cpuMs: (utime! + stime! + cutime! + cstime!) * MS_PER_TICK,
     };
   } catch {
     return undefined;
@@ -79,7 +82,8 @@ function commandCpuMs(command: string): Map<string, number> {
 
 /**
  * What the processes of `after` spent since `before` (a process that started in between counts whole).
- * A process that ended in between takes its time with it, so this is a lower bound.
+ * One that ended in between counts through its parent when that is one of them (a Postgres backend
+ * through the postmaster), else not at all: a lower bound.
  */
 function spentSince(before: Map<string, number>, after: Map<string, number>): number {
   let total = 0;

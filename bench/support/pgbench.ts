@@ -33,6 +33,8 @@ export interface PgbenchRun {
    * pay-orders per transaction counts 200 ops per transaction, and its latencies are the batch's.
    */
   opsPerTransaction?: number;
+  /** Called just before and just after the measured run (not the warm-up), e.g. to meter CPU. */
+  measuring?: { started(): void; ended(): void };
 }
 
 export async function drivePgbench(spec: PgbenchRun): Promise<Measured> {
@@ -50,11 +52,13 @@ export async function drivePgbench(spec: PgbenchRun): Promise<Measured> {
     await run('pgbench', [...args, '-T', String(spec.warmupSeconds), database], {
       maxBuffer: MAX_OUTPUT_BYTES,
     });
+    spec.measuring?.started();
     const { stdout } = await run(
       'pgbench',
       [...args, '-l', '--log-prefix', path.join(dir, 'tx'), '-T', String(spec.seconds), database],
       { maxBuffer: MAX_OUTPUT_BYTES },
     );
+    spec.measuring?.ended();
     const processed = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1] ?? NaN);
     const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
     const latenciesMs: number[] = [];
