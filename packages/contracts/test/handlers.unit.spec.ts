@@ -52,7 +52,11 @@ function eventOf(payload: unknown): EventMessage {
 function recordingTransaction(rows: unknown[]): Knex.Transaction {
   const trx = (table: string) => {
     expect(table).to.equal(OUTBOX_TABLE);
-    return { insert: (row: unknown) => Promise.resolve(rows.push(row)) };
+    // One insert per state change, of one row or of several (enqueueEvents).
+    return {
+      insert: (row: unknown) =>
+        Promise.resolve(rows.push(...(Array.isArray(row) ? (row as unknown[]) : [row]))),
+    };
   };
   return Object.assign(trx, { isTransaction: true }) as unknown as Knex.Transaction;
 }
