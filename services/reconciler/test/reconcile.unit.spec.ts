@@ -13,7 +13,7 @@ import type { TransactionNet } from '../src/domain/checks/transaction-balanced.j
 import type { WithdrawalPair } from '../src/domain/checks/withdrawal-finalized-once.js';
 import type { ColdTransferPair } from '../src/domain/checks/cold-transfer-booked.js';
 import type { ChainReads, ColdCoin, FindingWriter, ReconcilerSources, UserBook } from '../src/ports.js';
-import { reconcile } from '../src/reconcile.js';
+import { inLanes, reconcile } from '../src/reconcile.js';
 import { GRACE_SECONDS, HOUR_AGO, JUST_NOW, NOW } from './support/grace.js';
 
 const ALICE = '00000000-0000-4000-8000-00000000a11c';
@@ -333,5 +333,36 @@ describe('a reconciliation run', () => {
     expect(report.truncatedFindings).to.equal(1);
     expect(report.totals.findings).to.equal(REPORT_FINDINGS_LIMIT + 1);
     expect(sink.added).to.have.length(REPORT_FINDINGS_LIMIT + 1);
+  });
+});
+
+describe('two lanes (inLanes)', () => {
+  const later = <T>(ms: number, value: T): Promise<T> =>
+    new Promise((resolve) => setTimeout(() => resolve(value), ms));
+
+  it('runs both lanes at once and answers with both results', async () => {
+    const started: string[] = [];
+    const lane = (name: string) => async () => {
+      started.push(name);
+      return later(20, name);
+    };
+    const result = inLanes(lane('wallet'), lane('cross-service'));
+    // Both lanes began before either finished: they overlap.
+    expect(started).to.deep.equal(['wallet', 'cross-service']);
+    expect(await result).to.deep.equal(['wallet', 'cross-service']);
+  });
+
+  it('waits for the other lane before failing, so no query outlives the run, and throws the failure', async () => {
+    let otherFinished = false;
+    const failure = new Error('the wallet source failed');
+    const outcome = await inLanes(
+      () => Promise.reject(failure),
+      async () => {
+        await later(30, undefined);
+        otherFinished = true;
+      },
+    ).catch((error: unknown) => error);
+    expect(outcome).to.equal(failure);
+    expect(otherFinished).to.equal(true);
   });
 });
