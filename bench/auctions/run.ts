@@ -52,16 +52,7 @@ import {
 import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson, type Answer } from '../support/http.js';
-import {
-  addCpuUse,
-  cpuMeter,
-  cpuPerOpLine,
-  flagKnob,
-  intKnob,
-  loadAverage,
-  machineLine,
-  type CpuUse,
-} from '../support/machine.js';
+import { CpuTally, flagKnob, intKnob, loadAverage, machineLine } from '../support/machine.js';
 import { drivePgbench } from '../support/pgbench.js';
 import {
   combine,
@@ -115,8 +106,6 @@ interface Market {
   sent: Map<string, bigint>;
   /** Definite answers by kind (LEADING, OUTBID, refused AUCTION_BID_TOO_LOW, ...), per path. */
   answers: Record<string, Record<string, number>>;
-  /** The processes metered by name beside Postgres and the JVMs. */
-  processes: Record<string, number | undefined>;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -189,18 +178,16 @@ async function servicePath(
   const warmUp = await bid(market, `${name} (warm-up)`, WARMUP_BIDS, auctionFor);
   if (warmUp.ops === 0)
     throw new Error(`${name} warm-up: no bid answered (${errorKindsLine(warmUp.errorKinds)})`);
-  const meter = cpuMeter(market.processes);
-  const measured = await bid(market, name, BIDS_PER_ROUND, auctionFor);
-  addCpu(name, meter.stop());
-  return measured;
+  return cpu.measure(name, () => bid(market, name, BIDS_PER_ROUND, auctionFor));
 }
 
-/** CPU time of each measurement (not of its warm-up), by name: the whole machine and by process. */
-const cpuByRun = new Map<string, CpuUse>();
-
-function addCpu(name: string, use: CpuUse): void {
-  cpuByRun.set(name, addCpuUse(cpuByRun.get(name), use));
-}
+/** CPU time of each measurement (not of its warm-up): the whole machine, Postgres, the JVMs and these. */
+const metered: Record<string, number | undefined> = {
+  order: undefined,
+  wallet: undefined,
+  bench: process.pid,
+};
+const cpu = new CpuTally(metered);
 
 /** The sellers (in turn, one request each at a time) open `count` auctions; their ids in order. */
 async function openAuctions(order: ServiceProcess, agent: http.Agent, keys: ProcessKeys, count: number) {
@@ -272,14 +259,7 @@ END;
 `;
 }
 
-function rawPath(
-  database: ThrowawayDatabase,
-  processes: Record<string, number | undefined>,
-  name: string,
-  auction: string,
-  setup = '',
-): Promise<Measured> {
-  let meter: { stop(): CpuUse } | undefined;
+function rawPath(database: ThrowawayDatabase, name: string, auction: string, setup = ''): Promise<Measured> {
   return drivePgbench({
     name,
     databaseUrl: database.urlOf('order'),
@@ -287,10 +267,7 @@ function rawPath(
     clients: PGBENCH_CLIENTS,
     seconds: PGBENCH_SECONDS,
     warmupSeconds: PGBENCH_WARMUP_SECONDS,
-    measuring: {
-      started: () => (meter = cpuMeter(processes)),
-      ended: () => meter && addCpu(name, meter.stop()),
-    },
+    measuring: cpu.around(name),
   });
 }
 
@@ -311,8 +288,8 @@ function printResults(rows: Record<string, Summary>, answers: Market['answers'])
   console.log('');
   console.log('  CPU milliseconds per bid while measured (the whole machine, then by process):');
   for (const row of [hot, hotRaw, spread, spreadRaw]) {
-    const use = cpuByRun.get(row.name);
-    if (use) console.log(`    ${row.name.padEnd(28)} ${cpuPerOpLine(use, row.ops)}`);
+    const line = cpu.line(row.name, row.ops);
+    if (line) console.log(`    ${row.name.padEnd(28)} ${line}`);
   }
   console.log('');
   const ratio = (service: Summary, raw: Summary) =>
@@ -372,6 +349,8 @@ async function main(teardown: Teardown): Promise<void> {
     env: { WALLET_URL: `http://127.0.0.1:${wallet.port}` },
   });
   teardown.add('the order service', () => order.stop());
+  metered.order = order.pid;
+  metered.wallet = wallet.pid;
   const agent = keepAliveAgent(Math.max(BIDDERS, SELLERS));
   teardown.add('the HTTP agent', () => agent.destroy());
 
@@ -388,7 +367,6 @@ async function main(teardown: Teardown): Promise<void> {
     spread,
     sent: new Map(),
     answers: {},
-    processes: { order: order.pid, wallet: wallet.pid, bench: process.pid },
   };
 
   const totals: Record<string, Measured> = {};
@@ -401,9 +379,9 @@ async function main(teardown: Teardown): Promise<void> {
   for (let round = 1; round <= ROUNDS; round += 1) {
     const rows = [
       add(await servicePath(market, HOT_SERVICE, () => market.hot)),
-      add(await rawPath(database, market.processes, HOT_RAW, '0')),
+      add(await rawPath(database, HOT_RAW, '0')),
       add(await servicePath(market, SPREAD_SERVICE, spreadAuction)),
-      add(await rawPath(database, market.processes, SPREAD_RAW, ':a', `\\set a random(1, ${AUCTIONS})\n`)),
+      add(await rawPath(database, SPREAD_RAW, ':a', `\\set a random(1, ${AUCTIONS})\n`)),
     ];
     console.log(
       `  round ${round}/${ROUNDS}: ${rows.map((row) => `${row.name} ${row.opsPerSecond.toFixed(0)}/s p99 ${row.p99.toFixed(0)} ms`).join('; ')}`,

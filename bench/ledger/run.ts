@@ -56,14 +56,7 @@ import { TOPICS } from '@dbay/contracts';
 import { closedLoop, OK, type Outcome } from '../support/closed-loop.js';
 import { benchUserId, checkWalletBooks, seedFundedWallets } from '../support/database.js';
 import { keepAliveAgent, postJson } from '../support/http.js';
-import {
-  addCpuUse,
-  cpuMeter,
-  cpuPerOpLine,
-  loadAverage,
-  machineLine,
-  type CpuUse,
-} from '../support/machine.js';
+import { CpuTally, loadAverage, machineLine } from '../support/machine.js';
 import { OrderServiceDriver } from '../support/order-service-driver.js';
 import { drivePgbench } from '../support/pgbench.js';
 import { combine, summarize, tableLines, type Measured, type Summary } from '../support/stats.js';
@@ -189,9 +182,7 @@ async function driveHttp(
   };
   await phase(WARMUP_SECONDS);
   const before = await batchMetrics(wallet);
-  const meter = cpuMeter(meteredProcesses());
-  const measured = await phase(SECONDS);
-  addCpu(name, meter.stop());
+  const measured = await cpu.measure(name, () => phase(SECONDS));
   const after = await batchMetrics(wallet);
   agent.destroy();
   return { ...measured, ops: measured.ops * perRequest, batches: batchesBetween(before, after) };
@@ -243,9 +234,9 @@ async function driveKafka(
   const payOrder = (orderId: string) => payOrderBody(orderId, buyer());
   await driver.drive({ seconds: WARMUP_SECONDS }, KAFKA_IN_FLIGHT, payOrder, false);
   const before = await batchMetrics(wallet);
-  const meter = cpuMeter(meteredProcesses());
-  const measured = await driver.drive({ seconds: SECONDS }, KAFKA_IN_FLIGHT, payOrder, true);
-  addCpu(name, meter.stop());
+  const measured = await cpu.measure(name, () =>
+    driver.drive({ seconds: SECONDS }, KAFKA_IN_FLIGHT, payOrder, true),
+  );
   const after = await batchMetrics(wallet);
   return {
     name,
@@ -263,22 +254,9 @@ async function driveKafka(
 // ---------------------------------------------------------------------------------------------------
 // CPU time of each measurement (not of its warm-up), whole machine and by process
 
-/** The processes metered by name beside Postgres and the JVMs: the two wallets and the bench itself. */
+/** The processes metered by name beside Postgres and the JVMs: the bench, then the two wallets. */
 const metered: Record<string, number | undefined> = { bench: process.pid };
-const meteredProcesses = () => metered;
-const cpuByRun = new Map<string, CpuUse>();
-
-function addCpu(name: string, use: CpuUse): void {
-  cpuByRun.set(name, addCpuUse(cpuByRun.get(name), use));
-}
-
-function meteringAs(name: string): { started(): void; ended(): void } {
-  let meter: { stop(): CpuUse } | undefined;
-  return {
-    started: () => (meter = cpuMeter(meteredProcesses())),
-    ended: () => meter && addCpu(name, meter.stop()),
-  };
-}
+const cpu = new CpuTally(metered);
 
 /** One pay-order as one transaction, writing what the wallet writes for it. */
 function pgbenchScript(buyer: string): string {
@@ -371,7 +349,7 @@ function payOrdersRaw(database: ThrowawayDatabase, name: string, buyer: string):
     clients: CONCURRENCY,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
-    measuring: meteringAs(name),
+    measuring: cpu.around(name),
   });
 }
 
@@ -385,7 +363,7 @@ function payOrdersBatched(database: ThrowawayDatabase, name: string, buyerOf: st
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     opsPerTransaction: BATCH_SIZE,
-    measuring: meteringAs(name),
+    measuring: cpu.around(name),
   });
 }
 
@@ -514,8 +492,8 @@ async function main(teardown: Teardown): Promise<void> {
   console.log('');
   console.log('  CPU milliseconds per pay-order while measured (the whole machine, then by process):');
   for (const row of summaries) {
-    const use = cpuByRun.get(row.name);
-    if (use) console.log(`    ${row.name.padEnd(30)} ${cpuPerOpLine(use, row.ops)}`);
+    const line = cpu.line(row.name, row.ops);
+    if (line) console.log(`    ${row.name.padEnd(30)} ${line}`);
   }
   console.log(`  books after the HTTP and pgbench runs: ${await checkWalletBooks(database.urlOf('wallet'))}`);
   console.log(

@@ -157,3 +157,42 @@ export function cpuPerOpLine(use: CpuUse, ops: number): string {
   const busy = use.wallMs > 0 ? (use.machineMs / use.wallMs).toFixed(2) : '-';
   return `machine ${per(use.machineMs)} ms${processes ? ` (${processes})` : ''} CPU per op, busy ${busy} of ${os.cpus().length} CPUs`;
 }
+
+/**
+ * A benchmark's CPU use by measurement name, added up over its rounds, for the processes it names (the
+ * record is read at each start, so a process started later can be added to it).
+ */
+export class CpuTally {
+  private readonly byName = new Map<string, CpuUse>();
+
+  constructor(private readonly processes: Record<string, number | undefined>) {}
+
+  /** Meters `work`, the measured part of measurement `name` (not its warm-up). */
+  async measure<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const meter = cpuMeter(this.processes);
+    try {
+      return await work();
+    } finally {
+      this.add(name, meter.stop());
+    }
+  }
+
+  /** The same as two callbacks, for a measurement that starts and ends inside a driver (drivePgbench). */
+  around(name: string): { started(): void; ended(): void } {
+    let meter: { stop(): CpuUse } | undefined;
+    return {
+      started: () => (meter = cpuMeter(this.processes)),
+      ended: () => meter && this.add(name, meter.stop()),
+    };
+  }
+
+  /** `cpuPerOpLine` of measurement `name` over `ops` operations, or undefined when it was not metered. */
+  line(name: string, ops: number): string | undefined {
+    const use = this.byName.get(name);
+    return use && cpuPerOpLine(use, ops);
+  }
+
+  private add(name: string, use: CpuUse): void {
+    this.byName.set(name, addCpuUse(this.byName.get(name), use));
+  }
+}
