@@ -69,7 +69,7 @@ export function createMetrics({ service }: { service: string }): PlatformMetrics
     }),
     consumerBatchSize: new Histogram({
       name: 'dbay_consumer_batch_messages',
-      help: 'Messages applied in one transaction by a batch handler.',
+      help: 'Messages applied in one transaction on a batch topic (a message applied alone is a run of one).',
       labelNames: ['consumer', 'topic'],
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers,

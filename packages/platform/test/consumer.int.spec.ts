@@ -26,6 +26,7 @@ import {
   createTestTopic,
   effectsOf,
   endpoints,
+  observed,
   FAST_CONSUMER_CONFIG,
   readTopic,
   suffix,
@@ -275,6 +276,8 @@ describe('idempotent consumer (integration)', function () {
       expect(calls.map((call) => call.ns.length)).to.deep.equal([12, 12, 6]);
       expect(calls.flatMap((call) => call.ns)).to.deep.equal(events.map((_, i) => `m${i}`));
       expect(new Set(calls.map((call) => call.txid)).size).to.equal(3);
+      // The batch-size metric saw the three runs and every message fetched, the copy included.
+      expect(await observed(metrics.consumerBatchSize)).to.deep.equal({ count: 3, sum: 31 });
       // The inbox holds every event once, so a redelivery of the whole run changes nothing.
       expect(await db.knex('inbox').count<{ count: string }[]>('* as count')).to.deep.equal([
         { count: '30' },
@@ -323,6 +326,9 @@ describe('idempotent consumer (integration)', function () {
         'handler rejected it for good: PermanentEventError: poison names nothing',
       );
       expect(await db.knex('inbox').where({ event_id: events[2]!.eventId })).to.have.length(0);
+      // Applied alone, each of the four is a run of one in the batch-size metric; the failed run of
+      // four is not counted, as it changed nothing.
+      expect(await observed(metrics.consumerBatchSize)).to.deep.equal({ count: 4, sum: 4 });
     });
 
     it('sends an undecodable message in a run to the DLQ and applies the rest', async () => {

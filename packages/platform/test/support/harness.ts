@@ -8,7 +8,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Knex } from 'knex';
 import knexFactory from 'knex';
 import type { LevelWithSilent } from 'pino';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import {
   createKafka,
   createKnex,
@@ -197,6 +197,14 @@ export async function waitFor(
 
 export async function total(counter: Counter<string>): Promise<number> {
   return (await counter.get()).values.reduce((sum, { value }) => sum + value, 0);
+}
+
+/** A histogram's observation count and sum, over all its label sets. */
+export async function observed(histogram: Histogram<string>): Promise<{ count: number; sum: number }> {
+  const { values } = await histogram.get();
+  const of = (suffix: string) =>
+    values.filter((v) => v.metricName?.endsWith(suffix)).reduce((sum, { value }) => sum + value, 0);
+  return { count: of('_count'), sum: of('_sum') };
 }
 
 export async function effectsOf(knex: Knex): Promise<Array<{ event_id: string; n: string }>> {
