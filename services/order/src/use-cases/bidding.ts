@@ -90,7 +90,7 @@ async function recordPendingBid(
   };
   try {
     return await ctx.db.transaction(async (trx): Promise<Recorded> => {
-      const prior = await priorUse(trx, claim);
+      const { prior } = await priorUse(trx, claim);
       if (prior.kind === 'replay') return { kind: 'replay', bidId: prior.resourceId };
       if (prior.kind === 'reused') return { kind: 'key-reused' };
       const record = await findAuctionForBid(trx, bid.auctionId);
@@ -102,6 +102,7 @@ async function recordPendingBid(
           error: orderError('AUCTION_BUY_NOW_PENDING', 'a buy-it-now payment is pending'),
         };
       }
+      // The bid's time is read after the auction's row, which may have waited for a bid being applied.
       const now = await databaseNow(trx);
       const bidId = ctx.newId();
       const precheck = decideBid(record.auction, { bidId, ...bid, at: now }, ctx.settings.auctions);

@@ -6,7 +6,6 @@
  */
 import type { Knex } from 'knex';
 import type { OrderError } from '../domain/errors.js';
-import { databaseNow } from '../adapters/db/clock.js';
 import { priorUse, recordUse } from '../adapters/db/idempotency.js';
 import type { OrderContext, RequestMeta } from './context.js';
 import type { CommandOutcome } from './outcome.js';
@@ -24,10 +23,9 @@ export async function runIdempotent<T>(
   const claim = { scope: meta.scope, key: meta.idempotencyKey, operation, request };
   const result = await ctx.db.transaction(
     async (trx): Promise<Step | { kind: 'replay'; resourceId: string } | { kind: 'key-reused' }> => {
-      const prior = await priorUse(trx, claim);
+      const { prior, now } = await priorUse(trx, claim);
       if (prior.kind === 'replay') return prior;
       if (prior.kind === 'reused') return { kind: 'key-reused' };
-      const now = await databaseNow(trx);
       const outcome = await step(trx, now);
       if (outcome.kind === 'done') await recordUse(trx, claim, outcome.resourceId, now);
       return outcome;

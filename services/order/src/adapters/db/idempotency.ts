@@ -33,16 +33,33 @@ function stableJson(value: unknown): string {
   return typeof value === 'bigint' ? JSON.stringify(value.toString()) : JSON.stringify(value);
 }
 
-/** Looks the key up inside the transaction, locking it so a concurrent first use waits for this one. */
-export async function priorUse(trx: Knex.Transaction, claim: IdempotencyClaim): Promise<PriorUse> {
+/**
+ * Looks the key up inside the transaction, locking it so a concurrent first use waits for this one. The
+ * lookup also reads the database clock (order_now(), see clock.ts), so a command's time costs no round
+ * trip of its own. It is a statement after the lock, so its snapshot sees a first use that committed
+ * while this one waited.
+ */
+export async function priorUse(
+  trx: Knex.Transaction,
+  claim: IdempotencyClaim,
+): Promise<{ prior: PriorUse; now: Date }> {
   await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`${claim.scope}|${claim.key}`]);
-  const row = await trx<{ scope: string; key: string; request_hash: string; resource_id: string }>(TABLE)
-    .where({ scope: claim.scope, key: claim.key })
-    .first();
-  if (!row) return { kind: 'new' };
-  return row.request_hash === requestHash(claim.operation, claim.request)
-    ? { kind: 'replay', resourceId: row.resource_id }
-    : { kind: 'reused' };
+  const { rows } = await trx.raw<{
+    rows: { now: Date; request_hash: string | null; resource_id: string | null }[];
+  }>(
+    `SELECT order_now() AS now, k.request_hash, k.resource_id
+       FROM (VALUES (1)) AS one (x) LEFT JOIN ${TABLE} k ON k.scope = ? AND k.key = ?`,
+    [claim.scope, claim.key],
+  );
+  const row = rows[0];
+  if (!row) throw new Error('the idempotency lookup answered no row');
+  const { now } = row;
+  if (row.request_hash === null || row.resource_id === null) return { prior: { kind: 'new' }, now };
+  const prior: PriorUse =
+    row.request_hash === requestHash(claim.operation, claim.request)
+      ? { kind: 'replay', resourceId: row.resource_id }
+      : { kind: 'reused' };
+  return { prior, now };
 }
 
 export async function recordUse(
