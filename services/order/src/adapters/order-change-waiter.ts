@@ -10,12 +10,15 @@ import type { Logger } from 'pino';
 import { PgListener } from '@dbay/platform';
 import { ORDER_CHANGED_CHANNEL } from './db/transitions.js';
 
+/** Wakes one waiting request: true when its order was answered, false when the process stops. */
+type Waker = (answered: boolean) => void;
+
 /** How often the process looks for answers it was not notified of, while anyone waits. */
 export const ORDER_WAIT_POLL_MS = 500;
 
 export class OrderChangeWaiter {
   private readonly listener: PgListener;
-  private readonly wakers = new Map<string, Set<() => void>>();
+  private readonly wakers = new Map<string, Set<Waker>>();
   private poller: NodeJS.Timeout | undefined;
 
   constructor(
@@ -33,29 +36,32 @@ export class OrderChangeWaiter {
     clearInterval(this.poller);
     this.poller = undefined;
     await this.listener.stop();
-    for (const wakers of this.wakers.values()) for (const wake of wakers) wake();
+    for (const wakers of this.wakers.values()) for (const wake of wakers) wake(false);
   }
 
-  /** Resolves true once the order has left PENDING_PAYMENT, false when `timeoutMs` passed first. */
+  /**
+   * Resolves true once the order has left PENDING_PAYMENT, false when `timeoutMs` passed first or the
+   * process stops. A wake is an answer (only a transition out of PENDING_PAYMENT NOTIFYs, and the poll
+   * wakes only orders it found answered), so the order is looked up once, for an answer that came
+   * before this request listened, and never again after a wake.
+   */
   async waitForPaymentAnswer(orderId: string, timeoutMs: number): Promise<boolean> {
     await this.listener.ensure();
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      let wake: () => void = () => undefined;
-      const woken = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      this.register(orderId, wake);
-      try {
-        if ((await this.answered([orderId])).length > 0) return true;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) return false;
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, remaining)))]);
-        clearTimeout(timer);
-      } finally {
-        this.unregister(orderId, wake);
-      }
+    let wake: Waker = () => undefined;
+    const woken = new Promise<boolean>((resolve) => {
+      wake = resolve;
+    });
+    this.register(orderId, wake);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if ((await this.answered([orderId])).length > 0) return true;
+      return await Promise.race([
+        woken,
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.unregister(orderId, wake);
     }
   }
 
@@ -66,14 +72,14 @@ export class OrderChangeWaiter {
       .pluck<string[]>('id');
   }
 
-  private register(orderId: string, wake: () => void): void {
+  private register(orderId: string, wake: Waker): void {
     const wakers = this.wakers.get(orderId) ?? new Set();
     wakers.add(wake);
     this.wakers.set(orderId, wakers);
     this.poller ??= setInterval(() => void this.poll(), ORDER_WAIT_POLL_MS);
   }
 
-  private unregister(orderId: string, wake: () => void): void {
+  private unregister(orderId: string, wake: Waker): void {
     const wakers = this.wakers.get(orderId);
     wakers?.delete(wake);
     if (wakers?.size === 0) this.wakers.delete(orderId);
@@ -92,7 +98,8 @@ export class OrderChangeWaiter {
     }
   }
 
+  /** The order has left PENDING_PAYMENT. */
   private wake(orderId: string): void {
-    for (const wake of this.wakers.get(orderId) ?? []) wake();
+    for (const wake of this.wakers.get(orderId) ?? []) wake(true);
   }
 }
