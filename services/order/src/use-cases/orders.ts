@@ -10,24 +10,18 @@ import { orderError } from '../domain/errors.js';
 import { placeOrder } from '../domain/listing.js';
 import { roleOf, type Actor, type Order } from '../domain/order.js';
 import { lockListing } from '../adapters/db/listings.js';
-import { findOrder, historyOf, lockOrder, type HistoryEntry } from '../adapters/db/orders.js';
-import { liveTimersOf, type LiveTimer } from '../adapters/db/timers.js';
+import { findOrderWithHistory, lockOrder, type OrderWithHistory } from '../adapters/db/orders.js';
 import { saveTransition } from '../adapters/db/transitions.js';
 import type { OrderContext, RequestMeta } from './context.js';
 import { runIdempotent, type Step } from './idempotent.js';
 import type { CommandOutcome } from './outcome.js';
 
-export interface OrderDetails {
-  order: Order;
-  history: HistoryEntry[];
-  timers: LiveTimer[];
-}
+export type OrderDetails = OrderWithHistory;
 
 export async function readOrderDetails(ctx: OrderContext, orderId: string): Promise<OrderDetails> {
-  const order = await findOrder(ctx.db, orderId);
-  if (!order) throw new Error(`order ${orderId} vanished`);
-  const [history, timers] = await Promise.all([historyOf(ctx.db, orderId), liveTimersOf(ctx.db, orderId)]);
-  return { order, history, timers };
+  const details = await findOrderWithHistory(ctx.db, orderId);
+  if (!details) throw new Error(`order ${orderId} vanished`);
+  return details;
 }
 
 /** The order if the actor may see it (a party, or an operator); strangers learn nothing. */
@@ -36,9 +30,9 @@ export async function orderVisibleTo(
   actor: Actor,
   orderId: string,
 ): Promise<OrderDetails | undefined> {
-  const order = await findOrder(ctx.db, orderId);
-  if (!order || roleOf(order, actor) === 'stranger') return undefined;
-  return readOrderDetails(ctx, orderId);
+  const details = await findOrderWithHistory(ctx.db, orderId);
+  if (!details || roleOf(details.order, actor) === 'stranger') return undefined;
+  return details;
 }
 
 async function saveDecision(

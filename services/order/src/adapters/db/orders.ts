@@ -1,17 +1,14 @@
 /** The orders table and each order's history: read, lock, write (version guarded), list by party. */
 import type { Knex } from 'knex';
-import { actorLabel, type Order, type OrderStatus } from '../../domain/order.js';
+import { actorLabel, type Order, type OrderStatus, type TimerKind } from '../../domain/order.js';
 import type { Transition } from '../../domain/decisions.js';
 import { decodeCursor, encodeCursor } from './listings.js';
 import { orderFromRow, orderToRow, type OrderRow } from './rows.js';
+import type { LiveTimer } from './timers.js';
 
 const TABLE = 'orders';
 const HISTORY = 'order_history';
-
-export async function findOrder(db: Knex, id: string): Promise<Order | undefined> {
-  const row = await db<OrderRow>(TABLE).where({ id }).first();
-  return row && orderFromRow(row);
-}
+const TIMERS = 'timers';
 
 export async function lockOrder(trx: Knex.Transaction, id: string): Promise<Order | undefined> {
   const row = await trx<OrderRow>(TABLE).where({ id }).forUpdate().first();
@@ -97,26 +94,52 @@ export interface HistoryEntry {
   at: Date;
 }
 
-export async function historyOf(db: Knex, orderId: string): Promise<HistoryEntry[]> {
-  const rows = await db<{
-    order_id: string;
-    from_status: OrderStatus | null;
-    to_status: OrderStatus;
-    cause: string;
-    actor: string;
-    detail: string | null;
-    at: Date;
-  }>(HISTORY)
-    .where({ order_id: orderId })
-    .orderBy('seq');
-  return rows.map((row) => ({
-    from: row.from_status,
-    to: row.to_status,
-    cause: row.cause,
-    actor: row.actor,
-    detail: row.detail,
-    at: row.at,
-  }));
+/** An order with its history (oldest first) and its live timers (soonest first). */
+export interface OrderWithHistory {
+  order: Order;
+  history: HistoryEntry[];
+  timers: LiveTimer[];
+}
+
+/**
+ * The order, its history and its live timers in one statement: a buy is answered with all three, and
+ * under load each round trip to Postgres costs more than the rows. The history and the timers come as
+ * JSON arrays (no amount is in them; their times are ISO strings, read to the millisecond as pg reads
+ * a timestamptz).
+ */
+export async function findOrderWithHistory(db: Knex, id: string): Promise<OrderWithHistory | undefined> {
+  const { rows } = await db.raw<{
+    rows: (OrderRow & {
+      history_json: {
+        from: OrderStatus | null;
+        to: OrderStatus;
+        cause: string;
+        actor: string;
+        detail: string | null;
+        at: string;
+      }[];
+      timers_json: { kind: TimerKind; dueAt: string }[];
+    })[];
+  }>(
+    `SELECT o.*,
+            (SELECT coalesce(json_agg(json_build_object('from', h.from_status, 'to', h.to_status,
+                       'cause', h.cause, 'actor', h.actor, 'detail', h.detail, 'at', h.at) ORDER BY h.seq), '[]')
+               FROM ${HISTORY} h WHERE h.order_id = o.id) AS history_json,
+            (SELECT coalesce(json_agg(json_build_object('kind', t.kind, 'dueAt', t.due_at) ORDER BY t.due_at), '[]')
+               FROM ${TIMERS} t
+              WHERE t.order_id = o.id AND t.fired_at IS NULL AND t.cancelled_at IS NULL) AS timers_json
+       FROM ${TABLE} o
+      WHERE o.id = ?`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { history_json: history, timers_json: timers, ...orderRow } = row;
+  return {
+    order: orderFromRow(orderRow),
+    history: history.map((entry) => ({ ...entry, at: new Date(entry.at) })),
+    timers: timers.map((timer) => ({ kind: timer.kind, dueAt: new Date(timer.dueAt) })),
+  };
 }
 
 export interface OrderPage {

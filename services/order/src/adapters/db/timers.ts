@@ -108,19 +108,3 @@ export interface LiveTimer {
   kind: TimerKind;
   dueAt: Date;
 }
-
-export async function liveTimersOf(db: Knex, orderId: string): Promise<LiveTimer[]> {
-  const rows = await db<{
-    order_id: string;
-    kind: TimerKind;
-    due_at: Date;
-    fired_at: Date | null;
-    cancelled_at: Date | null;
-  }>(TABLE)
-    .select('kind', 'due_at')
-    .where({ order_id: orderId })
-    .whereNull('fired_at')
-    .whereNull('cancelled_at')
-    .orderBy('due_at');
-  return rows.map((row) => ({ kind: row.kind, dueAt: row.due_at }));
-}
