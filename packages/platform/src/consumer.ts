@@ -260,8 +260,7 @@ export class IdempotentConsumer {
           payload.resolveOffset(message.offset);
           // On a batch topic a message applied alone (a run of one, or a failed run's fallback) is a run
           // of one, so the metric counts every message the topic's handler saw.
-          if (batchHandler)
-            this.options.metrics.consumerBatchSize.observe({ consumer: this.name, topic }, 1);
+          if (batchHandler) this.options.metrics.consumerBatchSize.observe({ consumer: this.name, topic }, 1);
         }
       } else {
         payload.resolveOffset(chunk[chunk.length - 1]!.offset);
