@@ -7,6 +7,9 @@ export USER_JWT_PUBLIC_KEY_FILE="$STACK_SECRETS_DIR/user-jwt-public.pem"
 export SERVICE_JWT_PUBLIC_KEY_FILE="$STACK_SECRETS_DIR/service-jwt-public.pem"
 # Written by the signer's wallet creation; the wallet reads it on first use, so start order does not matter.
 export ACCOUNT_XPUB_FILE="$STACK_SECRETS_DIR/account-xpub.txt"
+# The cold account's xpub, written by the signer's hook with the account's (the saga sweeps there): a
+# withdrawal to one of its receive addresses is refused (services/wallet/test/own-address.int.spec.ts).
+export COLD_ACCOUNT_XPUB_FILE="$STACK_SECRETS_DIR/cold-account-xpub.txt"
 export DOGECOIN_NETWORK="${DOGECOIN_NETWORK:-regtest}"
 # A stand-in for an address the platform controls outside its BIP44 tree (a cold wallet): the P2PKH
 # address of twenty 0x5a bytes on regtest, which no key of the stack has. A withdrawal to it is refused

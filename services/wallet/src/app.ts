@@ -89,7 +89,7 @@ export async function composeWallet(service: ServiceKit<WalletConfig>): Promise<
   const ownAddresses = new OwnAddresses(
     db,
     network,
-    xpubReader(config),
+    { account: xpubReader(config), cold: xpubReader(config, 'COLD_ACCOUNT_XPUB') },
     config.PLATFORM_RESERVED_ADDRESSES,
     config.OWN_ADDRESS_LOOKAHEAD,
   );

@@ -14,6 +14,11 @@ export function walletConfig(platform: PlatformConfigShape) {
     DOGECOIN_NETWORK: z.enum(['mainnet', 'testnet', 'regtest']).default('regtest'),
     /** The account extended public key m/44'/3'/0' (or a file holding it; read on first use). */
     ...secretVariables('ACCOUNT_XPUB'),
+    /**
+     * The cold account's xpub (the saga's COLD_ACCOUNT_XPUB): a withdrawal to one of its first
+     * OWN_ADDRESS_LOOKAHEAD receive addresses is refused. Unset where there is no cold storage.
+     */
+    ...secretVariables('COLD_ACCOUNT_XPUB'),
     ...secretVariables('USER_JWT_PUBLIC_KEY'),
     USER_JWT_ISSUER: z.string().min(1).default('dbay-auth'),
     USER_JWT_AUDIENCE: z.string().min(1).default('dbay-wallet'),
@@ -72,11 +77,14 @@ export function walletConfig(platform: PlatformConfigShape) {
 
 export type WalletConfig = z.output<ReturnType<typeof walletConfig>>;
 
-/** The xpub, or undefined while the file the signer writes does not exist yet. */
-export function xpubReader(config: WalletConfig): () => string | undefined {
+/** The xpub, or undefined while the file the signer writes does not exist yet (or, cold, none is set). */
+export function xpubReader(
+  config: WalletConfig,
+  name: 'ACCOUNT_XPUB' | 'COLD_ACCOUNT_XPUB' = 'ACCOUNT_XPUB',
+): () => string | undefined {
   return () => {
     try {
-      return readSecret(config, 'ACCOUNT_XPUB');
+      return readSecret(config, name);
     } catch {
       return undefined;
     }

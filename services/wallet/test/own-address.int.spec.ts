@@ -2,8 +2,9 @@
 // 422 WITHDRAWAL_TO_OWN_ADDRESS, and that the refusal changes nothing (no balance, ledger, withdrawal or
 // outbox row): another user's assigned deposit address, the saga's change addresses and a not yet assigned
 // receive address (derived from the stack's account xpub, as the saga and the signer derive them), and
-// the configured PLATFORM_RESERVED_ADDRESSES (services/wallet/stack.env.sh sets one for the stack). An
-// address outside the platform is still paid as before.
+// the configured PLATFORM_RESERVED_ADDRESSES (services/wallet/stack.env.sh sets one for the stack), and
+// the cold account's receive addresses (from the stack's cold xpub, where the saga sweeps). An address
+// outside the platform is still paid as before.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +37,7 @@ describe('wallet refuses withdrawals to its own addresses (running service)', fu
   let aliceToken: string;
   let bobDepositAddress: string;
   const accountXpub = readFileSync(path.join(SECRETS_DIR, 'account-xpub.txt'), 'utf8').trim();
+  const coldXpub = readFileSync(path.join(SECRETS_DIR, 'cold-account-xpub.txt'), 'utf8').trim();
 
   before(async () => {
     funder = testExecutor({ poolMax: 2 });
@@ -84,6 +86,14 @@ describe('wallet refuses withdrawals to its own addresses (running service)', fu
       () => deriveAddress(accountXpub, 'receive', 900, regtest).address,
     ],
     ['a reserved platform address (PLATFORM_RESERVED_ADDRESSES)', () => RESERVED_ADDRESS],
+    [
+      "the cold account's first receive address (where the saga sweeps)",
+      () => deriveAddress(coldXpub, 'receive', 0, regtest).address,
+    ],
+    [
+      'a later cold receive address (index 700)',
+      () => deriveAddress(coldXpub, 'receive', 700, regtest).address,
+    ],
   ];
 
   for (const [what, destination] of cases) {

@@ -1,7 +1,7 @@
 // Proves the wallet's rule for the platform's own addresses: a reserved address, a derived change or
-// receive address is recognised without the database; anything else is left to the deposit table; and the
-// derived window is exactly the addresses of the account xpub (published BIP44 vectors, and the same
-// derivation the saga uses for change).
+// receive address and a cold account's receive address are recognised without the database; anything
+// else is left to the deposit table; and the derived window is exactly the addresses of the account xpub
+// (published BIP44 vectors, and the same derivation the saga uses for change).
 import { expect } from 'chai';
 import { bip44Vectors } from '@dbay/dogecoin/bip44-vectors';
 import { deriveAddress, mainnet, parseAccountXpub } from '@dbay/dogecoin';
@@ -15,18 +15,21 @@ describe('own addresses', () => {
     ['change-3', 'change'],
     ['receive-7', 'receive'],
   ]);
+  const cold: DerivedAddressWindow = new Map([['cold-receive-2', 'receive']]);
   const reserved = new Set(['cold-wallet']);
 
-  it('recognises reserved, change and receive addresses without asking the database', () => {
-    expect(ownAddressKind('cold-wallet', reserved, derived)).to.equal('reserved');
-    expect(ownAddressKind('change-3', reserved, derived)).to.equal('change');
-    expect(ownAddressKind('receive-7', reserved, derived)).to.equal('deposit');
+  it('recognises reserved, change, receive and cold addresses without asking the database', () => {
+    expect(ownAddressKind('cold-wallet', reserved, derived, cold)).to.equal('reserved');
+    expect(ownAddressKind('change-3', reserved, derived, cold)).to.equal('change');
+    expect(ownAddressKind('receive-7', reserved, derived, cold)).to.equal('deposit');
+    expect(ownAddressKind('cold-receive-2', reserved, derived, cold)).to.equal('cold');
   });
 
-  it('leaves any other address to the deposit table, also while the window is not derived yet', () => {
-    expect(ownAddressKind('somebody-else', reserved, derived)).to.equal('ask-assigned');
-    expect(ownAddressKind('change-3', new Set(), undefined)).to.equal('ask-assigned');
-    expect(ownAddressKind('cold-wallet', reserved, undefined)).to.equal('reserved');
+  it('leaves any other address to the deposit table, also while a window is not derived yet', () => {
+    expect(ownAddressKind('somebody-else', reserved, derived, cold)).to.equal('ask-assigned');
+    expect(ownAddressKind('change-3', new Set(), undefined, undefined)).to.equal('ask-assigned');
+    expect(ownAddressKind('cold-receive-2', reserved, derived, undefined)).to.equal('ask-assigned');
+    expect(ownAddressKind('cold-wallet', reserved, undefined, undefined)).to.equal('reserved');
   });
 
   it('derives the published receive address of the account xpub', () => {

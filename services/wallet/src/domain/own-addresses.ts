@@ -5,12 +5,14 @@
  * user as a fresh deposit, a reserved address outside the ledger). docs/wallet.md, "Withdrawals to the
  * platform's own addresses", records the decision and its limits.
  *
- * Three sources, checked in this order:
+ * Four sources, checked in this order:
  *   reserved  PLATFORM_RESERVED_ADDRESSES: addresses the platform controls outside the BIP44 tree
  *             (a cold wallet, a fee sweep address), configured per deployment;
  *   derived   the first OWN_ADDRESS_LOOKAHEAD receive and change addresses of the account xpub
  *             (m/44'/3'/0'/0/N and m/44'/3'/0'/1/N): the saga's change addresses come from a sequence
  *             the wallet cannot read, so the wallet derives the same window from the same key;
+ *   cold      the first OWN_ADDRESS_LOOKAHEAD receive addresses of the cold account's xpub
+ *             (COLD_ACCOUNT_XPUB), where the saga sweeps the hot wallet's excess, by the same reasoning;
  *   assigned  the wallet's deposit_addresses table: every deposit address ever handed out, whatever its
  *             index (asked only when the cheaper checks did not answer).
  */
@@ -18,7 +20,7 @@ import type { BIP32Interface } from 'bip32';
 import type { Network } from 'bitcoinjs-lib';
 import { p2pkhAddress, type Bip44Chain } from '@dbay/dogecoin';
 
-export type OwnAddressKind = 'reserved' | 'deposit' | 'change';
+export type OwnAddressKind = 'reserved' | 'deposit' | 'change' | 'cold';
 
 /** Receive and change addresses of indexes 0 .. lookahead-1, each with the chain it is on. */
 export type DerivedAddressWindow = ReadonlyMap<string, Bip44Chain>;
@@ -28,11 +30,13 @@ export function ownAddressKind(
   address: string,
   reserved: ReadonlySet<string>,
   derived: DerivedAddressWindow | undefined,
+  cold: DerivedAddressWindow | undefined,
 ): OwnAddressKind | 'ask-assigned' {
   if (reserved.has(address)) return 'reserved';
   const chain = derived?.get(address);
   if (chain === 'change') return 'change';
   if (chain === 'receive') return 'deposit';
+  if (cold?.has(address)) return 'cold';
   return 'ask-assigned';
 }
 
