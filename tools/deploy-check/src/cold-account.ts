@@ -15,6 +15,13 @@ export const COLD_XPUB_READERS = {
   signer: 'SIGNER_COLD_ACCOUNT_XPUB',
 } as const;
 
+/**
+ * The workloads that may read it besides: the wallet refuses a withdrawal to a cold receive address
+ * when it has the xpub (docs/wallet.md), and works without it.
+ */
+const COLD_XPUB_MAY_READ = new Set<string>([...Object.keys(COLD_XPUB_READERS), 'wallet']);
+const COLD_XPUB_WHO = 'which only the saga, the signer and the wallet read';
+
 /** The saga's hot wallet limits, in koinu. */
 export const HOT_WALLET_LIMITS = [
   'HOT_WALLET_CEILING_KOINU',
@@ -133,8 +140,8 @@ export function composeColdAccountViolations(compose: ComposeFile, options: Comp
         violations.push(
           `${name}: reads ${variable}; of the cold account only COLD_ACCOUNT_XPUB is configuration`,
         );
-      } else if (!(name in COLD_XPUB_READERS)) {
-        violations.push(`${name}: reads COLD_ACCOUNT_XPUB, which only the saga and the signer need`);
+      } else if (!COLD_XPUB_MAY_READ.has(name)) {
+        violations.push(`${name}: reads COLD_ACCOUNT_XPUB, ${COLD_XPUB_WHO}`);
       }
     }
     for (const { what, path } of composeFilesOf(compose, service)) {
@@ -276,10 +283,8 @@ export function coldAccountViolations(manifests: Manifest[], options: ColdAccoun
       for (const variable of container.env ?? []) {
         const ref = variable.valueFrom?.secretKeyRef;
         if (ref === undefined || !COLD.test(secretName(ref.name))) continue;
-        if (!(name in COLD_XPUB_READERS)) {
-          violations.push(
-            `${where} (${container.name}): reads ${secretName(ref.name)}, which only the saga and the signer need`,
-          );
+        if (!COLD_XPUB_MAY_READ.has(name)) {
+          violations.push(`${where} (${container.name}): reads ${secretName(ref.name)}, ${COLD_XPUB_WHO}`);
         } else if (ref.key !== COLD_XPUB_KEY) {
           violations.push(`${where} (${container.name}): reads key ${ref.key} of ${secretName(ref.name)}`);
         }

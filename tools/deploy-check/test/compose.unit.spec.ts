@@ -422,7 +422,7 @@ describe('the Compose cold account checks themselves', () => {
     HOT_WALLET_FLOOR_KOINU: '${HOT_WALLET_FLOOR_KOINU-250000000000}',
     HOT_WALLET_SWEEP_MIN_KOINU: '${HOT_WALLET_SWEEP_MIN_KOINU-10000000000}',
   };
-  type Overrides = Partial<Record<'saga' | 'signer' | 'wallet', Record<string, unknown>>>;
+  type Overrides = Partial<Record<'saga' | 'signer' | 'wallet' | 'web', Record<string, unknown>>>;
   const services = (overrides: Overrides = {}): ComposeFile['services'] => ({
     'withdrawal-saga': { environment: limits, ...overrides.saga },
     signer: {
@@ -434,6 +434,7 @@ describe('the Compose cold account checks themselves', () => {
       environment: { ACCOUNT_XPUB: '${ACCOUNT_XPUB:?run docker/generate-env.sh}' },
       ...overrides.wallet,
     },
+    web: { environment: {}, ...overrides.web },
   });
   const saga = (environment: Record<string, string | undefined>) => ({
     saga: { environment: { ...limits, ...environment } },
@@ -447,6 +448,13 @@ describe('the Compose cold account checks themselves', () => {
     expect(check({ services: services({ wallet: { volumes: ['wallet-data:/data'] } }), secrets })).to.equal(
       '',
     );
+    // The wallet may read the xpub too (it refuses withdrawals to cold addresses), and need not.
+    expect(
+      check({
+        services: services({ wallet: { environment: { COLD_ACCOUNT_XPUB: required } } }),
+        secrets,
+      }),
+    ).to.equal('');
   });
 
   it('catch a missing or different xpub, missing or inverted limits, and cold settings in another service', () => {
@@ -476,9 +484,9 @@ describe('the Compose cold account checks themselves', () => {
         saga({ HOT_WALLET_FLOOR_KOINU: '${HOT_WALLET_FLOOR_KOINU-2000000000000}' }),
         'HOT_WALLET_FLOOR_KOINU 2000000000000 is not below HOT_WALLET_CEILING_KOINU',
       ],
-      'the wallet with the cold xpub': [
-        { wallet: { environment: { X: required } } },
-        'wallet: reads COLD_ACCOUNT_XPUB, which only the saga and the signer need',
+      'the web service with the cold xpub': [
+        { web: { environment: { X: required } } },
+        'web: reads COLD_ACCOUNT_XPUB, which only the saga, the signer and the wallet read',
       ],
       'the cold passphrase in the saga': [saga({ P: '${COLD_KEY_PASSPHRASE}' }), 'reads COLD_KEY_PASSPHRASE'],
     };

@@ -945,9 +945,9 @@ describe('the cold account checks themselves', () => {
         ],
         'takes all of dbay-cold-account-xpub into its environment',
       ],
-      'the wallet reading it': [
-        [limits, xpubSecret(), saga(), signer(), deployment('wallet', { env: [fromSecret('X')] })],
-        'Deployment/wallet (wallet): reads dbay-cold-account-xpub, which only the saga and the signer need',
+      'the web service reading it': [
+        [limits, xpubSecret(), saga(), signer(), deployment('web', { env: [fromSecret('X')] })],
+        'Deployment/web (web): reads dbay-cold-account-xpub, which only the saga, the signer and the wallet read',
       ],
       'an ExternalSecret copying a whole secret': [
         [
