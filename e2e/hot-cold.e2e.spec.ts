@@ -9,8 +9,10 @@
 // hot-wallet.refill-needed alert asks for a refill with the amount and a fresh refill address, which
 // the deposit watcher then watches for the hot wallet: a confirmed transfer there is taken in by itself
 // (seen by the watcher), another is declared by an operator by name while the watcher is down, each
-// is taken in and booked from cold to hot once, and the user-facing wallet never sees either. The saga is restarted with the
-// stack's own settings afterwards.
+// is taken in and booked from cold to hot once, and the user-facing wallet never sees either. A third
+// transfer the saga cannot take in yet when the watcher reports it (the saga wants more confirmations)
+// is kept as a pending report, listed to operators and counted by a gauge, checked again, and taken in
+// once deep enough. The saga is restarted with the stack's own settings afterwards.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -52,6 +54,8 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
   this.timeout(300_000);
   const db = sagaDb();
   let bus: Bus;
+  /** The refill address the floor's alert issued (the second test), which the watcher watches. */
+  let issuedRefillAddress: string | undefined;
 
   before(async () => {
     bus = new Bus();
@@ -100,6 +104,10 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
       );
     return rows.map((row) => [row.platform_account, row.entry_type, BigInt(row.koinu)]);
   }
+
+  /** The saga's metrics page. */
+  const sagaMetrics = async () =>
+    (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text();
 
   const sweeps = () =>
     db('withdrawal_saga.batches').where({ purpose: 'SWEEP' }).orderBy('created_at').select<SweepRow[]>('*');
@@ -282,6 +290,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
 
     // The watcher watches the address the alert names, for the platform's hot wallet, not for a user.
     const refillAddress = String(alert.event.payload.refillAddress);
+    issuedRefillAddress = refillAddress;
     expect(alert.event.payload.refillDerivationPath).to.match(/^m\/44'\/3'\/0'\/1\/\d+$/);
     await waitUntil(
       'the refill address watched',
@@ -416,5 +425,76 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
     const report = JSON.parse(stdout) as { clean: boolean; findings: unknown[] };
     expect(report.findings).to.deep.equal([]);
+  });
+
+  it('keeps a reported refill the saga cannot take in yet, checks it again, and takes it in once it is deep enough', async () => {
+    // The watcher reports at its DEPOSIT_CONFIRMATIONS (6 here); a saga that wants 9 refuses the report
+    // at first. It must not be dropped: the coin would sit at the refill address unrecorded.
+    expect(issuedRefillAddress, 'the refill address the previous test issued').to.be.a('string');
+    const refillAddress = issuedRefillAddress!;
+    await stackScript(['restart-service', 'withdrawal-saga'], { REQUIRED_CONFIRMATIONS: '9' });
+    const control = chainControl();
+    const sent = await control.fund([{ address: refillAddress, amount: formatDoge(7n * DOGE) }]);
+    const vout = Transaction.fromHex(sent.hex).outs.findIndex((out) =>
+      Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
+    );
+    await control.mine(6);
+    await bus.waitForEvent(TOPICS.hotWalletRefillReceived, sent.txid, 90_000);
+    await bus.waitForGroupsCaughtUp({ 'withdrawal-saga': [{ topic: TOPICS.hotWalletRefillReceived }] });
+
+    const refillOf = () =>
+      db('withdrawal_saga.refills')
+        .where({ txid: sent.txid, vout })
+        .first<{ declared_by: string } | undefined>();
+    expect(await refillOf()).to.equal(undefined);
+    const pending = await sagaApi<{ reports: Record<string, unknown>[] }>(
+      'GET',
+      '/internal/hot-wallet/refill-reports',
+    );
+    expect(pending.status).to.equal(200);
+    expect(pending.body.reports).to.have.length(1);
+    expect(pending.body.reports[0]).to.include({
+      txid: sent.txid,
+      vout,
+      reportedBy: 'service:deposit-watcher',
+      code: 'HOT_WALLET_REFILL_UNCONFIRMED',
+    });
+    await waitUntil(
+      'the pending report counted',
+      async () => /dbay_withdrawal_saga_refill_reports_pending\{[^}]*\} 1\b/.test(await sagaMetrics()),
+      30_000,
+    );
+
+    // Three blocks later the saga's own check passes: taken in as the watcher saw it, booked once.
+    await control.mine(3);
+    const taken = await waitUntil('the refill taken in on a later check', refillOf, 90_000);
+    expect(taken.declared_by).to.equal('service:deposit-watcher');
+    expect(
+      await db('withdrawal_saga.coins')
+        .where({ txid: sent.txid, vout })
+        .first<{ source: string; status: string; amount_koinu: string }>(),
+    ).to.include({ source: 'REFILL', amount_koinu: (7n * DOGE).toString() });
+    const cleared = await sagaApi<{ reports: unknown[] }>('GET', '/internal/hot-wallet/refill-reports');
+    expect(cleared.body.reports).to.deep.equal([]);
+    await waitUntil(
+      'the pending gauge back to 0',
+      async () => /dbay_withdrawal_saga_refill_reports_pending\{[^}]*\} 0\b/.test(await sagaMetrics()),
+      30_000,
+    );
+    const reference = `${sent.txid}:${vout}`;
+    const booked = await waitUntil(
+      `the refill ${reference} booked by the wallet`,
+      async () => {
+        const entries = await bookedUnder(reference);
+        return entries.length > 0 ? entries : undefined;
+      },
+      30_000,
+    );
+    expect(booked).to.deep.equal([
+      ['COLD_STORAGE', 'REFILL', 7n * DOGE],
+      ['CHAIN_CLEARING', 'REFILL', -7n * DOGE],
+    ]);
+    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
+    expect((JSON.parse(stdout) as { findings: unknown[] }).findings).to.deep.equal([]);
   });
 });

@@ -20,6 +20,7 @@ import { ReorgWatch } from './use-cases/reorg-watch.js';
 import { bumpStuckTransactions } from './use-cases/fee-bump.js';
 import { createHotColdMetrics, createReorgWatchMetrics } from './adapters/reorg-metrics.js';
 import { HotColdKeeper } from './use-cases/hot-cold.js';
+import { recheckRefillReports } from './use-cases/refills.js';
 import type { CrashPoint, SagaContext } from './use-cases/ports.js';
 
 /** Batches built per tick at most, so one tick cannot starve the other loops of connections. */
@@ -77,12 +78,13 @@ await runService({
     );
 
     const coldAccountXpub = settings.hotCold.coldAccountXpub?.();
+    const hotColdMetrics = createHotColdMetrics(service.metrics.registry);
     const hotCold = new HotColdKeeper(
       ctx,
       settings.network,
       coldAccountXpub === undefined ? null : parseAccountXpub(coldAccountXpub, network),
       settings.hotCold.policy,
-      createHotColdMetrics(service.metrics.registry),
+      hotColdMetrics,
     );
 
     service.outboxRelay();
@@ -106,6 +108,7 @@ await runService({
         step: async () => {
           await trackBroadcast(ctx);
           await bumpStuckTransactions(ctx);
+          hotColdMetrics.refillReportsPending.set(await recheckRefillReports(ctx));
         },
       },
       { name: 'reorg-watch', intervalMs: settings.ticks.trackMs, step: () => reorgWatch.tick() },

@@ -11,7 +11,7 @@ describe('withdrawal-saga review API OpenAPI document', () => {
     const declared = reviewApiDoc()
       .routes()
       .map(({ method, path }) => `${method} ${path}`);
-    expect(answered).to.have.length(6);
+    expect(answered).to.have.length(7);
     expect([...declared].sort()).to.deep.equal([...answered].sort());
   });
 });

@@ -24,12 +24,20 @@ export function createReorgWatchMetrics(registry: Registry): ReorgWatchMetrics {
   };
 }
 
-/** The hot wallet's floor alarm: dbay_withdrawal_saga_hot_wallet_below_floor is 1 while a refill is needed. */
+/**
+ * The hot wallet's alarms: dbay_withdrawal_saga_hot_wallet_below_floor is 1 while a refill is needed, and
+ * dbay_withdrawal_saga_refill_reports_pending counts reported refills not taken in yet.
+ */
 export function createHotColdMetrics(registry: Registry): HotColdMetrics {
   return {
     belowFloor: new Gauge({
       name: 'dbay_withdrawal_saga_hot_wallet_below_floor',
       help: 'Whether the hot wallet is below HOT_WALLET_FLOOR_KOINU (1) and needs a refill from cold, or not (0).',
+      registers: [registry],
+    }),
+    refillReportsPending: new Gauge({
+      name: 'dbay_withdrawal_saga_refill_reports_pending',
+      help: 'Refills from cold the deposit watcher reported that the saga has not taken in yet (checked again; GET /internal/hot-wallet/refill-reports).',
       registers: [registry],
     }),
   };

@@ -35,6 +35,8 @@ export const SWEEP_RETRY_AFTER_MS = 10 * 60 * 1000;
 export interface HotColdMetrics {
   /** 1 while the hot wallet is below its floor. */
   belowFloor: Gauge;
+  /** Reported refills not taken in yet (refills.ts). */
+  refillReportsPending: Gauge;
 }
 
 export class HotColdKeeper {

@@ -59,6 +59,9 @@ const toRefill = (row: RefillRow): Refill => ({
   declaredAt: row.declared_at,
 });
 
+/** Reports the saga refused, kept to be checked again (receiveSeenRefill). */
+const PENDING = `${SCHEMA}.refill_reports_pending`;
+
 /** Issues a fresh refill address of our change chain and remembers it. */
 export async function issueRefillAddress(
   trx: Knex.Transaction,
@@ -135,7 +138,10 @@ async function recordRefill(
     .where({ txid, vout })
     .forUpdate()
     .first<RefillRow | undefined>();
-  if (again) return { ok: true, refill: toRefill(again), created: false };
+  if (again) {
+    await trx(PENDING).where({ txid, vout }).delete();
+    return { ok: true, refill: toRefill(again), created: false };
+  }
   await savePreviousTransaction(trx, txid, checked.rawHex);
   const added = await addCoin(trx, {
     txid,
@@ -170,6 +176,8 @@ async function recordRefill(
     })
     .returning<RefillRow[]>('*');
   const refill = toRefill(row!);
+  // A report of it kept earlier is answered now.
+  await trx(PENDING).where({ txid, vout }).delete();
   // The wallet books it from cold to hot (COLD_STORAGE -> CHAIN_CLEARING), in this transaction's outbox.
   await ctx.publish(trx, refilledEvent(refill, ctx.newId()));
   ctx.logger.warn(
@@ -199,8 +207,10 @@ export const SEEN_BY_WATCHER = 'service:deposit-watcher';
 /**
  * hot-wallet.refill-received: the deposit watcher saw the transfer to a refill address confirmed. The
  * saga checks it on the node as it checks a declaration and takes it in, in the consumer's
- * transaction. A refusal is logged, not dead-lettered: the watcher's depth may run ahead of the node's
- * answer here, and an operator can still declare the output once it is right.
+ * transaction. A refusal is not dead-lettered: the watcher counts depth by DEPOSIT_CONFIRMATIONS on its
+ * node, the saga by REQUIRED_CONFIRMATIONS on its own, and the two may disagree for a while. The report
+ * is kept (refill_reports_pending, an ALERT log line) and checked again by recheckRefillReports until the
+ * refill is recorded.
  */
 export async function receiveSeenRefill(
   ctx: SagaContext,
@@ -216,9 +226,113 @@ export async function receiveSeenRefill(
   if (recorded) return;
   const checked = await checkOnNode(ctx, outpoint.txid, outpoint.vout);
   const result = checked.ok ? await recordRefill(ctx, trx, outpoint, checked, SEEN_BY_WATCHER) : checked;
-  if (!result.ok)
-    ctx.logger.error(
-      { txid: outpoint.txid, vout: outpoint.vout, code: result.code, reason: result.message },
-      'a refill the deposit watcher saw was not taken in: an operator may declare it once it is right',
-    );
+  if (!result.ok) await keepRefused(ctx, trx, outpoint, SEEN_BY_WATCHER, result);
+}
+
+/** A reported refill the saga has not taken in yet, and why (the last check's refusal). */
+export interface PendingRefillReport {
+  txid: string;
+  vout: number;
+  reportedBy: string;
+  reportedAt: Date;
+  checkedAt: Date;
+  checks: number;
+  code: Refusal['code'];
+  reason: string;
+}
+
+interface PendingRow {
+  txid: string;
+  vout: number;
+  reported_by: string;
+  reported_at: Date;
+  checked_at: Date;
+  checks: number;
+  code: Refusal['code'];
+  reason: string;
+}
+
+/** A pending report is checked on the node again at most this often. */
+export const REFILL_RECHECK_AFTER_MS = 15_000;
+
+/** Keeps a refused report (or counts another refusal of it) and raises the alarm, in `trx`. */
+async function keepRefused(
+  ctx: SagaContext,
+  trx: Knex.Transaction,
+  outpoint: { txid: string; vout: number },
+  reportedBy: string,
+  refusal: Refusal,
+): Promise<void> {
+  await trx(PENDING)
+    .insert({
+      txid: outpoint.txid,
+      vout: outpoint.vout,
+      reported_by: reportedBy,
+      code: refusal.code,
+      reason: refusal.message,
+    })
+    .onConflict(['txid', 'vout'])
+    .merge({
+      code: refusal.code,
+      reason: refusal.message,
+      checked_at: trx.fn.now(),
+      checks: trx.raw('refill_reports_pending.checks + 1'),
+    });
+  ctx.logger.error(
+    { txid: outpoint.txid, vout: outpoint.vout, code: refusal.code, reason: refusal.message, reportedBy },
+    'ALERT: a reported refill from cold is not taken in yet: the saga checks it again, and an operator may declare it',
+  );
+}
+
+/** The reports waiting to be taken in, oldest first. */
+export async function pendingRefillReports(db: Knex): Promise<PendingRefillReport[]> {
+  const rows = await db(PENDING).orderBy([{ column: 'reported_at' }, { column: 'txid' }, { column: 'vout' }]);
+  return (rows as PendingRow[]).map((row) => ({
+    txid: row.txid,
+    vout: row.vout,
+    reportedBy: row.reported_by,
+    reportedAt: row.reported_at,
+    checkedAt: row.checked_at,
+    checks: row.checks,
+    code: row.code,
+    reason: row.reason,
+  }));
+}
+
+/**
+ * Checks the pending reports due again on the node, one transaction each: the report's row locked (gone:
+ * recorded meanwhile), then taken in as the watcher saw it, or its refusal counted. A refill an operator
+ * declared meanwhile only clears the report. Returns how many reports are still pending.
+ */
+export async function recheckRefillReports(ctx: SagaContext): Promise<number> {
+  const due = await ctx
+    .db(PENDING)
+    .where(
+      'checked_at',
+      '<=',
+      ctx.db.raw('now() - make_interval(secs => ?)', [REFILL_RECHECK_AFTER_MS / 1000]),
+    )
+    .orderBy('reported_at')
+    .limit(100)
+    .select<Pick<PendingRow, 'txid' | 'vout'>[]>('txid', 'vout');
+  for (const { txid, vout } of due) {
+    const recorded = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+    // Recorded already: the coin may be spent by now, so the node is not asked.
+    const checked = recorded ? null : await checkOnNode(ctx, txid, vout);
+    await ctx.db.transaction(async (trx) => {
+      const report = await trx(PENDING).where({ txid, vout }).forUpdate().first<PendingRow | undefined>();
+      if (!report) return;
+      if (checked === null) {
+        await trx(PENDING).where({ txid, vout }).delete();
+        return;
+      }
+      const outpoint = { txid, vout, note: null };
+      const result = checked.ok
+        ? await recordRefill(ctx, trx, outpoint, checked, report.reported_by)
+        : checked;
+      if (!result.ok) await keepRefused(ctx, trx, outpoint, report.reported_by, result);
+    });
+  }
+  const [row] = await ctx.db(PENDING).count<{ count: string }[]>({ count: '*' });
+  return Number(row?.count ?? 0);
 }

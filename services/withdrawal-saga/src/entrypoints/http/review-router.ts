@@ -1,7 +1,7 @@
 /**
  * The operators' review API (operator tokens only: a person decides, and is recorded by name): list
  * withdrawals by status (HELD by default), show one with its steps, approve or reject a held one,
- * show the hot wallet's coins, and declare a refill from cold. Thin: parse, call the use case, map coded errors to statuses in one table.
+ * show the hot wallet's coins, declare a refill from cold, and list reported refills not taken in yet. Thin: parse, call the use case, map coded errors to statuses in one table.
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -11,7 +11,13 @@ import { hotWalletSummary } from '../../adapters/db/coins.js';
 import { stepsOf } from '../../adapters/db/steps.js';
 import { countByStatus, findWithdrawal, listWithdrawals } from '../../adapters/db/withdrawals.js';
 import { reviewWithdrawal, type ReviewResult } from '../../use-cases/review.js';
-import { declareRefill, type Refill, type RefillResult } from '../../use-cases/refills.js';
+import {
+  declareRefill,
+  pendingRefillReports,
+  type PendingRefillReport,
+  type Refill,
+  type RefillResult,
+} from '../../use-cases/refills.js';
 import type { SagaContext } from '../../use-cases/ports.js';
 
 const LIST_LIMIT_MAX = 500;
@@ -113,6 +119,22 @@ const refillResponse = z.strictObject({
   note: z.string().nullable(),
   declaredAt: timestamp,
 });
+const refillCodes = [
+  'HOT_WALLET_REFILL_NOT_FOUND',
+  'HOT_WALLET_REFILL_UNCONFIRMED',
+  'HOT_WALLET_REFILL_NOT_OURS',
+  'HOT_WALLET_REFILL_ALREADY_A_COIN',
+] as const satisfies readonly Extract<RefillResult, { ok: false }>['code'][];
+const refillReportBody = z.strictObject({
+  txid: z.string(),
+  vout: z.number().int(),
+  reportedBy: z.string(),
+  reportedAt: timestamp,
+  checkedAt: timestamp.meta({ description: 'when the node was last asked' }),
+  checks: z.number().int(),
+  code: z.enum(refillCodes).meta({ description: "the last check's refusal" }),
+  reason: z.string(),
+});
 const withdrawalBody = z
   .strictObject({
     withdrawalId: z.string(),
@@ -141,11 +163,22 @@ const stepBody = z.strictObject({
   detail: z.record(z.string(), z.unknown()),
   occurred_at: timestamp,
 });
+const refillReportView = (report: PendingRefillReport) => ({
+  txid: report.txid,
+  vout: report.vout,
+  reportedBy: report.reportedBy,
+  reportedAt: report.reportedAt.toISOString(),
+  checkedAt: report.checkedAt.toISOString(),
+  checks: report.checks,
+  code: report.code,
+  reason: report.reason,
+});
 /** Compile-time: the views above are values of the documented schemas. */
 export const presenterChecks: [
   [ReturnType<typeof view>] extends [z.output<typeof withdrawalBody>] ? true : never,
   [ReturnType<typeof stepView>] extends [z.output<typeof stepBody>] ? true : never,
-] = [true, true];
+  [ReturnType<typeof refillReportView>] extends [z.output<typeof refillReportBody>] ? true : never,
+] = [true, true, true];
 
 const reviewDoc = (decision: 'approve' | 'reject'): RouteDoc<ReviewErrorCode> => ({
   method: 'post',
@@ -240,12 +273,21 @@ export const reviewRouteDocs: readonly RouteDoc<ReviewErrorCode>[] = [
         schema: z.strictObject({ refill: refillResponse }),
       },
     },
-    errors: [
-      'HOT_WALLET_REFILL_NOT_FOUND',
-      'HOT_WALLET_REFILL_UNCONFIRMED',
-      'HOT_WALLET_REFILL_NOT_OURS',
-      'HOT_WALLET_REFILL_ALREADY_A_COIN',
-    ],
+    errors: [...refillCodes],
+  },
+  {
+    method: 'get',
+    path: '/internal/hot-wallet/refill-reports',
+    summary:
+      'Refills from cold the deposit watcher reported that the saga has not taken in yet, with the last ' +
+      "check's refusal; each is checked on the node again until it is taken in or an operator declares it",
+    auth: 'operator',
+    responses: {
+      200: {
+        description: 'The pending reports, oldest first',
+        schema: z.strictObject({ reports: z.array(refillReportBody) }),
+      },
+    },
   },
 ];
 
@@ -327,6 +369,10 @@ export function reviewRouter(ctx: SagaContext): Router {
     const result = await declareRefill(ctx, body, operator.name);
     if (!result.ok) throw new HttpError(ERROR_STATUS[result.code], result.code, result.message);
     res.status(result.created ? 201 : 200).json({ refill: refillView(result.refill) });
+  });
+
+  router.get('/internal/hot-wallet/refill-reports', async (_req, res) => {
+    res.json({ reports: (await pendingRefillReports(ctx.db)).map(refillReportView) });
   });
 
   return router;
