@@ -105,6 +105,35 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     return rows.map((row) => [row.platform_account, row.entry_type, BigInt(row.koinu)]);
   }
 
+  /** The output of a transaction (raw hex) that pays `address`. */
+  const voutPaying = (hex: string, address: string) =>
+    Transaction.fromHex(hex).outs.findIndex((out) =>
+      Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(address, regtest))),
+    );
+
+  /** Waits for the wallet's booking of one refill and checks it: cold to hot, the amount, once. */
+  async function expectRefillBooked(txid: string, vout: number, amount: bigint): Promise<void> {
+    const reference = `${txid}:${vout}`;
+    const booked = await waitUntil(
+      `the refill ${reference} booked by the wallet`,
+      async () => {
+        const entries = await bookedUnder(reference);
+        return entries.length > 0 ? entries : undefined;
+      },
+      30_000,
+    );
+    expect(booked).to.deep.equal([
+      ['COLD_STORAGE', 'REFILL', amount],
+      ['CHAIN_CLEARING', 'REFILL', -amount],
+    ]);
+  }
+
+  /** The reconciler on the stack finds nothing. */
+  async function expectReconciled(): Promise<void> {
+    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
+    expect((JSON.parse(stdout) as { findings: unknown[] }).findings).to.deep.equal([]);
+  }
+
   /** The saga's metrics page. */
   const sagaMetrics = async () =>
     (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text();
@@ -304,10 +333,6 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     );
     const control = chainControl();
     const coldBefore = (await platformAccounts()).COLD_STORAGE!;
-    const voutPaying = (hex: string) =>
-      Transaction.fromHex(hex).outs.findIndex((out) =>
-        Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
-      );
     const refillOf = (txid: string, vout: number) =>
       db('withdrawal_saga.refills').where({ txid, vout }).first<{ declared_by: string } | undefined>();
 
@@ -315,7 +340,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     // it is confirmed a declaration is refused; once confirmed the watcher sees it and the saga takes it
     // in by itself, recorded as seen by the watcher; the user-facing wallet never hears of it.
     const sent = await control.fund([{ address: refillAddress, amount: formatDoge(60n * DOGE) }]);
-    const vout = voutPaying(sent.hex);
+    const vout = voutPaying(sent.hex, refillAddress);
     const early = await sagaApi<{ error: { code: string } }>('POST', '/internal/hot-wallet/refills', {
       txid: sent.txid,
       vout,
@@ -355,7 +380,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     let declaredVout: number;
     try {
       const second = await control.fund([{ address: refillAddress, amount: formatDoge(5n * DOGE) }]);
-      [declaredTxid, declaredVout] = [second.txid, voutPaying(second.hex)];
+      [declaredTxid, declaredVout] = [second.txid, voutPaying(second.hex, refillAddress)];
       await control.mine(6);
       const declared = await sagaApi<{ refill: Record<string, unknown> }>(
         'POST',
@@ -403,28 +428,10 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
 
     // The wallet books each transfer from cold to hot once, although each was reported twice; and the
     // books reconcile, sweeps and refills matched to the saga's.
-    for (const [txid, n, amount] of [
-      [sent.txid, vout, 60n * DOGE],
-      [declaredTxid, declaredVout, 5n * DOGE],
-    ] as const) {
-      const reference = `${txid}:${n}`;
-      const booked = await waitUntil(
-        `the refill ${reference} booked by the wallet`,
-        async () => {
-          const entries = await bookedUnder(reference);
-          return entries.length > 0 ? entries : undefined;
-        },
-        30_000,
-      );
-      expect(booked).to.deep.equal([
-        ['COLD_STORAGE', 'REFILL', amount],
-        ['CHAIN_CLEARING', 'REFILL', -amount],
-      ]);
-    }
+    await expectRefillBooked(sent.txid, vout, 60n * DOGE);
+    await expectRefillBooked(declaredTxid, declaredVout, 5n * DOGE);
     expect((await platformAccounts()).COLD_STORAGE! - coldBefore).to.equal(65n * DOGE);
-    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
-    const report = JSON.parse(stdout) as { clean: boolean; findings: unknown[] };
-    expect(report.findings).to.deep.equal([]);
+    await expectReconciled();
   });
 
   it('keeps a reported refill the saga cannot take in yet, checks it again, and takes it in once it is deep enough', async () => {
@@ -435,9 +442,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     await stackScript(['restart-service', 'withdrawal-saga'], { REQUIRED_CONFIRMATIONS: '9' });
     const control = chainControl();
     const sent = await control.fund([{ address: refillAddress, amount: formatDoge(7n * DOGE) }]);
-    const vout = Transaction.fromHex(sent.hex).outs.findIndex((out) =>
-      Buffer.from(out.script).equals(Buffer.from(outputScriptForAddress(refillAddress, regtest))),
-    );
+    const vout = voutPaying(sent.hex, refillAddress);
     await control.mine(6);
     await bus.waitForEvent(TOPICS.hotWalletRefillReceived, sent.txid, 90_000);
     await bus.waitForGroupsCaughtUp({ 'withdrawal-saga': [{ topic: TOPICS.hotWalletRefillReceived }] });
@@ -481,20 +486,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
       async () => /dbay_withdrawal_saga_refill_reports_pending\{[^}]*\} 0\b/.test(await sagaMetrics()),
       30_000,
     );
-    const reference = `${sent.txid}:${vout}`;
-    const booked = await waitUntil(
-      `the refill ${reference} booked by the wallet`,
-      async () => {
-        const entries = await bookedUnder(reference);
-        return entries.length > 0 ? entries : undefined;
-      },
-      30_000,
-    );
-    expect(booked).to.deep.equal([
-      ['COLD_STORAGE', 'REFILL', 7n * DOGE],
-      ['CHAIN_CLEARING', 'REFILL', -7n * DOGE],
-    ]);
-    const { stdout } = await run('npm', ['run', '-s', 'reconcile'], { cwd: REPO_ROOT, timeout: 120_000 });
-    expect((JSON.parse(stdout) as { findings: unknown[] }).findings).to.deep.equal([]);
+    await expectRefillBooked(sent.txid, vout, 7n * DOGE);
+    await expectReconciled();
   });
 });
