@@ -2,6 +2,12 @@
  * Closed-loop load: `clients` concurrent clients, each sending its next request only when its previous
  * one was answered, until `next` has no more work. Latency is request to answer of the successful ones;
  * a failed answer or a thrown error (a refused connection, a reset) counts as an error of its kind.
+ *
+ * Paced (`pace`): request i is due at start + i / perSecond, sent by the first free client no earlier than
+ * that. A closed loop with no pause only measures the machine saturated (latency = clients / throughput,
+ * whatever the system); paced, it measures latency at an offered load below saturation, which is what a
+ * latency target means for users. Latency then runs from the time the request was due, not when a client
+ * got free to send it, so a backlog counts in full (no coordinated omission).
  */
 import { countError, type Measured } from './stats.js';
 
@@ -25,16 +31,23 @@ export async function closedLoop<Work>(
   clients: number,
   next: (client: number) => Work | undefined,
   send: (work: Work, client: number) => Promise<Outcome>,
+  pace?: { perSecond: number },
 ): Promise<Measured> {
   const latenciesMs: number[] = [];
   const errorKinds: Record<string, number> = {};
   let ops = 0;
   let errors = 0;
+  let due = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       for (let work = next(client); work !== undefined; work = next(client)) {
-        const sent = performance.now();
+        let sent = performance.now();
+        if (pace) {
+          sent = started + (due++ * 1000) / pace.perSecond;
+          const wait = sent - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
         let outcome: Outcome;
         try {
           outcome = await send(work, client);
