@@ -108,8 +108,12 @@ await runService({
         step: async () => {
           await trackBroadcast(ctx);
           await bumpStuckTransactions(ctx);
-          hotColdMetrics.refillReportsPending.set(await recheckRefillReports(ctx));
         },
+      },
+      {
+        name: 'refill-reports',
+        intervalMs: settings.ticks.trackMs,
+        step: async () => hotColdMetrics.refillReportsPending.set(await recheckRefillReports(ctx)),
       },
       { name: 'reorg-watch', intervalMs: settings.ticks.trackMs, step: () => reorgWatch.tick() },
     ]);

@@ -134,12 +134,17 @@ async function recordRefill(
   recordedBy: string,
 ): Promise<RefillResult> {
   const { txid, vout } = outpoint;
+  // A report of it kept earlier is locked first: every path that records a refill locks the pending row
+  // before the coin (recheckRefillReports locks it first too), so two of them never wait on each other in
+  // turn. It is deleted once the output is a refill, and kept when this is refused after all.
+  await trx(PENDING).where({ txid, vout }).forUpdate().first('txid');
+  const answered = () => trx(PENDING).where({ txid, vout }).delete();
   const again = await trx(`${SCHEMA}.refills`)
     .where({ txid, vout })
     .forUpdate()
     .first<RefillRow | undefined>();
   if (again) {
-    await trx(PENDING).where({ txid, vout }).delete();
+    await answered();
     return { ok: true, refill: toRefill(again), created: false };
   }
   await savePreviousTransaction(trx, txid, checked.rawHex);
@@ -158,7 +163,10 @@ async function recordRefill(
     // A declaration of the same output at the same moment committed first (the coin's insert waited
     // for it): answer with it; otherwise the output is a coin of another kind.
     const first = await trx(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
-    if (first) return { ok: true, refill: toRefill(first), created: false };
+    if (first) {
+      await answered();
+      return { ok: true, refill: toRefill(first), created: false };
+    }
     return {
       ok: false,
       code: 'HOT_WALLET_REFILL_ALREADY_A_COIN',
@@ -176,8 +184,7 @@ async function recordRefill(
     })
     .returning<RefillRow[]>('*');
   const refill = toRefill(row!);
-  // A report of it kept earlier is answered now.
-  await trx(PENDING).where({ txid, vout }).delete();
+  await answered();
   // The wallet books it from cold to hot (COLD_STORAGE -> CHAIN_CLEARING), in this transaction's outbox.
   await ctx.publish(trx, refilledEvent(refill, ctx.newId()));
   ctx.logger.warn(
@@ -263,14 +270,12 @@ async function keepRefused(
   reportedBy: string,
   refusal: Refusal,
 ): Promise<void> {
+  const { txid, vout } = outpoint;
+  // Recorded meanwhile (a declaration that committed after this report's first look): nothing to keep.
+  if (await trx(`${SCHEMA}.refills`).where({ txid, vout }).first('txid')) return;
+  const before = await trx(PENDING).where({ txid, vout }).forUpdate().first<PendingRow | undefined>();
   await trx(PENDING)
-    .insert({
-      txid: outpoint.txid,
-      vout: outpoint.vout,
-      reported_by: reportedBy,
-      code: refusal.code,
-      reason: refusal.message,
-    })
+    .insert({ txid, vout, reported_by: reportedBy, code: refusal.code, reason: refusal.message })
     .onConflict(['txid', 'vout'])
     .merge({
       code: refusal.code,
@@ -278,10 +283,15 @@ async function keepRefused(
       checked_at: trx.fn.now(),
       checks: trx.raw('refill_reports_pending.checks + 1'),
     });
-  ctx.logger.error(
-    { txid: outpoint.txid, vout: outpoint.vout, code: refusal.code, reason: refusal.message, reportedBy },
-    'ALERT: a reported refill from cold is not taken in yet: the saga checks it again, and an operator may declare it',
-  );
+  const fields = { txid, vout, code: refusal.code, reason: refusal.message, reportedBy };
+  // The alarm once per refusal code; a check that changes nothing is a debug line (the gauge stays up).
+  if (before?.code === refusal.code)
+    ctx.logger.debug({ ...fields, checks: before.checks + 1 }, 'a pending refill report is still refused');
+  else
+    ctx.logger.error(
+      fields,
+      'ALERT: a reported refill from cold is not taken in yet: the saga checks it again, and an operator may declare it',
+    );
 }
 
 /** The reports waiting to be taken in, oldest first. */
@@ -316,22 +326,27 @@ export async function recheckRefillReports(ctx: SagaContext): Promise<number> {
     .limit(100)
     .select<Pick<PendingRow, 'txid' | 'vout'>[]>('txid', 'vout');
   for (const { txid, vout } of due) {
-    const recorded = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
-    // Recorded already: the coin may be spent by now, so the node is not asked.
-    const checked = recorded ? null : await checkOnNode(ctx, txid, vout);
-    await ctx.db.transaction(async (trx) => {
-      const report = await trx(PENDING).where({ txid, vout }).forUpdate().first<PendingRow | undefined>();
-      if (!report) return;
-      if (checked === null) {
-        await trx(PENDING).where({ txid, vout }).delete();
-        return;
-      }
-      const outpoint = { txid, vout, note: null };
-      const result = checked.ok
-        ? await recordRefill(ctx, trx, outpoint, checked, report.reported_by)
-        : checked;
-      if (!result.ok) await keepRefused(ctx, trx, outpoint, report.reported_by, result);
-    });
+    try {
+      const recorded = await ctx.db(`${SCHEMA}.refills`).where({ txid, vout }).first<RefillRow | undefined>();
+      // Recorded already: the coin may be spent by now, so the node is not asked.
+      const checked = recorded ? null : await checkOnNode(ctx, txid, vout);
+      await ctx.db.transaction(async (trx) => {
+        const report = await trx(PENDING).where({ txid, vout }).forUpdate().first<PendingRow | undefined>();
+        if (!report) return;
+        if (checked === null) {
+          await trx(PENDING).where({ txid, vout }).delete();
+          return;
+        }
+        const outpoint = { txid, vout, note: null };
+        const result = checked.ok
+          ? await recordRefill(ctx, trx, outpoint, checked, report.reported_by)
+          : checked;
+        if (!result.ok) await keepRefused(ctx, trx, outpoint, report.reported_by, result);
+      });
+    } catch (error) {
+      // One report the node or the database cannot answer now does not hold up the others.
+      ctx.logger.error({ err: error, txid, vout }, 'a pending refill report could not be checked; next tick');
+    }
   }
   const [row] = await ctx.db(PENDING).count<{ count: string }[]>({ count: '*' });
   return Number(row?.count ?? 0);
