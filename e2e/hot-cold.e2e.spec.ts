@@ -134,6 +134,10 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     expect((JSON.parse(stdout) as { findings: unknown[] }).findings).to.deep.equal([]);
   }
 
+  /** The saga's record of a refill, if it took the output in. */
+  const refillOf = (txid: string, vout: number) =>
+    db('withdrawal_saga.refills').where({ txid, vout }).first<{ declared_by: string } | undefined>();
+
   /** The saga's metrics page. */
   const sagaMetrics = async () =>
     (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text();
@@ -312,9 +316,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
       BigInt(String(alert.event.payload.availableKoinu)) - BigInt(String(alert.event.payload.owedKoinu)),
     ).to.equal(spare);
     const belowFloor = async () =>
-      /dbay_withdrawal_saga_hot_wallet_below_floor\{[^}]*\} 1/.test(
-        await (await fetch(stackEndpoints().services['withdrawal-saga'].metricsUrl)).text(),
-      );
+      /dbay_withdrawal_saga_hot_wallet_below_floor\{[^}]*\} 1/.test(await sagaMetrics());
     expect(await belowFloor()).to.equal(true);
 
     // The watcher watches the address the alert names, for the platform's hot wallet, not for a user.
@@ -333,8 +335,6 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     );
     const control = chainControl();
     const coldBefore = (await platformAccounts()).COLD_STORAGE!;
-    const refillOf = (txid: string, vout: number) =>
-      db('withdrawal_saga.refills').where({ txid, vout }).first<{ declared_by: string } | undefined>();
 
     // 1. A person sends the amount from cold (the faucet stands in for the offline cold wallet). Before
     // it is confirmed a declaration is refused; once confirmed the watcher sees it and the saga takes it
@@ -447,11 +447,7 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
     await bus.waitForEvent(TOPICS.hotWalletRefillReceived, sent.txid, 90_000);
     await bus.waitForGroupsCaughtUp({ 'withdrawal-saga': [{ topic: TOPICS.hotWalletRefillReceived }] });
 
-    const refillOf = () =>
-      db('withdrawal_saga.refills')
-        .where({ txid: sent.txid, vout })
-        .first<{ declared_by: string } | undefined>();
-    expect(await refillOf()).to.equal(undefined);
+    expect(await refillOf(sent.txid, vout)).to.equal(undefined);
     const pending = await sagaApi<{ reports: Record<string, unknown>[] }>(
       'GET',
       '/internal/hot-wallet/refill-reports',
@@ -472,7 +468,11 @@ describe('hot and cold custody (wallet, watcher, signer, saga, reconciler, simul
 
     // Three blocks later the saga's own check passes: taken in as the watcher saw it, booked once.
     await control.mine(3);
-    const taken = await waitUntil('the refill taken in on a later check', refillOf, 90_000);
+    const taken = await waitUntil(
+      'the refill taken in on a later check',
+      () => refillOf(sent.txid, vout),
+      90_000,
+    );
     expect(taken.declared_by).to.equal('service:deposit-watcher');
     expect(
       await db('withdrawal_saga.coins')
